@@ -1,0 +1,132 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Kafka, logLevel } from 'kafkajs';
+import { ROOT } from './paths';
+import { assertPortFree, startProcess, waitUntilReady, type ManagedProcess } from './process';
+import { requireJava17, resolveKafkaLibs } from './tools';
+
+/** The topics of Candor's contract (DESIGN.md), with their local partition counts. */
+export const TOPICS = [
+  { topic: 'ats.events', numPartitions: 6 },
+  { topic: 'ats.events.dlq', numPartitions: 1 },
+  { topic: 'candor.journey-events', numPartitions: 6 },
+] as const;
+
+/** Options for a local single-node KRaft broker. */
+export interface KafkaBrokerOptions {
+  port: number;
+  controllerPort: number;
+  /** Broker storage; formatted once and reused on the next start. */
+  dataDir: string;
+  logDir: string;
+  heapMb?: number;
+  log?: (message: string) => void;
+}
+
+/** A running broker. */
+export interface KafkaBroker {
+  brokers: string[];
+  process: ManagedProcess;
+  stop(): Promise<void>;
+}
+
+/** A Kafka cluster id: 16 random bytes in URL-safe base64 without padding, as `kafka-storage random-uuid` prints. */
+function clusterId(): string {
+  return Buffer.from(randomUUID().replace(/-/g, ''), 'hex').toString('base64url');
+}
+
+function serverProperties(options: KafkaBrokerOptions): string {
+  return [
+    'process.roles=broker,controller',
+    'node.id=1',
+    `controller.quorum.voters=1@127.0.0.1:${options.controllerPort}`,
+    `listeners=PLAINTEXT://127.0.0.1:${options.port},CONTROLLER://127.0.0.1:${options.controllerPort}`,
+    `advertised.listeners=PLAINTEXT://127.0.0.1:${options.port}`,
+    'controller.listener.names=CONTROLLER',
+    'inter.broker.listener.name=PLAINTEXT',
+    'listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT',
+    `log.dirs=${join(options.dataDir, 'kraft')}`,
+    'num.partitions=6',
+    'offsets.topic.replication.factor=1',
+    'offsets.topic.num.partitions=6',
+    'transaction.state.log.replication.factor=1',
+    'transaction.state.log.min.isr=1',
+    // A lone local broker has no reason to wait for more group members before the first rebalance.
+    'group.initial.rebalance.delay.ms=0',
+    'auto.create.topics.enable=false',
+    'log.retention.hours=168',
+    '',
+  ].join('\n');
+}
+
+/** Probes the broker with a real metadata request. */
+export async function isKafkaReady(brokers: string[]): Promise<boolean> {
+  const admin = new Kafka({ clientId: 'candor-probe', brokers, logLevel: logLevel.NOTHING, retry: { retries: 0 }, connectionTimeout: 2000 }).admin();
+  try {
+    await admin.connect();
+    const cluster = await admin.describeCluster();
+    return cluster.brokers.length > 0 && cluster.controller !== null;
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** Creates the contract's topics that do not exist yet. */
+export async function ensureTopics(brokers: string[]): Promise<void> {
+  const admin = new Kafka({ clientId: 'candor-setup', brokers, logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    const missing = TOPICS.filter((t) => !existing.has(t.topic)).map((t) => ({ ...t, replicationFactor: 1 }));
+    if (missing.length > 0) await admin.createTopics({ topics: missing, waitForLeaders: true });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** Starts a single-node KRaft broker (formatting its storage on first use) and creates the topics. */
+export async function startKafkaBroker(options: KafkaBrokerOptions): Promise<KafkaBroker> {
+  const java = requireJava17();
+  await assertPortFree(options.port, 'Kafka');
+  await assertPortFree(options.controllerPort, 'Kafka controller');
+  const libs = await resolveKafkaLibs(options.log);
+  mkdirSync(options.dataDir, { recursive: true });
+  const propsFile = join(options.dataDir, 'server.properties');
+  writeFileSync(propsFile, serverProperties(options));
+  const classpath = join(libs.path, '*');
+  const log4j = `-Dlog4j.configuration=file:${join(ROOT, 'infra', 'kafka', 'log4j.properties')}`;
+  const logsDir = join(options.logDir, 'kafka');
+  mkdirSync(logsDir, { recursive: true });
+  if (!existsSync(join(options.dataDir, 'kraft', 'meta.properties'))) {
+    const format = startProcess({
+      name: 'kafka-storage-format',
+      command: java,
+      args: [log4j, `-Dkafka.logs.dir=${logsDir}`, '-cp', classpath, 'kafka.tools.StorageTool', 'format', '-t', clusterId(), '-c', propsFile],
+      logFile: join(logsDir, 'format.log'),
+    });
+    const code = await format.exited;
+    if (code !== 0) throw new Error(`Formatting Kafka storage failed (exit ${String(code)}); see ${format.logFile}`);
+  }
+  const heap = options.heapMb ?? 512;
+  const proc = startProcess({
+    name: 'kafka',
+    command: java,
+    args: [
+      `-Xms${Math.min(256, heap)}m`, `-Xmx${heap}m`,
+      '-XX:+UseG1GC', '-XX:MaxGCPauseMillis=20', '-Djava.awt.headless=true',
+      log4j, `-Dkafka.logs.dir=${logsDir}`,
+      '-cp', classpath, 'kafka.Kafka', propsFile,
+    ],
+    logFile: join(logsDir, 'stdout.log'),
+  });
+  const brokers = [`127.0.0.1:${options.port}`];
+  try {
+    await waitUntilReady({ what: 'Kafka broker', probe: () => isKafkaReady(brokers), process: proc, timeoutMs: 90_000 });
+    await ensureTopics(brokers);
+  } catch (error) {
+    await proc.stop(5000);
+    throw error;
+  }
+  return { brokers, process: proc, stop: () => proc.stop(20_000) };
+}

@@ -1,0 +1,186 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, mkdirSync, readFileSync, existsSync, writeFileSync, rmSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { createConnection } from 'node:net';
+
+const live = new Set<ChildProcess>();
+// Last resort when the parent exits without stopping its children (an uncaught error): they go too.
+process.once('exit', () => {
+  for (const child of live) child.kill('SIGTERM');
+});
+
+/** A child process the stack started; `stop()` ends it and only it. */
+export interface ManagedProcess {
+  readonly name: string;
+  readonly pid: number;
+  readonly logFile: string;
+  /** Resolves with the exit code (or signal name) when the process ends. */
+  readonly exited: Promise<number | string>;
+  /** True once the process has exited. */
+  hasExited(): boolean;
+  /** SIGTERM, then SIGKILL after `graceMs`; resolves when the process is gone. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+/** Starts `command` with its output appended to `logFile`. */
+export function startProcess(options: {
+  name: string;
+  command: string;
+  args: string[];
+  logFile: string;
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+}): ManagedProcess {
+  mkdirSync(dirname(options.logFile), { recursive: true });
+  const log = createWriteStream(options.logFile, { flags: 'a' });
+  log.write(`\n--- ${new Date().toISOString()} starting ${options.command} ${options.args.join(' ')}\n`);
+  // Own process group: a Ctrl-C in the terminal reaches Candor, which then stops the stack in
+  // order (roles first, servers last) instead of every process dying at once.
+  const child: ChildProcess = spawn(options.command, options.args, {
+    cwd: options.cwd,
+    env: options.env ?? process.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  if (child.pid) live.add(child);
+  child.stdout?.pipe(log, { end: false });
+  child.stderr?.pipe(log, { end: false });
+  let done = false;
+  const exited = new Promise<number | string>((resolve) => {
+    child.once('exit', (code, signal) => {
+      done = true;
+      live.delete(child);
+      resolve(code ?? signal ?? 'unknown');
+    });
+    child.once('error', (error) => {
+      done = true;
+      log.write(`failed to start: ${error.message}\n`);
+      resolve(`error: ${error.message}`);
+    });
+  });
+  void exited.then(() => log.end());
+  return {
+    name: options.name,
+    pid: child.pid ?? -1,
+    logFile: options.logFile,
+    exited,
+    hasExited: () => done,
+    async stop(graceMs = 15_000) {
+      if (done) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+/** The last `lines` lines of a log file, for error messages. */
+export function tail(file: string, lines = 20): string {
+  if (!existsSync(file)) return '';
+  return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+}
+
+/** Resolves true when something accepts TCP connections on host:port. */
+export function isPortInUse(port: number, host = '127.0.0.1'): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ port, host });
+    socket.setTimeout(1000);
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('timeout', () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+/** Throws a message naming the port and what wanted it when the port is taken. */
+export async function assertPortFree(port: number, what: string): Promise<void> {
+  if (await isPortInUse(port)) {
+    throw new StackError(
+      `Port ${port} (${what}) is already in use by another program. Stop it, or choose another port (see README "Configuration").`,
+    );
+  }
+}
+
+/** A failure of the local stack with a message meant for a person. */
+export class StackError extends Error {
+  override name = 'StackError';
+}
+
+/**
+ * Polls `probe` until it resolves true, the process dies, or `timeoutMs` passes.
+ * The probe is a real request (gRPC, Kafka metadata); between attempts we back off briefly.
+ */
+export async function waitUntilReady(options: {
+  what: string;
+  probe: () => Promise<boolean>;
+  process?: ManagedProcess;
+  timeoutMs: number;
+}): Promise<void> {
+  const deadline = Date.now() + options.timeoutMs;
+  let delay = 100;
+  let lastError = '';
+  for (;;) {
+    if (options.process?.hasExited()) {
+      throw new StackError(
+        `${options.what} exited during startup (exit ${String(await options.process.exited)}). Last lines of ${options.process.logFile}:\n${tail(options.process.logFile)}`,
+      );
+    }
+    try {
+      if (await options.probe()) return;
+    } catch (error) {
+      lastError = error instanceof Error ? error.message : String(error);
+    }
+    if (Date.now() > deadline) {
+      throw new StackError(`${options.what} was not ready after ${options.timeoutMs} ms${lastError ? ` (${lastError})` : ''}.`);
+    }
+    await new Promise((r) => setTimeout(r, delay));
+    delay = Math.min(delay * 2, 1000);
+  }
+}
+
+/** Records the stack's pids so a later start can stop servers left behind by a killed run. */
+export function writePidFile(file: string, processes: ManagedProcess[]): void {
+  mkdirSync(dirname(file), { recursive: true });
+  const cmdline = (pid: number) => {
+    try {
+      return readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    } catch {
+      return '';
+    }
+  };
+  writeFileSync(file, JSON.stringify(processes.map((p) => ({ name: p.name, pid: p.pid, cmdline: cmdline(p.pid) }))));
+}
+
+/**
+ * Stops processes listed in a pid file that are still alive and still ours (same command line as
+ * recorded), so a stale pid reused by another program is left alone.
+ */
+export async function reapLeftovers(file: string, log: (m: string) => void = () => undefined): Promise<void> {
+  if (!existsSync(file)) return;
+  let entries: { name: string; pid: number; cmdline: string }[] = [];
+  try {
+    entries = JSON.parse(readFileSync(file, 'utf8')) as typeof entries;
+  } catch {
+    entries = [];
+  }
+  for (const { name, pid, cmdline: recorded } of entries) {
+    let cmdline = '';
+    try {
+      cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    } catch {
+      continue;
+    }
+    if (!recorded || cmdline !== recorded) continue;
+    log(`Stopping ${name} (pid ${pid}) left running by an earlier run …`);
+    process.kill(pid, 'SIGTERM');
+    for (let i = 0; i < 200 && existsSync(`/proc/${pid}`); i++) await new Promise((r) => setTimeout(r, 100));
+    if (existsSync(`/proc/${pid}`)) process.kill(pid, 'SIGKILL');
+  }
+  rmSync(file, { force: true });
+}

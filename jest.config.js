@@ -1,0 +1,24 @@
+/**
+ * Jest projects mirror test/: unit (pure modules), workflow (time-skipping test server),
+ * integration (the real local stack), e2e (public interfaces). `npm test` runs them all;
+ * `npx jest --selectProjects unit` runs one.
+ */
+const transform = { '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }] };
+const project = (name, extra = {}) => ({
+  displayName: name,
+  testEnvironment: 'node',
+  transform,
+  testMatch: [`<rootDir>/test/${name}/**/*.test.ts`],
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  ...extra,
+});
+
+module.exports = {
+  projects: [
+    project('unit'),
+    project('workflow'),
+    project('integration'),
+    project('e2e'),
+  ],
+  testTimeout: 120000,
+};

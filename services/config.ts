@@ -1,0 +1,150 @@
+import { z } from 'zod';
+
+/**
+ * The one place that reads `process.env`. Every other module receives a typed `Config`.
+ * Each variable is documented in README.md ("Configuration"); docker-compose.yml sets the same names.
+ */
+
+const roles = ['all', 'api', 'ingest', 'worker'] as const;
+
+/** A role the single entry point can run; `all` runs every role in one process. */
+export type Role = (typeof roles)[number];
+
+const port = z.coerce.number().int().min(1).max(65535);
+const optionalSecret = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v === '' ? undefined : v));
+const csv = z
+  .string()
+  .min(1)
+  .transform((v) =>
+    v
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s.length > 0),
+  )
+  .pipe(z.array(z.string().regex(/^[^\s:]+:\d+$/, 'each broker must be host:port')).min(1));
+
+/** Environment variables Candor understands, with defaults for the embedded local setup. */
+export const EnvSchema = z.object({
+  CANDOR_ROLE: z.enum(roles).default('all'),
+  TEMPORAL_ADDRESS: z
+    .string()
+    .regex(/^[^\s:]+:\d+$/, 'must be host:port')
+    .default('127.0.0.1:7233'),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('candor-journeys'),
+  KAFKA_BROKERS: csv.default(['127.0.0.1:9092']),
+  KAFKA_CLIENT_ID: z.string().min(1).default('candor'),
+  KAFKA_GROUP_ID: z.string().min(1).default('candor-ingest'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
+  CANDOR_DATA_DIR: z.string().min(1).default('.data'),
+  HTTP_HOST: z.string().min(1).default('0.0.0.0'),
+  HTTP_PORT: port.default(3000),
+  PUBLIC_URL: z.url().optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  CANDOR_DEMO_API_KEY: optionalSecret.pipe(
+    z.string().min(24, 'must be at least 24 characters').optional(),
+  ),
+  TWILIO_ACCOUNT_SID: optionalSecret,
+  TWILIO_AUTH_TOKEN: optionalSecret,
+  TWILIO_FROM: optionalSecret,
+  TWILIO_API_BASE_URL: z.url().optional(),
+  SENDGRID_API_KEY: optionalSecret,
+  SENDGRID_FROM: z.email().optional(),
+  SENDGRID_API_BASE_URL: z.url().optional(),
+  CANDOR_ENCRYPTION_KEYS: optionalSecret,
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(25_000),
+});
+
+/** The names of environment variables that hold secrets; their values never reach a log line. */
+export const SECRET_VARIABLES = [
+  'CANDOR_DEMO_API_KEY',
+  'TWILIO_AUTH_TOKEN',
+  'SENDGRID_API_KEY',
+  'CANDOR_ENCRYPTION_KEYS',
+  'DATABASE_URL',
+] as const;
+
+/** Candor's configuration, parsed once from the environment. */
+export interface Config {
+  role: Role;
+  temporal: { address: string; namespace: string; taskQueue: string };
+  kafka: { brokers: string[]; clientId: string; groupId: string };
+  database: { url: string | undefined; dataDir: string };
+  http: { host: string; port: number; publicUrl: string };
+  logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
+  demoApiKey: string | undefined;
+  twilio: { accountSid: string; authToken: string; from: string; baseUrl: string | undefined } | undefined;
+  sendgrid: { apiKey: string; from: string; baseUrl: string | undefined } | undefined;
+  encryptionKeys: string | undefined;
+  shutdownGraceMs: number;
+  /** Secret values present in this configuration, for log redaction. */
+  secrets: string[];
+}
+
+/** Thrown when the environment is invalid; the message names every bad variable and what is wrong. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses an environment (default `process.env`) into a `Config`, or throws `ConfigError`. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => {
+        const name = String(issue.path[0] ?? '(environment)');
+        const given = env[name];
+        const shown = given === undefined || (SECRET_VARIABLES as readonly string[]).includes(name) ? '' : ` (got "${given}")`;
+        return `${name}: ${issue.message}${shown}`;
+      }),
+    );
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+  const twilioParts = [e.TWILIO_ACCOUNT_SID, e.TWILIO_AUTH_TOKEN, e.TWILIO_FROM];
+  if (twilioParts.some(Boolean) && !twilioParts.every(Boolean)) {
+    problems.push('TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM: set all three to use Twilio, or none for the sandbox');
+  }
+  if (Boolean(e.SENDGRID_API_KEY) !== Boolean(e.SENDGRID_FROM)) {
+    problems.push('SENDGRID_API_KEY and SENDGRID_FROM: set both to use SendGrid, or neither for the sandbox');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const secrets = SECRET_VARIABLES.map((name) => env[name]).filter((v): v is string => Boolean(v));
+  return {
+    role: e.CANDOR_ROLE,
+    temporal: { address: e.TEMPORAL_ADDRESS, namespace: e.TEMPORAL_NAMESPACE, taskQueue: e.TEMPORAL_TASK_QUEUE },
+    kafka: { brokers: e.KAFKA_BROKERS, clientId: e.KAFKA_CLIENT_ID, groupId: e.KAFKA_GROUP_ID },
+    database: { url: e.DATABASE_URL, dataDir: e.CANDOR_DATA_DIR },
+    http: {
+      host: e.HTTP_HOST,
+      port: e.HTTP_PORT,
+      publicUrl: e.PUBLIC_URL ?? `http://localhost:${e.HTTP_PORT}`,
+    },
+    logLevel: e.LOG_LEVEL,
+    demoApiKey: e.CANDOR_DEMO_API_KEY,
+    twilio:
+      e.TWILIO_ACCOUNT_SID && e.TWILIO_AUTH_TOKEN && e.TWILIO_FROM
+        ? { accountSid: e.TWILIO_ACCOUNT_SID, authToken: e.TWILIO_AUTH_TOKEN, from: e.TWILIO_FROM, baseUrl: e.TWILIO_API_BASE_URL }
+        : undefined,
+    sendgrid:
+      e.SENDGRID_API_KEY && e.SENDGRID_FROM
+        ? { apiKey: e.SENDGRID_API_KEY, from: e.SENDGRID_FROM, baseUrl: e.SENDGRID_API_BASE_URL }
+        : undefined,
+    encryptionKeys: e.CANDOR_ENCRYPTION_KEYS,
+    shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    secrets,
+  };
+}
+
+/** Every environment variable name Candor reads; docker-compose.yml is checked against it. */
+export const CONFIG_VARIABLES = Object.keys(EnvSchema.shape) as (keyof typeof EnvSchema.shape)[];

@@ -1,0 +1,29 @@
+import { Kafka, logLevel, type LogEntry } from 'kafkajs';
+import type { Config } from '../config';
+import type { Logger } from '../logger';
+
+/**
+ * kafkajs logs every request it retries (a group coordinator still loading, a leader moving) at
+ * ERROR. Those heal themselves; a failure that exhausts retries reaches our code as an exception,
+ * which is logged at error there. So kafkajs' own lines are demoted one level into our logger.
+ */
+function logCreator(logger: Logger) {
+  return () =>
+    ({ level, log }: LogEntry) => {
+      const { message, ...rest } = log;
+      const fields = { kafka: { broker: rest.broker as unknown, error: rest.error as unknown, clientId: rest.clientId as unknown } };
+      if (level === logLevel.ERROR) logger.warn(fields, `kafka: ${message}`);
+      else if (level === logLevel.WARN) logger.info(fields, `kafka: ${message}`);
+      else logger.debug(fields, `kafka: ${message}`);
+    };
+}
+
+/** A kafkajs client for one role, logging through pino. */
+export function createKafka(config: Pick<Config, 'kafka'>, logger: Logger, role: string): Kafka {
+  return new Kafka({
+    clientId: `${config.kafka.clientId}-${role}`,
+    brokers: config.kafka.brokers,
+    logLevel: logLevel.INFO,
+    logCreator: logCreator(logger),
+  });
+}

@@ -1,0 +1,133 @@
+import { Kafka, logLevel, type Admin } from 'kafkajs';
+import type { Client } from '@temporalio/client';
+import { buildApi, listen } from './api/server';
+import { ConfigError, loadConfig, type Config, type Role } from './config';
+import type { Probe } from './health/readiness';
+import { startIngest } from './ingest';
+import { createLogger, type Logger } from './logger';
+import { ensureDemoTenant, type DemoTenant } from './store/demo-tenant';
+import { migrate, openDatabase, type Database } from './store';
+import { connectTemporalClient, pingTemporal } from './temporal/connection';
+import { startWorker } from './worker';
+
+/** A running Candor process; `close()` shuts every role down gracefully. */
+export interface Candor {
+  config: Config;
+  logger: Logger;
+  db: Database;
+  demo: DemoTenant | undefined;
+  roles: Role[];
+  close(): Promise<void>;
+}
+
+const rolesFor = (role: Role): Role[] => (role === 'all' ? ['api', 'ingest', 'worker'] : [role]);
+
+/**
+ * Starts the configured role(s): opens the database and migrates it, then the worker, ingest and
+ * api. Shutdown runs in reverse: stop taking HTTP requests and consuming events, let in-flight
+ * work finish, then close connections.
+ */
+export async function startCandor(config: Config, logger = createLogger(config)): Promise<Candor> {
+  const roles = rolesFor(config.role);
+  const closers: (() => Promise<void>)[] = [];
+  const closeAll = async () => {
+    for (const close of closers.reverse()) {
+      await close().catch((error: unknown) => logger.error({ err: error }, 'error during shutdown'));
+    }
+  };
+  try {
+    const db = await openDatabase(config);
+    closers.push(() => db.close());
+    const applied = await migrate(db);
+    logger.info({ database: db.kind, applied }, 'database migrated');
+    const demo = roles.includes('api') ? await ensureDemoTenant(db, { apiKey: config.demoApiKey, dataDir: config.database.dataDir }) : undefined;
+
+    let temporal: Client | undefined;
+    if (roles.includes('ingest') || roles.includes('api')) {
+      temporal = await connectTemporalClient(config);
+      const connection = temporal.connection;
+      closers.push(() => connection.close());
+    }
+    if (roles.includes('worker')) {
+      const worker = await startWorker(config, { logger });
+      closers.push(() => worker.close());
+    }
+    if (roles.includes('ingest')) {
+      const ingest = await startIngest(config, { logger, temporal: temporal! });
+      closers.push(() => ingest.close());
+    }
+    if (roles.includes('api')) {
+      const admin: Admin = new Kafka({ clientId: `${config.kafka.clientId}-health`, brokers: config.kafka.brokers, logLevel: logLevel.NOTHING, retry: { retries: 0 } }).admin();
+      closers.push(() => admin.disconnect());
+      const probes: Probe[] = [
+        { name: 'temporal', check: () => pingTemporal(temporal!, config.temporal.namespace) },
+        {
+          name: 'kafka',
+          check: async () => {
+            await admin.connect();
+            const cluster = await admin.describeCluster();
+            if (cluster.brokers.length === 0) throw new Error('no broker in the cluster metadata');
+          },
+        },
+        { name: 'database', check: () => db.ping() },
+      ];
+      const app = buildApi({ logger, probes });
+      await listen(app, config);
+      closers.push(() => app.close());
+    }
+    logger.info({ roles }, 'candor started');
+    return { config, logger, db, demo, roles, close: closeAll };
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+}
+
+/** Runs until SIGINT or SIGTERM, then shuts down gracefully; a second signal exits at once. */
+export function shutdownOnSignals(stop: () => Promise<void>, logger: Logger): void {
+  let stoppingSince: number | undefined;
+  const onSignal = (signal: NodeJS.Signals) => {
+    // npm and the terminal may both deliver one Ctrl-C; only a later, deliberate second one forces exit.
+    if (stoppingSince !== undefined && Date.now() - stoppingSince < 2000) return;
+    if (stoppingSince !== undefined) {
+      logger.warn({ signal }, 'second signal: exiting now');
+      process.exit(130);
+    }
+    stoppingSince = Date.now();
+    logger.info({ signal }, 'shutting down');
+    stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+}
+
+/** Parses the environment or exits with a message naming each bad variable. */
+export function configOrExit(): Config {
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+}
+
+if (require.main === module) {
+  const config = configOrExit();
+  const logger = createLogger(config);
+  startCandor(config, logger).then(
+    (candor) => shutdownOnSignals(() => candor.close(), logger),
+    (error: unknown) => {
+      logger.fatal({ err: error }, error instanceof Error ? error.message : 'startup failed');
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,35 @@
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Database } from './database';
+import { addApiKey, ensureTenant, generateApiKey, tenantForApiKey } from './tenants';
+
+/** The demo tenant and where its key came from, for the startup summary. */
+export interface DemoTenant {
+  tenantId: 'demo';
+  apiKey: string;
+  source: 'CANDOR_DEMO_API_KEY' | 'generated' | 'generated earlier';
+}
+
+/**
+ * Creates the `demo` tenant with an API key: CANDOR_DEMO_API_KEY when set, else a generated key.
+ * The database keeps only hashes, so a generated key is also kept in `<dataDir>/demo-api-key`
+ * (mode 0600, local use only) to be printed again on the next start.
+ */
+export async function ensureDemoTenant(db: Database, options: { apiKey: string | undefined; dataDir: string }): Promise<DemoTenant> {
+  await ensureTenant(db, { id: 'demo', name: 'Demo tenant' });
+  if (options.apiKey) {
+    await addApiKey(db, 'demo', options.apiKey, 'CANDOR_DEMO_API_KEY');
+    return { tenantId: 'demo', apiKey: options.apiKey, source: 'CANDOR_DEMO_API_KEY' };
+  }
+  const file = join(options.dataDir, 'demo-api-key');
+  if (existsSync(file)) {
+    const saved = readFileSync(file, 'utf8').trim();
+    if ((await tenantForApiKey(db, saved))?.id === 'demo') return { tenantId: 'demo', apiKey: saved, source: 'generated earlier' };
+  }
+  const apiKey = generateApiKey();
+  await addApiKey(db, 'demo', apiKey, 'generated demo key');
+  mkdirSync(options.dataDir, { recursive: true });
+  writeFileSync(file, `${apiKey}\n`, { mode: 0o600 });
+  chmodSync(file, 0o600);
+  return { tenantId: 'demo', apiKey, source: 'generated' };
+}

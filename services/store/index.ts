@@ -1,0 +1,17 @@
+import { join } from 'node:path';
+import type { Config } from '../config';
+import type { Database } from './database';
+import { openPgliteDatabase } from './pglite-database';
+import { openPostgresDatabase } from './postgres-database';
+
+export type { Database, Queryable, QueryResult } from './database';
+export { migrate, loadMigrations, appliedVersions } from './migrate';
+export * from './tenants';
+
+/** Opens the configured database: PostgreSQL when DATABASE_URL is set, else PGlite under the data dir. */
+export async function openDatabase(config: Pick<Config, 'database'>): Promise<Database> {
+  if (config.database.url) return openPostgresDatabase(config.database.url);
+  return openPgliteDatabase(join(config.database.dataDir, 'pglite'));
+}
+
+export { openPgliteDatabase, openPostgresDatabase };

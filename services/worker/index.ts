@@ -1,0 +1,41 @@
+import { NativeConnection, Worker, Runtime, DefaultLogger } from '@temporalio/worker';
+import { createActivities } from '../../activities';
+import type { Config } from '../config';
+import type { Logger } from '../logger';
+
+/** A running worker role; `close()` stops polling, lets in-flight tasks finish and disconnects. */
+export interface WorkerRole {
+  close(): Promise<void>;
+}
+
+let runtimeInstalled = false;
+
+/** Starts a Temporal worker polling Candor's task queue for journey workflows and their activities. */
+export async function startWorker(config: Config, deps: { logger: Logger }): Promise<WorkerRole> {
+  if (!runtimeInstalled) {
+    // The SDK's core logs through our pino logger at warn and above, so its lines are JSON like ours.
+    Runtime.install({
+      logger: new DefaultLogger('WARN', (entry) => deps.logger.warn({ sdk: entry.meta }, entry.message)),
+      shutdownSignals: [],
+    });
+    runtimeInstalled = true;
+  }
+  const connection = await NativeConnection.connect({ address: config.temporal.address });
+  const worker = await Worker.create({
+    connection,
+    namespace: config.temporal.namespace,
+    taskQueue: config.temporal.taskQueue,
+    workflowsPath: require.resolve('../../workflows'),
+    activities: createActivities({ logger: deps.logger }),
+    shutdownGraceTime: config.shutdownGraceMs,
+  });
+  const running = worker.run();
+  deps.logger.info({ taskQueue: config.temporal.taskQueue }, 'worker polling');
+  return {
+    async close() {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await running;
+      await connection.close();
+    },
+  };
+}

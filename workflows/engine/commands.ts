@@ -1,0 +1,85 @@
+/**
+ * What `decide` asks the workflow to do. Commands carry ids chosen deterministically by the engine so
+ * that retries and redeliveries stay harmless downstream (the delivery ledger is keyed by message id).
+ */
+import type { Channel } from './definition';
+
+/** Why a message is sent; the timeline and the simulator show it. */
+export type MessagePurpose =
+  | 'ack'
+  | 'stage'
+  | 'follow-up'
+  | 'interview-confirmation'
+  | 'interview-reminder'
+  | 'interview-rescheduled'
+  | 'interview-canceled'
+  | 'interview-update'
+  | 'status-update'
+  | 'closing'
+  | 'recruiter';
+
+/** How a journey ended. */
+export type Outcome = 'rejected' | 'position-closed' | 'hired' | 'withdrawn' | 'erased';
+
+/** Journey event types published to `candor.journey-events`. */
+export type JourneyEventType =
+  | 'message.dispatched'
+  | 'message.delivered'
+  | 'message.failed'
+  | 'candidate.replied'
+  | 'candidate.opted_out'
+  | 'sla.breached'
+  | 'journey.completed';
+
+/** Why a recruiter is alerted. */
+export type AlertReason = 'max-silence' | 'waiting' | 'all-channels-failed';
+
+/**
+ * Send one message. The delivery activity tries `channels[0]`; if it fails, the engine hears a failed
+ * delivery result and issues the same `messageId` with the next channel. `messageId` is
+ * `${applicationId}:${template}:${seq}`, unique per journey and free of personal data.
+ */
+export interface DeliverCommand {
+  type: 'deliver';
+  messageId: string;
+  template: string;
+  purpose: MessagePurpose;
+  /** Consented channels in fallback order; never empty. */
+  channels: Channel[];
+  locale: string;
+  /** Never send before this instant (epoch ms); always outside the candidate's quiet hours. */
+  notBefore: number;
+  /** 1 for the first channel, 2 for the first fallback, … */
+  attempt: number;
+}
+
+/** Tell the recruiter something needs a person. */
+export interface AlertRecruiterCommand {
+  type: 'alertRecruiter';
+  alertId: string;
+  reason: AlertReason;
+  messageId?: string;
+  /** For `waiting`: days in the stage. */
+  days?: number;
+}
+
+/** Publish a journey event; `eventId` is deterministic so a replayed publish is idempotent. */
+export interface PublishEventCommand {
+  type: 'publishEvent';
+  eventId: string;
+  eventType: JourneyEventType;
+  messageId?: string;
+  template?: string;
+  channel?: Channel;
+  reason?: string;
+  outcome?: Outcome;
+}
+
+/** The journey is over: the workflow may finish once outstanding commands are done. */
+export interface CompleteCommand {
+  type: 'complete';
+  outcome: Outcome;
+}
+
+/** A command from `decide`. */
+export type Command = DeliverCommand | AlertRecruiterCommand | PublishEventCommand | CompleteCommand;

@@ -1,0 +1,172 @@
+/**
+ * Journey definitions: what recruiters configure, as one zod schema (YAML and JSON forms parse to the
+ * same object). `validateDefinition` is the boundary check: structure first, then whether the
+ * definition can keep the promise at all.
+ */
+import { z } from 'zod';
+import { WEEKDAY_NAMES } from './calendar';
+import { parseDuration } from './duration';
+import { promiseProblems } from './promise-checks';
+import { isValidTimeZone } from './time-zone';
+
+/** The stage categories every tenant's ATS stages map to. */
+export const StageCategory = z.enum(['applied', 'screening', 'interview', 'offer', 'hired', 'rejected', 'withdrawn']);
+/** One of the stage categories. */
+export type StageCategory = z.infer<typeof StageCategory>;
+
+/** Stage categories that end a journey. */
+export const TERMINAL_STAGES = ['hired', 'rejected', 'withdrawn'] as const satisfies readonly StageCategory[];
+
+/** A channel Candor can reach a candidate on. */
+export const Channel = z.enum(['email', 'sms']);
+/** One of the channels. */
+export type Channel = z.infer<typeof Channel>;
+
+const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a 24-hour local time like "21:00"');
+const duration = z
+  .string()
+  .refine((text) => parseDuration(text) !== undefined, 'expected a duration like "30m", "2h", "1d", "1w", "1h30m" or "3bd" (business days)');
+const fixedDuration = z
+  .string()
+  .refine((text) => parseDuration(text)?.kind === 'fixed', 'expected a clock duration like "30m", "2h" or "1d" (business days do not apply here)');
+const locale = z.string().regex(/^[a-z]{2,3}(-[A-Z]{2})?$/, 'expected a locale like "en" or "sv-SE"');
+const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected an ISO date like "2025-12-25"')
+  .refine((text) => !Number.isNaN(Date.parse(`${text}T00:00:00Z`)) && new Date(`${text}T00:00:00Z`).toISOString().startsWith(text), 'not a real calendar date');
+const timeZone = z.string().refine(isValidTimeZone, 'expected an IANA time zone like "Europe/Stockholm"');
+
+/** A template key such as "applied.ack": lowercase segments separated by dots. */
+export const TemplateKey = z.string().regex(/^[a-z][a-z0-9_-]*(\.[a-z0-9_-]+)+$/, 'expected a template key like "applied.ack"');
+
+/** When a message goes after its trigger: a duration, or the next business morning. */
+export const Delay = z.union([duration, z.object({ businessMorning: z.literal(true) }).strict()]);
+/** A message delay. */
+export type Delay = z.infer<typeof Delay>;
+
+/** Inline text for one locale, so the simulator and console can show the words; templates may override. */
+export const MessageText = z.object({ subject: z.string().min(1).optional(), body: z.string().min(1) }).strict();
+/** Inline text for one locale. */
+export type MessageText = z.infer<typeof MessageText>;
+
+const messageShape = {
+  template: TemplateKey,
+  delay: Delay.optional(),
+  /** Preferred channel for this message; the journey's order supplies the fallbacks. */
+  channel: Channel.optional(),
+  text: z.record(locale, MessageText).optional(),
+};
+
+/** A message the journey sends. */
+export const Message = z.object(messageShape).strict();
+/** A message the journey sends. */
+export type Message = z.infer<typeof Message>;
+
+/** Sent every `every` while an application stays in a stage without change. */
+export const FollowUp = z.object({ ...messageShape, every: duration, max: z.number().int().min(1).optional() }).strict();
+/** A follow-up cadence. */
+export type FollowUp = z.infer<typeof FollowUp>;
+
+/** What a stage says on entry and while the candidate waits in it. */
+export const Stage = z.object({ onEnter: z.array(Message).default([]), followUp: FollowUp.optional() }).strict();
+/** A stage's messages. */
+export type Stage = z.infer<typeof Stage>;
+
+const RejectedStage = z
+  .object({ onEnter: z.array(Message).default([]), followUp: FollowUp.optional(), positionClosed: Message.optional() })
+  .strict();
+
+/** A reminder `before` the interview starts. */
+export const Reminder = z.object({ ...messageShape, before: fixedDuration }).strict();
+/** An interview reminder. */
+export type Reminder = z.infer<typeof Reminder>;
+
+/** The update promised `within` a time after the interview ends. */
+export const InterviewUpdate = z.object({ ...messageShape, within: duration }).strict();
+/** The post-interview update. */
+export type InterviewUpdate = z.infer<typeof InterviewUpdate>;
+
+/** Interview touchpoints, timed relative to the interview. */
+export const InterviewTouchpoints = z
+  .object({
+    confirmation: Message,
+    reminders: z.array(Reminder).default([]),
+    /** Sent when the time moves; without it the confirmation is sent again. */
+    rescheduled: Message.optional(),
+    canceled: Message,
+    after: InterviewUpdate,
+  })
+  .strict();
+/** Interview touchpoints. */
+export type InterviewTouchpoints = z.infer<typeof InterviewTouchpoints>;
+
+const emptyStage = { onEnter: [] };
+
+/** A complete journey definition. */
+export const JourneyDefinition = z
+  .object({
+    id: z.string().min(1),
+    name: z.string().optional(),
+    defaultLocale: locale.default('en'),
+    /** Used when the ATS does not know the candidate's time zone. */
+    defaultTimeZone: timeZone.default('UTC'),
+    ackWithin: fixedDuration.default('5m'),
+    /** Longest allowed gap between two messages, in business days. */
+    maxSilence: z.number().int().min(1).max(30).default(5),
+    quietHours: z.object({ start: clock, end: clock }).strict().default({ start: '21:00', end: '08:00' }),
+    businessDays: z.array(z.enum(WEEKDAY_NAMES)).min(1).default(['mon', 'tue', 'wed', 'thu', 'fri']),
+    holidays: z.array(isoDate).default([]),
+    businessMorning: clock.default('09:00'),
+    /** Channel preference, which is also the fallback order. */
+    channels: z.array(Channel).min(1).default(['email', 'sms']),
+    alerts: z
+      .object({ waitingOverDays: z.number().int().min(1).optional(), allChannelsFailed: z.boolean().default(true) })
+      .strict()
+      .default({ allChannelsFailed: true }),
+    /** Sent when `maxSilence` would otherwise pass with nothing said. */
+    statusUpdate: Message,
+    stages: z
+      .object({
+        applied: Stage.default(emptyStage),
+        screening: Stage.default(emptyStage),
+        interview: Stage.default(emptyStage),
+        offer: Stage.default(emptyStage),
+        hired: Stage.default(emptyStage),
+        rejected: RejectedStage.default(emptyStage),
+        withdrawn: Stage.default(emptyStage),
+      })
+      .strict(),
+    interview: InterviewTouchpoints,
+  })
+  .strict();
+/** A complete, parsed journey definition (defaults filled in). */
+export type JourneyDefinition = z.infer<typeof JourneyDefinition>;
+
+/** One problem with a definition: where (a path like `stages.applied.onEnter[0].delay`) and what. */
+export interface DefinitionError {
+  path: string;
+  message: string;
+}
+
+/** The outcome of validating a definition. */
+export type DefinitionValidation = { ok: true; definition: JourneyDefinition } | { ok: false; errors: DefinitionError[] };
+
+/** Formats a zod path as `a.b[0].c`. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const key of path) {
+    if (typeof key === 'number') out += `[${key}]`;
+    else out += out === '' ? String(key) : `.${String(key)}`;
+  }
+  return out === '' ? '(root)' : out;
+}
+
+/** Validates raw input (parsed YAML or JSON) into a definition that can keep the promise, or lists every problem. */
+export function validateDefinition(input: unknown): DefinitionValidation {
+  const parsed = JourneyDefinition.safeParse(input);
+  if (!parsed.success) {
+    return { ok: false, errors: parsed.error.issues.map((issue) => ({ path: formatPath(issue.path), message: issue.message })) };
+  }
+  const problems = promiseProblems(parsed.data);
+  return problems.length === 0 ? { ok: true, definition: parsed.data } : { ok: false, errors: problems };
+}

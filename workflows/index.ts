@@ -1,0 +1,2 @@
+// The worker bundles this file: every workflow Candor runs is exported here.
+export { candidateJourney } from './candidate-journey';
