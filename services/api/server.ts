@@ -13,6 +13,8 @@ export interface ApiDeps {
 
 /** Builds the HTTP server: health, readiness and metrics (the REST API and console mount here). */
 export function buildApi(deps: ApiDeps): FastifyInstance {
+  // Fastify's types want its own logger interface; pino's Logger is one, but tsc cannot see it through the generics.
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion
   const app = Fastify({ loggerInstance: deps.logger.child({ role: 'api' }) as FastifyBaseLogger });
   const registry = deps.registry ?? new Registry();
   if (!deps.registry) collectDefaultMetrics({ register: registry, prefix: 'candor_' });

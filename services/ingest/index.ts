@@ -1,10 +1,10 @@
 import { Partitioners, type Consumer, type Producer, type KafkaMessage } from 'kafkajs';
 import type { Client } from '@temporalio/client';
-import { atsEventSignal, journeyWorkflowId } from '../../workflows/shared';
 import type { Config } from '../config';
 import { parseAtsEvent } from '../events/envelope';
 import { createKafka } from '../kafka/client';
 import type { Logger } from '../logger';
+import { signalJourney } from '../temporal/journeys';
 
 /** Topic names of the contract. */
 export const TOPIC_ATS_EVENTS = 'ats.events';
@@ -53,12 +53,11 @@ export async function startIngest(config: Config, deps: { logger: Logger; tempor
       return;
     }
     const event = parsed.event;
-    await deps.temporal.workflow.signalWithStart('candidateJourney', {
-      workflowId: journeyWorkflowId(event.tenant, event.subject),
-      taskQueue: config.temporal.taskQueue,
-      args: [{ tenant: event.tenant, applicationId: event.subject }],
-      signal: atsEventSignal,
-      signalArgs: [{ id: event.id, type: event.type, time: event.time, data: event.data }],
+    await signalJourney(deps.temporal, config.temporal.taskQueue, { tenant: event.tenant, applicationId: event.subject }, {
+      id: event.id,
+      type: event.type,
+      time: event.time,
+      data: event.data,
     });
   };
 

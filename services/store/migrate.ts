@@ -35,15 +35,16 @@ const MIGRATION_LOCK = 4_211_730_551;
 
 /** Applies every pending migration, each in its own transaction; returns the versions applied. */
 export async function migrate(db: Database, migrations: Migration[] = loadMigrations()): Promise<number[]> {
-  await db.exec(`create table if not exists schema_migrations (
-    version integer primary key,
-    name text not null,
-    applied_at timestamptz not null default now()
-  )`);
   const applied: number[] = [];
   for (const migration of migrations) {
     const done = await db.transaction(async (tx) => {
+      // The lock comes first, before even `create table if not exists`, which itself races between sessions.
       await tx.query('select pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+      await tx.exec(`create table if not exists schema_migrations (
+        version integer primary key,
+        name text not null,
+        applied_at timestamptz not null default now()
+      )`);
       const existing = await tx.query('select 1 from schema_migrations where version = $1', [migration.version]);
       if (existing.rows.length > 0) return false;
       await tx.exec(migration.sql);

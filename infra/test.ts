@@ -1,0 +1,108 @@
+// `npm test`: installs what the suite needs, starts a private local stack on test ports (so a
+// running `npm start` is left alone), runs lint, type-check and every jest project, and stops what
+// it started, also when something fails. Arguments after `--` go to jest.
+import { spawn } from 'node:child_process';
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  DATA_DIR, ROOT, requireJava17, resolveKafkaLibs, resolveTemporalCli, resolveTestServer, startLocalStack, type LocalStack,
+} from './stack';
+import { startTestPostgres, type TestPostgres } from './stack/postgres';
+
+/** Ports of the test stack: far from the defaults (7233, 9092, 3000) of `npm start`. */
+export const TEST_PORTS = { temporal: 17233, temporalUi: 18233, kafka: 19092, kafkaController: 19093, postgres: 15432 } as const;
+
+const say = (m: string) => console.log(`[test] ${m}`);
+
+function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { cwd: ROOT, stdio: 'inherit', env });
+    child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+  });
+}
+
+const bin = (name: string) => join(ROOT, 'node_modules', '.bin', name);
+
+async function main(): Promise<number> {
+  const jestArgs = process.argv.slice(2);
+  const onlyUnit = jestArgs.join(' ').includes('--selectProjects unit') && !/--selectProjects unit \S*(workflow|integration|e2e)/.test(jestArgs.join(' '));
+  const started = Date.now();
+
+  say('lint (eslint) …');
+  if ((await run(bin('eslint'), ['.', '--max-warnings=0'])) !== 0) return 1;
+  say('type-check (tsc --noEmit) …');
+  if ((await run(bin('tsc'), ['--noEmit', '-p', '.'])) !== 0) return 1;
+
+  const testDir = join(DATA_DIR, 'test');
+  const logDir = join(testDir, 'logs');
+  mkdirSync(logDir, { recursive: true });
+  let stack: LocalStack | undefined;
+  let postgres: TestPostgres | undefined;
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    CANDOR_DATA_DIR: join(testDir, 'app'),
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+    // PGlite loads its WebAssembly bundle with a dynamic import(), which jest's VM allows only with this flag.
+    NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --experimental-vm-modules --no-warnings=ExperimentalWarning`.trim(),
+  };
+  try {
+    if (!onlyUnit) {
+      const cli = await resolveTemporalCli(say);
+      const testServer = resolveTestServer(say);
+      requireJava17();
+      await resolveKafkaLibs(say);
+      say(`Temporal CLI: ${cli.source}; time-skipping test server: ${testServer?.source ?? 'downloaded by @temporalio/testing'}`);
+      // Fresh broker storage each run: tests never see messages from an earlier run.
+      rmSync(join(testDir, 'kafka'), { recursive: true, force: true });
+      say('starting the test stack (Temporal dev server, Kafka broker, PostgreSQL) …');
+      const [stackResult, pgResult] = await Promise.allSettled([
+        startLocalStack({
+          dataDir: testDir,
+          temporalPort: TEST_PORTS.temporal,
+          temporalUiPort: TEST_PORTS.temporalUi,
+          persistTemporal: false,
+          kafkaPort: TEST_PORTS.kafka,
+          kafkaControllerPort: TEST_PORTS.kafkaController,
+          log: say,
+        }),
+        process.env.CANDOR_TEST_DATABASE_URL
+          ? Promise.resolve(undefined)
+          : startTestPostgres({ dir: join(testDir, 'postgres'), port: TEST_PORTS.postgres, logDir, log: say }),
+      ]);
+      if (stackResult.status === 'fulfilled') stack = stackResult.value;
+      if (pgResult.status === 'fulfilled') postgres = pgResult.value;
+      if (stackResult.status === 'rejected') throw stackResult.reason;
+      if (pgResult.status === 'rejected') throw pgResult.reason;
+      Object.assign(env, {
+        TEMPORAL_ADDRESS: stack!.temporal.address,
+        KAFKA_BROKERS: stack!.kafka.brokers.join(','),
+        TEMPORAL_CLI: cli.path,
+        CANDOR_TEST_DATABASE_URL: process.env.CANDOR_TEST_DATABASE_URL ?? postgres!.url,
+        ...(testServer ? { TEMPORAL_TEST_SERVER: testServer.path } : {}),
+      });
+      say(`stack ready in ${((Date.now() - started) / 1000).toFixed(1)} s since start`);
+    }
+    say(`jest ${jestArgs.join(' ')}`);
+    // --forceExit: the Temporal SDK's native runtime keeps a process alive after its last worker
+    // closed; every test closes what it opened, so nothing is cut short by it.
+    return await run(bin('jest'), ['--ci', '--forceExit', ...jestArgs], env);
+  } catch (error) {
+    console.error(`[test] ${error instanceof Error ? error.message : String(error)}`);
+    return 1;
+  } finally {
+    say('stopping the test stack …');
+    await Promise.all([stack?.stop(), postgres?.stop()]);
+    say(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  }
+}
+
+let exiting = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    // Jest sees the same Ctrl-C and stops; main()'s finally block then stops the stack.
+    if (exiting) process.exit(130);
+    exiting = true;
+  });
+}
+
+void main().then((code) => process.exit(code));

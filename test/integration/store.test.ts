@@ -1,0 +1,140 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import {
+  addApiKey, appliedVersions, ensureTenant, generateApiKey, hashApiKey, loadMigrations, migrate, openPgliteDatabase,
+  openPostgresDatabase, revokeApiKeys, tenantForApiKey, type Database,
+} from '../../services/store';
+import { ensureDemoTenant } from '../../services/store/demo-tenant';
+import { required } from '../helpers/env';
+
+/** A fresh database of each kind: PGlite in a temp dir, and a new database on the test PostgreSQL server. */
+const kinds: [string, () => Promise<{ db: Database; open: () => Promise<Database>; drop: () => Promise<void> }>][] = [
+  [
+    'PGlite',
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'candor-pglite-'));
+      const open = () => openPgliteDatabase(dir);
+      return { db: await open(), open, drop: async () => rmSync(dir, { recursive: true, force: true }) };
+    },
+  ],
+  [
+    'PostgreSQL',
+    async () => {
+      const base = new URL(required('CANDOR_TEST_DATABASE_URL'));
+      const name = `candor_${randomUUID().replace(/-/g, '')}`;
+      const admin = new pg.Client({ connectionString: base.toString() });
+      await admin.connect();
+      await admin.query(`create database ${name}`);
+      await admin.end();
+      const url = new URL(base);
+      url.pathname = `/${name}`;
+      const open = () => openPostgresDatabase(url.toString());
+      return {
+        db: await open(),
+        open,
+        drop: async () => {
+          const c = new pg.Client({ connectionString: base.toString() });
+          await c.connect();
+          await c.query(`drop database if exists ${name} with (force)`);
+          await c.end();
+        },
+      };
+    },
+  ],
+];
+
+describe.each(kinds)('data layer on %s', (_kind, create) => {
+  let ctx: Awaited<ReturnType<typeof create>>;
+  beforeEach(async () => {
+    ctx = await create();
+  });
+  afterEach(async () => {
+    await ctx.db.close();
+    await ctx.drop();
+  });
+
+  it('applies every migration once, and again is a no-op', async () => {
+    const all = loadMigrations().map((m) => m.version);
+    expect(await migrate(ctx.db)).toEqual(all);
+    expect(await migrate(ctx.db)).toEqual([]);
+    expect(await appliedVersions(ctx.db)).toEqual(all);
+    const tables = await ctx.db.query<{ table_name: string }>(
+      "select table_name from information_schema.tables where table_schema = 'public' order by table_name",
+    );
+    expect(tables.rows.map((r) => r.table_name)).toEqual(expect.arrayContaining(['api_keys', 'schema_migrations', 'tenants']));
+  });
+
+  it('keeps migrations and data across a reopen', async () => {
+    await migrate(ctx.db);
+    await ensureTenant(ctx.db, { id: 'acme', name: 'Acme' });
+    await ctx.db.close();
+    ctx.db = await ctx.open();
+    expect(await migrate(ctx.db)).toEqual([]);
+    expect((await ctx.db.query('select id from tenants')).rows).toEqual([{ id: 'acme' }]);
+  });
+
+  it('stores API keys hashed and resolves them to their tenant only', async () => {
+    await migrate(ctx.db);
+    await ensureTenant(ctx.db, { id: 'acme', name: 'Acme' });
+    await ensureTenant(ctx.db, { id: 'globex', name: 'Globex' });
+    const key = generateApiKey();
+    await addApiKey(ctx.db, 'acme', key, 'ci');
+    const stored = await ctx.db.query<{ key_hash: string; key_prefix: string }>('select key_hash, key_prefix from api_keys');
+    expect(stored.rows).toHaveLength(1);
+    expect(stored.rows[0]!.key_hash).toBe(hashApiKey(key));
+    expect(JSON.stringify(stored.rows)).not.toContain(key);
+    expect(await tenantForApiKey(ctx.db, key)).toEqual({ id: 'acme', name: 'Acme' });
+    expect(await tenantForApiKey(ctx.db, generateApiKey())).toBeUndefined();
+    await expect(addApiKey(ctx.db, 'globex', key)).rejects.toThrow(/another tenant/);
+    await revokeApiKeys(ctx.db, 'acme', 'ci');
+    expect(await tenantForApiKey(ctx.db, key)).toBeUndefined();
+  });
+
+  it('rolls back a failed transaction completely', async () => {
+    await migrate(ctx.db);
+    await expect(
+      ctx.db.transaction(async (tx) => {
+        await tx.query("insert into tenants (id, name) values ('half', 'Half')");
+        await tx.query("insert into tenants (id, name) values ('Not Valid!', 'x')");
+      }),
+    ).rejects.toThrow();
+    expect((await ctx.db.query("select id from tenants where id = 'half'")).rows).toEqual([]);
+  });
+
+  it('creates the demo tenant with the configured key, or a generated one that is stable across starts', async () => {
+    await migrate(ctx.db);
+    const dataDir = mkdtempSync(join(tmpdir(), 'candor-demo-'));
+    const first = await ensureDemoTenant(ctx.db, { apiKey: undefined, dataDir });
+    expect(first.source).toBe('generated');
+    const second = await ensureDemoTenant(ctx.db, { apiKey: undefined, dataDir });
+    expect(second).toEqual({ ...first, source: 'generated earlier' });
+    expect((await tenantForApiKey(ctx.db, first.apiKey))?.id).toBe('demo');
+    const fixed = 'demo-key-from-the-environment-123';
+    await ensureDemoTenant(ctx.db, { apiKey: fixed, dataDir });
+    expect((await tenantForApiKey(ctx.db, fixed))?.id).toBe('demo');
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+});
+
+describe('migrations on one PostgreSQL server from several processes at once', () => {
+  it('apply each migration exactly once', async () => {
+    const base = new URL(required('CANDOR_TEST_DATABASE_URL'));
+    const name = `candor_${randomUUID().replace(/-/g, '')}`;
+    const admin = new pg.Client({ connectionString: base.toString() });
+    await admin.connect();
+    await admin.query(`create database ${name}`);
+    const url = new URL(base);
+    url.pathname = `/${name}`;
+    const dbs = await Promise.all([1, 2, 3, 4].map(() => openPostgresDatabase(url.toString(), { max: 2 })));
+    const results = await Promise.all(dbs.map((db) => migrate(db)));
+    const all = loadMigrations().map((m) => m.version);
+    expect(results.flat().sort()).toEqual(all.sort());
+    expect(await appliedVersions(dbs[0]!)).toEqual(all);
+    await Promise.all(dbs.map((db) => db.close()));
+    await admin.query(`drop database ${name} with (force)`);
+    await admin.end();
+  });
+});

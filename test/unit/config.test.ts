@@ -1,0 +1,57 @@
+import { CONFIG_VARIABLES, ConfigError, loadConfig, SECRET_VARIABLES } from '../../services/config';
+
+describe('config', () => {
+  it('runs on embedded defaults with an empty environment', () => {
+    const config = loadConfig({});
+    expect(config.role).toBe('all');
+    expect(config.temporal).toEqual({ address: '127.0.0.1:7233', namespace: 'default', taskQueue: 'candor-journeys' });
+    expect(config.kafka.brokers).toEqual(['127.0.0.1:9092']);
+    expect(config.database.url).toBeUndefined();
+    expect(config.http.port).toBe(3000);
+    expect(config.twilio).toBeUndefined();
+    expect(config.sendgrid).toBeUndefined();
+  });
+
+  it('parses brokers, ports and providers', () => {
+    const config = loadConfig({
+      KAFKA_BROKERS: 'k1:9092, k2:9092',
+      HTTP_PORT: '8080',
+      DATABASE_URL: 'postgres://u:p@db:5432/candor',
+      TWILIO_ACCOUNT_SID: 'AC123',
+      TWILIO_AUTH_TOKEN: 'token-abcdef',
+      TWILIO_FROM: '+46700000000',
+    });
+    expect(config.kafka.brokers).toEqual(['k1:9092', 'k2:9092']);
+    expect(config.http.port).toBe(8080);
+    expect(config.twilio?.from).toBe('+46700000000');
+    expect(config.secrets).toEqual(expect.arrayContaining(['token-abcdef', 'postgres://u:p@db:5432/candor']));
+  });
+
+  it('names every bad variable and what is wrong with it', () => {
+    let error: unknown;
+    try {
+      loadConfig({ HTTP_PORT: 'seventy', CANDOR_ROLE: 'chef', KAFKA_BROKERS: 'nohost' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as Error).message;
+    expect(message).toMatch(/HTTP_PORT: .*\(got "seventy"\)/);
+    expect(message).toMatch(/CANDOR_ROLE: .*\(got "chef"\)/);
+    expect(message).toMatch(/KAFKA_BROKERS: each broker must be host:port/);
+  });
+
+  it('never echoes a secret value in an error', () => {
+    expect(() => loadConfig({ CANDOR_DEMO_API_KEY: 'short-secret' })).toThrow(/CANDOR_DEMO_API_KEY: must be at least 24 characters$/m);
+    expect(() => loadConfig({ CANDOR_DEMO_API_KEY: 'short-secret' })).not.toThrow(/short-secret/);
+  });
+
+  it('rejects half-configured providers instead of silently using the sandbox', () => {
+    expect(() => loadConfig({ TWILIO_ACCOUNT_SID: 'AC1' })).toThrow(/set all three to use Twilio/);
+    expect(() => loadConfig({ SENDGRID_API_KEY: 'SG.x' })).toThrow(/set both to use SendGrid/);
+  });
+
+  it('lists every secret variable among the variables it reads', () => {
+    for (const name of SECRET_VARIABLES) expect(CONFIG_VARIABLES).toContain(name);
+  });
+});

@@ -1,0 +1,188 @@
+/**
+ * A journey's state: plain JSON, so the workflow can hand it to `continueAsNew` as it is. It holds the
+ * definition snapshot, the few candidate facts decisions need, and what is scheduled; no names,
+ * addresses or message text.
+ */
+import type { MessagePurpose, Outcome } from './commands';
+import type { Channel, JourneyDefinition, StageCategory } from './definition';
+import type { CandidateProfile } from './inputs';
+import { isValidTimeZone } from './time-zone';
+
+/** How many event ids are remembered for de-duplication; older redeliveries are also caught by event time. */
+export const SEEN_EVENT_LIMIT = 1000;
+/** How many timeline entries are kept; the oldest go first. */
+export const TIMELINE_LIMIT = 500;
+
+/** A message waiting for its time. `key` names its slot, so a reschedule replaces rather than duplicates. */
+export interface ScheduledMessage {
+  key: string;
+  template: string;
+  purpose: MessagePurpose;
+  dueAt: number;
+  /** Preferred channel from the definition. */
+  channel?: Channel;
+  /** Held while the journey is paused. */
+  pausable: boolean;
+  interviewId?: string;
+  stage?: StageCategory;
+  /** For follow-ups: which one this is (1-based). */
+  followUp?: number;
+  /** A fallback re-send keeps its message id and remaining channels. */
+  messageId?: string;
+  attempt?: number;
+  channels?: Channel[];
+  tried?: Channel[];
+}
+
+/** A dispatched message whose delivery result has not arrived. */
+export interface InFlightMessage {
+  messageId: string;
+  template: string;
+  purpose: MessagePurpose;
+  channels: Channel[];
+  tried: Channel[];
+  attempt: number;
+  sentAt: number;
+}
+
+/** An interview the journey knows about. */
+export interface InterviewRecord {
+  id: string;
+  start: number;
+  end: number;
+  status: 'scheduled' | 'canceled' | 'completed';
+  /** Event time of the latest applied event about it; older ones are stale. */
+  lastEventTime: number;
+}
+
+/** Kinds of timeline entries. */
+export type TimelineType =
+  | 'journey.started'
+  | 'stage.entered'
+  | 'message.scheduled'
+  | 'message.dispatched'
+  | 'message.delivered'
+  | 'message.failed'
+  | 'message.canceled'
+  | 'message.suppressed'
+  | 'event.ignored'
+  | 'interview.scheduled'
+  | 'interview.canceled'
+  | 'interview.completed'
+  | 'alert'
+  | 'candidate.updated'
+  | 'candidate.replied'
+  | 'candidate.opted_out'
+  | 'candidate.opted_in'
+  | 'journey.paused'
+  | 'journey.resumed'
+  | 'definition.pending'
+  | 'definition.upgraded'
+  | 'journey.completed';
+
+/** One line of a journey's timeline (the workflow's timeline query returns these). */
+export interface TimelineEntry {
+  at: number;
+  type: TimelineType;
+  messageId?: string;
+  template?: string;
+  purpose?: MessagePurpose;
+  channel?: Channel;
+  /** For messages: when it was due. */
+  dueAt?: number;
+  eventId?: string;
+  eventType?: string;
+  stage?: StageCategory;
+  reason?: string;
+  version?: string;
+}
+
+/** The candidate facts decisions need. */
+export interface CandidateFacts {
+  timeZone: string;
+  locale: string;
+  consent: { email: boolean; sms: boolean };
+}
+
+/** A journey's whole state. */
+export interface JourneyState {
+  applicationId: string;
+  definition: JourneyDefinition;
+  definitionVersion: string;
+  /** A newer definition waiting for the next stage change. */
+  pendingDefinition?: { definition: JourneyDefinition; version: string };
+  candidate: CandidateFacts;
+  /** new: no event yet; open: running; closing: terminal outcome, closing message pending; completed: done. */
+  status: 'new' | 'open' | 'closing' | 'completed';
+  stage?: StageCategory;
+  stageEnteredAt?: number;
+  /** ATS time of the latest applied stage change; older stage changes are stale. */
+  lastStageEventTime?: number;
+  outcome?: Outcome;
+  paused: boolean;
+  /** Counters behind deterministic ids. */
+  seq: number;
+  eventSeq: number;
+  alertSeq: number;
+  seenEventIds: string[];
+  scheduled: ScheduledMessage[];
+  interviews: InterviewRecord[];
+  inFlight: InFlightMessage[];
+  createdAt?: number;
+  lastMessageAt?: number;
+  /** When a status update goes if nothing else has by then. */
+  silenceDueAt?: number;
+  waitingAlertAt?: number;
+  /** In closing: complete by then even if a delivery result never arrives. */
+  closingSettleBy?: number;
+  closingDispatched: boolean;
+  timeline: TimelineEntry[];
+}
+
+/** What a journey starts from. */
+export interface InitialStateParams {
+  applicationId: string;
+  definition: JourneyDefinition;
+  definitionVersion: string;
+  /** Facts known at start; the created event may add more. */
+  candidate?: CandidateProfile;
+}
+
+/** The state of a journey that has seen no event yet. The definition must come from `validateDefinition`. */
+export function initialState(params: InitialStateParams): JourneyState {
+  const { definition } = params;
+  return {
+    applicationId: params.applicationId,
+    definition,
+    definitionVersion: params.definitionVersion,
+    candidate: applyProfile(
+      { timeZone: definition.defaultTimeZone, locale: definition.defaultLocale, consent: { email: false, sms: false } },
+      params.candidate,
+    ),
+    status: 'new',
+    paused: false,
+    seq: 0,
+    eventSeq: 0,
+    alertSeq: 0,
+    seenEventIds: [],
+    scheduled: [],
+    interviews: [],
+    inFlight: [],
+    closingDispatched: false,
+    timeline: [],
+  };
+}
+
+/** Candidate facts with a profile patch applied (absent fields keep their value). */
+export function applyProfile(facts: CandidateFacts, profile: CandidateProfile | undefined): CandidateFacts {
+  if (!profile) return facts;
+  return {
+    // An unknown zone from the ATS must not break every later decision; keep the one we have.
+    timeZone: profile.timeZone !== undefined && isValidTimeZone(profile.timeZone) ? profile.timeZone : facts.timeZone,
+    locale: profile.locale ?? facts.locale,
+    consent: {
+      email: profile.consent?.email ?? facts.consent.email,
+      sms: profile.consent?.sms ?? facts.consent.sms,
+    },
+  };
+}
