@@ -73,7 +73,8 @@ export function nextWakeUp(state: JourneyState): number | undefined {
   }
   if (state.silenceDueAt !== undefined && state.silenceDueAt < next) next = state.silenceDueAt;
   if (state.status === 'open' && state.waitingAlertAt !== undefined && state.waitingAlertAt < next) next = state.waitingAlertAt;
-  if (state.status === 'closing' && state.closingSettleBy !== undefined && state.closingSettleBy < next) next = state.closingSettleBy;
+  // The settle deadline matters only once nothing is left to send; before that the messages wake us.
+  if (state.status === 'closing' && state.scheduled.length === 0 && state.closingSettleBy !== undefined && state.closingSettleBy < next) next = state.closingSettleBy;
   return next === Number.POSITIVE_INFINITY ? undefined : next;
 }
 
@@ -189,7 +190,6 @@ function changeStage(ctx: Context, event: AtsEvent, to: StageCategory, positionC
   if (ack) {
     s.scheduled = s.scheduled.map((m) => (m.purpose === 'closing' && m.key.endsWith(':0') && m.dueAt > ack.dueAt ? { ...m, dueAt: ack.dueAt } : m));
   }
-  s.closingSettleBy = ctx.now + DAY_MS;
 }
 
 function updateCandidate(ctx: Context, event: AtsEvent): void {

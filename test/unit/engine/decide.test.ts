@@ -112,7 +112,7 @@ describe('decide: never ghosted', () => {
     const driver = started();
     const friday16 = utc('2025-03-07T15:00');
     expect(delivers(driver.ats({ type: 'ats.application.rejected' }, friday16))).toEqual([]);
-    const [closing] = delivers(driver.advance(friday16 + 4 * DAY));
+    const [closing] = delivers(driver.advance(utc('2025-03-10T08:30')));
     expect(closing).toMatchObject({ template: 'rejected.closing', purpose: 'closing' });
     expect(clock(closing!.notBefore)).toBe('Mon 09:00');
     const done = driver.send({ kind: 'delivery', messageId: closing!.messageId, channel: 'email', status: 'delivered' }, closing!.notBefore + 60_000);
@@ -134,9 +134,9 @@ describe('decide: never ghosted', () => {
 
   it('uses the position-closed message when the position closed', () => {
     const driver = started();
-    driver.ats({ type: 'ats.application.rejected', positionClosed: true }, MONDAY_10 + HOUR);
+    const closed = driver.ats({ type: 'ats.application.rejected', positionClosed: true }, MONDAY_10 + HOUR);
     expect(driver.state.outcome).toBe('position-closed');
-    expect(delivers(driver.advance(MONDAY_10 + 2 * HOUR)).map((d) => d.template)).toEqual(['rejected.position-closed']);
+    expect(delivers(closed).map((d) => d.template)).toEqual(['rejected.position-closed']);
   });
 
   it('completes after a day even if no delivery result ever arrives', () => {

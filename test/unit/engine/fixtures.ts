@@ -86,7 +86,10 @@ export class Driver {
   /** Runs every wake-up due up to `t` and moves the clock there. */
   advance(t: number): Command[] {
     const out: Command[] = [];
+    let guard = 0;
     for (let wake = nextWakeUp(this.state); wake !== undefined && wake <= t; wake = nextWakeUp(this.state)) {
+      // A wake-up that changes nothing would spin forever; that is an engine bug worth failing on.
+      if (++guard > 10_000) throw new Error(`engine keeps waking at ${new Date(wake).toISOString()} without progress`);
       out.push(...this.apply({ kind: 'timer' }, Math.max(wake, this.now)));
     }
     this.now = Math.max(this.now, t);
