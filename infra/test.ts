@@ -9,8 +9,12 @@ import {
 } from './stack';
 import { startTestPostgres, type TestPostgres } from './stack/postgres';
 
-/** Ports of the test stack: far from the defaults (7233, 9092, 3000) of `npm start`. */
-export const TEST_PORTS = { temporal: 17233, temporalUi: 18233, kafka: 19092, kafkaController: 19093, postgres: 15432 } as const;
+/**
+ * Ports of the test stack: far from the defaults (7233, 9092, 3000) of `npm start`. CANDOR_TEST_PORT_OFFSET
+ * shifts every test port (and the test data dir), so two suites can run side by side on one machine.
+ */
+const OFFSET = Number(process.env.CANDOR_TEST_PORT_OFFSET ?? 0);
+const TEST_PORTS = { temporal: 17233 + OFFSET, temporalUi: 18233 + OFFSET, kafka: 19092 + OFFSET, kafkaController: 19093 + OFFSET, postgres: 15432 + OFFSET } as const;
 
 const say = (m: string) => console.log(`[test] ${m}`);
 
@@ -33,7 +37,7 @@ async function main(): Promise<number> {
   say('type-check (tsc --noEmit) …');
   if ((await run(bin('tsc'), ['--noEmit', '-p', '.'])) !== 0) return 1;
 
-  const testDir = join(DATA_DIR, 'test');
+  const testDir = join(DATA_DIR, OFFSET ? `test-${OFFSET}` : 'test');
   const logDir = join(testDir, 'logs');
   mkdirSync(logDir, { recursive: true });
   let stack: LocalStack | undefined;
@@ -41,6 +45,7 @@ async function main(): Promise<number> {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     CANDOR_DATA_DIR: join(testDir, 'app'),
+    CANDOR_TEST_PORT_OFFSET: String(OFFSET),
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
     // PGlite loads its WebAssembly bundle with a dynamic import(), which jest's VM allows only with this flag.
     NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --experimental-vm-modules --no-warnings=ExperimentalWarning`.trim(),

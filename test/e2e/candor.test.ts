@@ -6,9 +6,9 @@ import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { startCandor, type Candor } from '../../services/main';
 import { createLogger } from '../../services/logger';
 import { journeyStatusQuery, journeyWorkflowId } from '../../workflows/shared';
-import { required, testConfig, unique } from '../helpers/env';
+import { required, testConfig, testPort, unique } from '../helpers/env';
 
-const HTTP_PORT = 13080;
+const HTTP_PORT = testPort(13080);
 
 describe('Candor with every role, through its public interfaces', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'candor-e2e-'));

@@ -3,10 +3,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isPortInUse } from '../../infra/stack';
+import { testPort } from '../helpers/env';
 
 const ROOT = join(__dirname, '..', '..');
 // Ports of this test's own `npm start`, clear of the suite's test stack and of a developer's running Candor.
-const PORTS = { temporal: 27233, ui: 28233, kafka: 29092, controller: 29093, http: 23000 };
+const PORTS = { temporal: testPort(27233), ui: testPort(27233) + 1000, kafka: testPort(29092), controller: testPort(29092) + 1, http: testPort(23000) };
 
 describe('npm start', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'candor-start-'));

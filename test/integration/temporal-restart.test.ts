@@ -6,11 +6,11 @@ import { startTemporalDevServer, type TemporalDevServer } from '../../infra/stac
 import { signalJourney } from '../../services/temporal/journeys';
 import { atsEventSignal, journeyWorkflowId } from '../../workflows/shared';
 import type { candidateJourney } from '../../workflows';
-import { unique } from '../helpers/env';
+import { testPort, unique } from '../helpers/env';
 import { withWorker } from '../helpers/worker';
 
 // Its own dev server (not the suite's), so restarting it disturbs no other test.
-const PORT = 17250;
+const PORT = testPort(17250);
 
 describe('a journey across a Temporal dev-server restart', () => {
   const dir = mkdtempSync(join(tmpdir(), 'candor-temporal-'));
