@@ -117,6 +117,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (Boolean(e.SENDGRID_API_KEY) !== Boolean(e.SENDGRID_FROM)) {
     problems.push('SENDGRID_API_KEY and SENDGRID_FROM: set both to use SendGrid, or neither for the sandbox');
   }
+  if (e.CANDOR_ENCRYPTION_KEYS) {
+    for (const [index, part] of e.CANDOR_ENCRYPTION_KEYS.split(',').entries()) {
+      const [id, material] = part.trim().split(':');
+      if (!id || !material || Buffer.from(material, 'base64').length !== 32) {
+        problems.push(`CANDOR_ENCRYPTION_KEYS: entry ${index + 1} must be id:base64 of 32 random bytes (generate one with \`openssl rand -base64 32\`)`);
+      }
+    }
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
   const secrets = SECRET_VARIABLES.map((name) => env[name]).filter((v): v is string => Boolean(v));

@@ -1,9 +1,12 @@
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import type { Client } from '@temporalio/client';
+import { Registry, collectDefaultMetrics } from 'prom-client';
 import { buildApi, listen } from './api/server';
 import { ConfigError, loadConfig, type Config, type Role } from './config';
 import type { Probe } from './health/readiness';
 import { startIngest } from './ingest';
+import { createKafka } from './kafka/client';
+import { createJourneyEventSink } from './kafka/journey-event-sink';
 import { createLogger, type Logger } from './logger';
 import { ensureDemoTenant, type DemoTenant } from './store/demo-tenant';
 import { migrate, openDatabase, type Database } from './store';
@@ -35,6 +38,9 @@ export async function startCandor(config: Config, logger = createLogger(config))
       await close().catch((error: unknown) => logger.error({ err: error }, 'error during shutdown'));
     }
   };
+  // One registry for every role of this process, so /metrics shows ingest's metrics next to the api's.
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'candor_' });
   try {
     const db = await openDatabase(config);
     closers.push(() => db.close());
@@ -49,11 +55,13 @@ export async function startCandor(config: Config, logger = createLogger(config))
       closers.push(() => connection.close());
     }
     if (roles.includes('worker')) {
-      const worker = await startWorker(config, { logger });
+      const events = await createJourneyEventSink(createKafka(config, logger, 'worker'));
+      closers.push(() => events.close());
+      const worker = await startWorker(config, { logger, db, events });
       closers.push(() => worker.close());
     }
     if (roles.includes('ingest')) {
-      const ingest = await startIngest(config, { logger, temporal: temporal! });
+      const ingest = await startIngest(config, { logger, temporal: temporal!, registry });
       closers.push(() => ingest.close());
     }
     if (roles.includes('api')) {
@@ -71,7 +79,7 @@ export async function startCandor(config: Config, logger = createLogger(config))
         },
         { name: 'database', check: () => db.ping() },
       ];
-      const app = buildApi({ logger, probes });
+      const app = buildApi({ logger, probes, registry });
       await listen(app, config);
       closers.push(() => app.close());
     }

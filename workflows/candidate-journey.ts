@@ -1,37 +1,259 @@
-import { condition, setHandler } from '@temporalio/workflow';
-import { atsEventSignal, journeyStatusQuery, type JourneyEvent, type JourneyInput, type JourneyStatus } from './shared';
+import {
+  allHandlersFinished,
+  ApplicationFailure,
+  condition,
+  continueAsNew,
+  log,
+  proxyActivities,
+  setHandler,
+  sleep,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { Activities, DeliverRequest } from '../activities';
+import { decide, initialState, messagesWithPaths, nextWakeUp, RecruiterAction, type Command, type Input, type JourneyState } from './engine';
+import { mapAtsEvent } from './event-mapping';
+import {
+  atsEventSignal,
+  candidateReplySignal,
+  definitionPublishedSignal,
+  deliveryResultSignal,
+  journeyStatusQuery,
+  journeyTimelineQuery,
+  recruiterActionUpdate,
+  SA_STAGE,
+  SA_TENANT,
+  SA_WAITING_SINCE,
+  type JourneyContact,
+  type JourneyInput,
+  type JourneyStatus,
+  type QueuedInput,
+} from './shared';
 
-const TERMINAL_TYPES = new Set(['ats.application.rejected', 'ats.application.withdrawn', 'ats.application.hired', 'ats.candidate.erased']);
+// Retry bounds for every activity live here. Delivery retries as long as the provider says "later"
+// (429, 5xx); the ledger keyed by message id makes each retry safe.
+const acts = proxyActivities<Activities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '10m', nonRetryableErrorTypes: ['TemplateMissing', 'InvalidRequest'] },
+});
+
+/** History length after which a journey continues as new, well below Temporal's limits (50k events). */
+const DEFAULT_HISTORY_LIMIT = 5_000;
 
 /**
- * One application's journey. This is the foundation's version: it applies ATS events once each
- * (by CloudEvents id) and ends on a terminal outcome. The journey engine decides messages on top of it.
+ * One application's journey. The pure engine decides (`decide`); this workflow only feeds it inputs
+ * (signals, updates, timer wake-ups), carries out its commands through activities, keeps search
+ * attributes current and rolls over with continueAsNew before the history grows large.
  */
 export async function candidateJourney(input: JourneyInput): Promise<JourneyStatus> {
-  const seen = new Set<string>();
-  const pending: JourneyEvent[] = [];
-  const status: JourneyStatus = {
+  const carried = input.carried;
+  let state: JourneyState | undefined = carried?.state;
+  let contact: JourneyContact = carried?.contact ?? {};
+  const queue: QueuedInput[] = [...(carried?.queued ?? [])];
+  let eventsApplied = carried?.eventsApplied ?? 0;
+  let lastEventType = carried?.lastEventType;
+  let inFlight = 0;
+  // Updates wait until the loop has applied their input, so the caller sees the effect.
+  let enqueued = 0;
+  let processed = 0;
+  const historyLimit = input.historyLimit ?? DEFAULT_HISTORY_LIMIT;
+  const searchAttributes = input.searchAttributes !== false;
+
+  const enqueue = (item: QueuedInput): number => {
+    queue.push(item);
+    return ++enqueued;
+  };
+  const status = (): JourneyStatus => ({
     tenant: input.tenant,
     applicationId: input.applicationId,
-    eventsApplied: 0,
-    lastEventType: undefined,
-    completed: false,
+    eventsApplied,
+    lastEventType,
+    completed: state?.status === 'completed',
+    status: state?.status ?? 'new',
+    stage: state?.stage,
+    paused: state?.paused ?? false,
+    definitionVersion: state?.definitionVersion,
+    lastMessageAt: state?.lastMessageAt,
+    nextWakeUp: state ? nextWakeUp(state) : undefined,
+    scheduled: (state?.scheduled ?? []).map((m) => ({ template: m.template, purpose: m.purpose, dueAt: m.dueAt })).sort((a, b) => a.dueAt - b.dueAt),
+  });
+
+  setHandler(atsEventSignal, (event) => void enqueue({ kind: 'ats', event }));
+  setHandler(deliveryResultSignal, (result) => void enqueue({ kind: 'delivery', result }));
+  setHandler(candidateReplySignal, (reply) => void enqueue({ kind: 'reply', reply }));
+  setHandler(definitionPublishedSignal, ({ definition, version }) => void enqueue({ kind: 'upgrade', definition, version }));
+  setHandler(journeyStatusQuery, status);
+  setHandler(journeyTimelineQuery, () => state?.timeline ?? []);
+  setHandler(
+    recruiterActionUpdate,
+    async (action) => {
+      const ticket = enqueue({ kind: 'recruiter', action });
+      await condition(() => processed >= ticket);
+      return status();
+    },
+    {
+      validator: (action) => {
+        const parsed = RecruiterAction.safeParse(action);
+        if (!parsed.success) throw new Error(`Invalid action: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'action'}: ${i.message}`).join('; ')}`);
+        if (!state || state.status === 'new') throw new Error('The journey has not started yet');
+        if (state.status === 'completed') throw new Error('The journey is over');
+        const request = parsed.data;
+        const definition = state.definition;
+        if (request.action === 'sendNow' && !messagesWithPaths(definition).some((m) => m.message.template === request.template)) {
+          throw new Error(`The journey has no message with template "${request.template}"`);
+        }
+      },
+    },
+  );
+
+  /** Runs a command's activity without holding up the loop; its outcome comes back as an input. */
+  const track = (work: () => Promise<void>): void => {
+    inFlight++;
+    void work()
+      .catch((error: unknown) => log.error('journey activity failed', { error: error instanceof Error ? error.message : String(error) }))
+      .finally(() => inFlight--);
   };
 
-  setHandler(atsEventSignal, (event) => {
-    pending.push(event);
-  });
-  setHandler(journeyStatusQuery, () => status);
+  const execute = (command: Command, journey: JourneyState): void => {
+    switch (command.type) {
+      case 'deliver': {
+        const channel = command.channels[0]!;
+        const text = messagesWithPaths(journey.definition).find((m) => m.message.template === command.template)?.message.text;
+        const request: DeliverRequest = {
+          tenant: input.tenant,
+          applicationId: input.applicationId,
+          messageId: command.messageId,
+          template: command.template,
+          channel,
+          locale: command.locale,
+          timeZone: journey.candidate.timeZone,
+          text,
+          contact,
+        };
+        track(async () => {
+          if (command.notBefore > Date.now()) await sleep(command.notBefore - Date.now());
+          try {
+            enqueue({ kind: 'delivery', result: await acts.deliverMessage({ ...request, contact }) });
+          } catch (error) {
+            const reason = error instanceof ApplicationFailure ? `${error.type ?? 'error'}: ${error.message}` : 'delivery failed';
+            enqueue({ kind: 'delivery', result: { messageId: command.messageId, channel, status: 'failed', reason } });
+          }
+        });
+        break;
+      }
+      case 'alertRecruiter':
+        track(() =>
+          acts.alertRecruiter({
+            tenant: input.tenant,
+            applicationId: input.applicationId,
+            alertId: command.alertId,
+            reason: command.reason,
+            ...(command.messageId ? { messageId: command.messageId } : {}),
+            ...(command.days !== undefined ? { days: command.days } : {}),
+          }),
+        );
+        break;
+      case 'publishEvent':
+        track(() =>
+          acts.publishJourneyEvent({
+            id: command.eventId,
+            type: `candor.journey.${command.eventType}`,
+            tenant: input.tenant,
+            applicationId: input.applicationId,
+            time: new Date().toISOString(),
+            data: {
+              ...(command.messageId ? { messageId: command.messageId } : {}),
+              ...(command.template ? { template: command.template } : {}),
+              ...(command.channel ? { channel: command.channel } : {}),
+              ...(command.reason ? { reason: command.reason } : {}),
+              ...(command.outcome ? { outcome: command.outcome } : {}),
+            },
+          }),
+        );
+        break;
+      case 'complete':
+        break;
+    }
+  };
 
-  while (!status.completed) {
-    await condition(() => pending.length > 0);
-    const event = pending.shift()!;
-    // Kafka redelivers after a crash; the CloudEvents id makes a redelivered event harmless.
-    if (seen.has(event.id)) continue;
-    seen.add(event.id);
-    status.eventsApplied += 1;
-    status.lastEventType = event.type;
-    if (TERMINAL_TYPES.has(event.type)) status.completed = true;
+  /** Turns a queued item into the engine's input; creates the journey on its first event. */
+  const toInput = async (item: QueuedInput): Promise<Input | undefined> => {
+    switch (item.kind) {
+      case 'ats': {
+        const mapped = mapAtsEvent(item.event);
+        if (!mapped.ok) {
+          state?.timeline.push({ at: Date.now(), type: 'event.ignored', eventId: item.event.id, eventType: item.event.type, reason: mapped.reason });
+          return undefined;
+        }
+        if (!state) {
+          const { definition, version } = await acts.resolveJourneyDefinition({
+            tenant: input.tenant,
+            ...(mapped.value.contact.jobId ? { jobId: mapped.value.contact.jobId } : {}),
+            ...(mapped.value.event.candidate?.locale ? { locale: mapped.value.event.candidate.locale } : {}),
+          });
+          state = initialState({ applicationId: input.applicationId, definition, definitionVersion: version });
+        }
+        if (!state.seenEventIds.includes(item.event.id)) {
+          eventsApplied++;
+          lastEventType = item.event.type;
+          // Erasure removes every personal detail this journey holds.
+          contact = item.event.type === 'ats.candidate.erased' ? {} : { ...contact, ...mapped.value.contact };
+        }
+        return { kind: 'ats', event: mapped.value.event };
+      }
+      case 'delivery':
+        return { kind: 'delivery', messageId: item.result.messageId, channel: item.result.channel, status: item.result.status, ...(item.result.reason ? { reason: item.result.reason } : {}) };
+      case 'reply':
+        return { kind: 'reply', channel: item.reply.channel, text: item.reply.text, ...(item.reply.optOut !== undefined ? { optOut: item.reply.optOut } : {}) };
+      case 'upgrade':
+        return { kind: 'upgrade', definition: item.definition, version: item.version };
+      case 'recruiter':
+        return { kind: 'recruiter', recruiter: item.action };
+    }
+  };
+
+  let shownStage: string | undefined;
+  let shownWaitingSince: number | undefined;
+  const updateSearchAttributes = (journey: JourneyState): void => {
+    if (!searchAttributes) return;
+    const waitingSince = journey.lastMessageAt ?? journey.createdAt;
+    if (journey.stage === shownStage && waitingSince === shownWaitingSince) return;
+    shownStage = journey.stage;
+    shownWaitingSince = waitingSince;
+    upsertSearchAttributes([
+      { key: SA_TENANT, value: input.tenant },
+      { key: SA_STAGE, value: journey.stage ?? 'applied' },
+      ...(waitingSince !== undefined ? [{ key: SA_WAITING_SINCE, value: new Date(waitingSince) }] : []),
+    ]);
+  };
+
+  const rollOverDue = () => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > historyLimit;
+
+  for (;;) {
+    if (state?.status === 'completed' && queue.length === 0 && inFlight === 0) break;
+    if (rollOverDue() && queue.length === 0) break;
+    const wake = state ? nextWakeUp(state) : undefined;
+    const ready = () => queue.length > 0 || (state?.status === 'completed' && inFlight === 0) || rollOverDue();
+    const woken = wake !== undefined ? await condition(ready, Math.max(1, wake - Date.now())) : (await condition(ready), true);
+    const item = woken ? queue.shift() : undefined;
+    if (woken && !item) continue;
+    const engineInput = item ? await toInput(item) : ({ kind: 'timer' } as const);
+    if (engineInput && state) {
+      const decision = decide(state, engineInput, Date.now());
+      state = decision.state;
+      for (const command of decision.commands) execute(command, state);
+      updateSearchAttributes(state);
+    }
+    if (item) processed++;
   }
-  return status;
+
+  if (state?.status !== 'completed') {
+    // Roll over: wait for handlers and in-flight activities, then hand the whole state to a new run.
+    await condition(() => allHandlersFinished() && inFlight === 0);
+    await continueAsNew<typeof candidateJourney>({
+      ...input,
+      carried: { state, contact, queued: queue, eventsApplied, lastEventType },
+    });
+  }
+  return status();
 }

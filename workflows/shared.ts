@@ -1,8 +1,11 @@
-import { defineQuery, defineSignal } from '@temporalio/workflow';
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { JourneyDefinition } from './engine/definition';
+import type { JourneyState, TimelineEntry } from './engine/state';
 
 /**
- * Names shared by the workflow and the services that talk to it: task queue, workflow ids,
- * signals and queries. Defined once here, imported by both sides.
+ * Names shared by the workflow and the services that talk to it: task queue, workflow ids, search
+ * attributes, signals, queries and updates. Defined once here, imported by both sides.
  */
 
 /** The task queue journey workflows and their activities run on, unless TEMPORAL_TASK_QUEUE says otherwise. */
@@ -20,7 +23,13 @@ export function journeyWorkflowId(tenant: string, applicationId: string): string
   return `journey/${tenant}/${applicationId}`;
 }
 
-/** The minimal view of an ATS event the workflow needs to route and de-duplicate it. */
+/** Search attributes a journey keeps current, so the API can list candidates by stage and wait. No personal data. */
+export const SA_TENANT = defineSearchAttributeKey('CandorTenant', SearchAttributeType.KEYWORD);
+export const SA_STAGE = defineSearchAttributeKey('CandorStage', SearchAttributeType.KEYWORD);
+/** When the candidate last heard from us (or applied): "waiting since". */
+export const SA_WAITING_SINCE = defineSearchAttributeKey('CandorWaitingSince', SearchAttributeType.DATETIME);
+
+/** An ATS event as the ingest role hands it over: the validated CloudEvent's id, type, time and data. */
 export interface JourneyEvent {
   /** CloudEvents id: unique per event, the idempotency key. */
   id: string;
@@ -30,22 +39,94 @@ export interface JourneyEvent {
   data?: unknown;
 }
 
-/** What a journey was started with. */
+/** What a journey is started with; `carried` is set only by continueAsNew. */
 export interface JourneyInput {
   tenant: string;
   applicationId: string;
+  /** Whether to keep search attributes current (the server must have them registered). Default true. */
+  searchAttributes?: boolean;
+  /** Continue as new once the history is this long (default 5,000 events). */
+  historyLimit?: number;
+  carried?: CarriedJourney;
 }
+
+/** Candidate and application details used to write messages. Lives in (encrypted) workflow state only. */
+export interface JourneyContact {
+  candidateId?: string;
+  firstName?: string;
+  lastName?: string;
+  email?: string;
+  phone?: string;
+  jobId?: string;
+  jobTitle?: string;
+  department?: string;
+  recruiter?: { name?: string; email?: string };
+  interview?: { id: string; start: string; end?: string; location?: string; link?: string };
+}
+
+/** What continueAsNew hands to the next run. */
+export interface CarriedJourney {
+  state: JourneyState | undefined;
+  contact: JourneyContact;
+  queued: QueuedInput[];
+  eventsApplied: number;
+  lastEventType: string | undefined;
+}
+
+/** An input waiting for the journey loop. */
+export type QueuedInput =
+  | { kind: 'ats'; event: JourneyEvent }
+  | { kind: 'delivery'; result: DeliveryResult }
+  | { kind: 'reply'; reply: CandidateReply }
+  | { kind: 'upgrade'; definition: JourneyDefinition; version: string }
+  | { kind: 'recruiter'; action: RecruiterActionRequest };
+
+/** A provider's word on one message (from the delivery activity or a status webhook). */
+export interface DeliveryResult {
+  messageId: string;
+  channel: 'email' | 'sms';
+  status: 'delivered' | 'failed';
+  reason?: string;
+}
+
+/** A candidate's reply. The text decides opt-out/STATUS; it is kept only in the timeline entry's reason when a person must read it. */
+export interface CandidateReply {
+  channel: 'email' | 'sms';
+  text: string;
+  optOut?: boolean;
+}
+
+/** A recruiter action on a running journey. */
+export type RecruiterActionRequest = { action: 'pause' } | { action: 'resume' } | { action: 'sendNow'; template: string };
 
 /** A summary of a journey, for queries. */
 export interface JourneyStatus {
   tenant: string;
   applicationId: string;
+  /** Distinct ATS events applied (redeliveries are not counted). */
   eventsApplied: number;
   lastEventType: string | undefined;
   completed: boolean;
+  status: JourneyState['status'] | 'new';
+  stage: string | undefined;
+  paused: boolean;
+  definitionVersion: string | undefined;
+  lastMessageAt: number | undefined;
+  nextWakeUp: number | undefined;
+  scheduled: { template: string; purpose: string; dueAt: number }[];
 }
 
 /** Delivers one ATS event to a journey (sent with signalWithStart, so the first event starts it). */
 export const atsEventSignal = defineSignal<[JourneyEvent]>('atsEvent');
+/** A delivery status from a provider webhook. */
+export const deliveryResultSignal = defineSignal<[DeliveryResult]>('deliveryResult');
+/** A candidate replied (inbound SMS or e-mail). */
+export const candidateReplySignal = defineSignal<[CandidateReply]>('candidateReply');
+/** A new journey definition version was published; it applies at the next stage change. */
+export const definitionPublishedSignal = defineSignal<[{ definition: JourneyDefinition; version: string }]>('definitionPublished');
 /** The journey's current status. */
 export const journeyStatusQuery = defineQuery<JourneyStatus>('status');
+/** Every event, decision and message with due, sent and delivered times. */
+export const journeyTimelineQuery = defineQuery<TimelineEntry[]>('timeline');
+/** Pause, resume or send a message now; rejected with a reason when the input is invalid or the journey is over. */
+export const recruiterActionUpdate = defineUpdate<JourneyStatus, [RecruiterActionRequest]>('recruiterAction');

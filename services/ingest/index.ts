@@ -1,73 +1,182 @@
-import { Partitioners, type Consumer, type Producer, type KafkaMessage } from 'kafkajs';
-import type { Client } from '@temporalio/client';
+import { Partitioners, type Consumer, type EachBatchPayload, type IHeaders, type Kafka, type KafkaMessage, type Producer } from 'kafkajs';
+import { isGrpcServiceError, type Client } from '@temporalio/client';
+import { Registry } from 'prom-client';
 import type { Config } from '../config';
-import { parseAtsEvent } from '../events/envelope';
+import { parseAtsEvent, type EnvelopeProblem } from '../events/envelope';
 import { createKafka } from '../kafka/client';
+import { TOPIC_ATS_DLQ, TOPIC_ATS_EVENTS } from '../kafka/topics';
 import type { Logger } from '../logger';
 import { signalJourney } from '../temporal/journeys';
+import { ingestMetrics, type IngestMetrics } from './metrics';
+import { Semaphore, processPartitionBatch } from './partition-batch';
 
-/** Topic names of the contract. */
-export const TOPIC_ATS_EVENTS = 'ats.events';
-export const TOPIC_ATS_DLQ = 'ats.events.dlq';
+export { TOPIC_ATS_DLQ, TOPIC_ATS_EVENTS } from '../kafka/topics';
 
 /** A running ingest role. */
 export interface IngestRole {
+  /** Stops fetching, lets in-flight signals finish, commits what Temporal accepted, disconnects. */
   close(): Promise<void>;
 }
 
-/**
- * Consumes `ats.events`: invalid messages go to the DLQ with the reason; each valid event is handed
- * to its application's journey with signalWithStart. Offsets are committed by kafkajs only for
- * messages whose handler resolved, so an event is never committed before Temporal accepted it;
- * a failing signal throws, and kafkajs retries the same message (per-partition order is kept).
- */
-export async function startIngest(config: Config, deps: { logger: Logger; temporal: Client }): Promise<IngestRole> {
-  const kafka = createKafka(config, deps.logger, 'ingest');
-  const consumer: Consumer = kafka.consumer({ groupId: config.kafka.groupId, retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 300, maxRetryTime: 10_000 } });
-  const producer: Producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
-  await producer.connect();
-  await consumer.connect();
-  await consumer.subscribe({ topic: TOPIC_ATS_EVENTS, fromBeginning: true });
+/** Tuning knobs with production defaults; tests and the benchmark override some. */
+export interface IngestOptions {
+  /** The topic to consume; `ats.events` by contract (the benchmark uses a private one). */
+  topic?: string;
+  /** Signals in flight at once across all partitions. */
+  maxInFlight?: number;
+  /** One attempt's deadline; a slower Temporal counts as unreachable. */
+  signalTimeoutMs?: number;
+  /** Pause after a failed signal: doubles per consecutive failure of a partition, up to `maxBackoffMs`. */
+  initialBackoffMs?: number;
+  maxBackoffMs?: number;
+}
 
-  const handle = async (topic: string, partition: number, message: KafkaMessage): Promise<void> => {
-    const parsed = parseAtsEvent(message.value);
-    if (!parsed.ok) {
-      await producer.send({
-        topic: TOPIC_ATS_DLQ,
-        messages: [
-          {
-            key: message.key,
-            value: message.value,
-            headers: {
-              ...message.headers,
-              'candor-error-reason': parsed.problem.reason,
-              'candor-error': parsed.problem.detail.slice(0, 2000),
-              'candor-original-topic': topic,
-              'candor-original-partition': String(partition),
-              'candor-original-offset': message.offset,
-            },
-          },
-        ],
-      });
-      deps.logger.warn({ reason: parsed.problem.reason, partition, offset: message.offset }, 'event dead-lettered');
-      return;
+/** Why a message went to the dead-letter topic. */
+export type DeadLetterReason = EnvelopeProblem['reason'] | 'rejected-by-temporal';
+
+class TransientError extends Error {
+  override name = 'TransientError';
+}
+
+const headerValue = (value: string) => Buffer.from(value, 'utf8');
+
+/**
+ * Consumes `ats.events` and hands each valid event to its application's journey (signalWithStart).
+ *
+ * - Order: one application's events (one message key) are signalled strictly in offset order;
+ *   different applications proceed in parallel, up to `maxInFlight` signals at once.
+ * - Loss-free: a partition's offset is resolved, and so committed, only up to the last message before
+ *   the first one Temporal has not accepted. A crash or rebalance redelivers the rest; the journey
+ *   drops events it has already applied by their CloudEvents id.
+ * - Temporal unreachable: the failing partition is paused and fetched again from its first
+ *   unfinished offset after an exponential backoff; nothing is committed past it and nothing crashes.
+ * - Invalid input (not JSON, bad envelope, unknown type, bad data, wrong key) goes to
+ *   `ats.events.dlq` with the original bytes and headers naming the reason and the position.
+ */
+export async function startIngest(
+  config: Config,
+  deps: { logger: Logger; temporal: Client; registry?: Registry; kafka?: Kafka },
+  options: IngestOptions = {},
+): Promise<IngestRole> {
+  const logger = deps.logger.child({ role: 'ingest' });
+  const topic = options.topic ?? TOPIC_ATS_EVENTS;
+  const signalTimeoutMs = options.signalTimeoutMs ?? 10_000;
+  const initialBackoffMs = options.initialBackoffMs ?? 500;
+  const maxBackoffMs = options.maxBackoffMs ?? 10_000;
+  const metrics: IngestMetrics = ingestMetrics(deps.registry ?? new Registry());
+  const limit = new Semaphore(options.maxInFlight ?? 64);
+  const kafka = deps.kafka ?? createKafka(config, logger, 'ingest');
+
+  const consumer: Consumer = kafka.consumer({
+    groupId: config.kafka.groupId,
+    sessionTimeout: 30_000,
+    heartbeatInterval: 3_000,
+    // kafkajs retries its own failures (broker gone, coordinator moving) forever instead of crashing the role.
+    retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 300, maxRetryTime: 10_000 },
+  });
+  const producer: Producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+
+  const backoffs = new Map<number, number>();
+  const resumeTimers = new Set<NodeJS.Timeout>();
+  let closing = false;
+
+  const deadLetter = async (partition: number, message: KafkaMessage, reason: DeadLetterReason, detail: string) => {
+    const headers: IHeaders = {
+      ...message.headers,
+      'candor-error-reason': headerValue(reason),
+      'candor-error': headerValue(detail.slice(0, 2000)),
+      'candor-original-topic': headerValue(topic),
+      'candor-original-partition': headerValue(String(partition)),
+      'candor-original-offset': headerValue(message.offset),
+      'candor-original-timestamp': headerValue(message.timestamp),
+    };
+    try {
+      await producer.send({ topic: TOPIC_ATS_DLQ, acks: -1, messages: [{ key: message.key, value: message.value, headers }] });
+    } catch (error) {
+      throw new TransientError(`could not write to ${TOPIC_ATS_DLQ}: ${error instanceof Error ? error.message : String(error)}`);
     }
-    const event = parsed.event;
-    await signalJourney(deps.temporal, config.temporal.taskQueue, { tenant: event.tenant, applicationId: event.subject }, {
-      id: event.id,
-      type: event.type,
-      time: event.time,
-      data: event.data,
-    });
+    metrics.deadLettered.inc({ reason });
+    // Reason and position only: the message itself may hold personal data.
+    logger.warn({ reason, topic, partition, offset: message.offset }, 'event dead-lettered');
   };
 
-  await consumer.run({
-    autoCommit: true,
-    eachMessage: async ({ topic, partition, message }) => handle(topic, partition, message),
+  const handle = (partition: number) => async (message: KafkaMessage) => {
+    metrics.consumed.inc({ topic });
+    const parsed = parseAtsEvent(message.value, message.key);
+    if (!parsed.ok) return deadLetter(partition, message, parsed.problem.reason, parsed.problem.detail);
+    const event = parsed.event;
+    try {
+      await deps.temporal.withDeadline(Date.now() + signalTimeoutMs, () =>
+        signalJourney(deps.temporal, config.temporal.taskQueue, { tenant: event.tenant, applicationId: event.subject }, { id: event.id, type: event.type, time: event.time, data: event.data }),
+      );
+    } catch (error) {
+      const grpc = isGrpcServiceError(error) ? error : isGrpcServiceError((error as { cause?: unknown }).cause) ? (error as { cause: { code: number } }).cause : undefined;
+      // INVALID_ARGUMENT (3): Temporal will never take this event (e.g. too large); retrying would block the partition forever.
+      if (grpc?.code === 3) return deadLetter(partition, message, 'rejected-by-temporal', error instanceof Error ? error.message : String(error));
+      metrics.signalFailures.inc();
+      throw new TransientError(error instanceof Error ? error.message : String(error));
+    }
+    metrics.signalled.inc({ type: event.type });
+    const producedAt = Number(message.timestamp);
+    if (Number.isFinite(producedAt) && producedAt > 0) metrics.eventToSignal.observe(Math.max(0, Date.now() - producedAt) / 1000);
+  };
+
+  const eachBatch = async (payload: EachBatchPayload) => {
+    const { batch } = payload;
+    const { partition } = batch;
+    const outcome = await processPartitionBatch({
+      messages: batch.messages,
+      handle: handle(partition),
+      resolveOffset: (offset) => payload.resolveOffset(offset),
+      heartbeat: () => payload.heartbeat(),
+      isRunning: () => payload.isRunning() && !closing,
+      limit,
+    });
+    const next = outcome.status === 'done' ? Number(batch.lastOffset()) + 1 : outcome.resolvedOffset !== undefined ? Number(outcome.resolvedOffset) + 1 : Number(batch.firstOffset());
+    metrics.lag.set({ topic, partition: String(partition) }, Math.max(0, Number(batch.highWatermark) - next));
+    if (outcome.status === 'done') {
+      backoffs.delete(partition);
+      return;
+    }
+    if (outcome.status === 'stopped') {
+      await payload.commitOffsetsIfNecessary().catch(() => undefined);
+      // A heartbeat error means the group is rebalancing: kafkajs commits what was resolved and rejoins.
+      if (outcome.error !== undefined) throw outcome.error instanceof Error ? outcome.error : new Error('kafka heartbeat failed', { cause: outcome.error });
+      return;
+    }
+    const attempt = (backoffs.get(partition) ?? 0) + 1;
+    backoffs.set(partition, attempt);
+    const delay = Math.min(maxBackoffMs, initialBackoffMs * 2 ** (attempt - 1));
+    logger.warn(
+      { topic, partition, nextOffset: next, attempt, retryInMs: delay, error: outcome.error instanceof Error ? outcome.error.message : String(outcome.error) },
+      'Temporal did not accept an event; partition paused, will retry without committing past it',
+    );
+    const resume = payload.pause();
+    metrics.pausedPartitions.inc();
+    const timer = setTimeout(() => {
+      resumeTimers.delete(timer);
+      metrics.pausedPartitions.dec();
+      if (!closing) resume();
+    }, delay);
+    resumeTimers.add(timer);
+  };
+
+  consumer.on(consumer.events.CRASH, ({ payload }) => {
+    logger.error({ err: payload.error, restart: payload.restart }, 'ingest consumer crashed');
   });
-  deps.logger.info({ topic: TOPIC_ATS_EVENTS, groupId: config.kafka.groupId }, 'ingest consuming');
+
+  await producer.connect();
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  await consumer.run({ autoCommit: true, eachBatchAutoResolve: false, partitionsConsumedConcurrently: 16, eachBatch });
+  logger.info({ topic, groupId: config.kafka.groupId }, 'ingest consuming');
+
   return {
     async close() {
+      closing = true;
+      for (const timer of resumeTimers) clearTimeout(timer);
+      metrics.pausedPartitions.dec(resumeTimers.size);
+      resumeTimers.clear();
       await consumer.disconnect();
       await producer.disconnect();
     },

@@ -1,6 +1,6 @@
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import type { candidateJourney } from '../../workflows';
-import { atsEventSignal, journeyWorkflowId, type JourneyEvent } from '../../workflows/shared';
+import { atsEventSignal, journeyWorkflowId, type JourneyEvent, type JourneyInput } from '../../workflows/shared';
 
 /** A handle on one application's journey workflow. */
 export type JourneyHandle = WorkflowHandle<typeof candidateJourney>;
@@ -14,11 +14,12 @@ export async function signalJourney(
   taskQueue: string,
   target: { tenant: string; applicationId: string },
   event: JourneyEvent,
+  options: Pick<JourneyInput, 'searchAttributes' | 'historyLimit'> = {},
 ): Promise<JourneyHandle> {
   return client.workflow.signalWithStart<typeof candidateJourney, [JourneyEvent]>('candidateJourney', {
     workflowId: journeyWorkflowId(target.tenant, target.applicationId),
     taskQueue,
-    args: [{ tenant: target.tenant, applicationId: target.applicationId }],
+    args: [{ tenant: target.tenant, applicationId: target.applicationId, ...options }],
     signal: atsEventSignal,
     signalArgs: [event],
   });

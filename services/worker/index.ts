@@ -1,7 +1,9 @@
 import { NativeConnection, Worker, Runtime, DefaultLogger } from '@temporalio/worker';
-import { createActivities } from '../../activities';
+import { createActivities, type JourneyEventSink } from '../../activities';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
+import type { Database } from '../store';
+import { createPayloadCodec } from '../temporal/connection';
 
 /** A running worker role; `close()` stops polling, lets in-flight tasks finish and disconnects. */
 export interface WorkerRole {
@@ -11,7 +13,7 @@ export interface WorkerRole {
 let runtimeInstalled = false;
 
 /** Starts a Temporal worker polling Candor's task queue for journey workflows and their activities. */
-export async function startWorker(config: Config, deps: { logger: Logger }): Promise<WorkerRole> {
+export async function startWorker(config: Config, deps: { logger: Logger; db: Database; events: JourneyEventSink }): Promise<WorkerRole> {
   if (!runtimeInstalled) {
     // The SDK's core logs through our pino logger at warn and above, so its lines are JSON like ours.
     Runtime.install({
@@ -26,7 +28,8 @@ export async function startWorker(config: Config, deps: { logger: Logger }): Pro
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     workflowsPath: require.resolve('../../workflows'),
-    activities: createActivities({ logger: deps.logger }),
+    activities: createActivities({ logger: deps.logger, db: deps.db, events: deps.events }),
+    dataConverter: { payloadCodecs: [createPayloadCodec(config)] },
     shutdownGraceTime: config.shutdownGraceMs,
   });
   const running = worker.run();

@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client, Connection } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
+import { connectTemporalClient } from '../../services/temporal/connection';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { startCandor, type Candor } from '../../services/main';
 import { createLogger } from '../../services/logger';
@@ -27,7 +28,7 @@ describe('Candor with every role, through its public interfaces', () => {
       KAFKA_GROUP_ID: unique('e2e-ingest'),
     });
     candor = await startCandor(config, createLogger({ logLevel: 'warn', secrets: config.secrets }));
-    temporal = new Client({ connection: await Connection.connect({ address: config.temporal.address }) });
+    temporal = await connectTemporalClient(config);
     await producer.connect();
   });
   afterAll(async () => {

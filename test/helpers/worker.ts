@@ -1,6 +1,9 @@
+import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { createActivities } from '../../activities';
+import { createActivities, type JourneyEventOut } from '../../activities';
 import { createLogger } from '../../services/logger';
+import { migrate, openPgliteDatabase, type Database } from '../../services/store';
+import { AesGcmPayloadCodec } from '../../services/temporal/codec';
 
 // Workers in tests log only warnings; the default runtime prints every state change.
 try {
@@ -8,6 +11,10 @@ try {
 } catch {
   // already installed by an earlier test file in this process
 }
+
+/** The codec tests use: a fixed key, so any test client can read any test worker's payloads. */
+export const testCodec = new AesGcmPayloadCodec([{ id: 'test', key: Buffer.alloc(32, 7) }]);
+export const testDataConverter = { payloadCodecs: [testCodec] };
 
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 
@@ -17,18 +24,50 @@ export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
   return bundle;
 }
 
-/** Runs a real worker with Candor's workflows and activities against `address` while `fn` runs. */
-export async function withWorker<T>(address: string, taskQueue: string, fn: () => Promise<T>): Promise<T> {
+/** What a test worker's activities wrote: a migrated in-memory database and the journey events published. */
+export interface TestWorld {
+  db: Database;
+  published: JourneyEventOut[];
+}
+
+/** A fresh, migrated embedded database and an event recorder for a test worker's activities. */
+export async function createTestWorld(): Promise<TestWorld> {
+  const db = await openPgliteDatabase(undefined);
+  await migrate(db);
+  await db.query("insert into tenants (id, name) values ('acme', 'Acme') on conflict do nothing");
+  return { db, published: [] };
+}
+
+/** A worker with Candor's workflows and real activities writing into `world`. */
+export async function createTestWorker(connection: NativeConnection, taskQueue: string, world: TestWorld, namespace?: string): Promise<Worker> {
+  return Worker.create({
+    connection,
+    taskQueue,
+    ...(namespace ? { namespace } : {}),
+    workflowBundle: await workflowBundle(),
+    dataConverter: testDataConverter,
+    activities: createActivities({
+      logger: createLogger({ logLevel: 'silent', secrets: [] }),
+      db: world.db,
+      events: { publish: async (event) => void world.published.push(event) },
+    }),
+  });
+}
+
+/** Runs a real worker against `address` while `fn` runs. */
+export async function withWorker<T>(address: string, taskQueue: string, fn: () => Promise<T>, world?: TestWorld): Promise<T> {
   const connection = await NativeConnection.connect({ address });
+  const own = world ?? (await createTestWorld());
   try {
-    const worker = await Worker.create({
-      connection,
-      taskQueue,
-      workflowBundle: await workflowBundle(),
-      activities: createActivities({ logger: createLogger({ logLevel: 'silent', secrets: [] }) }),
-    });
+    const worker = await createTestWorker(connection, taskQueue, own);
     return await worker.runUntil(fn());
   } finally {
     await connection.close();
+    if (!world) await own.db.close();
   }
+}
+
+/** A client for `address` that encrypts like the test workers. */
+export async function testClient(address: string): Promise<Client> {
+  return new Client({ connection: await Connection.connect({ address }), dataConverter: testDataConverter });
 }

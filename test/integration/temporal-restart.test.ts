@@ -7,7 +7,7 @@ import { signalJourney } from '../../services/temporal/journeys';
 import { atsEventSignal, journeyWorkflowId } from '../../workflows/shared';
 import type { candidateJourney } from '../../workflows';
 import { testPort, unique } from '../helpers/env';
-import { withWorker } from '../helpers/worker';
+import { testDataConverter, withWorker } from '../helpers/worker';
 
 // Its own dev server (not the suite's), so restarting it disturbs no other test.
 const PORT = testPort(17250);
@@ -29,7 +29,7 @@ describe('a journey across a Temporal dev-server restart', () => {
 
     server = await startTemporalDevServer(options);
     let connection = await Connection.connect({ address });
-    let client = new Client({ connection });
+    let client = new Client({ connection, dataConverter: testDataConverter });
     await withWorker(address, taskQueue, async () => {
       await signalJourney(client, taskQueue, { tenant: 'acme', applicationId }, { id: 'e1', type: 'ats.application.created', time: new Date().toISOString() });
     });
@@ -38,7 +38,7 @@ describe('a journey across a Temporal dev-server restart', () => {
 
     server = await startTemporalDevServer(options);
     connection = await Connection.connect({ address });
-    client = new Client({ connection });
+    client = new Client({ connection, dataConverter: testDataConverter });
     const handle = client.workflow.getHandle<typeof candidateJourney>(workflowId);
     expect((await handle.describe()).status.name).toBe('RUNNING');
     const result = await withWorker(address, taskQueue, async () => {

@@ -1,15 +1,15 @@
 import { execFileSync } from 'node:child_process';
-import { Client, Connection } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { signalJourney } from '../../services/temporal/journeys';
 import { atsEventSignal, journeyStatusQuery, journeyWorkflowId } from '../../workflows/shared';
 import { required, unique } from '../helpers/env';
-import { withWorker } from '../helpers/worker';
+import { testClient, withWorker } from '../helpers/worker';
 
 describe('Temporal dev server', () => {
   const address = required('TEMPORAL_ADDRESS');
   let client: Client;
   beforeAll(async () => {
-    client = new Client({ connection: await Connection.connect({ address }) });
+    client = await testClient(address);
   });
   afterAll(async () => {
     await client.connection.close();

@@ -1,37 +1,225 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
-import { createActivities } from '../../activities';
-import { createLogger } from '../../services/logger';
-import { atsEventSignal, journeyStatusQuery } from '../../workflows/shared';
-import { signalJourney } from '../../services/temporal/journeys';
-import { workflowBundle } from '../helpers/worker';
+import type { Worker } from '@temporalio/worker';
+import { parse } from 'yaml';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { signalJourney, type JourneyHandle } from '../../services/temporal/journeys';
+import { loadDefaultJourneys } from '../../activities/journeys/default-journeys';
+import { businessDaysBetween, makeCalendar, validateDefinition, type TimelineEntry } from '../../workflows/engine';
+import { definitionPublishedSignal, journeyStatusQuery, journeyTimelineQuery, recruiterActionUpdate, type JourneyEvent } from '../../workflows/shared';
+import { atsEvent, untilLocal } from '../helpers/events';
+import { createTestWorker, createTestWorld, testDataConverter, type TestWorld } from '../helpers/worker';
+
+const TZ = 'Europe/Stockholm';
+const MINUTE = 60_000;
+const DAY = 86_400_000;
+
+const localClock = (t: number) => new Intl.DateTimeFormat('en-GB', { timeZone: TZ, hour: '2-digit', minute: '2-digit', hour12: false }).format(new Date(t));
+const dispatched = (timeline: TimelineEntry[]) => timeline.filter((e) => e.type === 'message.dispatched');
 
 describe('candidateJourney on the time-skipping test server', () => {
   let env: TestWorkflowEnvironment;
+  let world: TestWorld;
+  let worker: Worker;
+  let running: Promise<void>;
+  const taskQueue = 'wf-test';
+  let appSeq = 0;
+
   beforeAll(async () => {
     const path = process.env.TEMPORAL_TEST_SERVER;
-    env = await TestWorkflowEnvironment.createTimeSkipping(path ? { server: { executable: { type: 'existing-path', path } } } : {});
+    env = await TestWorkflowEnvironment.createTimeSkipping({
+      ...(path ? { server: { executable: { type: 'existing-path', path } } } : {}),
+      client: { dataConverter: testDataConverter },
+    });
+    world = await createTestWorld();
+    worker = await createTestWorker(env.nativeConnection, taskQueue, world);
+    running = worker.run();
   });
   afterAll(async () => {
+    worker?.shutdown();
+    await running;
+    await world?.db.close();
     await env?.teardown();
   });
 
-  it('applies a redelivered event once and completes on a terminal outcome', async () => {
-    const taskQueue = 'wf-test';
-    const worker = await Worker.create({
-      connection: env.nativeConnection,
-      taskQueue,
-      workflowBundle: await workflowBundle(),
-      activities: createActivities({ logger: createLogger({ logLevel: 'silent', secrets: [] }) }),
-    });
-    const result = await worker.runUntil(async () => {
-      const handle = await signalJourney(env.client, taskQueue, { tenant: 'acme', applicationId: 'app-1' }, { id: 'e1', type: 'ats.application.created', time: '2026-11-02T09:00:00Z' });
-      for (let i = 0; i < 3; i++) await handle.signal(atsEventSignal, { id: 'e1', type: 'ats.application.created', time: '2026-11-02T09:00:00Z' });
-      await env.sleep('30 days');
-      expect(await handle.query(journeyStatusQuery)).toMatchObject({ eventsApplied: 1, completed: false });
-      await handle.signal(atsEventSignal, { id: 'e2', type: 'ats.application.rejected', time: '2026-12-02T09:00:00Z' });
-      return handle.result();
-    });
-    expect(result).toMatchObject({ eventsApplied: 2, lastEventType: 'ats.application.rejected', completed: true });
+  /** Starts (or signals) a journey of a fresh application; the time-skipping server has no custom search attributes. */
+  const send = (applicationId: string, event: JourneyEvent, historyLimit?: number): Promise<JourneyHandle> =>
+    signalJourney(env.client, taskQueue, { tenant: 'acme', applicationId }, event, { searchAttributes: false, ...(historyLimit ? { historyLimit } : {}) });
+  const newApp = () => `app-${++appSeq}`;
+  const now = () => env.currentTimeMs();
+  const outbox = async (applicationId: string) =>
+    (await world.db.query<{ template: string; channel: string; locale: string; body: string; subject: string | null }>(
+      'select template, channel, locale, body, subject from outbox where application_id = $1 order by sent_at',
+      [applicationId],
+    )).rows;
+
+  it('acknowledges within 5 minutes in the candidate language, and applies a redelivered event once', async () => {
+    await env.sleep(untilLocal(await now(), TZ, 10));
+    const app = newApp();
+    const appliedAt = await now();
+    const created = atsEvent('ats.application.created', appliedAt);
+    const handle = await send(app, created);
+    for (let i = 0; i < 3; i++) await send(app, created);
+    await env.sleep('10 minutes');
+
+    expect(await handle.query(journeyStatusQuery)).toMatchObject({ eventsApplied: 1, status: 'open', stage: 'applied' });
+    const ack = dispatched(await handle.query(journeyTimelineQuery));
+    expect(ack).toHaveLength(1);
+    expect(ack[0]!.at - appliedAt).toBeLessThanOrEqual(5 * MINUTE);
+    const sent = await outbox(app);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]).toMatchObject({ template: 'applied.ack', channel: 'email', locale: 'sv-SE' });
+    expect(sent[0]!.body).toContain('Astrid');
+    expect(sent[0]!.body).toContain('Backend Engineer');
+    expect(sent[0]!.body).not.toMatch(/\{\{|\}\}/);
+  });
+
+  it('defers a message due in quiet hours to the end of them, never dropping it', async () => {
+    await env.sleep(untilLocal(await now(), TZ, 22, 30));
+    const app = newApp();
+    const handle = await send(app, atsEvent('ats.application.created', await now()));
+    await env.sleep('1 hour');
+    expect(dispatched(await handle.query(journeyTimelineQuery))).toHaveLength(0);
+    await env.sleep('12 hours');
+    const ack = dispatched(await handle.query(journeyTimelineQuery));
+    expect(ack).toHaveLength(1);
+    expect(localClock(ack[0]!.at)).toBe('08:00');
+    expect(await outbox(app)).toHaveLength(1);
+  });
+
+  it('keeps a 90-day silent journey within maxSilence, alerts the recruiter, and closes it kindly', async () => {
+    await env.sleep(untilLocal(await now(), TZ, 11));
+    const app = newApp();
+    const handle = await send(app, atsEvent('ats.application.created', await now()));
+    await env.sleep('90 days');
+    const timeline = await handle.query(journeyTimelineQuery);
+    const times = dispatched(timeline).map((e) => e.at);
+    expect(times.length).toBeGreaterThanOrEqual(12);
+    // Never silent: at most maxSilence business days between two messages, in the candidate's calendar
+    // (Swedish holidays included: the 90 days span Christmas).
+    const definition = loadDefaultJourneys().get('sv')!.definition;
+    const calendar = makeCalendar(TZ, definition);
+    const gaps = times.slice(1).map((t, i) => businessDaysBetween(times[i]!, t, calendar));
+    expect(Math.max(...gaps)).toBeLessThanOrEqual(definition.maxSilence);
+    expect(dispatched(timeline).filter((e) => e.purpose === 'status-update').length).toBeGreaterThan(0);
+    const alerts = await world.db.query<{ reason: string }>('select reason from recruiter_alerts where application_id = $1', [app]);
+    expect(alerts.rows.length).toBeGreaterThan(0);
+
+    await send(app, atsEvent('ats.application.rejected', await now()));
+    await env.sleep('3 days');
+    const result = await handle.result();
+    expect(result).toMatchObject({ completed: true, status: 'completed' });
+    expect((await outbox(app)).map((m) => m.template)).toContain('rejected.closing');
+    expect(world.published.filter((e) => e.applicationId === app).map((e) => e.type)).toEqual(
+      expect.arrayContaining(['candor.journey.message.dispatched', 'candor.journey.message.delivered', 'candor.journey.journey.completed']),
+    );
+  }, 240_000);
+
+  it('ignores a stale, out-of-order stage change and says why in the timeline', async () => {
+    await env.sleep(untilLocal(await now(), TZ, 10));
+    const app = newApp();
+    const t0 = await now();
+    const handle = await send(app, atsEvent('ats.application.created', t0));
+    await send(app, atsEvent('ats.application.stage_changed', t0 + 2 * DAY, { stage: { to: { id: 's3', name: 'Onsite', category: 'interview' } } }));
+    await send(app, atsEvent('ats.application.stage_changed', t0 + DAY, { stage: { to: { id: 's2', name: 'Phone screen', category: 'screening' } } }));
+    await env.sleep('1 hour');
+    expect(await handle.query(journeyStatusQuery)).toMatchObject({ stage: 'interview', eventsApplied: 3 });
+    const ignored = (await handle.query(journeyTimelineQuery)).filter((e) => e.type === 'event.ignored');
+    expect(ignored).toHaveLength(1);
+    expect(ignored[0]!.reason).toMatch(/older|stale|out of order/i);
+  });
+
+  it('moves reminders on each reschedule and removes them, telling the candidate, on cancellation', async () => {
+    await env.sleep(untilLocal(await now(), TZ, 9));
+    const app = newApp();
+    const t0 = await now();
+    const handle = await send(app, atsEvent('ats.application.created', t0));
+    const interview = (start: number) => ({ interview: { id: 'int-1', start: new Date(start).toISOString(), end: new Date(start + 3_600_000).toISOString(), location: 'Sveavägen 1' } });
+    const first = t0 + 7 * DAY + 5 * 3_600_000;
+    await send(app, atsEvent('ats.interview.scheduled', t0 + MINUTE, interview(first)));
+    await env.sleep('1 hour');
+    const reminders = async () => (await handle.query(journeyStatusQuery)).scheduled.filter((m) => m.purpose === 'interview-reminder');
+    expect((await reminders()).length).toBe(2);
+    expect(Math.max(...(await reminders()).map((r) => r.dueAt))).toBeLessThan(first);
+
+    for (const [i, start] of [first + DAY, first + 2 * DAY].entries()) {
+      await send(app, atsEvent('ats.interview.rescheduled', t0 + (2 + i) * MINUTE, interview(start)));
+      await env.sleep('1 minute');
+      const moved = await reminders();
+      expect(moved.length).toBe(2);
+      for (const r of moved) {
+        expect(r.dueAt).toBeLessThan(start);
+        expect(r.dueAt).toBeGreaterThan(start - 2 * DAY);
+      }
+    }
+    await send(app, atsEvent('ats.interview.canceled', t0 + 10 * MINUTE, { interview: { id: 'int-1', start: new Date(first + 2 * DAY).toISOString() } }));
+    await env.sleep('1 hour');
+    expect(await reminders()).toEqual([]);
+    const templates = (await outbox(app)).map((m) => m.template);
+    expect(templates).toEqual(expect.arrayContaining(['interview.confirmed', 'interview.canceled']));
+    expect(templates.filter((t) => t.startsWith('interview.reminder'))).toEqual([]);
+  });
+
+  it('pauses and resumes through validated updates', async () => {
+    await env.sleep(untilLocal(await now(), TZ, 10));
+    const app = newApp();
+    const handle = await send(app, atsEvent('ats.application.created', await now()));
+    await env.sleep('10 minutes');
+    const rejection = (action: unknown) =>
+      handle.executeUpdate(recruiterActionUpdate, { args: [action as never] }).then(
+        () => 'accepted',
+        (error: Error & { cause?: Error }) => error.cause?.message ?? error.message,
+      );
+    expect(await rejection({ action: 'sendNow', template: 'no.such' })).toMatch(/no message with template "no.such"/);
+    expect(await rejection({ action: 'dance' })).toMatch(/Invalid action/);
+    expect(await handle.executeUpdate(recruiterActionUpdate, { args: [{ action: 'pause' }] })).toMatchObject({ paused: true });
+    expect(await handle.executeUpdate(recruiterActionUpdate, { args: [{ action: 'resume' }] })).toMatchObject({ paused: false });
+    const before = (await outbox(app)).length;
+    await handle.executeUpdate(recruiterActionUpdate, { args: [{ action: 'sendNow', template: 'status.update' }] });
+    await env.sleep('1 minute');
+    expect((await outbox(app)).length).toBe(before + 1);
+    const entries = (await handle.query(journeyTimelineQuery)).map((e) => e.type);
+    expect(entries).toEqual(expect.arrayContaining(['journey.paused', 'journey.resumed']));
+  });
+
+  it('continues as new mid-journey with its timers, state and de-duplication intact', async () => {
+    await env.sleep(untilLocal(await now(), TZ, 10));
+    const app = newApp();
+    const t0 = await now();
+    const created = atsEvent('ats.application.created', t0);
+    const handle = await send(app, created, 40);
+    const firstRun = (await handle.describe()).runId;
+    await send(app, atsEvent('ats.interview.scheduled', t0 + MINUTE, { interview: { id: 'int-9', start: new Date(t0 + 10 * DAY).toISOString() } }));
+    await env.sleep('30 days');
+    const described = await handle.describe();
+    expect(described.runId).not.toBe(firstRun);
+    await send(app, created);
+    await env.sleep('1 minute');
+    const status = await handle.query(journeyStatusQuery);
+    expect(status.eventsApplied).toBe(2);
+    const templates = (await outbox(app)).map((m) => m.template);
+    // The reminders fired from timers set before the rollover, and nothing went twice.
+    expect(templates).toEqual(expect.arrayContaining(['interview.confirmed', 'interview.reminder-day-before', 'interview.reminder-soon']));
+    expect(templates.filter((t) => t === 'applied.ack')).toHaveLength(1);
+    expect(templates.filter((t) => t === 'interview.confirmed')).toHaveLength(1);
+  }, 240_000);
+
+  it('applies a newly published definition at the next stage change, not before', async () => {
+    await env.sleep(untilLocal(await now(), TZ, 10));
+    const app = newApp();
+    const t0 = await now();
+    const handle = await send(app, atsEvent('ats.application.created', t0));
+    await env.sleep('10 minutes');
+    const raw = parse(readFileSync(join(__dirname, '../../journeys/default-sv.yaml'), 'utf8')) as { stages: { screening: { onEnter: { template: string }[] } } };
+    raw.stages.screening.onEnter[0]!.template = 'screening.started-v2';
+    const upgraded = validateDefinition(raw);
+    if (!upgraded.ok) throw new Error(JSON.stringify(upgraded.errors));
+    await handle.signal(definitionPublishedSignal, { definition: upgraded.definition, version: 'default-sv@v2' });
+    await env.sleep('1 minute');
+    expect((await handle.query(journeyStatusQuery)).definitionVersion).not.toBe('default-sv@v2');
+    await send(app, atsEvent('ats.application.stage_changed', t0 + 20 * MINUTE, { stage: { to: { id: 's2', name: 'Screen', category: 'screening' } } }));
+    await env.sleep('2 days');
+    expect((await handle.query(journeyStatusQuery)).definitionVersion).toBe('default-sv@v2');
+    expect((await outbox(app)).map((m) => m.template)).toContain('screening.started-v2');
   });
 });

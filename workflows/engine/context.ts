@@ -127,9 +127,9 @@ export function channelOrder(ctx: Context, preferred: Channel | undefined): Chan
   return preferred && order.includes(preferred) ? [preferred, ...order.filter((c) => c !== preferred)] : order.slice();
 }
 
-/** True when at least one channel may be used. */
+/** True when at least one of the journey's channels may be used for this candidate. */
 export function reachable(ctx: Context): boolean {
-  return ctx.s.candidate.consent.email || ctx.s.candidate.consent.sms;
+  return ctx.s.definition.channels.some((channel) => ctx.s.candidate.consent[channel]);
 }
 
 /** The instant a status update is owed after a message at `lastAt`, or undefined when nobody can be reached. */

@@ -11,6 +11,7 @@ import {
   invalidateCalendar,
   publish,
   quietNow,
+  reachable,
   record,
   scheduleMessage,
   scheduleNextFollowUp,
@@ -194,11 +195,11 @@ function changeStage(ctx: Context, event: AtsEvent, to: StageCategory, positionC
 
 function updateCandidate(ctx: Context, event: AtsEvent): void {
   const s = ctx.s;
-  const wasReachable = s.candidate.consent.email || s.candidate.consent.sms;
+  const wasReachable = reachable(ctx);
   const before = s.candidate.timeZone;
   s.candidate = applyProfile(s.candidate, event.candidate);
   if (s.candidate.timeZone !== before) invalidateCalendar(ctx);
-  const isReachable = s.candidate.consent.email || s.candidate.consent.sms;
+  const isReachable = reachable(ctx);
   if (wasReachable !== isReachable || s.candidate.timeZone !== before) s.silenceDueAt = silenceDeadline(ctx, s.lastMessageAt);
 }
 
@@ -268,7 +269,7 @@ function applyReply(ctx: Context, channel: 'email' | 'sms', text: string, optOut
     s.candidate.consent[channel] = false;
     record(ctx, { type: 'candidate.opted_out', channel });
     publish(ctx, 'candidate.opted_out', { channel });
-    if (!s.candidate.consent.email && !s.candidate.consent.sms) s.silenceDueAt = undefined;
+    if (!reachable(ctx)) s.silenceDueAt = undefined;
     return;
   }
   if (channel === 'sms' && OPT_IN.test(text) && !s.candidate.consent.sms) {
@@ -332,7 +333,10 @@ function runDue(ctx: Context): void {
       s.scheduled = s.scheduled.filter((m) => m.key !== closing.key);
     } else {
       const statusUpdate = s.definition.statusUpdate;
+      const sentBefore = s.seq;
       dispatch(ctx, { key: 'status-update', template: statusUpdate.template, purpose: 'status-update', dueAt: ctx.now, channel: statusUpdate.channel, pausable: false });
+      // Nobody to tell: stop the silence clock rather than wake again at the same instant.
+      if (s.seq === sentBefore) s.silenceDueAt = undefined;
       alert(ctx, 'max-silence');
       publish(ctx, 'sla.breached', { reason: 'max-silence' });
     }

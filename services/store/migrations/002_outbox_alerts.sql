@@ -1,7 +1,7 @@
 -- Messages as the candidate received them from the sandbox provider (the default when no Twilio or
--- SendGrid credentials are set), one row per message id, so a retried send is recorded once.
+-- SendGrid credentials are set), one row per message id and channel, so a retried send is recorded once.
 create table outbox (
-  message_id      text primary key,
+  message_id      text not null,
   tenant_id       text not null,
   application_id  text not null,
   channel         text not null check (channel in ('email', 'sms')),
@@ -10,7 +10,9 @@ create table outbox (
   template        text not null,
   subject         text,
   body            text not null,
-  sent_at         timestamptz not null default now()
+  sent_at         timestamptz not null default now(),
+  -- A message that fell back to the other channel keeps its id: one row per id and channel.
+  primary key (message_id, channel)
 );
 create index outbox_application on outbox (tenant_id, application_id, sent_at);
 

@@ -1,0 +1,43 @@
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { validateDefinition, type JourneyDefinition } from '../../workflows/engine';
+
+/** A validated journey definition with a version that changes whenever its content does. */
+export interface VersionedDefinition {
+  definition: JourneyDefinition;
+  version: string;
+}
+
+const JOURNEYS_DIR = join(__dirname, '..', '..', 'journeys');
+
+/**
+ * Loads the default journeys shipped in journeys/*.yaml, keyed by their default locale. Each must pass
+ * validation (including the promise checks); a broken default stops the worker at start, not a candidate.
+ */
+export function loadDefaultJourneys(dir = JOURNEYS_DIR): Map<string, VersionedDefinition> {
+  const byLocale = new Map<string, VersionedDefinition>();
+  for (const file of readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort()) {
+    const text = readFileSync(join(dir, file), 'utf8');
+    const result = validateDefinition(parse(text));
+    if (!result.ok) {
+      throw new Error(`journeys/${file} is invalid: ${result.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`);
+    }
+    const version = `${result.definition.id}@${createHash('sha256').update(text).digest('hex').slice(0, 12)}`;
+    byLocale.set(result.definition.defaultLocale, { definition: result.definition, version });
+  }
+  return byLocale;
+}
+
+/** The default journey for a locale: exact match, then its language (sv-FI → sv), then English. */
+export function defaultJourneyFor(journeys: Map<string, VersionedDefinition>, locale: string | undefined): VersionedDefinition {
+  const chain = locale ? [locale, locale.split('-')[0]!] : [];
+  for (const candidate of [...chain, 'en']) {
+    const found = journeys.get(candidate);
+    if (found) return found;
+  }
+  const first = journeys.values().next();
+  if (first.done) throw new Error('No default journey is installed in journeys/');
+  return first.value;
+}

@@ -1,0 +1,106 @@
+// `npm run events -- <command>`: a small tool for platform teams and demos.
+//   produce [--scenario sample|hired|rejected|interview|withdrawn] [--tenant demo] [--application app-1] [--applications N]
+//   tail [--tenant demo] [--from-beginning]     follow candor.journey-events
+//   schemas [--check]                           write (or check) the JSON Schema files under schemas/
+import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { Kafka, logLevel, Partitioners } from 'kafkajs';
+import { loadConfig } from '../config';
+import { SCENARIOS, scenarioMessages, type ScenarioName } from '../events/examples';
+import { jsonSchemaFiles } from '../events/json-schema';
+import { TOPIC_ATS_EVENTS, TOPIC_JOURNEY_EVENTS } from '../kafka/topics';
+
+const SCHEMAS_DIR = join(__dirname, '..', '..', 'schemas');
+const USAGE = `usage: npm run events -- produce [--scenario ${Object.keys(SCENARIOS).join('|')}] [--tenant demo] [--application ID] [--applications N]
+       npm run events -- tail [--tenant demo] [--from-beginning]
+       npm run events -- schemas [--check]`;
+
+function kafka(): Kafka {
+  const config = loadConfig();
+  return new Kafka({ clientId: `${config.kafka.clientId}-cli`, brokers: config.kafka.brokers, logLevel: logLevel.NOTHING });
+}
+
+async function produce(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { scenario: { type: 'string', default: 'sample' }, tenant: { type: 'string', default: 'demo' }, application: { type: 'string' }, applications: { type: 'string', default: '1' } } });
+  const scenario = values.scenario as ScenarioName;
+  if (!(scenario in SCENARIOS)) {
+    process.stderr.write(`Unknown scenario "${values.scenario}". Choose one of: ${Object.keys(SCENARIOS).join(', ')}.\n`);
+    return 2;
+  }
+  const count = Math.max(1, Number(values.applications) || 1);
+  const base = values.application ?? `app-${Date.now().toString(36)}`;
+  const producer = kafka().producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+  await producer.connect();
+  try {
+    for (let n = 0; n < count; n++) {
+      const applicationId = count === 1 ? base : `${base}-${n + 1}`;
+      const messages = scenarioMessages(scenario, { tenant: values.tenant, applicationId, provider: 'cli' });
+      await producer.send({ topic: TOPIC_ATS_EVENTS, acks: -1, messages: messages.map(({ key, value }) => ({ key, value })) });
+      for (const { event } of messages) process.stdout.write(`produced ${event.type} id=${event.id} key=${values.tenant}:${applicationId}\n`);
+    }
+    process.stdout.write(`${count} application(s), scenario "${scenario}": watch journey/${values.tenant}/${count === 1 ? base : `${base}-1…${count}`} in the Temporal UI.\n`);
+  } finally {
+    await producer.disconnect();
+  }
+  return 0;
+}
+
+async function tail(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { tenant: { type: 'string' }, 'from-beginning': { type: 'boolean', default: false } } });
+  // A group of its own, never committed to: tailing never moves anyone else's offsets.
+  const consumer = kafka().consumer({ groupId: `candor-cli-tail-${process.pid}-${Date.now().toString(36)}` });
+  await consumer.connect();
+  await consumer.subscribe({ topic: TOPIC_JOURNEY_EVENTS, fromBeginning: values['from-beginning'] });
+  const stop = () => void consumer.disconnect().then(() => process.exit(0));
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  process.stderr.write(`tailing ${TOPIC_JOURNEY_EVENTS}${values.tenant ? ` for tenant ${values.tenant}` : ''} (Ctrl-C to stop)\n`);
+  await consumer.run({
+    autoCommit: false,
+    eachMessage: async ({ message }) => {
+      const text = message.value?.toString('utf8') ?? '';
+      if (values.tenant && !message.key?.toString().startsWith(`${values.tenant}:`)) return;
+      process.stdout.write(`${text}\n`);
+    },
+  });
+  await new Promise<never>(() => undefined);
+  return 0;
+}
+
+function schemas(args: string[]): number {
+  const { values } = parseArgs({ args, options: { check: { type: 'boolean', default: false } } });
+  const files = jsonSchemaFiles();
+  const stale = Object.entries(files).filter(([name, text]) => !existsSync(join(SCHEMAS_DIR, name)) || readFileSync(join(SCHEMAS_DIR, name), 'utf8') !== text);
+  if (values.check) {
+    for (const [name] of stale) process.stderr.write(`schemas/${name} is out of date: run npm run events -- schemas\n`);
+    return stale.length === 0 ? 0 : 1;
+  }
+  mkdirSync(SCHEMAS_DIR, { recursive: true });
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(SCHEMAS_DIR, name), text);
+  process.stdout.write(`wrote ${Object.keys(files).length} files to schemas/ (${stale.length} changed)\n`);
+  return 0;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'produce':
+      return produce(rest);
+    case 'tail':
+      return tail(rest);
+    case 'schemas':
+      return schemas(rest);
+    default:
+      process.stderr.write(`${USAGE}\n`);
+      return command === undefined || command === 'help' || command === '--help' ? 0 : 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,183 @@
+import { z } from 'zod';
+
+/**
+ * The `data` of each inbound ATS event type (DESIGN.md, "Contracts"). One schema per type, each
+ * with its type inferred under the same name. The journey receives `data` exactly as validated here.
+ */
+
+const text = z.string().trim().min(1).max(500);
+const ref = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/, 'must be 1-128 letters, digits, ".", "_", ":" or "-"');
+const dateTime = z.iso.datetime({ offset: true });
+/** Application ids become part of workflow ids, so they follow the envelope's `subject` rule. */
+const applicationId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, 'must be 1-128 letters, digits, ".", "_" or "-"');
+
+/** An IANA time-zone name such as `Europe/Stockholm`, as this runtime's time-zone database knows it. */
+export const IanaTimeZone = z
+  .string()
+  .min(1)
+  .max(64)
+  .refine(
+    (zone) => {
+      try {
+        new Intl.DateTimeFormat('en', { timeZone: zone });
+        return /^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$/.test(zone);
+      } catch {
+        return false;
+      }
+    },
+    { message: 'must be an IANA time zone name such as Europe/Stockholm' },
+  )
+  .meta({ description: 'IANA time zone name, e.g. Europe/Stockholm' });
+
+/** A BCP 47 language tag such as `sv-SE`. */
+export const Bcp47Locale = z
+  .string()
+  .min(2)
+  .max(35)
+  .refine(
+    (tag) => {
+      try {
+        return Intl.getCanonicalLocales(tag).length === 1;
+      } catch {
+        return false;
+      }
+    },
+    { message: 'must be a BCP 47 language tag such as sv-SE' },
+  )
+  .meta({ description: 'BCP 47 language tag, e.g. sv-SE' });
+
+/** The stage categories every tenant's ATS stages are mapped to. */
+export const STAGE_CATEGORIES = ['applied', 'screening', 'interview', 'offer', 'hired', 'rejected', 'withdrawn'] as const;
+/** A stage category. */
+export const StageCategory = z.enum(STAGE_CATEGORIES);
+export type StageCategory = z.infer<typeof StageCategory>;
+
+/** The application as the ATS knows it; the first event carries all of it. */
+export const Application = z.object({ id: applicationId, jobId: ref, jobTitle: text, department: text.optional() });
+export type Application = z.infer<typeof Application>;
+
+/** The application in later events: its id, and the job when the ATS sends it. */
+export const ApplicationRef = z.object({ id: applicationId, jobId: ref.optional(), jobTitle: text.optional(), department: text.optional() });
+export type ApplicationRef = z.infer<typeof ApplicationRef>;
+
+/** Which channels the candidate agreed to be contacted on. */
+export const Consent = z.object({ email: z.boolean().optional(), sms: z.boolean().optional() });
+export type Consent = z.infer<typeof Consent>;
+
+/** The candidate: personal data, so it is never logged and never a metric label. */
+export const Candidate = z.object({
+  id: ref,
+  firstName: text,
+  lastName: text.optional(),
+  email: z.email().optional(),
+  phone: z.e164({ message: 'must be an E.164 phone number such as +46701234567' }).optional(),
+  locale: Bcp47Locale.optional(),
+  timeZone: IanaTimeZone.optional(),
+  consent: Consent.optional(),
+});
+export type Candidate = z.infer<typeof Candidate>;
+
+/** One ATS stage, mapped per tenant to a category. */
+export const StageRef = z.object({ id: ref, name: text, category: StageCategory });
+export type StageRef = z.infer<typeof StageRef>;
+
+/** A stage change; `from` is absent for the first stage. */
+export const Stage = z.object({ from: StageRef.optional(), to: StageRef });
+export type Stage = z.infer<typeof Stage>;
+
+/** An interview: its start (with an offset), and where or how to join. */
+export const Interview = z
+  .object({ id: ref, start: dateTime, end: dateTime.optional(), location: text.optional(), link: z.url().optional() })
+  .refine((i) => i.end === undefined || Date.parse(i.end) > Date.parse(i.start), { message: 'end must be after start', path: ['end'] });
+export type Interview = z.infer<typeof Interview>;
+
+/** The recruiter who owns the application. */
+export const Recruiter = z.object({ name: text, email: z.email() });
+export type Recruiter = z.infer<typeof Recruiter>;
+
+const reason = text.optional();
+
+/** `ats.application.created`: the application and the candidate, in full. */
+export const ApplicationCreatedData = z.object({
+  application: Application,
+  candidate: Candidate,
+  stage: Stage.optional(),
+  recruiter: Recruiter.optional(),
+});
+export type ApplicationCreatedData = z.infer<typeof ApplicationCreatedData>;
+
+/** `ats.application.stage_changed`: the stage moved. */
+export const ApplicationStageChangedData = z.object({
+  application: ApplicationRef,
+  candidate: Candidate.optional(),
+  stage: Stage,
+  recruiter: Recruiter.optional(),
+});
+export type ApplicationStageChangedData = z.infer<typeof ApplicationStageChangedData>;
+
+/** `ats.interview.*`: the interview concerned. */
+export const InterviewData = z.object({
+  application: ApplicationRef,
+  candidate: Candidate.optional(),
+  interview: Interview,
+  recruiter: Recruiter.optional(),
+  reason,
+});
+export type InterviewData = z.infer<typeof InterviewData>;
+
+/** `ats.offer.*`: an offer was extended, accepted or declined. */
+export const OfferData = z.object({ application: ApplicationRef, candidate: Candidate.optional(), recruiter: Recruiter.optional(), reason });
+export type OfferData = z.infer<typeof OfferData>;
+
+/** `ats.application.rejected`: with the reason, and whether the position itself closed. */
+export const ApplicationRejectedData = z.object({
+  application: ApplicationRef,
+  candidate: Candidate.optional(),
+  recruiter: Recruiter.optional(),
+  reason,
+  positionClosed: z.boolean().optional(),
+});
+export type ApplicationRejectedData = z.infer<typeof ApplicationRejectedData>;
+
+/** `ats.application.withdrawn`: the candidate withdrew. */
+export const ApplicationWithdrawnData = z.object({ application: ApplicationRef, candidate: Candidate.optional(), recruiter: Recruiter.optional(), reason });
+export type ApplicationWithdrawnData = z.infer<typeof ApplicationWithdrawnData>;
+
+/** `ats.application.hired`: the candidate was hired. */
+export const ApplicationHiredData = z.object({ application: ApplicationRef, candidate: Candidate.optional(), recruiter: Recruiter.optional() });
+export type ApplicationHiredData = z.infer<typeof ApplicationHiredData>;
+
+/** `ats.candidate.updated`: the candidate's details as they are now (a full snapshot, not a patch). */
+export const CandidateUpdatedData = z.object({ application: ApplicationRef, candidate: Candidate });
+export type CandidateUpdatedData = z.infer<typeof CandidateUpdatedData>;
+
+/** `ats.candidate.erased`: forget the candidate; only the id is sent, so nothing personal travels. */
+export const CandidateErasedData = z.object({ application: z.object({ id: applicationId }).optional(), candidate: z.object({ id: ref }) });
+export type CandidateErasedData = z.infer<typeof CandidateErasedData>;
+
+/** The data schema of every ATS event type. */
+export const ATS_EVENT_DATA = {
+  'ats.application.created': ApplicationCreatedData,
+  'ats.application.stage_changed': ApplicationStageChangedData,
+  'ats.interview.scheduled': InterviewData,
+  'ats.interview.rescheduled': InterviewData,
+  'ats.interview.canceled': InterviewData,
+  'ats.interview.completed': InterviewData,
+  'ats.offer.extended': OfferData,
+  'ats.offer.accepted': OfferData,
+  'ats.offer.declined': OfferData,
+  'ats.application.rejected': ApplicationRejectedData,
+  'ats.application.withdrawn': ApplicationWithdrawnData,
+  'ats.application.hired': ApplicationHiredData,
+  'ats.candidate.updated': CandidateUpdatedData,
+  'ats.candidate.erased': CandidateErasedData,
+} as const;
+
+/** Every ATS event type Candor understands (DESIGN.md, "Contracts"). */
+export const ATS_EVENT_TYPES = Object.keys(ATS_EVENT_DATA) as AtsEventType[];
+
+/** One of the ATS event types of the contract. */
+export type AtsEventType = keyof typeof ATS_EVENT_DATA;
+
+/** The validated `data` of an event of type `T`. */
+export type AtsEventData<T extends AtsEventType = AtsEventType> = z.infer<(typeof ATS_EVENT_DATA)[T]>;

@@ -1,0 +1,90 @@
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { METADATA_ENCODING_KEY, type Payload, type PayloadCodec } from '@temporalio/common';
+import { temporal } from '@temporalio/proto';
+
+const ENCODING = 'binary/encrypted';
+const KEY_ID = 'encryption-key-id';
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+
+/** One AES-256 key and the id stored beside every payload it encrypted. */
+export interface EncryptionKey {
+  id: string;
+  key: Buffer;
+}
+
+/**
+ * Parses CANDOR_ENCRYPTION_KEYS: `id:base64key[,id:base64key…]`, each key 32 bytes. The first key
+ * encrypts; all of them decrypt, so a key can be rotated by putting a new one first.
+ */
+export function parseEncryptionKeys(text: string): EncryptionKey[] {
+  const keys = text.split(',').map((part, index) => {
+    const [id, material] = part.trim().split(':');
+    if (!id || !material || !/^[A-Za-z0-9_.-]{1,64}$/.test(id)) throw new Error(`CANDOR_ENCRYPTION_KEYS entry ${index + 1}: expected id:base64key`);
+    const key = Buffer.from(material, 'base64');
+    if (key.length !== 32) throw new Error(`CANDOR_ENCRYPTION_KEYS entry ${index + 1} ("${id}"): the key must be 32 bytes (base64 of 32 random bytes)`);
+    return { id, key };
+  });
+  if (new Set(keys.map((k) => k.id)).size !== keys.length) throw new Error('CANDOR_ENCRYPTION_KEYS: key ids must be unique');
+  return keys;
+}
+
+/** A fresh key in CANDOR_ENCRYPTION_KEYS form. */
+export function generateEncryptionKey(id = `k${Date.now().toString(36)}`): string {
+  return `${id}:${randomBytes(32).toString('base64')}`;
+}
+
+/**
+ * The keys for this process: CANDOR_ENCRYPTION_KEYS when set, else (local use) a key generated once
+ * and kept in `<dataDir>/encryption-keys` (mode 0600), so journeys stay readable across restarts.
+ */
+export function resolveEncryptionKeys(configured: string | undefined, dataDir: string): EncryptionKey[] {
+  if (configured) return parseEncryptionKeys(configured);
+  const file = join(dataDir, 'encryption-keys');
+  if (!existsSync(file)) {
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(file, `${generateEncryptionKey('local')}\n`, { mode: 0o600 });
+    chmodSync(file, 0o600);
+  }
+  return parseEncryptionKeys(readFileSync(file, 'utf8').trim());
+}
+
+/** Encrypts every payload Candor hands to Temporal with AES-256-GCM, so journeys are unreadable at rest. */
+export class AesGcmPayloadCodec implements PayloadCodec {
+  private readonly byId: Map<string, Buffer>;
+
+  constructor(private readonly keys: EncryptionKey[]) {
+    if (keys.length === 0) throw new Error('At least one encryption key is required');
+    this.byId = new Map(keys.map((k) => [k.id, k.key]));
+  }
+
+  async encode(payloads: Payload[]): Promise<Payload[]> {
+    const { id, key } = this.keys[0]!;
+    return payloads.map((payload) => {
+      const plain = temporal.api.common.v1.Payload.encode(payload).finish();
+      const iv = randomBytes(IV_BYTES);
+      const cipher = createCipheriv('aes-256-gcm', key, iv);
+      const data = Buffer.concat([iv, cipher.update(plain), cipher.final(), cipher.getAuthTag()]);
+      return {
+        metadata: { [METADATA_ENCODING_KEY]: Buffer.from(ENCODING), [KEY_ID]: Buffer.from(id) },
+        data,
+      };
+    });
+  }
+
+  async decode(payloads: Payload[]): Promise<Payload[]> {
+    return payloads.map((payload) => {
+      if (Buffer.from(payload.metadata?.[METADATA_ENCODING_KEY] ?? []).toString() !== ENCODING) return payload;
+      const keyId = Buffer.from(payload.metadata?.[KEY_ID] ?? []).toString();
+      const key = this.byId.get(keyId);
+      if (!key) throw new Error(`No encryption key "${keyId}" is configured; add it to CANDOR_ENCRYPTION_KEYS to read this payload`);
+      const data = Buffer.from(payload.data ?? []);
+      const decipher = createDecipheriv('aes-256-gcm', key, data.subarray(0, IV_BYTES));
+      decipher.setAuthTag(data.subarray(data.length - TAG_BYTES));
+      const plain = Buffer.concat([decipher.update(data.subarray(IV_BYTES, data.length - TAG_BYTES)), decipher.final()]);
+      return temporal.api.common.v1.Payload.decode(plain);
+    });
+  }
+}

@@ -1,0 +1,36 @@
+import type { JourneyEvent } from '../../workflows/shared';
+
+let counter = 0;
+
+/** Candidate details for test events: a consenting candidate with both channels. */
+export const candidate = (overrides: Record<string, unknown> = {}) => ({
+  id: 'cand-1',
+  firstName: 'Astrid',
+  email: 'astrid@example.com',
+  phone: '+46701234567',
+  locale: 'sv-SE',
+  timeZone: 'Europe/Stockholm',
+  consent: { email: true, sms: true },
+  ...overrides,
+});
+
+/** An ATS event as ingest hands it to a journey. */
+export function atsEvent(type: string, time: Date | number, data: Record<string, unknown> = {}, id = `evt-${++counter}`): JourneyEvent {
+  return {
+    id,
+    type,
+    time: new Date(time).toISOString(),
+    data: { application: { id: 'app-1', jobId: 'job-7', jobTitle: 'Backend Engineer' }, candidate: candidate(), recruiter: { name: 'Maja Lind', email: 'maja@acme.test' }, ...data },
+  };
+}
+
+/** Milliseconds from `now` until the next `hour:minute` on a weekday (Tue–Thu) in `timeZone`. */
+export function untilLocal(now: number, timeZone: string, hour: number, minute = 0): number {
+  const fmt = new Intl.DateTimeFormat('en-GB', { timeZone, hour12: false, weekday: 'short', hour: '2-digit', minute: '2-digit' });
+  // Step minute by minute from now; at most 8 days, cheap enough for a test helper.
+  for (let t = Math.ceil(now / 60_000) * 60_000; t < now + 8 * 86_400_000; t += 60_000) {
+    const parts = Object.fromEntries(fmt.formatToParts(new Date(t)).map((p) => [p.type, p.value]));
+    if (['Tue', 'Wed', 'Thu'].includes(parts.weekday!) && Number(parts.hour) === hour && Number(parts.minute) === minute) return t - now;
+  }
+  throw new Error('no such local time within 8 days');
+}

@@ -1,0 +1,108 @@
+import { NativeConnection, type Worker } from '@temporalio/worker';
+import type { Client } from '@temporalio/client';
+import { Registry } from 'prom-client';
+import { exampleData, exampleEvent } from '../../services/events/examples';
+import { startIngest, type IngestRole } from '../../services/ingest';
+import { createLogger } from '../../services/logger';
+import { testConfig, unique } from '../helpers/env';
+import { applicationEvents, atsProducer, dlqWatcher, firstOccurrences, openScript, privateTemporal, signalledEventIds, testKafka, waitForJourneys } from '../helpers/ingest-harness';
+import { createTestWorker, createTestWorld, testClient, type TestWorld } from '../helpers/worker';
+
+// Its own Temporal dev server: other test files' ingest roles read ats.events too, and must not start our journeys on their task queues.
+const temporal = privateTemporal(17400);
+
+describe('ingest: ats.events into journeys, on the real broker and dev server', () => {
+  const tenant = unique('ing').toLowerCase();
+  const taskQueue = unique('ingest');
+  const kafka = testKafka();
+  const registry = new Registry();
+  let client: Client;
+  let ingest: IngestRole;
+  let world: TestWorld;
+  let workerConnection: NativeConnection;
+  let worker: Worker;
+  let running: Promise<void>;
+  let producer: Awaited<ReturnType<typeof atsProducer>>;
+
+  beforeAll(async () => {
+    await temporal.start();
+    client = await testClient(temporal.address);
+    world = await createTestWorld();
+    workerConnection = await NativeConnection.connect({ address: temporal.address });
+    worker = await createTestWorker(workerConnection, taskQueue, world);
+    running = worker.run();
+    const config = testConfig({ TEMPORAL_ADDRESS: temporal.address, TEMPORAL_TASK_QUEUE: taskQueue, KAFKA_GROUP_ID: unique('ingest-group') });
+    ingest = await startIngest(config, { logger: createLogger({ logLevel: 'error', secrets: [] }), temporal: client, registry });
+    producer = await atsProducer(kafka);
+  });
+  afterAll(async () => {
+    await producer?.disconnect();
+    await ingest?.close();
+    worker?.shutdown();
+    await running;
+    await workerConnection?.close();
+    await client?.connection.close();
+    await world?.db.close();
+    await temporal.dispose();
+  });
+
+  it('sends malformed JSON, a wrong envelope, an unknown type and an invalid phone to the DLQ with their reasons, and processes the next valid event', async () => {
+    const marker = unique('bad');
+    const applicationId = unique('app');
+    const valid = exampleEvent('ats.application.created', { tenant, applicationId, id: `${applicationId}-ok` });
+    const watcher = await dlqWatcher(kafka, unique('dlq-watch'), marker);
+    await producer.sendEvents([
+      { key: `${tenant}:${applicationId}`, value: `{"id": "${marker}", ` },
+      { key: `${tenant}:${applicationId}`, value: JSON.stringify({ ...valid, id: `${marker}-1`, specversion: '0.3' }) },
+      { key: `${tenant}:${applicationId}`, value: JSON.stringify({ ...valid, id: `${marker}-2`, type: 'ats.application.teleported' }) },
+      {
+        key: `${tenant}:${applicationId}`,
+        value: JSON.stringify({ ...valid, id: `${marker}-3`, data: { ...valid.data, candidate: { ...exampleData(applicationId)['ats.application.created'].candidate, phone: '0701234567' } } }),
+      },
+      { key: `${tenant}:${applicationId}`, value: JSON.stringify(valid) },
+    ]);
+    const dead = await watcher.waitFor(4);
+    await watcher.close();
+    expect(dead.map((d) => d.headers['candor-error-reason'])).toEqual(['not-json', 'invalid-envelope', 'unknown-type', 'invalid-data']);
+    expect(dead[0]!.value).toBe(`{"id": "${marker}", `); // the original bytes
+    expect(dead[3]!.headers['candor-error']).toContain('data.candidate.phone');
+    expect(dead[3]!.headers['candor-error']).not.toContain('0701234567');
+    for (const d of dead) expect(d.headers).toMatchObject({ 'candor-original-topic': 'ats.events', 'candor-original-partition': expect.stringMatching(/^\d+$/), 'candor-original-offset': expect.stringMatching(/^\d+$/) });
+
+    const statuses = await waitForJourneys(client, tenant, [applicationId], (s) => s.eventsApplied >= 1);
+    expect(statuses.get(applicationId)).toMatchObject({ eventsApplied: 1, lastEventType: 'ats.application.created' });
+  });
+
+  it('applies an event delivered three times once', async () => {
+    const applicationId = unique('app');
+    const [created, updated] = applicationEvents(tenant, applicationId, ['ats.application.created', 'ats.candidate.updated']);
+    await producer.sendEvents([created!, created!, created!, updated!]);
+    const statuses = await waitForJourneys(client, tenant, [applicationId], (s) => s.lastEventType === 'ats.candidate.updated');
+    expect(statuses.get(applicationId)).toMatchObject({ eventsApplied: 2, completed: false });
+    // All three copies did reach the journey: the workflow, not the pipeline, made them harmless.
+    expect(await signalledEventIds(client, tenant, applicationId)).toEqual([created!.id, created!.id, created!.id, updated!.id]);
+  });
+
+  it('keeps each application in order while many proceed in parallel', async () => {
+    const applications = Array.from({ length: 30 }, () => unique('app'));
+    const scripts = applications.map((id) => applicationEvents(tenant, id, openScript(6)));
+    // Interleaved as several ATS tenants' traffic would be: event n of every application, then n + 1.
+    const interleaved = scripts[0]!.flatMap((_, n) => scripts.map((s) => s[n]!));
+    await producer.sendEvents(interleaved);
+    await waitForJourneys(client, tenant, applications, (s) => s.eventsApplied === 6);
+    for (const [i, id] of applications.entries()) {
+      expect(firstOccurrences(await signalledEventIds(client, tenant, id))).toEqual(scripts[i]!.map((e) => e.id));
+    }
+  });
+
+  it('exposes consumed, signalled, dead-lettered by reason, lag and event-to-signal latency as Prometheus metrics', async () => {
+    const text = await registry.metrics();
+    expect(text).toMatch(/candor_ingest_events_consumed_total\{topic="ats.events"\} \d+/);
+    expect(text).toMatch(/candor_ingest_events_signalled_total\{type="ats.application.created"\} \d+/);
+    expect(text).toMatch(/candor_ingest_events_dead_lettered_total\{reason="not-json"\} [1-9]/);
+    expect(text).toMatch(/candor_ingest_events_dead_lettered_total\{reason="invalid-data"\} [1-9]/);
+    expect(text).toMatch(/candor_ingest_consumer_lag\{topic="ats.events",partition="\d"\} \d+/);
+    expect(text).toMatch(/candor_ingest_event_to_signal_seconds_count [1-9]/);
+    expect(text).not.toContain(tenant);
+  });
+});
