@@ -1,6 +1,7 @@
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import type { Client } from '@temporalio/client';
 import { Registry, collectDefaultMetrics } from 'prom-client';
+import { registerAtsWebhooks } from './api/ats-webhooks';
 import { buildApi, listen } from './api/server';
 import { ConfigError, loadConfig, type Config, type Role } from './config';
 import type { Probe } from './health/readiness';
@@ -80,6 +81,7 @@ export async function startCandor(config: Config, logger = createLogger(config))
         { name: 'database', check: () => db.ping() },
       ];
       const app = buildApi({ logger, probes, registry });
+      registerAtsWebhooks(app, { db, kafka: createKafka(config, logger, 'api') });
       await listen(app, config);
       closers.push(() => app.close());
     }

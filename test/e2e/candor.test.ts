@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
 import { connectTemporalClient } from '../../services/temporal/connection';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
+import { exampleData, exampleEvent } from '../../services/events/examples';
+import { daytimeZone } from '../helpers/events';
 import { startCandor, type Candor } from '../../services/main';
 import { createLogger } from '../../services/logger';
 import { journeyStatusQuery, journeyWorkflowId } from '../../workflows/shared';
@@ -69,23 +71,32 @@ describe('Candor with every role, through its public interfaces', () => {
       messages: [
         {
           key: `acme:${applicationId}`,
-          value: JSON.stringify({
-            specversion: '1.0',
-            id: unique('evt'),
-            source: 'ats/greenhouse/acme',
-            type: 'ats.application.created',
-            time: new Date().toISOString(),
-            subject: applicationId,
-            tenant: 'acme',
-            data: { application: { id: applicationId } },
-          }),
+          value: JSON.stringify(
+            exampleEvent('ats.application.created', {
+              tenant: 'acme',
+              applicationId,
+              time: new Date().toISOString(),
+              data: { ...exampleData(applicationId)['ats.application.created'], candidate: { ...exampleData(applicationId)['ats.application.created'].candidate, timeZone: daytimeZone() } },
+            }),
+          ),
         },
       ],
     });
     const handle = temporal.workflow.getHandle(journeyWorkflowId('acme', applicationId));
     // The journey exists only once ingest has signalled it; each probe is a real request with its own wait.
-    const status = await eventually(() => handle.query(journeyStatusQuery));
+    const status = await eventually(async () => {
+      const current = await handle.query(journeyStatusQuery);
+      if (current.eventsApplied === 0) throw new Error('journey started, event not applied yet');
+      return current;
+    });
     expect(status).toMatchObject({ tenant: 'acme', applicationId, eventsApplied: 1, lastEventType: 'ats.application.created' });
+    // The sandbox recorded the acknowledgement exactly as the candidate reads it (Swedish, personal).
+    const ack = await eventually(async () => {
+      const { rows } = await candor.db.query<{ template: string; locale: string; body: string }>('select template, locale, body from outbox where application_id = $1', [applicationId]);
+      if (rows.length === 0) throw new Error('no message yet');
+      return rows;
+    });
+    expect(ack).toEqual([expect.objectContaining({ template: 'applied.ack', locale: 'sv-SE', body: expect.stringContaining('Ada') })]);
   });
 
   it('sends an event it cannot read to the dead-letter topic with the reason, original bytes and position', async () => {

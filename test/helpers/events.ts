@@ -34,3 +34,15 @@ export function untilLocal(now: number, timeZone: string, hour: number, minute =
   }
   throw new Error('no such local time within 8 days');
 }
+
+/** A time zone where it is now between 10:00 and 17:00, so a test's messages are not held for quiet hours (the zones cover every hour of the day). */
+export function daytimeZone(now = Date.now()): string {
+  const zones = ['Europe/Stockholm', 'America/New_York', 'America/Los_Angeles', 'Asia/Tokyo', 'Australia/Sydney', 'Asia/Kolkata', 'America/Sao_Paulo', 'Pacific/Auckland', 'Asia/Dubai'];
+  for (const timeZone of zones) {
+    const parts = Object.fromEntries(
+      new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', hour12: false }).formatToParts(new Date(now)).map((p) => [p.type, p.value]),
+    );
+    if (Number(parts.hour) >= 10 && Number(parts.hour) < 17) return timeZone;
+  }
+  throw new Error('no zone in the list is in office hours now');
+}

@@ -3,8 +3,12 @@ import type { Client } from '@temporalio/client';
 import { signalJourney } from '../../services/temporal/journeys';
 import { atsEventSignal, journeyStatusQuery, journeyWorkflowId } from '../../workflows/shared';
 import { required, unique } from '../helpers/env';
+import { daytimeZone } from '../helpers/events';
 import { testClient, withWorker } from '../helpers/worker';
 
+
+// No address: these tests are about Temporal, so the journey's messages are suppressed, in office hours so nothing waits for morning.
+const daytimeCandidate = { candidate: { id: 'c1', firstName: 'Sam', timeZone: daytimeZone() } };
 describe('Temporal dev server', () => {
   const address = required('TEMPORAL_ADDRESS');
   let client: Client;
@@ -20,9 +24,9 @@ describe('Temporal dev server', () => {
     const applicationId = unique('app');
     const workflowId = journeyWorkflowId('acme', applicationId);
     const result = await withWorker(address, taskQueue, async () => {
-      const handle = await signalJourney(client, taskQueue, { tenant: 'acme', applicationId }, { id: 'evt-1', type: 'ats.application.created', time: new Date().toISOString() });
-      await handle.signal(atsEventSignal, { id: 'evt-1', type: 'ats.application.created', time: new Date().toISOString() });
-      await handle.signal(atsEventSignal, { id: 'evt-2', type: 'ats.application.hired', time: new Date().toISOString() });
+      const handle = await signalJourney(client, taskQueue, { tenant: 'acme', applicationId }, { id: 'evt-1', type: 'ats.application.created', time: new Date().toISOString(), data: daytimeCandidate });
+      await handle.signal(atsEventSignal, { id: 'evt-1', type: 'ats.application.created', time: new Date().toISOString(), data: daytimeCandidate });
+      await handle.signal(atsEventSignal, { id: 'evt-2', type: 'ats.application.hired', time: new Date().toISOString(), data: daytimeCandidate });
       return handle.result();
     });
     expect(result).toMatchObject({ eventsApplied: 2, lastEventType: 'ats.application.hired', completed: true });
@@ -40,7 +44,7 @@ describe('Temporal dev server', () => {
     const taskQueue = unique('it-temporal');
     const applicationId = unique('app');
     await withWorker(address, taskQueue, async () => {
-      const handle = await signalJourney(client, taskQueue, { tenant: 'acme', applicationId }, { id: 'e1', type: 'ats.application.created', time: new Date().toISOString() });
+      const handle = await signalJourney(client, taskQueue, { tenant: 'acme', applicationId }, { id: 'e1', type: 'ats.application.created', time: new Date().toISOString(), data: daytimeCandidate });
       // A query is answered by the worker only after the signal's workflow task ran, so this also proves the event was applied.
       let status = await handle.query(journeyStatusQuery);
       for (let i = 0; i < 50 && status.eventsApplied === 0; i++) status = await handle.query(journeyStatusQuery);

@@ -55,7 +55,7 @@ const FULL: Vars = {
   LOG_LEVEL: 'debug',
   PUBLIC_URL: 'https://candor.example.com',
   CANDOR_DEMO_API_KEY: 'demo-key-0123456789abcdefghij',
-  CANDOR_ENCRYPTION_KEYS: 'k1:c2FtcGxlLWtleS1ub3QtcmVhbA==',
+  CANDOR_ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 1).toString('base64')}`,
   TWILIO_ACCOUNT_SID: 'ACsample',
   TWILIO_AUTH_TOKEN: 'twilio-sample-token',
   TWILIO_FROM: '+15550100000',

@@ -1,0 +1,76 @@
+import { compact, idOf, vendorEvent } from './common';
+import { hexDigestEquals, hmacSha256Hex } from './signatures';
+import { PayloadError, mapStage, type VendorAdapter } from './types';
+
+/**
+ * Lever webhooks: `{ triggeredAt, event, signature, token, data: { opportunityId, … } }`. Lever
+ * signs `token + triggeredAt` (not the body) with the webhook's signature token: HMAC-SHA256, hex,
+ * in the body's `signature`. The opportunity is Lever's application. Lever's payloads carry ids
+ * only, so events that need the candidate's name (applicationCreated) are not mapped yet: that needs
+ * a Lever API lookup per tenant (see README, "Webhooks").
+ */
+
+interface LeverBody {
+  triggeredAt?: unknown;
+  event?: unknown;
+  signature?: unknown;
+  token?: unknown;
+  data?: {
+    opportunityId?: unknown;
+    candidateId?: unknown;
+    toStageId?: unknown;
+    fromStageId?: unknown;
+    toArchived?: { reason?: unknown; archivedAt?: unknown } | null;
+  };
+}
+
+const parse = (rawBody: Buffer): LeverBody | undefined => {
+  try {
+    return JSON.parse(rawBody.toString('utf8')) as LeverBody;
+  } catch {
+    return undefined;
+  }
+};
+
+export const lever: VendorAdapter = {
+  provider: 'lever',
+  verify({ rawBody }, secret) {
+    const body = parse(rawBody);
+    if (typeof body?.token !== 'string' || (typeof body.triggeredAt !== 'number' && typeof body.triggeredAt !== 'string') || typeof body.signature !== 'string') return false;
+    return hexDigestEquals(body.signature, hmacSha256Hex(secret, `${body.token}${String(body.triggeredAt)}`));
+  },
+  map(raw, adapter) {
+    const body = raw as LeverBody;
+    const event = typeof body.event === 'string' ? body.event : undefined;
+    const opportunityId = idOf(body.data?.opportunityId);
+    if (!event || !opportunityId) throw new PayloadError('missing "event" or data.opportunityId');
+    const triggeredAt = typeof body.triggeredAt === 'number' ? new Date(body.triggeredAt).toISOString() : undefined;
+    // The same delivery retried has the same event, opportunity and triggeredAt.
+    const id = `${event}:${opportunityId}:${String(body.triggeredAt)}`;
+    const application = { id: opportunityId };
+    switch (event) {
+      case 'candidateStageChange': {
+        const to = idOf(body.data?.toStageId);
+        if (!to) throw new PayloadError('data.toStageId is missing');
+        const from = idOf(body.data?.fromStageId);
+        const stage = compact({ from: from ? mapStage(adapter.config, { id: from, name: from }) : undefined, to: mapStage(adapter.config, { id: to, name: to }) });
+        return { events: [vendorEvent('lever', adapter.tenant, 'ats.application.stage_changed', id, opportunityId, { application, stage }, triggeredAt)] };
+      }
+      case 'candidateArchiveChange': {
+        const reason = idOf(body.data?.toArchived?.reason);
+        if (!reason) return { ignored: 'unarchived' };
+        const outcome = adapter.config.archiveReasons[reason] ?? 'rejected';
+        const type = outcome === 'hired' ? 'ats.application.hired' : outcome === 'withdrawn' ? 'ats.application.withdrawn' : 'ats.application.rejected';
+        return { events: [vendorEvent('lever', adapter.tenant, type, id, opportunityId, { application }, triggeredAt)] };
+      }
+      case 'candidateHired':
+        return { events: [vendorEvent('lever', adapter.tenant, 'ats.application.hired', id, opportunityId, { application }, triggeredAt)] };
+      case 'candidateDeleted': {
+        const candidateId = idOf(body.data?.candidateId) ?? opportunityId;
+        return { events: [vendorEvent('lever', adapter.tenant, 'ats.candidate.erased', id, opportunityId, { application, candidate: { id: candidateId } }, triggeredAt)] };
+      }
+      default:
+        return { ignored: `event ${event} is not mapped (Lever sends ids only; names need a Lever API lookup)` };
+    }
+  },
+};
