@@ -19,7 +19,7 @@ export interface JourneyEventOut {
 
 /** Where journey events go; the worker wires the Kafka producer. */
 export interface JourneyEventSink {
-  publish(event: JourneyEventOut): Promise<void>;
+  publish(event: JourneyEventOut): Promise<unknown>;
 }
 
 /** What activities need from the outside world; only the worker wires real clients. */

@@ -7,7 +7,7 @@ import { ConfigError, loadConfig, type Config, type Role } from './config';
 import type { Probe } from './health/readiness';
 import { startIngest } from './ingest';
 import { createKafka } from './kafka/client';
-import { createJourneyEventSink } from './kafka/journey-event-sink';
+import { createJourneyEventPublisher } from './kafka/journey-event-publisher';
 import { createLogger, type Logger } from './logger';
 import { ensureDemoTenant, type DemoTenant } from './store/demo-tenant';
 import { migrate, openDatabase, type Database } from './store';
@@ -56,7 +56,7 @@ export async function startCandor(config: Config, logger = createLogger(config))
       closers.push(() => connection.close());
     }
     if (roles.includes('worker')) {
-      const events = await createJourneyEventSink(createKafka(config, logger, 'worker'));
+      const events = createJourneyEventPublisher(createKafka(config, logger, 'worker'));
       closers.push(() => events.close());
       const worker = await startWorker(config, { logger, db, events });
       closers.push(() => worker.close());

@@ -6,7 +6,7 @@ import { parseAtsEvent, type EnvelopeProblem } from '../events/envelope';
 import { createKafka } from '../kafka/client';
 import { TOPIC_ATS_DLQ, TOPIC_ATS_EVENTS } from '../kafka/topics';
 import type { Logger } from '../logger';
-import { signalJourney } from '../temporal/journeys';
+import { JourneyClosedError, signalJourney } from '../temporal/journeys';
 import { ingestMetrics, type IngestMetrics } from './metrics';
 import { Semaphore, processPartitionBatch } from './partition-batch';
 
@@ -32,7 +32,7 @@ export interface IngestOptions {
 }
 
 /** Why a message went to the dead-letter topic. */
-export type DeadLetterReason = EnvelopeProblem['reason'] | 'rejected-by-temporal';
+export type DeadLetterReason = EnvelopeProblem['reason'] | 'rejected-by-temporal' | 'journey-closed';
 
 class TransientError extends Error {
   override name = 'TransientError';
@@ -110,6 +110,8 @@ export async function startIngest(
         signalJourney(deps.temporal, config.temporal.taskQueue, { tenant: event.tenant, applicationId: event.subject }, { id: event.id, type: event.type, time: event.time, data: event.data }),
       );
     } catch (error) {
+      // A late event for a journey that has ended: nothing to apply, and retrying cannot change that.
+      if (error instanceof JourneyClosedError) return deadLetter(partition, message, 'journey-closed', error.message);
       const grpc = isGrpcServiceError(error) ? error : isGrpcServiceError((error as { cause?: unknown }).cause) ? (error as { cause: { code: number } }).cause : undefined;
       // INVALID_ARGUMENT (3): Temporal will never take this event (e.g. too large); retrying would block the partition forever.
       if (grpc?.code === 3) return deadLetter(partition, message, 'rejected-by-temporal', error instanceof Error ? error.message : String(error));

@@ -1,13 +1,24 @@
-import type { Client, WorkflowHandle } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { WorkflowIdReusePolicy } from '@temporalio/common';
 import type { candidateJourney } from '../../workflows';
 import { atsEventSignal, journeyWorkflowId, type JourneyEvent, type JourneyInput } from '../../workflows/shared';
 
 /** A handle on one application's journey workflow. */
 export type JourneyHandle = WorkflowHandle<typeof candidateJourney>;
 
+/** The application's journey has already ended (hired, rejected, withdrawn, erased): a late event is not applied. */
+export class JourneyClosedError extends Error {
+  override name = 'JourneyClosedError';
+  constructor(readonly workflowId: string) {
+    super(`The journey ${workflowId} has already ended; the event was not applied`);
+  }
+}
+
 /**
  * Delivers an ATS event to its application's journey, starting the journey when it does not exist
- * yet (signalWithStart). Resolves once Temporal has durably accepted the signal.
+ * yet (signalWithStart). Resolves once Temporal has durably accepted the signal. A journey that has
+ * ended is not started again by a late event (JourneyClosedError): the candidate already got their
+ * closing message, and a second journey would send them another acknowledgement.
  */
 export async function signalJourney(
   client: Client,
@@ -16,13 +27,20 @@ export async function signalJourney(
   event: JourneyEvent,
   options: Pick<JourneyInput, 'searchAttributes' | 'historyLimit'> = {},
 ): Promise<JourneyHandle> {
-  return client.workflow.signalWithStart<typeof candidateJourney, [JourneyEvent]>('candidateJourney', {
-    workflowId: journeyWorkflowId(target.tenant, target.applicationId),
-    taskQueue,
+  const workflowId = journeyWorkflowId(target.tenant, target.applicationId);
+  try {
+    return await client.workflow.signalWithStart<typeof candidateJourney, [JourneyEvent]>('candidateJourney', {
+      workflowId,
+      taskQueue,
+      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
     args: [{ tenant: target.tenant, applicationId: target.applicationId, ...options }],
-    signal: atsEventSignal,
-    signalArgs: [event],
-  });
+      signal: atsEventSignal,
+      signalArgs: [event],
+    });
+  } catch (error) {
+    if (error instanceof WorkflowExecutionAlreadyStartedError) throw new JourneyClosedError(workflowId);
+    throw error;
+  }
 }
 
 /** The handle of an existing journey. */

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import type { Client } from '@temporalio/client';
-import { signalJourney } from '../../services/temporal/journeys';
+import { JourneyClosedError, signalJourney } from '../../services/temporal/journeys';
 import { atsEventSignal, journeyStatusQuery, journeyWorkflowId } from '../../workflows/shared';
 import { required, unique } from '../helpers/env';
 import { daytimeZone } from '../helpers/events';
@@ -30,6 +30,10 @@ describe('Temporal dev server', () => {
       return handle.result();
     });
     expect(result).toMatchObject({ eventsApplied: 2, lastEventType: 'ats.application.hired', completed: true });
+    // A late event does not start a second journey (and a second acknowledgement) for the same application.
+    await expect(
+      signalJourney(client, taskQueue, { tenant: 'acme', applicationId }, { id: 'evt-3', type: 'ats.candidate.updated', time: new Date().toISOString(), data: daytimeCandidate }),
+    ).rejects.toBeInstanceOf(JourneyClosedError);
 
     const listed = execFileSync(required('TEMPORAL_CLI'), ['workflow', 'list', '--address', address, '--query', `WorkflowId="${workflowId}"`, '--output', 'json'], {
       encoding: 'utf8',

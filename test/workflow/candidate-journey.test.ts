@@ -1,7 +1,7 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { parse } from 'yaml';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { signalJourney, type JourneyHandle } from '../../services/temporal/journeys';
 import { loadDefaultJourneys } from '../../activities/journeys/default-journeys';
@@ -36,16 +36,44 @@ describe('candidateJourney on the time-skipping test server', () => {
     running = worker.run();
   });
   afterAll(async () => {
+    await saveRecorded();
     worker?.shutdown();
     await running;
     await world?.db.close();
     await env?.teardown();
   });
 
-  /** Starts (or signals) a journey of a fresh application; the time-skipping server has no custom search attributes. */
-  const send = (applicationId: string, event: JourneyEvent, historyLimit?: number): Promise<JourneyHandle> =>
-    signalJourney(env.client, taskQueue, { tenant: 'acme', applicationId }, event, { searchAttributes: false, ...(historyLimit ? { historyLimit } : {}) });
+  /**
+   * Starts (or signals) a journey; the time-skipping server has no custom search attributes. The query
+   * afterwards is answered only once the worker has run the signal's workflow task, so a following
+   * `env.sleep` cannot skip time past an event the journey has not seen yet.
+   */
+  const send = async (applicationId: string, event: JourneyEvent, historyLimit?: number): Promise<JourneyHandle> => {
+    const handle = await signalJourney(env.client, taskQueue, { tenant: 'acme', applicationId }, event, { searchAttributes: false, ...(historyLimit ? { historyLimit } : {}) });
+    await handle.query(journeyStatusQuery);
+    return handle;
+  };
   const newApp = () => `app-${++appSeq}`;
+  /**
+   * `RECORD_HISTORIES=1` saves finished scenarios' histories for the replay test (test/workflow/histories).
+   * They are fetched after the last test: a history fetch on the time-skipping server disturbs later skipping.
+   */
+  const toRecord: [JourneyHandle, string][] = [];
+  const record = async (handle: JourneyHandle, name: string) => void toRecord.push([handle, name]);
+  const saveRecorded = async () => {
+    if (process.env.RECORD_HISTORIES !== '1') return;
+    for (const [handle, name] of toRecord) {
+      const history = await handle.fetchHistory();
+      // int64 as strings and bytes as base64, the forms protobufjs' fromObject reads back.
+      const json = JSON.stringify(history, function (this: unknown, key, value: unknown) {
+        const raw = (this as Record<string, unknown>)[key];
+        if (Buffer.isBuffer(raw) || raw instanceof Uint8Array) return Buffer.from(raw).toString('base64');
+        if (raw && typeof raw === 'object' && 'low' in raw && 'high' in raw && 'unsigned' in raw) return (raw as { toString(): string }).toString();
+        return value;
+      });
+      writeFileSync(join(__dirname, 'histories', `${name}.json`), json);
+    }
+  };
   const now = () => env.currentTimeMs();
   const outbox = async (applicationId: string) =>
     (await world.db.query<{ template: string; channel: string; locale: string; body: string; subject: string | null }>(
@@ -113,6 +141,7 @@ describe('candidateJourney on the time-skipping test server', () => {
     expect(world.published.filter((e) => e.applicationId === app).map((e) => e.type)).toEqual(
       expect.arrayContaining(['candor.journey.message.dispatched', 'candor.journey.message.delivered', 'candor.journey.journey.completed']),
     );
+    await record(handle, 'sv-90-days-then-rejected');
   }, 240_000);
 
   it('ignores a stale, out-of-order stage change and says why in the timeline', async () => {
@@ -158,6 +187,38 @@ describe('candidateJourney on the time-skipping test server', () => {
     const templates = (await outbox(app)).map((m) => m.template);
     expect(templates).toEqual(expect.arrayContaining(['interview.confirmed', 'interview.canceled']));
     expect(templates.filter((t) => t.startsWith('interview.reminder'))).toEqual([]);
+    await send(app, atsEvent('ats.application.withdrawn', t0 + 20 * MINUTE));
+    await env.sleep('2 days');
+    await handle.result();
+    await record(handle, 'sv-interview-rescheduled-twice-canceled-withdrawn');
+  });
+
+  it('takes an English candidate through the whole pipeline to a hire', async () => {
+    await env.sleep(untilLocal(await now(), TZ, 10));
+    const app = newApp();
+    const t0 = await now();
+    const english = { candidate: { id: 'c-en', firstName: 'Oliver', email: 'oliver@example.com', locale: 'en-GB', timeZone: 'Europe/London', consent: { email: true } } };
+    const handle = await send(app, atsEvent('ats.application.created', t0, english));
+    const stage = (category: string) => ({ ...english, stage: { to: { id: category, name: category, category } } });
+    await env.sleep('1 day');
+    await send(app, atsEvent('ats.application.stage_changed', t0 + DAY, stage('screening')));
+    await env.sleep('2 days');
+    const start = t0 + 6 * DAY;
+    const interview = { ...english, interview: { id: 'int-en', start: new Date(start).toISOString(), end: new Date(start + 3_600_000).toISOString(), location: 'London office' } };
+    await send(app, atsEvent('ats.interview.scheduled', t0 + 3 * DAY, interview));
+    await env.sleep('4 days');
+    await send(app, atsEvent('ats.interview.completed', start + 3_600_000, interview));
+    await env.sleep('2 days');
+    await send(app, atsEvent('ats.offer.extended', t0 + 9 * DAY, stage('offer')));
+    await env.sleep('2 days');
+    await send(app, atsEvent('ats.offer.accepted', t0 + 11 * DAY, english));
+    await env.sleep('3 days');
+    expect(await handle.result()).toMatchObject({ completed: true });
+    const sent = await outbox(app);
+    expect(sent.every((m) => m.locale === 'en-GB' && m.channel === 'email')).toBe(true);
+    expect(sent.map((m) => m.template)).toEqual(expect.arrayContaining(['applied.ack', 'interview.confirmed', 'interview.reminder-day-before']));
+    expect(sent.every((m) => m.body.includes('Oliver'))).toBe(true);
+    await record(handle, 'en-pipeline-to-hire');
   });
 
   it('pauses and resumes through validated updates', async () => {
@@ -215,6 +276,7 @@ describe('candidateJourney on the time-skipping test server', () => {
     const upgraded = validateDefinition(raw);
     if (!upgraded.ok) throw new Error(JSON.stringify(upgraded.errors));
     await handle.signal(definitionPublishedSignal, { definition: upgraded.definition, version: 'default-sv@v2' });
+    await handle.query(journeyStatusQuery);
     await env.sleep('1 minute');
     expect((await handle.query(journeyStatusQuery)).definitionVersion).not.toBe('default-sv@v2');
     await send(app, atsEvent('ats.application.stage_changed', t0 + 20 * MINUTE, { stage: { to: { id: 's2', name: 'Screen', category: 'screening' } } }));
