@@ -4,7 +4,8 @@ import type { Logger } from '../services/logger';
 import type { MessageText } from '../workflows/engine/definition';
 import type { AlertReason, JourneyEventType, Outcome } from '../workflows/engine/commands';
 import type { DeliveryResult, JourneyContact } from '../workflows/shared';
-import { defaultJourneyFor, loadDefaultJourneys, type VersionedDefinition } from './journeys/default-journeys';
+import { loadDefaultJourneys, type VersionedDefinition } from './journeys/default-journeys';
+import { resolvePublishedJourney } from './journeys/published-journeys';
 import { pickText, renderMessage } from './messaging/sandbox-render';
 
 /** An outbound journey event, as published to `candor.journey-events` (CloudEvents). */
@@ -51,9 +52,9 @@ export interface DeliverRequest {
 export function createActivities(deps: ActivityDeps) {
   const journeys = deps.journeys ?? loadDefaultJourneys();
   return {
-    /** The journey a new application follows: the default for the candidate's locale (published versions come with the journeys API). */
+    /** The journey a new application follows: the job's, the tenant's default, or the shipped default for the candidate's locale. */
     async resolveJourneyDefinition(params: { tenant: string; jobId?: string; locale?: string }): Promise<VersionedDefinition> {
-      return defaultJourneyFor(journeys, params.locale);
+      return resolvePublishedJourney(deps.db, journeys, params);
     },
 
     /**
