@@ -55,3 +55,7 @@ create table signing_keys (
   secret      text not null,
   created_at  timestamptz not null default now()
 );
+
+-- The sandbox records e-mail as the candidate would see it: the HTML part and the headers as well.
+alter table outbox add column html text;
+alter table outbox add column headers text;

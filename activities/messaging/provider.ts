@@ -1,0 +1,43 @@
+/** One message as a provider sends it: already rendered, addressed and tagged with Candor's ids. */
+export interface OutboundMessage {
+  messageId: string;
+  tenant: string;
+  applicationId: string;
+  channel: 'email' | 'sms';
+  /** E.164 phone number or e-mail address. */
+  to: string;
+  template: string;
+  locale: string;
+  subject?: string;
+  /** The SMS body, or the e-mail's text part. */
+  text: string;
+  html?: string;
+  /** Extra e-mail headers (List-Unsubscribe, List-Unsubscribe-Post). */
+  headers?: Record<string, string>;
+  /** Where the provider posts status callbacks for this message, when it supports per-message callbacks. */
+  statusCallback?: string;
+}
+
+/** What a provider said when it took a message. */
+export interface Accepted {
+  providerMessageId: string;
+  /** True when acceptance is already final delivery (the sandbox); real providers report it by webhook. */
+  delivered: boolean;
+}
+
+/** A channel's provider: Twilio, SendGrid or the sandbox. Errors are thrown as classified ProviderErrors. */
+export interface Provider {
+  readonly name: string;
+  send(message: OutboundMessage): Promise<Accepted>;
+  /**
+   * Looks for a message this provider already accepted for `message` since `since` (a send whose
+   * ledger write was lost). Providers that cannot be asked leave it out; see README "the ledger's window".
+   */
+  findAccepted?(message: OutboundMessage, since: Date): Promise<string | undefined>;
+}
+
+/** The provider for each channel. */
+export interface Providers {
+  sms: Provider;
+  email: Provider;
+}
