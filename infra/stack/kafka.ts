@@ -31,9 +31,16 @@ export interface KafkaBroker {
   stop(): Promise<void>;
 }
 
-/** A Kafka cluster id: 16 random bytes in URL-safe base64 without padding, as `kafka-storage random-uuid` prints. */
-function clusterId(): string {
-  return Buffer.from(randomUUID().replace(/-/g, ''), 'hex').toString('base64url');
+/**
+ * A Kafka cluster id: 16 random bytes in URL-safe base64 without padding, as `kafka-storage random-uuid`
+ * prints. Like Kafka's own Uuid.randomUuid, an id starting with '-' is drawn again: the storage tool's
+ * argument parser would read it as an option (1 start in 64 failed before this).
+ */
+export function clusterId(): string {
+  for (;;) {
+    const id = Buffer.from(randomUUID().replace(/-/g, ''), 'hex').toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
 }
 
 function serverProperties(options: KafkaBrokerOptions): string {

@@ -7,12 +7,16 @@ import type { Logger } from '../logger';
  * ERROR. Those heal themselves; a failure that exhausts retries reaches our code as an exception,
  * which is logged at error there. So kafkajs' own lines are demoted one level into our logger.
  */
+// Broker states that clear by themselves within seconds (a fresh broker's group coordinator loading).
+const TRANSIENT = /coordinator is loading|coordinator is not available|not the correct coordinator|leader not available|rebalance in progress/i;
+
 function logCreator(logger: Logger) {
   return () =>
     ({ level, log }: LogEntry) => {
       const { message, ...rest } = log;
       const fields = { kafka: { broker: rest.broker as unknown, error: rest.error as unknown, clientId: rest.clientId as unknown } };
-      if (level === logLevel.ERROR) logger.warn(fields, `kafka: ${message}`);
+      if (level === logLevel.ERROR && TRANSIENT.test(String(rest.error ?? ''))) logger.info(fields, `kafka: ${message}`);
+      else if (level === logLevel.ERROR) logger.warn(fields, `kafka: ${message}`);
       else if (level === logLevel.WARN) logger.info(fields, `kafka: ${message}`);
       else logger.debug(fields, `kafka: ${message}`);
     };
