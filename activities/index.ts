@@ -1,12 +1,10 @@
-import { ApplicationFailure, log } from '@temporalio/activity';
 import type { Database } from '../services/store';
 import type { Logger } from '../services/logger';
-import type { MessageText } from '../workflows/engine/definition';
 import type { AlertReason, JourneyEventType, Outcome } from '../workflows/engine/commands';
-import type { DeliveryResult, JourneyContact } from '../workflows/shared';
-import { loadDefaultJourneys, type VersionedDefinition } from './journeys/default-journeys';
+import type { DeliveryResult } from '../workflows/shared';
+import { defaultJourneyFor, loadDefaultJourneys, type VersionedDefinition } from './journeys/default-journeys';
 import { resolvePublishedJourney } from './journeys/published-journeys';
-import { pickText, renderMessage } from './messaging/sandbox-render';
+import { createSandboxProvider, sendMessage, type DeliverRequest, type Providers, type SendDeps } from './messaging';
 
 /** An outbound journey event, as published to `candor.journey-events` (CloudEvents). */
 export interface JourneyEventOut {
@@ -30,20 +28,15 @@ export interface ActivityDeps {
   events: JourneyEventSink;
   /** Default journeys by locale (journeys/*.yaml) unless given. */
   journeys?: Map<string, VersionedDefinition>;
+  /** The provider per channel (createProviders(config, db)); the sandbox for both unless given. */
+  providers?: Providers;
+  /** Base URL of the api role, for unsubscribe links and provider callbacks (PUBLIC_URL). */
+  publicUrl?: string;
+  /** Send-path tuning and test hooks: attempts before a channel counts as failed, calendar, crash points, timings. */
+  messaging?: Partial<Pick<SendDeps, 'maxProviderAttempts' | 'calendarFor' | 'now' | 'crash' | 'observe'>>;
 }
 
-/** What the workflow asks the delivery activity to send. */
-export interface DeliverRequest {
-  tenant: string;
-  applicationId: string;
-  messageId: string;
-  template: string;
-  channel: 'email' | 'sms';
-  locale: string;
-  timeZone: string;
-  text: Record<string, MessageText> | undefined;
-  contact: JourneyContact;
-}
+export type { DeliverRequest } from './messaging';
 
 /**
  * Builds every activity the journey workflow can call, with its clients injected.
@@ -51,6 +44,13 @@ export interface DeliverRequest {
  */
 export function createActivities(deps: ActivityDeps) {
   const journeys = deps.journeys ?? loadDefaultJourneys();
+  const send: SendDeps = {
+    db: deps.db,
+    providers: deps.providers ?? { sms: createSandboxProvider(deps.db, 'sms'), email: createSandboxProvider(deps.db, 'email') },
+    publicUrl: (deps.publicUrl ?? 'http://localhost:3000').replace(/\/$/, ''),
+    calendarFor: (request) => defaultJourneyFor(journeys, request.locale).definition,
+    ...deps.messaging,
+  };
   return {
     /** The journey a new application follows: the job's, the tenant's default, or the shipped default for the candidate's locale. */
     async resolveJourneyDefinition(params: { tenant: string; jobId?: string; locale?: string }): Promise<VersionedDefinition> {
@@ -58,33 +58,11 @@ export function createActivities(deps: ActivityDeps) {
     },
 
     /**
-     * Sends one message through the sandbox provider: renders it in the candidate's language and records
-     * it in the outbox exactly as they would read it. Keyed by (message id, channel), so a retry never
-     * records it twice.
+     * Sends one message on one channel at most once (the ledger keyed by message id and channel), after
+     * re-checking consent and quiet hours; see activities/messaging/send-message.ts.
      */
     async deliverMessage(request: DeliverRequest): Promise<DeliveryResult> {
-      const recipient = request.channel === 'email' ? request.contact.email : request.contact.phone;
-      if (!recipient) {
-        return { messageId: request.messageId, channel: request.channel, status: 'failed', reason: `no ${request.channel === 'email' ? 'e-mail address' : 'phone number'}` };
-      }
-      const text = pickText(request.text, request.locale);
-      if (!text) {
-        throw ApplicationFailure.nonRetryable(`Template ${request.template} has no text`, 'TemplateMissing');
-      }
-      const tenant = await deps.db.query<{ name: string }>('select name from tenants where id = $1', [request.tenant]);
-      const rendered = await renderMessage(text, {
-        contact: request.contact,
-        companyName: tenant.rows[0]?.name ?? request.tenant,
-        timeZone: request.timeZone,
-        locale: request.locale,
-      });
-      await deps.db.query(
-        `insert into outbox (message_id, tenant_id, application_id, channel, recipient, locale, template, subject, body)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9) on conflict (message_id, channel) do nothing`,
-        [request.messageId, request.tenant, request.applicationId, request.channel, recipient, request.locale, request.template, request.channel === 'email' ? rendered.subject ?? null : null, rendered.body],
-      );
-      log.info('message delivered to sandbox', { messageId: request.messageId, channel: request.channel, template: request.template });
-      return { messageId: request.messageId, channel: request.channel, status: 'delivered' };
+      return sendMessage(send, request);
     },
 
     /** Records an alert for the recruiter (the console lists open alerts). */

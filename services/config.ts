@@ -57,6 +57,7 @@ export const EnvSchema = z.object({
   SENDGRID_API_KEY: optionalSecret,
   SENDGRID_FROM: z.email().optional(),
   SENDGRID_API_BASE_URL: z.url().optional(),
+  SENDGRID_WEBHOOK_PUBLIC_KEY: z.string().min(1).optional(),
   CANDOR_ENCRYPTION_KEYS: optionalSecret,
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(25_000),
 });
@@ -80,7 +81,7 @@ export interface Config {
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
   demoApiKey: string | undefined;
   twilio: { accountSid: string; authToken: string; from: string; baseUrl: string | undefined } | undefined;
-  sendgrid: { apiKey: string; from: string; baseUrl: string | undefined } | undefined;
+  sendgrid: { apiKey: string; from: string; baseUrl: string | undefined; webhookPublicKey: string | undefined } | undefined;
   encryptionKeys: string | undefined;
   shutdownGraceMs: number;
   /** Secret values present in this configuration, for log redaction. */
@@ -146,7 +147,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         : undefined,
     sendgrid:
       e.SENDGRID_API_KEY && e.SENDGRID_FROM
-        ? { apiKey: e.SENDGRID_API_KEY, from: e.SENDGRID_FROM, baseUrl: e.SENDGRID_API_BASE_URL }
+        ? { apiKey: e.SENDGRID_API_KEY, from: e.SENDGRID_FROM, baseUrl: e.SENDGRID_API_BASE_URL, webhookPublicKey: e.SENDGRID_WEBHOOK_PUBLIC_KEY }
         : undefined,
     encryptionKeys: e.CANDOR_ENCRYPTION_KEYS,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,

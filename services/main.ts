@@ -2,6 +2,7 @@ import { Kafka, logLevel, type Admin } from 'kafkajs';
 import type { Client } from '@temporalio/client';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { registerAtsWebhooks } from './api/ats-webhooks';
+import { journeySignals, registerMessagingRoutes } from './api/messaging';
 import { buildApi, listen } from './api/server';
 import { ConfigError, loadConfig, type Config, type Role } from './config';
 import type { Probe } from './health/readiness';
@@ -80,8 +81,16 @@ export async function startCandor(config: Config, logger = createLogger(config))
         },
         { name: 'database', check: () => db.ping() },
       ];
-      const app = buildApi({ logger, probes, registry });
+      const app = buildApi({ logger, probes, registry, v1: { db, temporal, publicUrl: config.http.publicUrl } });
       registerAtsWebhooks(app, { db, kafka: createKafka(config, logger, 'api') });
+      registerMessagingRoutes(app, {
+        db,
+        logger,
+        journeys: journeySignals(temporal!),
+        publicUrl: config.http.publicUrl,
+        twilioAuthToken: config.twilio?.authToken,
+        sendgridWebhookPublicKey: config.sendgrid?.webhookPublicKey,
+      });
       await listen(app, config);
       closers.push(() => app.close());
     }

@@ -32,7 +32,8 @@ export function createSendGridEmailProvider(settings: SendGridSettings): Provide
   const client = new Client();
   client.setApiKey(settings.apiKey);
   if (settings.baseUrl) client.setDefaultRequest('baseUrl', settings.baseUrl);
-  client.setDefaultRequest('timeout', settings.timeoutMs ?? 10_000);
+  // axios takes `timeout` from the default request; the SDK's types leave it out.
+  client.setDefaultRequest({ timeout: settings.timeoutMs ?? 10_000 } as never);
   const mail = new MailService();
   mail.setClient(client);
   return {
@@ -49,7 +50,7 @@ export function createSendGridEmailProvider(settings: SendGridSettings): Provide
           // Carried back on every event webhook, so a status finds its ledger row without guessing.
           customArgs: { candor_message_id: message.messageId, candor_channel: 'email', candor_tenant: message.tenant },
         });
-        const header = response.headers['x-message-id'] as string | string[] | undefined;
+        const header = (response.headers as Record<string, string | string[] | undefined>)['x-message-id'];
         const id = Array.isArray(header) ? header[0] : header;
         return { providerMessageId: id ?? `sendgrid:${message.messageId}`, delivered: false };
       } catch (error) {

@@ -3,12 +3,15 @@ import { Registry, collectDefaultMetrics } from 'prom-client';
 import type { Config } from '../config';
 import { checkReadiness, type Probe } from '../health/readiness';
 import type { Logger } from '../logger';
+import { registerApiV1, type ApiV1Deps } from './v1';
 
 /** What the api role needs; probes come from the process that owns the connections. */
 export interface ApiDeps {
   logger: Logger;
   probes: Probe[];
   registry?: Registry;
+  /** The recruiter REST API (/api/v1, /docs); left out when absent. */
+  v1?: ApiV1Deps;
 }
 
 /** Builds the HTTP server: health, readiness and metrics (the REST API and console mount here). */
@@ -27,6 +30,8 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   });
 
   app.get('/metrics', async (_request, reply) => reply.type(registry.contentType).send(await registry.metrics()));
+
+  if (deps.v1) registerApiV1(app, deps.v1);
 
   app.setNotFoundHandler((request, reply) =>
     reply.code(404).send({ error: { code: 'not_found', message: `No route for ${request.method} ${request.url.split('?')[0]}` } }),

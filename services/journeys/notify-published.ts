@@ -13,6 +13,8 @@ export interface PublishReach {
 }
 
 const CONCURRENCY = 16;
+/** A journey whose worker does not answer in time keeps its version rather than holding up the publish. */
+const QUERY_DEADLINE_MS = 3_000;
 
 /**
  * Tells the tenant's running journeys that follow this journey about its new version: each applies it at
@@ -27,7 +29,7 @@ export async function notifyRunningJourneys(client: Client, tenantId: string, pu
   const visit = async (workflowId: string) => {
     try {
       const handle = client.workflow.getHandle(workflowId);
-      const status = await handle.query(journeyStatusQuery);
+      const status = await client.connection.withDeadline(Date.now() + QUERY_DEADLINE_MS, () => handle.query(journeyStatusQuery));
       if (!status.definitionVersion?.startsWith(`${published.journeyId}@`) || status.definitionVersion === published.label) {
         reach.skipped++;
         return;

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { AtsEventType, Channel, parseDuration, simulate, StageCategory, type JourneyDefinition, type ScriptedStep } from '../../workflows/engine';
-import { isValidTimeZone } from '../../workflows/engine/time-zone';
+import { AtsEventType, Channel, isValidTimeZone, parseDuration, simulate, StageCategory, type JourneyDefinition, type ScriptedStep } from '../../workflows/engine';
 
 /** A time in a simulation script: an ISO time with an offset, or a clock duration after the start ("2d", "26h"). */
 const When = z.union([

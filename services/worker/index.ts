@@ -1,5 +1,6 @@
 import { NativeConnection, Worker, Runtime, DefaultLogger } from '@temporalio/worker';
 import { createActivities, type JourneyEventSink } from '../../activities';
+import { createProviders } from '../../activities/messaging';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
 import type { Database } from '../store';
@@ -28,7 +29,7 @@ export async function startWorker(config: Config, deps: { logger: Logger; db: Da
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     workflowsPath: require.resolve('../../workflows'),
-    activities: createActivities({ logger: deps.logger, db: deps.db, events: deps.events }),
+    activities: createActivities({ logger: deps.logger, db: deps.db, events: deps.events, providers: createProviders(config, deps.db), publicUrl: config.http.publicUrl }),
     dataConverter: { payloadCodecs: [createPayloadCodec(config)] },
     shutdownGraceTime: config.shutdownGraceMs,
   });

@@ -1,0 +1,32 @@
+import type { Config } from '../../services/config';
+import type { Queryable } from '../../services/store';
+import type { Providers } from './provider';
+import { createSandboxProvider } from './sandbox-provider';
+import { createSendGridEmailProvider } from './sendgrid-email';
+import { createTwilioSmsProvider } from './twilio-sms';
+
+export type { Provider, Providers, OutboundMessage, Accepted } from './provider';
+export { sendMessage, type DeliverRequest, type SendDeps, type CrashPoint, type SendStep } from './send-message';
+export { ProviderError, RETRYABLE, NON_RETRYABLE, type FailureType } from './failures';
+export { createSandboxProvider } from './sandbox-provider';
+export { createTwilioSmsProvider, classifyTwilioError, type TwilioSettings } from './twilio-sms';
+export { createSendGridEmailProvider, classifySendGridError, type SendGridSettings } from './sendgrid-email';
+export { renderEmail, renderSms, previewTemplate, checkTemplate, TEMPLATE_VARIABLES, TemplateError } from './templates';
+export { smsLength, SMS_SEGMENT_WARNING } from './sms-segments';
+export { localeChain, pickLocale } from './locale-chain';
+export { systemTexts } from './system-texts';
+export { isOptedOut, optIn, optOut, normaliseContact } from './consent';
+export { createUnsubscribeToken, verifyUnsubscribeToken, unsubscribeKey } from './unsubscribe-token';
+export * from './ledger';
+
+/** The provider per channel: Twilio and SendGrid when their credentials are set, the sandbox otherwise. */
+export function createProviders(config: Pick<Config, 'twilio' | 'sendgrid'>, db: Queryable): Providers {
+  return {
+    sms: config.twilio
+      ? createTwilioSmsProvider({ accountSid: config.twilio.accountSid, authToken: config.twilio.authToken, from: config.twilio.from, baseUrl: config.twilio.baseUrl })
+      : createSandboxProvider(db, 'sms'),
+    email: config.sendgrid
+      ? createSendGridEmailProvider({ apiKey: config.sendgrid.apiKey, from: config.sendgrid.from, baseUrl: config.sendgrid.baseUrl })
+      : createSandboxProvider(db, 'email'),
+  };
+}

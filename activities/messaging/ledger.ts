@@ -1,0 +1,87 @@
+import type { Queryable } from '../../services/store';
+
+/** One message on one channel in the ledger. */
+export interface LedgerRow {
+  message_id: string;
+  channel: 'email' | 'sms';
+  tenant_id: string;
+  application_id: string;
+  template: string;
+  locale: string;
+  recipient: string;
+  provider: string;
+  status: 'pending' | 'accepted' | 'delivered' | 'failed';
+  provider_message_id: string | null;
+  attempts: number;
+  segments: number | null;
+  failure_type: string | null;
+  failure_reason: string | null;
+  created_at: Date | string;
+}
+
+/** The row for a message id and channel, if any. */
+export async function findLedgerRow(db: Queryable, messageId: string, channel: 'email' | 'sms'): Promise<LedgerRow | undefined> {
+  const found = await db.query<LedgerRow>('select * from message_ledger where message_id = $1 and channel = $2', [messageId, channel]);
+  return found.rows[0];
+}
+
+/**
+ * Writes the pending row before a provider is called (or counts another attempt on it) and returns the
+ * row as it now stands. A row already accepted, delivered or failed is returned untouched.
+ */
+export async function claimLedgerRow(
+  db: Queryable,
+  row: Pick<LedgerRow, 'message_id' | 'channel' | 'tenant_id' | 'application_id' | 'template' | 'locale' | 'recipient' | 'provider'> & { segments?: number | undefined },
+): Promise<LedgerRow> {
+  const result = await db.query<LedgerRow>(
+    `insert into message_ledger (message_id, channel, tenant_id, application_id, template, locale, recipient, provider, status, attempts, segments)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, 'pending', 1, $9)
+     on conflict (message_id, channel) do update
+       set attempts = message_ledger.attempts + case when message_ledger.status = 'pending' then 1 else 0 end,
+           updated_at = case when message_ledger.status = 'pending' then now() else message_ledger.updated_at end
+     returning *`,
+    [row.message_id, row.channel, row.tenant_id, row.application_id, row.template, row.locale, row.recipient, row.provider, row.segments ?? null],
+  );
+  return result.rows[0]!;
+}
+
+/** The provider took the message (or, for the sandbox, it is already where the candidate reads it). */
+export async function markAccepted(db: Queryable, messageId: string, channel: 'email' | 'sms', providerMessageId: string, delivered: boolean): Promise<void> {
+  await db.query(
+    `update message_ledger set status = $3, provider_message_id = $4, failure_type = null, failure_reason = null, updated_at = now()
+     where message_id = $1 and channel = $2 and status in ('pending', 'accepted')`,
+    [messageId, channel, delivered ? 'delivered' : 'accepted', providerMessageId],
+  );
+}
+
+/** A definite failure on this channel. */
+export async function markFailed(db: Queryable, messageId: string, channel: 'email' | 'sms', type: string, reason: string): Promise<void> {
+  await db.query(
+    `update message_ledger set status = 'failed', failure_type = $3, failure_reason = $4, updated_at = now()
+     where message_id = $1 and channel = $2 and status in ('pending', 'accepted')`,
+    [messageId, channel, type, reason],
+  );
+}
+
+/** A passing failure: the row stays pending and remembers why. */
+export async function noteRetryableFailure(db: Queryable, messageId: string, channel: 'email' | 'sms', type: string, reason: string): Promise<void> {
+  await db.query(`update message_ledger set failure_type = $3, failure_reason = $4, updated_at = now() where message_id = $1 and channel = $2 and status = 'pending'`, [messageId, channel, type, reason]);
+}
+
+/** A status webhook's word on a message, found by the provider's id. Returns the row it updated, if any. */
+export async function applyProviderStatus(
+  db: Queryable,
+  provider: string,
+  providerMessageId: string,
+  status: 'delivered' | 'failed',
+  failure?: { type: string; reason: string },
+): Promise<LedgerRow | undefined> {
+  // 'delivered' never goes back to 'accepted'; a late 'failed' after 'delivered' (a bounce) is kept.
+  const result = await db.query<LedgerRow>(
+    `update message_ledger set status = $3, failure_type = $4, failure_reason = $5, updated_at = now()
+     where provider = $1 and provider_message_id = $2 and (status in ('pending', 'accepted') or ($3 = 'failed' and status = 'delivered'))
+     returning *`,
+    [provider, providerMessageId, status, failure?.type ?? null, failure?.reason ?? null],
+  );
+  return result.rows[0];
+}

@@ -1,0 +1,185 @@
+import { Context, log } from '@temporalio/activity';
+import type { Queryable } from '../../services/store';
+import { deferOutOfQuietHours, isQuietTime, makeCalendar, type CalendarSettings } from '../../workflows/engine';
+import type { MessageText } from '../../workflows/engine/definition';
+import type { DeliveryResult, JourneyContact } from '../../workflows/shared';
+import { isOptedOut, normaliseContact } from './consent';
+import { ProviderError, toApplicationFailure, type FailureType } from './failures';
+import { claimLedgerRow, findLedgerRow, markAccepted, markFailed, noteRetryableFailure } from './ledger';
+import type { OutboundMessage, Providers } from './provider';
+import { SMS_SEGMENT_WARNING } from './sms-segments';
+import { renderEmail, renderSms, TemplateError } from './templates';
+import { createUnsubscribeToken, unsubscribeKey } from './unsubscribe-token';
+
+/** What the workflow asks the delivery activity to send. */
+export interface DeliverRequest {
+  tenant: string;
+  applicationId: string;
+  messageId: string;
+  template: string;
+  channel: 'email' | 'sms';
+  locale: string;
+  timeZone: string;
+  text: Record<string, MessageText> | undefined;
+  contact: JourneyContact;
+  /** The journey's calendar settings, re-checked at send time; when absent, the tenant's default journey's. */
+  calendar?: CalendarSettings;
+}
+
+/** Points in a send where a test can make the activity crash (throw), as a killed worker would. */
+export type CrashPoint = 'before-ledger' | 'before-send' | 'after-send' | 'after-ledger';
+
+/** Steps whose time the benchmark reports. */
+export type SendStep = 'checks' | 'render' | 'ledger' | 'provider';
+
+/** What the send path needs. */
+export interface SendDeps {
+  db: Queryable;
+  providers: Providers;
+  /** Base of links and callbacks candidates and providers reach (unsubscribe, Twilio status). */
+  publicUrl: string;
+  /** Calendar settings for a request that carries none (the tenant's default journey for the locale). */
+  calendarFor: (request: DeliverRequest) => CalendarSettings;
+  /**
+   * Provider attempts (retryable failures) after which a channel counts as failed, so the journey falls
+   * back instead of retrying one dead channel forever. With the workflow's 2 s doubling backoff, 8 ≈ 4 minutes.
+   */
+  maxProviderAttempts?: number;
+  /** The time to judge quiet hours by; default the server's schedule time of this attempt. */
+  now?: () => number;
+  /** Test hook: called at each crash point; throwing there simulates a worker killed at that moment. */
+  crash?: (point: CrashPoint, request: DeliverRequest) => void;
+  /** Benchmark hook: time spent in each step. */
+  observe?: (step: SendStep, ms: number) => void;
+}
+
+const failed = (type: FailureType, message: string) => toApplicationFailure(new ProviderError(type, message));
+
+function serverNow(): number {
+  try {
+    // The Temporal server's clock (also the time-skipping test server's), not this worker's.
+    return Context.current().info.currentAttemptScheduledTimestampMs;
+  } catch {
+    return Date.now();
+  }
+}
+
+/**
+ * Sends one message on one channel, at most once per (message id, channel):
+ * ledger → consent → quiet hours → render → pending row → provider → accepted row.
+ * A definite failure is a non-retryable ApplicationFailure (the journey falls back to its next channel);
+ * a passing one is retryable (Temporal retries with the workflow's backoff; the ledger makes that safe).
+ */
+export async function sendMessage(deps: SendDeps, request: DeliverRequest): Promise<DeliveryResult> {
+  const { db, providers } = deps;
+  const { messageId, channel } = request;
+  const done: DeliveryResult = { messageId, channel, status: 'delivered' };
+  const observe = deps.observe;
+  let t = observe ? performance.now() : 0;
+  const lap = (step: SendStep) => {
+    if (!observe) return;
+    const now = performance.now();
+    observe(step, now - t);
+    t = now;
+  };
+
+  // 1. The ledger first: a message already taken by a provider is never sent again, whatever else changed.
+  const existing = await findLedgerRow(db, messageId, channel);
+  if (existing && (existing.status === 'accepted' || existing.status === 'delivered')) return done;
+  if (existing?.status === 'failed') throw failed((existing.failure_type ?? 'ProviderRejected') as FailureType, existing.failure_reason ?? 'failed earlier');
+
+  // 2. Consent and quiet hours again, at send time: an opt-out or a late wake-up since the decision counts.
+  const to = channel === 'email' ? request.contact.email : request.contact.phone;
+  if (!to) throw failed('NoRecipient', `no ${channel === 'email' ? 'e-mail address' : 'phone number'}`);
+  if (await isOptedOut(db, request.tenant, channel, to)) throw failed('OptedOut', `the candidate opted out of ${channel}`);
+  const now = deps.now?.() ?? serverNow();
+  const calendar = makeCalendar(request.timeZone, request.calendar ?? deps.calendarFor(request));
+  if (isQuietTime(now, calendar)) {
+    const until = deferOutOfQuietHours(now, calendar);
+    // Deferred, never dropped: Temporal retries this attempt when the quiet hours end.
+    throw toApplicationFailure(new ProviderError('QuietHours', `quiet hours for the candidate until ${new Date(until).toISOString()}`), Math.max(1000, until - now));
+  }
+  lap('checks');
+
+  // 3. Render in the candidate's language; a template that cannot be rendered fails this channel for good.
+  const tenant = await db.query<{ name: string }>('select name from tenants where id = $1', [request.tenant]);
+  const data = { contact: request.contact, companyName: tenant.rows[0]?.name ?? request.tenant, timeZone: request.timeZone, locale: request.locale };
+  let message: OutboundMessage;
+  let segments: number | undefined;
+  try {
+    const base = { messageId, tenant: request.tenant, applicationId: request.applicationId, channel, to, template: request.template };
+    if (channel === 'sms') {
+      const sms = await renderSms(request.template, request.text, data);
+      segments = sms.length.segments;
+      if (segments > SMS_SEGMENT_WARNING) log.warn('long SMS', { messageId, template: request.template, segments, encoding: sms.length.encoding });
+      message = { ...base, locale: request.locale, text: sms.text, statusCallback: `${deps.publicUrl}/webhooks/providers/twilio/status` };
+    } else {
+      const key = await unsubscribeKey(db);
+      const token = createUnsubscribeToken(key, { tenant: request.tenant, applicationId: request.applicationId, channel, contact: normaliseContact(channel, to) });
+      const email = await renderEmail(request.template, request.text, data, `${deps.publicUrl}/unsubscribe?token=${token}`);
+      message = { ...base, locale: request.locale, subject: email.subject, text: email.text, html: email.html, headers: email.headers };
+    }
+  } catch (error) {
+    if (error instanceof TemplateError) throw failed(error.kind, error.message);
+    throw error;
+  }
+  lap('render');
+
+  // 4. The pending row, before the provider hears of it.
+  deps.crash?.('before-ledger', request);
+  const provider = providers[channel];
+  const row = await claimLedgerRow(db, {
+    message_id: messageId,
+    channel,
+    tenant_id: request.tenant,
+    application_id: request.applicationId,
+    template: request.template,
+    locale: message.locale,
+    recipient: to,
+    provider: provider.name,
+    segments,
+  });
+  if (row.status === 'accepted' || row.status === 'delivered') return done;
+  if (row.status === 'failed') throw failed((row.failure_type ?? 'ProviderRejected') as FailureType, row.failure_reason ?? 'failed earlier');
+  lap('ledger');
+
+  // 5. An earlier attempt may have reached the provider and crashed before writing "accepted": ask it.
+  if (row.attempts > 1 && provider.findAccepted) {
+    const since = row.created_at instanceof Date ? row.created_at : new Date(row.created_at);
+    const found = await provider.findAccepted(message, since).catch(() => undefined);
+    if (found) {
+      await markAccepted(db, messageId, channel, found, provider.name === 'sandbox');
+      log.info('send found at the provider after a lost ledger write', { messageId, channel });
+      return done;
+    }
+  }
+
+  deps.crash?.('before-send', request);
+  let accepted;
+  try {
+    accepted = await provider.send(message);
+  } catch (error) {
+    const classified = error instanceof ProviderError ? error : new ProviderError('ProviderUnavailable', (error as Error).message ?? String(error));
+    if (classified.retryable) {
+      const max = deps.maxProviderAttempts ?? 8;
+      if (row.attempts >= max) {
+        const reason = `${classified.type} after ${row.attempts} attempts: ${classified.message}`;
+        await markFailed(db, messageId, channel, 'ProviderExhausted', reason);
+        throw failed('ProviderExhausted', reason);
+      }
+      await noteRetryableFailure(db, messageId, channel, classified.type, classified.message);
+    } else {
+      await markFailed(db, messageId, channel, classified.type, classified.message);
+    }
+    lap('provider');
+    throw toApplicationFailure(classified);
+  }
+  lap('provider');
+  // The remaining window: a crash here leaves the row pending although the provider has the message.
+  deps.crash?.('after-send', request);
+  await markAccepted(db, messageId, channel, accepted.providerMessageId, accepted.delivered);
+  lap('ledger');
+  deps.crash?.('after-ledger', request);
+  log.info('message sent', { messageId, channel, template: request.template, provider: provider.name });
+  return done;
+}

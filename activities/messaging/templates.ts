@@ -1,0 +1,190 @@
+import { Liquid } from 'liquidjs';
+import type { MessageText } from '../../workflows/engine/definition';
+import type { JourneyContact } from '../../workflows/shared';
+import { pickLocale } from './locale-chain';
+import { smsLength, type SmsLength } from './sms-segments';
+import { systemTexts } from './system-texts';
+
+// Strict: a placeholder with no value is an error, never a blank in a candidate's message.
+const liquid = new Liquid({ strictFilters: true, strictVariables: true, ownPropertyOnly: true });
+
+/** Every placeholder a message may use. A template naming anything else is rejected when it is published. */
+export const TEMPLATE_VARIABLES = [
+  'candidate.firstName',
+  'candidate.lastName',
+  'job.title',
+  'job.department',
+  'recruiter.name',
+  'recruiter.email',
+  'company.name',
+  'interview.start',
+  'interview.end',
+  'interview.location',
+  'interview.link',
+] as const;
+const KNOWN = new Set<string>(TEMPLATE_VARIABLES);
+
+/** Thrown for a template that cannot be rendered: unknown placeholder, bad syntax, or data the message needs is missing. */
+export class TemplateError extends Error {
+  override name = 'TemplateError';
+  constructor(
+    readonly kind: 'TemplateInvalid' | 'TemplateDataMissing' | 'TemplateMissing',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Checks one message's text at publish time: it parses, and names only known placeholders.
+ * Returns the problems (empty when the text is fine).
+ */
+export function checkTemplate(text: MessageText): string[] {
+  const problems: string[] = [];
+  for (const [part, source] of [['subject', text.subject], ['body', text.body]] as const) {
+    if (source === undefined) continue;
+    try {
+      for (const variable of liquid.globalFullVariablesSync(source)) {
+        if (!KNOWN.has(variable)) problems.push(`${part}: unknown placeholder {{ ${variable} }} (known: ${TEMPLATE_VARIABLES.join(', ')})`);
+      }
+    } catch (error) {
+      problems.push(`${part}: ${(error as Error).message}`);
+    }
+  }
+  return problems;
+}
+
+/** Formats an ISO time in the candidate's own time zone and language, e.g. "tisdag 3 mars 14:00". */
+export function formatLocalTime(iso: string, timeZone: string, locale: string): string {
+  return new Intl.DateTimeFormat(locale, { timeZone, weekday: 'long', day: 'numeric', month: 'long', hour: '2-digit', minute: '2-digit' }).format(new Date(iso));
+}
+
+/** What a message is rendered with. */
+export interface RenderData {
+  contact: JourneyContact;
+  companyName: string;
+  timeZone: string;
+  locale: string;
+}
+
+const present = (entries: Record<string, string | undefined>) => Object.fromEntries(Object.entries(entries).filter(([, v]) => v !== undefined && v !== ''));
+
+/** The Liquid scope: only values we have, so a placeholder without data fails instead of rendering empty. */
+export function templateScope(data: RenderData): Record<string, unknown> {
+  const { contact } = data;
+  const interview = contact.interview;
+  return {
+    candidate: present({ firstName: contact.firstName, lastName: contact.lastName }),
+    job: present({ title: contact.jobTitle, department: contact.department }),
+    // A signature without a recruiter's name signs with the company's: a journey still reads naturally.
+    recruiter: present({ name: contact.recruiter?.name ?? data.companyName, email: contact.recruiter?.email }),
+    company: { name: data.companyName },
+    interview: interview
+      ? present({
+          start: formatLocalTime(interview.start, data.timeZone, data.locale),
+          end: interview.end ? formatLocalTime(interview.end, data.timeZone, data.locale) : undefined,
+          // A place the ATS did not give is said so in the candidate's language, not left blank.
+          location: interview.location ?? interview.link ?? systemTexts(data.locale).locationToBeConfirmed,
+          link: interview.link,
+        })
+      : {},
+  };
+}
+
+async function renderPart(source: string, scope: Record<string, unknown>, template: string): Promise<string> {
+  try {
+    return String(await liquid.parseAndRender(source, scope)).trim();
+  } catch (error) {
+    const message = (error as Error).message;
+    if ((error as Error).name === 'UndefinedVariableError' || /undefined variable/i.test(message)) {
+      throw new TemplateError('TemplateDataMissing', `Template ${template}: ${message.split(',')[0]}`);
+    }
+    throw new TemplateError('TemplateInvalid', `Template ${template}: ${message}`);
+  }
+}
+
+/** A rendered SMS. */
+export interface RenderedSms {
+  locale: string;
+  text: string;
+  length: SmsLength;
+}
+
+/** A rendered e-mail: subject, text part, HTML part and its headers. */
+export interface RenderedEmail {
+  locale: string;
+  subject: string;
+  text: string;
+  html: string;
+  headers: Record<string, string>;
+}
+
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+/** The text part as simple, accessible HTML: paragraphs, line breaks and links; values are escaped after rendering. */
+function toHtml(text: string, footer: { url: string; label: string }, lang: string): string {
+  const linkify = (s: string) => s.replace(/https?:\/\/[^\s<]+/g, (url) => `<a href="${url}">${url}</a>`);
+  const paragraphs = text
+    .split(/\n{2,}/)
+    .map((p) => `<p>${linkify(escapeHtml(p)).replace(/\n/g, '<br>\n')}</p>`)
+    .join('\n');
+  return `<!doctype html>\n<html lang="${escapeHtml(lang)}"><body style="font-family:sans-serif;line-height:1.5">\n${paragraphs}\n<p style="font-size:small;color:#666"><a href="${escapeHtml(footer.url)}">${escapeHtml(footer.label)}</a></p>\n</body></html>`;
+}
+
+/** Picks the message's words for the locale (sv-FI → sv → en → the first given). */
+export function pickMessageText(text: Record<string, MessageText> | undefined, locale: string, template: string): { locale: string; value: MessageText } {
+  const picked = pickLocale(text, locale);
+  if (!picked) throw new TemplateError('TemplateMissing', `Template ${template} has no text`);
+  return picked;
+}
+
+/** Renders an SMS: the body only (a subject has no place in an SMS), with its length in segments. */
+export async function renderSms(template: string, text: Record<string, MessageText> | undefined, data: RenderData): Promise<RenderedSms> {
+  const picked = pickMessageText(text, data.locale, template);
+  const body = await renderPart(picked.value.body, templateScope(data), template);
+  return { locale: picked.locale, text: body, length: smsLength(body) };
+}
+
+/** Renders an e-mail with a text and an HTML part, an unsubscribe footer and List-Unsubscribe headers (RFC 8058). */
+export async function renderEmail(
+  template: string,
+  text: Record<string, MessageText> | undefined,
+  data: RenderData,
+  unsubscribeUrl: string,
+): Promise<RenderedEmail> {
+  const picked = pickMessageText(text, data.locale, template);
+  const scope = templateScope(data);
+  const subject = picked.value.subject ? await renderPart(picked.value.subject, scope, template) : `${data.companyName}`;
+  const body = await renderPart(picked.value.body, scope, template);
+  const words = systemTexts(picked.locale);
+  return {
+    locale: picked.locale,
+    subject,
+    text: `${body}\n\n--\n${words.emailFooter(unsubscribeUrl)}`,
+    html: toHtml(body, { url: unsubscribeUrl, label: words.unsubscribeLink }, picked.locale),
+    headers: { 'List-Unsubscribe': `<${unsubscribeUrl}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
+  };
+}
+
+/** Renders any message with sample data (or real data when given), for a recruiter's preview. */
+export async function previewTemplate(
+  channel: 'email' | 'sms',
+  text: Record<string, MessageText>,
+  locale: string,
+  data: Partial<RenderData> = {},
+): Promise<RenderedEmail | RenderedSms> {
+  const sample: RenderData = {
+    companyName: data.companyName ?? 'Acme',
+    timeZone: data.timeZone ?? 'Europe/Stockholm',
+    locale,
+    contact: data.contact ?? {
+      firstName: 'Astrid',
+      lastName: 'Lindgren',
+      jobTitle: 'Backend Engineer',
+      department: 'Engineering',
+      recruiter: { name: 'Maja Lind', email: 'maja@acme.example' },
+      interview: { id: 'int-1', start: '2026-03-05T09:00:00Z', end: '2026-03-05T10:00:00Z', location: 'Office, Stockholm', link: 'https://meet.example.com/abc' },
+    },
+  };
+  return channel === 'sms' ? renderSms('preview', text, sample) : renderEmail('preview', text, sample, 'https://candor.example/unsubscribe/preview');
+}

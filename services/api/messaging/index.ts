@@ -1,0 +1,209 @@
+import { EventWebhook } from '@sendgrid/eventwebhook';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import twilio from 'twilio';
+import {
+  applyProviderStatus,
+  optIn,
+  optOut,
+  systemTexts,
+  unsubscribeKey,
+  verifyUnsubscribeToken,
+  type LedgerRow,
+} from '../../../activities/messaging';
+import type { Logger } from '../../logger';
+import type { Queryable } from '../../store';
+import type { JourneySignals } from './journey-signals';
+import { smsKeyword } from './keywords';
+import { registerOutboxRoute } from './outbox';
+
+export { journeySignals, type JourneySignals } from './journey-signals';
+export { smsKeyword, type SmsKeyword } from './keywords';
+
+/** What the provider webhooks, the unsubscribe link and the outbox need. */
+export interface MessagingRouteDeps {
+  db: Queryable;
+  logger?: Logger;
+  journeys: JourneySignals;
+  /** Candor's public base URL: Twilio signs the URL it posted to, so validation needs it exactly. */
+  publicUrl: string;
+  /** Twilio's auth token (verifies X-Twilio-Signature); Twilio webhooks answer 404 without it. */
+  twilioAuthToken?: string | undefined;
+  /** SendGrid's event-webhook verification key (base64); the SendGrid webhook answers 404 without it. */
+  sendgridWebhookPublicKey?: string | undefined;
+}
+
+const error = (code: string, message: string) => ({ error: { code, message } });
+const xml = (s: string) => s.replace(/[<>&'"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c]!);
+const twiml = (reply: FastifyReply, message?: string) =>
+  reply.type('text/xml').send(`<?xml version="1.0" encoding="UTF-8"?><Response>${message ? `<Message>${xml(message)}</Message>` : ''}</Response>`);
+
+/** Twilio's final statuses, as Candor's delivery results. */
+function twilioOutcome(status: string | undefined): 'delivered' | 'failed' | undefined {
+  if (status === 'delivered' || status === 'read') return 'delivered';
+  if (status === 'undelivered' || status === 'failed') return 'failed';
+  return undefined;
+}
+
+/**
+ * Provider webhooks (Twilio status and inbound SMS, SendGrid events), the e-mail unsubscribe link and
+ * GET /api/v1/outbox. Every webhook is verified over what the provider signed before anything changes:
+ * a bad signature gets 401 and touches neither the ledger nor a journey.
+ */
+export function registerMessagingRoutes(app: FastifyInstance, deps: MessagingRouteDeps): void {
+  const { db } = deps;
+  const base = deps.publicUrl.replace(/\/$/, '');
+  const eventWebhook = new EventWebhook();
+  const sendgridKey = deps.sendgridWebhookPublicKey ? eventWebhook.convertPublicKeyToECDSA(deps.sendgridWebhookPublicKey) : undefined;
+
+  const tell = async (what: string, fn: () => Promise<void>) => {
+    // The ledger is already updated; a journey that cannot be signalled (ended) must not make the provider retry.
+    await fn().catch((e: unknown) => deps.logger?.warn({ err: e, what }, 'could not signal the journey'));
+  };
+
+  void app.register(async (scope) => {
+    // Signatures cover the exact bytes, so these routes keep the body raw.
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: 1024 * 1024 }, (_request, body, done) => done(null, body));
+    const raw = (request: FastifyRequest) => (Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0));
+
+    /** The form a Twilio webhook posted, or undefined when its X-Twilio-Signature does not match. */
+    const verifiedTwilioForm = (request: FastifyRequest): Record<string, string> | undefined => {
+      if (!deps.twilioAuthToken) return undefined;
+      const params = Object.fromEntries(new URLSearchParams(raw(request).toString('utf8')));
+      const signature = request.headers['x-twilio-signature'];
+      if (typeof signature !== 'string') return undefined;
+      return twilio.validateRequest(deps.twilioAuthToken, signature, `${base}${request.url}`, params) ? params : undefined;
+    };
+
+    scope.post('/webhooks/providers/twilio/status', async (request, reply) => {
+      if (!deps.twilioAuthToken) return reply.code(404).send(error('not_configured', 'Twilio is not configured'));
+      const form = verifiedTwilioForm(request);
+      if (!form) return reply.code(401).send(error('bad_signature', 'X-Twilio-Signature does not match'));
+      const outcome = twilioOutcome(form.MessageStatus ?? form.SmsStatus);
+      const sid = form.MessageSid ?? form.SmsSid;
+      if (!outcome || !sid) return reply.code(204).send();
+      const failure = outcome === 'failed' ? { type: form.ErrorCode === '21610' ? 'RecipientUnsubscribed' : 'ProviderRejected', reason: `Twilio ${form.MessageStatus ?? ''} ${form.ErrorCode ?? ''}`.trim() } : undefined;
+      const row = await applyProviderStatus(db, 'twilio', sid, outcome, failure);
+      if (row) await tell('sms status', () => deps.journeys.deliveryResult(row.tenant_id, row.application_id, { messageId: row.message_id, channel: 'sms', status: outcome, ...(failure ? { reason: `${failure.type}: ${failure.reason}` } : {}) }));
+      return reply.code(204).send();
+    });
+
+    scope.post('/webhooks/providers/twilio/inbound', async (request, reply) => {
+      if (!deps.twilioAuthToken) return reply.code(404).send(error('not_configured', 'Twilio is not configured'));
+      const form = verifiedTwilioForm(request);
+      if (!form) return reply.code(401).send(error('bad_signature', 'X-Twilio-Signature does not match'));
+      const from = form.From ?? '';
+      const body = form.Body ?? '';
+      const sid = form.MessageSid ?? form.SmsSid ?? '';
+      // The application is the one we last texted from this number.
+      const last = (await db.query<LedgerRow>(`select * from message_ledger where channel = 'sms' and recipient = $1 order by created_at desc limit 1`, [from])).rows[0];
+      if (!last) return twiml(reply);
+      const { tenant_id: tenant, application_id: applicationId } = last;
+      const words = systemTexts(last.locale);
+      const keyword = smsKeyword(body);
+      const stored = await db.query(
+        `insert into inbound_messages (provider_message_id, tenant_id, application_id, channel, body, keyword) values ($1, $2, $3, 'sms', $4, $5) on conflict do nothing returning 1`,
+        [sid, tenant, applicationId, body, keyword ?? null],
+      );
+      const first = stored.rows.length > 0; // a redelivered webhook is answered again but acted on once
+      switch (keyword) {
+        case 'stop':
+          await optOut(db, tenant, 'sms', from, 'sms-keyword');
+          if (first) await tell('opt-out', () => deps.journeys.reply(tenant, applicationId, { channel: 'sms', text: 'STOP', optOut: true }));
+          return twiml(reply, words.optedOut);
+        case 'start':
+          await optIn(db, tenant, 'sms', from);
+          if (first) await tell('opt-in', () => deps.journeys.reply(tenant, applicationId, { channel: 'sms', text: 'START' }));
+          return twiml(reply, words.optedIn);
+        case 'help': {
+          const name = (await db.query<{ name: string }>('select name from tenants where id = $1', [tenant])).rows[0]?.name ?? tenant;
+          return twiml(reply, words.help(name));
+        }
+        case 'status': {
+          const status = await deps.journeys.status(tenant, applicationId);
+          const stage = status?.stage;
+          return twiml(reply, stage ? words.status(words.stages[stage] ?? stage) : words.statusUnknown);
+        }
+        default:
+          if (first) {
+            await db.query(
+              `insert into recruiter_alerts (alert_id, tenant_id, application_id, reason) values ($1, $2, $3, 'candidate-replied') on conflict (alert_id) do nothing`,
+              [`reply:${sid}`, tenant, applicationId],
+            );
+            await tell('reply', () => deps.journeys.reply(tenant, applicationId, { channel: 'sms', text: body }));
+          }
+          return twiml(reply);
+      }
+    });
+
+    scope.post('/webhooks/providers/sendgrid/events', async (request, reply) => {
+      if (!sendgridKey) return reply.code(404).send(error('not_configured', 'The SendGrid event webhook key is not configured'));
+      const signature = request.headers['x-twilio-email-event-webhook-signature'];
+      const timestamp = request.headers['x-twilio-email-event-webhook-timestamp'];
+      const body = raw(request);
+      let valid = false;
+      try {
+        valid = typeof signature === 'string' && typeof timestamp === 'string' && eventWebhook.verifySignature(sendgridKey, body, signature, timestamp);
+      } catch {
+        valid = false;
+      }
+      if (!valid) return reply.code(401).send(error('bad_signature', 'The event webhook signature does not match'));
+      let events: Record<string, unknown>[];
+      try {
+        events = JSON.parse(body.toString('utf8')) as Record<string, unknown>[];
+        if (!Array.isArray(events)) throw new Error('not an array');
+      } catch {
+        return reply.code(400).send(error('not_json', 'The body is not a JSON array of events'));
+      }
+      for (const event of events) {
+        const messageId = typeof event.candor_message_id === 'string' ? event.candor_message_id : undefined;
+        const sgId = typeof event.sg_message_id === 'string' ? event.sg_message_id.split('.')[0]! : undefined;
+        const row = messageId
+          ? (await db.query<LedgerRow>(`select * from message_ledger where message_id = $1 and channel = 'email'`, [messageId])).rows[0]
+          : sgId
+            ? (await db.query<LedgerRow>(`select * from message_ledger where provider = 'sendgrid' and provider_message_id = $1`, [sgId])).rows[0]
+            : undefined;
+        if (!row) continue;
+        const kind = String(event.event);
+        if (kind === 'delivered' || kind === 'bounce' || kind === 'dropped') {
+          const outcome = kind === 'delivered' ? 'delivered' : 'failed';
+          const failure = outcome === 'failed' ? { type: kind === 'bounce' ? 'InvalidRecipient' : 'RecipientBlocked', reason: `SendGrid ${kind}: ${typeof event.reason === 'string' ? event.reason : ''}`.trim() } : undefined;
+          const updated = row.provider_message_id ? await applyProviderStatus(db, 'sendgrid', row.provider_message_id, outcome, failure) : undefined;
+          if (updated) await tell('email status', () => deps.journeys.deliveryResult(row.tenant_id, row.application_id, { messageId: row.message_id, channel: 'email', status: outcome, ...(failure ? { reason: `${failure.type}: ${failure.reason}` } : {}) }));
+        } else if (kind === 'unsubscribe' || kind === 'group_unsubscribe' || kind === 'spamreport') {
+          await optOut(db, row.tenant_id, 'email', row.recipient, `sendgrid-${kind}`);
+          await tell('email opt-out', () => deps.journeys.reply(row.tenant_id, row.application_id, { channel: 'email', text: kind, optOut: true }));
+        }
+      }
+      return reply.code(204).send();
+    });
+
+    const unsubscribe = async (token: string) => {
+      const subject = verifyUnsubscribeToken(await unsubscribeKey(db), token);
+      if (!subject) return undefined;
+      await optOut(db, subject.tenant, subject.channel, subject.contact, 'unsubscribe-link');
+      await tell('unsubscribe', () => deps.journeys.reply(subject.tenant, subject.applicationId, { channel: subject.channel, text: 'unsubscribe', optOut: true }));
+      return subject;
+    };
+    const page = (title: string, body: string) => `<!doctype html><html><head><meta charset="utf-8"><title>${xml(title)}</title></head><body style="font-family:sans-serif">${body}</body></html>`;
+
+    // GET only shows a button: link scanners fetch links, and must not unsubscribe anyone.
+    // The token rides in the query string: it can outgrow the router's 100-character limit for path parameters.
+    scope.get<{ Querystring: { token?: string } }>('/unsubscribe', async (request, reply) => {
+      const subject = verifyUnsubscribeToken(await unsubscribeKey(db), request.query.token ?? '');
+      if (!subject) return reply.code(401).type('text/html').send(page('Invalid link', '<p>This link is not valid.</p>'));
+      const locale = (await db.query<{ locale: string }>(`select locale from message_ledger where tenant_id = $1 and application_id = $2 order by created_at desc limit 1`, [subject.tenant, subject.applicationId])).rows[0]?.locale ?? 'en';
+      const words = systemTexts(locale);
+      return reply.type('text/html').send(page(words.unsubscribeConfirm, `<form method="post"><button type="submit">${xml(words.unsubscribeConfirm)}</button></form>`));
+    });
+    // One-click (RFC 8058): mail clients POST "List-Unsubscribe=One-Click" to the List-Unsubscribe URL.
+    scope.post<{ Querystring: { token?: string } }>('/unsubscribe', async (request, reply) => {
+      const subject = await unsubscribe(request.query.token ?? '');
+      if (!subject) return reply.code(401).type('text/html').send(page('Invalid link', '<p>This link is not valid.</p>'));
+      const locale = (await db.query<{ locale: string }>(`select locale from message_ledger where tenant_id = $1 and application_id = $2 order by created_at desc limit 1`, [subject.tenant, subject.applicationId])).rows[0]?.locale ?? 'en';
+      return reply.type('text/html').send(page('OK', `<p>${xml(systemTexts(locale).unsubscribedPage)}</p>`));
+    });
+  });
+
+  registerOutboxRoute(app, { db });
+}

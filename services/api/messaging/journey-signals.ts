@@ -1,0 +1,30 @@
+import type { Client } from '@temporalio/client';
+import { candidateReplySignal, deliveryResultSignal, journeyStatusQuery, type CandidateReply, type DeliveryResult, type JourneyStatus } from '../../../workflows/shared';
+import { journeyHandle } from '../../temporal/journeys';
+
+/** What the provider webhooks tell journeys, and ask them. */
+export interface JourneySignals {
+  deliveryResult(tenant: string, applicationId: string, result: DeliveryResult): Promise<void>;
+  reply(tenant: string, applicationId: string, reply: CandidateReply): Promise<void>;
+  /** The journey's status, or undefined when it cannot be asked (ended long ago, Temporal down). */
+  status(tenant: string, applicationId: string): Promise<JourneyStatus | undefined>;
+}
+
+/** JourneySignals over a Temporal client. */
+export function journeySignals(client: Client): JourneySignals {
+  return {
+    async deliveryResult(tenant, applicationId, result) {
+      await journeyHandle(client, tenant, applicationId).signal(deliveryResultSignal, result);
+    },
+    async reply(tenant, applicationId, reply) {
+      await journeyHandle(client, tenant, applicationId).signal(candidateReplySignal, reply);
+    },
+    async status(tenant, applicationId) {
+      try {
+        return await journeyHandle(client, tenant, applicationId).query(journeyStatusQuery);
+      } catch {
+        return undefined;
+      }
+    },
+  };
+}

@@ -1,0 +1,65 @@
+import type { Client } from '@temporalio/client';
+import type { FastifyInstance } from 'fastify';
+import { loadDefaultJourneys, type VersionedDefinition } from '../../../activities/journeys/default-journeys';
+import { notifyRunningJourneys } from '../../journeys/notify-published';
+import { registerConsole } from '../../console';
+import type { Database } from '../../store';
+import { registerApplicationRoutes } from './applications';
+import { registerConsentRoutes } from './consent';
+import { requireApiKey } from './auth';
+import { ApiError, installErrorHandler } from './errors';
+import { registerJourneyRoutes } from './journeys';
+import { openApiDocument } from './openapi';
+
+/** What the recruiter API needs; main.ts wires the process's database and Temporal client. */
+export interface ApiV1Deps {
+  db: Database;
+  /** Without a client, journey routes still work but publishing reaches no running journey and /applications answers 503. */
+  temporal: Client | undefined;
+  /** Public base URL, for the OpenAPI document. */
+  publicUrl: string;
+  /** The shipped default journeys; loaded from journeys/ unless given. */
+  shipped?: Map<string, VersionedDefinition>;
+}
+
+const YAML_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml', 'text/x-yaml'];
+
+/**
+ * Mounts the recruiter REST API under /api/v1 (every route authenticated by API key, scoped to its tenant)
+ * its OpenAPI document at /docs, and the recruiter console at /console.
+ */
+export function registerApiV1(app: FastifyInstance, deps: ApiV1Deps): void {
+  const shipped = deps.shipped ?? loadDefaultJourneys();
+  const document = openApiDocument(deps.publicUrl);
+  app.get('/docs', async () => document);
+  app.get('/docs/openapi.json', async () => document);
+  // The recruiter console is a static page over this API.
+  registerConsole(app);
+
+  void app.register(
+    async (scope) => {
+      installErrorHandler(scope);
+      // Journey definitions may be posted as YAML, the format the shipped defaults are written in.
+      scope.addContentTypeParser(YAML_TYPES, { parseAs: 'string', bodyLimit: 1024 * 1024 }, (_request, body, done) => done(null, body));
+      requireApiKey(scope, deps.db);
+      const temporal = deps.temporal;
+      registerJourneyRoutes(scope, {
+        db: deps.db,
+        shipped,
+        ...(temporal ? { notifyPublished: (tenantId, published) => notifyRunningJourneys(temporal, tenantId, published) } : {}),
+      });
+      registerConsentRoutes(scope, { db: deps.db, temporal });
+      if (temporal) {
+        registerApplicationRoutes(scope, { db: deps.db, temporal });
+      } else {
+        scope.all('/applications*', async () => {
+          throw new ApiError(503, 'unavailable', 'This process has no Temporal connection; applications are served by the api role');
+        });
+      }
+      scope.setNotFoundHandler((request) => {
+        throw new ApiError(404, 'not_found', `No route for ${request.method} ${request.url.split('?')[0]}; see GET /docs`);
+      });
+    },
+    { prefix: '/api/v1' },
+  );
+}

@@ -1,0 +1,206 @@
+import { z } from 'zod';
+import { JourneyDefinition } from '../../../workflows/engine';
+import { PreviewRequest } from '../../journeys/preview';
+import { SimulationRequest } from '../../journeys/simulation';
+
+/**
+ * The OpenAPI 3.1 description of /api/v1, served at /docs. Request bodies come from the same zod schemas
+ * the routes validate with; a test checks that every registered route is described here.
+ */
+
+const schema = (s: z.ZodType) => z.toJSONSchema(s, { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' });
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const json = (s: object) => ({ 'application/json': { schema: s } });
+const errors = (...codes: number[]) =>
+  Object.fromEntries(codes.map((code) => [String(code), { description: ERROR_TEXT[code] ?? 'Error', content: json(ref('Error')) }]));
+const ERROR_TEXT: Record<number, string> = {
+  400: 'The request is malformed; `details` names each field (path) and what is wrong',
+  401: 'No API key, or an unknown or revoked one',
+  404: 'Not found in your tenant (other tenants\u2019 data is never visible)',
+  409: 'The request conflicts with the current state; the message says why',
+  422: 'The content is invalid; `details` lists every problem with its path',
+};
+const ok = (description: string, body: object = { type: 'object' }) => ({ '200': { description, content: json(body) } });
+const journeyId = { name: 'journeyId', in: 'path', required: true, schema: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$' } };
+const applicationId = { name: 'applicationId', in: 'path', required: true, schema: { type: 'string' } };
+const jobId = { name: 'jobId', in: 'path', required: true, schema: { type: 'string' } };
+const definitionBody = {
+  required: true,
+  description: 'A journey definition as JSON, or as YAML with Content-Type application/yaml (the format of journeys/default-en.yaml)',
+  content: { 'application/json': { schema: ref('JourneyDefinition') }, 'application/yaml': { schema: { type: 'string' } } },
+};
+const actionResponses = { ...ok('The journey\u2019s status after the action', ref('ApplicationStatus')), ...errors(400, 401, 404, 409) };
+
+/** Builds the OpenAPI document; `serverUrl` is the public base URL. */
+export function openApiDocument(serverUrl: string) {
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Candor recruiter API',
+      version: '1',
+      description:
+        'Configure candidate journeys and see every application through the candidate\u2019s eyes. Every route needs `Authorization: Bearer <api key>`; a key belongs to one tenant and sees only that tenant\u2019s data. Errors are `{ "error": { "code", "message", "details"? } }`.',
+    },
+    servers: [{ url: serverUrl }],
+    security: [{ apiKey: [] }],
+    tags: [{ name: 'journeys' }, { name: 'assignments' }, { name: 'applications' }, { name: 'consent' }],
+    paths: {
+      '/api/v1/journeys': {
+        get: { tags: ['journeys'], summary: 'List your journeys and the shipped defaults', responses: { ...ok('Journeys'), ...errors(401) } },
+        post: { tags: ['journeys'], summary: 'Create a journey from a definition (saved as its draft)', requestBody: definitionBody, responses: { '201': { description: 'Created' }, ...errors(400, 401, 409, 422) } },
+      },
+      '/api/v1/journeys/validate': {
+        post: { tags: ['journeys'], summary: 'Validate a definition without saving it', requestBody: definitionBody, responses: { ...ok('`{ ok: true, definition }` or `{ ok: false, errors: [{ path, message }] }`'), ...errors(400, 401) } },
+      },
+      '/api/v1/journeys/{journeyId}': {
+        get: { tags: ['journeys'], summary: 'A journey: draft, latest published version, shipped default', parameters: [journeyId], responses: { ...ok('The journey'), ...errors(400, 401, 404) } },
+      },
+      '/api/v1/journeys/{journeyId}/draft': {
+        put: { tags: ['journeys'], summary: 'Create or replace the draft (validated; the promise checks included)', parameters: [journeyId], requestBody: definitionBody, responses: { ...ok('Updated'), '201': { description: 'Created' }, ...errors(400, 401, 422) } },
+      },
+      '/api/v1/journeys/{journeyId}/publish': {
+        post: {
+          tags: ['journeys'],
+          summary: 'Publish the draft as the next version; running journeys on this journey apply it at their next stage',
+          parameters: [journeyId],
+          responses: { '201': { description: '`{ version, label, publishedAt, runningJourneys: { signalled, skipped, failed } }`' }, ...errors(400, 401, 404, 409) },
+        },
+      },
+      '/api/v1/journeys/{journeyId}/versions': {
+        get: { tags: ['journeys'], summary: 'Published versions, newest first', parameters: [journeyId], responses: { ...ok('Versions'), ...errors(400, 401, 404) } },
+      },
+      '/api/v1/journeys/{journeyId}/versions/{version}': {
+        get: {
+          tags: ['journeys'],
+          summary: 'One published version with its definition',
+          parameters: [journeyId, { name: 'version', in: 'path', required: true, schema: { type: 'integer', minimum: 1 } }],
+          responses: { ...ok('The version'), ...errors(400, 401, 404) },
+        },
+      },
+      '/api/v1/journeys/{journeyId}/diff': {
+        get: {
+          tags: ['journeys'],
+          summary: 'What changed between two versions (a number, `draft` or `shipped`)',
+          parameters: [
+            journeyId,
+            { name: 'from', in: 'query', required: true, schema: { oneOf: [{ type: 'integer' }, { enum: ['draft', 'shipped'] }] } },
+            { name: 'to', in: 'query', schema: { oneOf: [{ type: 'integer' }, { enum: ['draft', 'shipped'] }], default: 'draft' } },
+          ],
+          responses: { ...ok('`{ changes: [{ path, change: added|removed|changed, from, to }] }`'), ...errors(400, 401, 404) },
+        },
+      },
+      '/api/v1/journeys/{journeyId}/simulate': {
+        post: {
+          tags: ['journeys'],
+          summary: 'Run the draft (or `definition`) over a scripted candidate timeline: every message in the candidate\u2019s local time, alerts, the longest silence',
+          parameters: [journeyId],
+          requestBody: { required: true, content: json(ref('SimulationRequest')) },
+          responses: { ...ok('The candidate\u2019s-eye timeline'), ...errors(400, 401, 404, 422) },
+        },
+      },
+      '/api/v1/journeys/{journeyId}/preview': {
+        post: {
+          tags: ['journeys'],
+          summary: 'Render one template with sample data, as the candidate would read it',
+          parameters: [journeyId],
+          requestBody: { required: true, content: json(ref('PreviewRequest')) },
+          responses: { ...ok('`{ template, path, locale, subject, body }`'), ...errors(400, 401, 404, 422) },
+        },
+      },
+      '/api/v1/journey-assignments': {
+        get: { tags: ['assignments'], summary: 'Which journey each job follows, and the tenant default', responses: { ...ok('Assignments'), ...errors(401) } },
+      },
+      '/api/v1/journey-assignments/default': {
+        put: { tags: ['assignments'], summary: 'Set the tenant default journey (must be published)', requestBody: { required: true, content: json(ref('Assignment')) }, responses: { ...ok('Assigned'), ...errors(400, 401, 422) } },
+        delete: { tags: ['assignments'], summary: 'Remove the tenant default (the shipped defaults apply)', responses: { '204': { description: 'Removed' }, ...errors(401, 404) } },
+      },
+      '/api/v1/journey-assignments/jobs/{jobId}': {
+        put: { tags: ['assignments'], summary: 'Assign a published journey to an ATS job', parameters: [jobId], requestBody: { required: true, content: json(ref('Assignment')) }, responses: { ...ok('Assigned'), ...errors(400, 401, 422) } },
+        delete: { tags: ['assignments'], summary: 'Remove a job\u2019s assignment (the tenant default applies)', parameters: [jobId], responses: { '204': { description: 'Removed' }, ...errors(400, 401, 404) } },
+      },
+      '/api/v1/applications': {
+        get: {
+          tags: ['applications'],
+          summary: 'Open applications, longest waiting first (from Temporal visibility)',
+          parameters: [
+            { name: 'stage', in: 'query', schema: { enum: ['applied', 'screening', 'interview', 'offer', 'hired', 'rejected', 'withdrawn'] } },
+            { name: 'waitingSinceBefore', in: 'query', schema: { type: 'string', format: 'date-time' } },
+            { name: 'sla', in: 'query', schema: { enum: ['breached', 'ok'] }, description: '`breached`: an open recruiter alert' },
+            { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } },
+          ],
+          responses: { ...ok('`{ applications: [{ applicationId, stage, waitingSince, startedAt, sla, openAlerts }], total }`'), ...errors(400, 401) },
+        },
+      },
+      '/api/v1/applications/{applicationId}': {
+        get: { tags: ['applications'], summary: 'Status and full timeline: every event, decision and message with due, sent and delivered times', parameters: [applicationId], responses: { ...ok('Status and timeline'), ...errors(400, 401, 404) } },
+      },
+      '/api/v1/applications/{applicationId}/pause': { post: { tags: ['applications'], summary: 'Hold stage messages and follow-ups (the promise still holds)', parameters: [applicationId], responses: actionResponses } },
+      '/api/v1/applications/{applicationId}/resume': { post: { tags: ['applications'], summary: 'Send what was held and carry on', parameters: [applicationId], responses: actionResponses } },
+      '/api/v1/applications/{applicationId}/send-now': {
+        post: {
+          tags: ['applications'],
+          summary: 'Send one of the journey\u2019s messages now',
+          parameters: [applicationId],
+          requestBody: { required: true, content: json({ type: 'object', required: ['template'], properties: { template: { type: 'string', examples: ['status.update'] } } }) },
+          responses: actionResponses,
+        },
+      },
+      '/api/v1/consent/status': {
+        post: { tags: ['consent'], summary: 'Whether a contact has opted out of a channel (the contact travels in the body, never the URL)', requestBody: { required: true, content: json(ref('Contact')) }, responses: { ...ok('`{ channel, optedOut, source?, optedOutAt? }`'), ...errors(400, 401) } },
+      },
+      '/api/v1/consent/opt-out': {
+        post: { tags: ['consent'], summary: 'Opt a contact out of a channel; the very next message on it is not sent', requestBody: { required: true, content: json(ref('Contact')) }, responses: { ...ok('`{ channel, optedOut: true }`'), ...errors(400, 401) } },
+      },
+      '/api/v1/consent/opt-in': {
+        post: { tags: ['consent'], summary: 'Remove a contact\u2019s opt-out of a channel', requestBody: { required: true, content: json(ref('Contact')) }, responses: { ...ok('`{ channel, optedOut: false }`'), ...errors(400, 401) } },
+      },
+      '/api/v1/erasures': {
+        post: {
+          tags: ['consent'],
+          summary: 'Erase a candidate: end their journeys (no further contact; the journey publishes journey.completed with outcome erased) and delete their messages from the store',
+          requestBody: { required: true, content: json(ref('Erasure')) },
+          responses: { '202': { description: '`{ erasureId, journeys: [{ applicationId, journey: ended|not-running }], deleted }`' }, ...errors(400, 401) },
+        },
+      },
+    },
+    components: {
+      securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'Your tenant\u2019s API key (`cnd_…`)' } },
+      schemas: {
+        Error: {
+          type: 'object',
+          required: ['error'],
+          properties: {
+            error: {
+              type: 'object',
+              required: ['code', 'message'],
+              properties: {
+                code: { type: 'string' },
+                message: { type: 'string' },
+                details: { type: 'array', items: { type: 'object', properties: { path: { type: 'string' }, message: { type: 'string' } } } },
+              },
+            },
+          },
+        },
+        Contact: {
+          type: 'object',
+          required: ['channel', 'contact'],
+          properties: { channel: { enum: ['email', 'sms'] }, contact: { type: 'string', description: 'An e-mail address, or a phone number in E.164 form' } },
+        },
+        Erasure: {
+          type: 'object',
+          required: ['candidateId', 'applicationIds'],
+          properties: {
+            candidateId: { type: 'string' },
+            applicationIds: { type: 'array', items: { type: 'string' }, minItems: 1, maxItems: 100 },
+            contacts: { type: 'object', properties: { email: { type: 'string' }, phone: { type: 'string' } } },
+          },
+        },
+        Assignment: { type: 'object', required: ['journeyId'], properties: { journeyId: { type: 'string' } } },
+        ApplicationStatus: { type: 'object', properties: { applicationId: { type: 'string' }, status: { type: 'object' } } },
+        JourneyDefinition: schema(JourneyDefinition),
+        SimulationRequest: schema(SimulationRequest),
+        PreviewRequest: schema(PreviewRequest),
+      },
+    },
+  };
+}

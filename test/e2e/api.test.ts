@@ -1,0 +1,120 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Kafka, logLevel, Partitioners } from 'kafkajs';
+import { exampleData, exampleEvent } from '../../services/events/examples';
+import { createLogger } from '../../services/logger';
+import { startCandor, type Candor } from '../../services/main';
+import { required, testConfig, testPort, unique } from '../helpers/env';
+import { asList } from '../helpers/api-harness';
+import { daytimeZone } from '../helpers/events';
+
+const HTTP_PORT = testPort(13085);
+
+/** Polls `probe` until it returns a value; each probe is a real request. */
+async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+describe('recruiter API through startCandor: publish a journey, and a running journey picks it up at its next stage', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'candor-api-e2e-'));
+  const kafka = new Kafka({ clientId: 'candor-api-e2e', brokers: required('KAFKA_BROKERS').split(','), logLevel: logLevel.NOTHING });
+  const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+  const base = `http://127.0.0.1:${HTTP_PORT}`;
+  let candor: Candor;
+  let key: string;
+
+  const api = async (method: string, path: string, body?: unknown) => {
+    const response = await fetch(`${base}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${key}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the test reads bodies loosely
+    return { status: response.status, body: (await response.json()) as any };
+  };
+  const produce = async (type: Parameters<typeof exampleEvent>[0], applicationId: string, data: unknown) => {
+    const event = exampleEvent(type, { tenant: 'demo', applicationId, time: new Date().toISOString(), data: data as never });
+    await producer.send({ topic: 'ats.events', messages: [{ key: `demo:${applicationId}`, value: JSON.stringify(event) }] });
+  };
+
+  beforeAll(async () => {
+    const config = testConfig({
+      CANDOR_ROLE: 'all',
+      HTTP_PORT: String(HTTP_PORT),
+      CANDOR_DATA_DIR: dataDir,
+      TEMPORAL_TASK_QUEUE: unique('api-e2e'),
+      KAFKA_GROUP_ID: unique('api-e2e-ingest'),
+    });
+    candor = await startCandor(config, createLogger({ logLevel: 'warn', secrets: config.secrets }));
+    key = candor.demo!.apiKey;
+    await producer.connect();
+  });
+  afterAll(async () => {
+    await producer.disconnect();
+    await candor?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('serves the OpenAPI document and refuses requests without the key', async () => {
+    const docs = await fetch(`${base}/docs`);
+    expect(docs.status).toBe(200);
+    expect(((await docs.json()) as { openapi: string }).openapi).toBe('3.1.0');
+    const anonymous = await fetch(`${base}/api/v1/journeys`);
+    expect(anonymous.status).toBe(401);
+    expect(await anonymous.json()).toMatchObject({ error: { code: 'unauthenticated' } });
+  });
+
+  it('publishes an edited journey; the running journey sends the new words when the candidate reaches screening', async () => {
+    const applicationId = unique('app');
+    const created = exampleData(applicationId)['ats.application.created'];
+    await produce('ats.application.created', applicationId, { ...created, candidate: { ...created.candidate, timeZone: daytimeZone() } });
+
+    // The candidate is on the board (visibility) once the journey has acknowledged them.
+    const listed = await eventually(async () => {
+      const { body } = await api('GET', '/api/v1/applications?stage=applied');
+      return asList<{ applicationId: string }>(body.applications).find((a) => a.applicationId === applicationId);
+    });
+    expect(listed).toMatchObject({ stage: 'applied', sla: 'ok', waitingSince: expect.any(String) });
+
+    const shipped = await api('GET', '/api/v1/journeys/default-sv');
+    expect(shipped.body.origin).toBe('shipped');
+    const definition = shipped.body.shipped.definition;
+    definition.stages.screening.onEnter[0].text.sv.body = 'Hej {{ candidate.firstName }}! Nu går vi vidare, med en nyskriven resa.';
+    expect((await api('PUT', '/api/v1/journeys/default-sv/draft', definition)).status).toBe(201);
+    const diff = await api('GET', '/api/v1/journeys/default-sv/diff?from=shipped&to=draft');
+    expect(diff.body.changes).toEqual([expect.objectContaining({ path: 'stages.screening.onEnter[0].text.sv.body', change: 'changed' })]);
+    const simulation = await api('POST', '/api/v1/journeys/default-sv/simulate', {
+      candidate: { timeZone: 'Europe/Stockholm' },
+      start: '2026-03-03T09:00:00Z',
+      events: [
+        { at: '0m', type: 'ats.application.created' },
+        { at: '1d', type: 'ats.application.stage_changed', stage: 'screening' },
+      ],
+      until: '20d',
+    });
+    expect(asList<{ template: string; body: string }>(simulation.body.messages).find((m) => m.template === 'screening.started')?.body).toContain('nyskriven resa');
+
+    const published = await api('POST', '/api/v1/journeys/default-sv/publish');
+    expect(published.status).toBe(201);
+    expect(published.body).toMatchObject({ version: 1, label: 'default-sv@v1' });
+    expect(published.body.runningJourneys.signalled).toBeGreaterThanOrEqual(1);
+
+    await produce('ats.application.stage_changed', applicationId, exampleData(applicationId)['ats.application.stage_changed']);
+    const message = await eventually(async () => {
+      const { rows } = await candor.db.query<{ body: string }>("select body from outbox where application_id = $1 and template = 'screening.started'", [applicationId]);
+      return rows[0];
+    });
+    expect(message.body).toContain('nyskriven resa');
+
+    const detail = await api('GET', `/api/v1/applications/${applicationId}`);
+    expect(detail.body.status).toMatchObject({ stage: 'screening', definitionVersion: 'default-sv@v1' });
+    expect(asList<{ type: string }>(detail.body.timeline).map((e) => e.type)).toEqual(expect.arrayContaining(['message.delivered', 'stage.entered']));
+  });
+});

@@ -1,0 +1,179 @@
+import { ApplicationFailure } from '@temporalio/common';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { DefaultLogger } from '@temporalio/worker';
+import { loadDefaultJourneys } from '../../activities/journeys/default-journeys';
+import { createSandboxProvider, findLedgerRow, optOut, sendMessage, type CrashPoint, type DeliverRequest, type SendDeps } from '../../activities/messaging';
+import type { Database } from '../../services/store';
+import { deliverRequest, fakeProviders, messagingDb, startFakes, STOCKHOLM_MORNING, type Fakes } from '../helpers/messaging-world';
+
+const journeys = loadDefaultJourneys();
+const HOUR = 3_600_000;
+
+/** Runs the delivery activity once, as one Temporal attempt would. */
+const quiet = new DefaultLogger('ERROR');
+const attempt = (deps: SendDeps, request: DeliverRequest) => new MockActivityEnvironment({ attempt: 1 }, { logger: quiet }).run(() => sendMessage(deps, request));
+
+/** Calls the activity again until it succeeds or fails for good, as Temporal's retry policy would. */
+async function untilSettled(deps: SendDeps, request: DeliverRequest, limit = 50): Promise<{ result?: unknown; failure?: ApplicationFailure; attempts: number }> {
+  for (let attempts = 1; attempts <= limit; attempts++) {
+    try {
+      return { result: await attempt(deps, request), attempts };
+    } catch (error) {
+      if (error instanceof ApplicationFailure && error.nonRetryable) return { failure: error, attempts };
+    }
+  }
+  throw new Error('never settled');
+}
+
+describe('the send path: real Twilio and SendGrid SDKs against local fakes, PGlite ledger', () => {
+  let fakes: Fakes;
+  let db: Database;
+  let deps: SendDeps;
+
+  beforeAll(async () => {
+    fakes = await startFakes(17520, 17521);
+    db = await messagingDb();
+  });
+  beforeEach(() => {
+    fakes.twilio.reset();
+    fakes.sendgrid.reset();
+    deps = { db, providers: fakeProviders(fakes, 500), publicUrl: 'https://candor.example', calendarFor: () => journeys.get('sv')!.definition, now: () => STOCKHOLM_MORNING };
+  });
+  afterAll(async () => {
+    await fakes?.close();
+    await db?.close();
+  });
+
+  it('sends an SMS in the candidate language and records the provider id in the ledger', async () => {
+    const request = deliverRequest({ locale: 'sv-FI' });
+    await expect(attempt(deps, request)).resolves.toEqual({ messageId: request.messageId, channel: 'sms', status: 'delivered' });
+    expect(fakes.twilio.sent).toHaveLength(1);
+    expect(fakes.twilio.sent[0]).toMatchObject({ to: '+46701234567', body: 'Hej Astrid, tack för din ansökan till Backend Engineer på Acme.', statusCallback: 'https://candor.example/webhooks/providers/twilio/status' });
+    expect(await findLedgerRow(db, request.messageId, 'sms')).toMatchObject({ status: 'accepted', provider: 'twilio', provider_message_id: fakes.twilio.sent[0]!.sid, locale: 'sv-FI', segments: 1 });
+  });
+
+  it('sends an e-mail with text, HTML, List-Unsubscribe and Candor ids for the event webhook', async () => {
+    const request = deliverRequest({ channel: 'email', locale: 'en-GB' });
+    await attempt(deps, request);
+    const [mail] = fakes.sendgrid.sent;
+    expect(mail).toMatchObject({ to: 'astrid@example.com', from: fakes.sendgrid.from, subject: 'Your application for Backend Engineer', customArgs: { candor_message_id: request.messageId } });
+    expect(mail!.text).toContain('Hi Astrid, thanks for applying');
+    expect(mail!.html).toContain('<p>Hi Astrid, thanks for applying');
+    expect(mail!.headers['List-Unsubscribe']).toMatch(/^<https:\/\/candor\.example\/unsubscribe\?token=[\w-]+\.[\w-]+>$/);
+    expect(mail!.headers['List-Unsubscribe-Post']).toBe('List-Unsubscribe=One-Click');
+    expect(await findLedgerRow(db, request.messageId, 'email')).toMatchObject({ status: 'accepted', provider: 'sendgrid', provider_message_id: mail!.messageId });
+  });
+
+  it('429 then 200: one retryable failure, then exactly one send', async () => {
+    fakes.twilio.failures.fail('429');
+    const request = deliverRequest();
+    await expect(attempt(deps, request)).rejects.toMatchObject({ type: 'ProviderRateLimited', nonRetryable: false });
+    expect(await findLedgerRow(db, request.messageId, 'sms')).toMatchObject({ status: 'pending', failure_type: 'ProviderRateLimited' });
+    await attempt(deps, request);
+    await attempt(deps, request); // a replayed activity after success
+    expect(fakes.twilio.requests).toBe(2);
+    expect(fakes.twilio.sent).toHaveLength(1);
+  });
+
+  it('500 and timeouts are retryable; a channel that stays down fails for good after maxProviderAttempts', async () => {
+    fakes.sendgrid.failures.fail('timeout');
+    fakes.sendgrid.failures.fail('500');
+    const request = deliverRequest({ channel: 'email' });
+    await expect(attempt(deps, request)).rejects.toMatchObject({ type: 'ProviderTimeout', nonRetryable: false });
+    await expect(attempt(deps, request)).rejects.toMatchObject({ type: 'ProviderUnavailable', nonRetryable: false });
+    await attempt(deps, request);
+    expect(fakes.sendgrid.sent).toHaveLength(1);
+
+    fakes.twilio.failures.failAlways('500');
+    const down = deliverRequest();
+    const settled = await untilSettled({ ...deps, maxProviderAttempts: 3 }, down);
+    expect(settled).toMatchObject({ attempts: 3, failure: { type: 'ProviderExhausted', nonRetryable: true } });
+    expect(await findLedgerRow(db, down.messageId, 'sms')).toMatchObject({ status: 'failed', failure_type: 'ProviderExhausted' });
+  });
+
+  it('an invalid number is a definite failure, remembered by the ledger', async () => {
+    fakes.twilio.invalidNumbers.add('+46700000000');
+    const request = deliverRequest({ contact: { ...deliverRequest().contact, phone: '+46700000000' } });
+    await expect(attempt(deps, request)).rejects.toMatchObject({ type: 'InvalidRecipient', nonRetryable: true });
+    await expect(attempt(deps, request)).rejects.toMatchObject({ type: 'InvalidRecipient', nonRetryable: true });
+    expect(fakes.twilio.requests).toBe(1);
+    expect(await findLedgerRow(db, request.messageId, 'sms')).toMatchObject({ status: 'failed', failure_type: 'InvalidRecipient' });
+  });
+
+  it('re-checks consent at send time: an opt-out stops even an already scheduled message', async () => {
+    const request = deliverRequest({ contact: { ...deliverRequest().contact, phone: '+46709999999' } });
+    await optOut(db, 'acme', 'sms', '+46709999999', 'test');
+    await expect(attempt(deps, request)).rejects.toMatchObject({ type: 'OptedOut', nonRetryable: true });
+    expect(fakes.twilio.requests).toBe(0);
+  });
+
+  it('re-checks quiet hours at send time: 22:30 candidate time defers to 08:00, never drops', async () => {
+    const evening = Date.parse('2026-03-04T21:30:00Z'); // 22:30 in Stockholm
+    const request = deliverRequest();
+    const failure = await attempt({ ...deps, now: () => evening }, request).catch((e: unknown) => e as ApplicationFailure);
+    expect(failure).toMatchObject({ type: 'QuietHours', nonRetryable: false });
+    // Temporal retries it when the window ends: 08:00 Stockholm is 07:00Z, 9.5 hours later.
+    expect((failure as ApplicationFailure).nextRetryDelay).toBe(9.5 * HOUR);
+    expect(fakes.twilio.requests).toBe(0);
+    expect(await findLedgerRow(db, request.messageId, 'sms')).toBeUndefined();
+    await attempt({ ...deps, now: () => evening + 9.5 * HOUR }, request);
+    expect(fakes.twilio.sent).toHaveLength(1);
+  });
+
+  it('a worker killed at random points of a send, many times over: each message reaches Twilio and the sandbox exactly once', async () => {
+    const points: CrashPoint[] = ['before-ledger', 'before-send', 'after-send', 'after-ledger'];
+    let crashes = 0;
+    let seed = 42;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const crashing: SendDeps = {
+      ...deps,
+      maxProviderAttempts: 1000,
+      crash: (point) => {
+        if (points.includes(point) && random() < 0.3) {
+          crashes++;
+          throw new Error(`worker killed at ${point}`);
+        }
+      },
+    };
+    const sandbox: SendDeps = { ...crashing, providers: { sms: createSandboxProvider(db, 'sms'), email: createSandboxProvider(db, 'email') } };
+    const requests = Array.from({ length: 60 }, (_, i) => deliverRequest({ contact: { ...deliverRequest().contact, phone: `+4670100${String(i).padStart(4, '0')}` } }));
+    for (const request of requests) {
+      expect(await untilSettled(crashing, request)).toMatchObject({ result: { status: 'delivered' } });
+      expect(await untilSettled(sandbox, { ...request, channel: 'email', messageId: `${request.messageId}-sbx` })).toMatchObject({ result: { status: 'delivered' } });
+    }
+    expect(crashes).toBeGreaterThan(30);
+    const perNumber = new Map<string, number>();
+    for (const sms of fakes.twilio.sent) perNumber.set(sms.to, (perNumber.get(sms.to) ?? 0) + 1);
+    expect(perNumber.size).toBe(60);
+    expect([...perNumber.values()].every((n) => n === 1)).toBe(true);
+    const outbox = await db.query<{ n: number }>(`select count(*)::int as n from outbox where message_id like '%-sbx'`);
+    expect(outbox.rows[0]!.n).toBe(60);
+    for (const request of requests) expect((await findLedgerRow(db, request.messageId, 'sms'))!.status).toBe('accepted');
+  });
+
+  it('SendGrid cannot be asked what it took: a crash right after it accepted and before the ledger write sends twice (the documented window)', async () => {
+    let crashed = false;
+    const request = deliverRequest({ channel: 'email' });
+    const crashOnce: SendDeps = {
+      ...deps,
+      crash: (point) => {
+        if (point === 'after-send' && !crashed) {
+          crashed = true;
+          throw new Error('worker killed after SendGrid accepted');
+        }
+      },
+    };
+    await expect(attempt(crashOnce, request)).rejects.toThrow('worker killed');
+    await attempt(crashOnce, request);
+    expect(fakes.sendgrid.sent).toHaveLength(2);
+    // Every other crash point is safe for e-mail too.
+    fakes.sendgrid.reset();
+    for (const point of ['before-ledger', 'before-send', 'after-ledger'] as CrashPoint[]) {
+      let once = false;
+      const r = deliverRequest({ channel: 'email' });
+      const settled = await untilSettled({ ...deps, crash: (p) => { if (p === point && !once) { once = true; throw new Error('killed'); } } }, r);
+      expect(settled.result).toMatchObject({ status: 'delivered' });
+    }
+    expect(fakes.sendgrid.sent).toHaveLength(3);
+  });
+});

@@ -1,0 +1,108 @@
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { DefaultLogger } from '@temporalio/worker';
+import type { FastifyInstance } from 'fastify';
+import { loadDefaultJourneys } from '../../activities/journeys/default-journeys';
+import { createSandboxProvider, findLedgerRow, sendMessage, type DeliverRequest, type SendDeps } from '../../activities/messaging';
+import type { JourneySignals } from '../../services/api/messaging';
+import { addApiKey, generateApiKey, type Database } from '../../services/store';
+import type { CandidateReply, DeliveryResult } from '../../workflows/shared';
+import { deliverRequest, fakeProviders, messagingDb, startFakes, startMessagingApi, STOCKHOLM_MORNING, type Fakes } from '../helpers/messaging-world';
+
+const quiet = new DefaultLogger('ERROR');
+const run = (deps: SendDeps, request: DeliverRequest) => new MockActivityEnvironment({ attempt: 1 }, { logger: quiet }).run(() => sendMessage(deps, request));
+
+/** The unsubscribe link, SendGrid unsubscribe events, Twilio START and failure statuses, and GET /api/v1/outbox. */
+describe('messaging webhooks, unsubscribe link and outbox (real SDKs to fakes, PGlite)', () => {
+  let fakes: Fakes;
+  let db: Database;
+  let api: { app: FastifyInstance; url: string };
+  const signals: { kind: string; tenant: string; applicationId: string; value: DeliveryResult | CandidateReply }[] = [];
+  const journeys: JourneySignals = {
+    deliveryResult: async (tenant, applicationId, value) => void signals.push({ kind: 'delivery', tenant, applicationId, value }),
+    reply: async (tenant, applicationId, value) => void signals.push({ kind: 'reply', tenant, applicationId, value }),
+    status: async () => undefined,
+  };
+  let real: SendDeps;
+  let sandbox: SendDeps;
+
+  beforeAll(async () => {
+    fakes = await startFakes(17530, 17531);
+    db = await messagingDb();
+    api = await startMessagingApi(17532, db, fakes, journeys);
+    const calendarFor = () => loadDefaultJourneys().get('sv')!.definition;
+    real = { db, providers: fakeProviders(fakes), publicUrl: api.url, calendarFor, now: () => STOCKHOLM_MORNING };
+    sandbox = { ...real, providers: { sms: createSandboxProvider(db, 'sms'), email: createSandboxProvider(db, 'email') } };
+  });
+  afterAll(async () => {
+    await api?.app.close();
+    await fakes?.close();
+    await db?.close();
+  });
+
+  it('the e-mail unsubscribe link: GET only asks, POST (one-click) opts out and the next e-mail is not sent', async () => {
+    const first = deliverRequest({ channel: 'email', contact: { ...deliverRequest().contact, email: 'Link@Example.com' } });
+    await run(real, first);
+    const mail = fakes.sendgrid.sent.at(-1)!;
+    const url = /^<(.+)>$/.exec(mail.headers['List-Unsubscribe']!)![1]!;
+    expect(url.startsWith(`${api.url}/unsubscribe?token=`)).toBe(true);
+
+    const page = await fetch(url);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<form method="post">');
+    expect((await db.query("select 1 from consent_opt_outs where contact = 'link@example.com'")).rows).toHaveLength(0);
+
+    const done = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click' });
+    expect(done.status).toBe(200);
+    expect(await done.text()).toContain('Klart');
+    expect(signals.at(-1)).toMatchObject({ kind: 'reply', applicationId: first.applicationId, value: { channel: 'email', optOut: true } });
+    const next = { ...first, messageId: `${first.messageId}-next` };
+    await expect(run(real, next)).rejects.toMatchObject({ type: 'OptedOut' });
+    expect(fakes.sendgrid.sent.filter((m) => m.to === 'Link@Example.com')).toHaveLength(1);
+  });
+
+  it('SendGrid unsubscribe and bounce events opt out and fail the ledger row', async () => {
+    const request = deliverRequest({ channel: 'email', contact: { ...deliverRequest().contact, email: 'bounce@example.com' } });
+    await run(real, request);
+    const mail = fakes.sendgrid.sent.at(-1)!;
+    const events = `${api.url}/webhooks/providers/sendgrid/events`;
+    expect((await fakes.sendgrid.postEvents(events, [fakes.sendgrid.event(mail, 'bounce', { reason: '550 no such user' }), fakes.sendgrid.event(mail, 'unsubscribe')])).status).toBe(204);
+    expect(await findLedgerRow(db, request.messageId, 'email')).toMatchObject({ status: 'failed', failure_type: 'InvalidRecipient' });
+    expect((await db.query("select source from consent_opt_outs where contact = 'bounce@example.com'")).rows).toEqual([{ source: 'sendgrid-unsubscribe' }]);
+  });
+
+  it('Twilio: an undelivered status fails the ledger row; START after STOP opts back in', async () => {
+    const request = deliverRequest({ contact: { ...deliverRequest().contact, phone: '+46705551234' } });
+    await run(real, request);
+    const sms = fakes.twilio.sent.at(-1)!;
+    expect((await fakes.twilio.statusCallback(sms.sid, 'undelivered', { errorCode: '30003' })).status).toBe(204);
+    expect(await findLedgerRow(db, request.messageId, 'sms')).toMatchObject({ status: 'failed', failure_reason: 'Twilio undelivered 30003' });
+    expect(signals.at(-1)).toMatchObject({ kind: 'delivery', value: { messageId: request.messageId, channel: 'sms', status: 'failed' } });
+
+    const inbound = `${api.url}/webhooks/providers/twilio/inbound`;
+    await fakes.twilio.inbound(inbound, '+46705551234', 'Stop');
+    expect((await db.query("select 1 from consent_opt_outs where contact = '+46705551234'")).rows).toHaveLength(1);
+    const again = await fakes.twilio.inbound(inbound, '+46705551234', 'BÖRJA');
+    expect(again.body).toContain('Du får sms om din ansökan igen');
+    expect((await db.query("select 1 from consent_opt_outs where contact = '+46705551234'")).rows).toHaveLength(0);
+    expect(signals.at(-1)).toMatchObject({ kind: 'reply', value: { channel: 'sms', text: 'START' } });
+    // A number we never texted is answered with nothing and changes nothing.
+    expect((await fakes.twilio.inbound(inbound, '+15550000000', 'STOP')).body).toBe('<?xml version="1.0" encoding="UTF-8"?><Response></Response>');
+  });
+
+  it('GET /api/v1/outbox lists what the sandbox sent, as the candidate reads it, for the key’s tenant', async () => {
+    const key = generateApiKey();
+    await addApiKey(db, 'acme', key, 'outbox-test');
+    const email = deliverRequest({ channel: 'email' });
+    await run(sandbox, email);
+    await run(sandbox, { ...email, channel: 'sms' });
+    expect((await fetch(`${api.url}/api/v1/outbox`)).status).toBe(401);
+    const response = await fetch(`${api.url}/api/v1/outbox?applicationId=${email.applicationId}`, { headers: { authorization: `Bearer ${key}` } });
+    expect(response.status).toBe(200);
+    const { messages } = (await response.json()) as { messages: Record<string, unknown>[] };
+    expect(messages).toHaveLength(2);
+    const mail = messages.find((m) => m.channel === 'email')!;
+    expect(mail).toMatchObject({ messageId: email.messageId, to: 'astrid@example.com', locale: 'sv-SE', subject: 'Din ansökan till Backend Engineer', headers: { 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' } });
+    expect(mail.html).toEqual(expect.stringContaining('<p>Hej Astrid'));
+    expect(messages.find((m) => m.channel === 'sms')).toMatchObject({ text: 'Hej Astrid, tack för din ansökan till Backend Engineer på Acme.' });
+  });
+});

@@ -1,0 +1,47 @@
+import { classifySendGridError, classifyTwilioError, createUnsubscribeToken, verifyUnsubscribeToken } from '../../../activities/messaging';
+import { smsKeyword } from '../../../services/api/messaging/keywords';
+
+describe('provider error mapping', () => {
+  it.each([
+    [{ status: 429, code: 20429, message: 'Too Many Requests' }, 'ProviderRateLimited', true],
+    [{ status: 500, code: 20500, message: 'oops' }, 'ProviderUnavailable', true],
+    [{ message: 'timeout of 1500ms exceeded' }, 'ProviderTimeout', true],
+    [{ status: 400, code: 21211, message: 'invalid To' }, 'InvalidRecipient', false],
+    [{ status: 400, code: 21610, message: 'unsubscribed' }, 'RecipientUnsubscribed', false],
+    [{ status: 400, code: 21408, message: 'region' }, 'RecipientBlocked', false],
+    [{ status: 401, code: 20003, message: 'auth' }, 'ProviderMisconfigured', false],
+  ])('Twilio %j → %s', (error, type, retryable) => {
+    expect(classifyTwilioError(error)).toMatchObject({ type, retryable });
+  });
+
+  it.each([
+    [{ code: 429, message: 'Too Many Requests' }, 'ProviderRateLimited', true],
+    [{ code: 503 }, 'ProviderUnavailable', true],
+    [{ message: 'socket hang up' }, 'ProviderTimeout', true],
+    [{ code: 400, response: { body: { errors: [{ field: 'personalizations.0.to.0.email', message: 'Does not contain a valid address.' }] } } }, 'InvalidRecipient', false],
+    [{ code: 400, response: { body: { errors: [{ field: 'subject', message: 'required' }] } } }, 'ProviderRejected', false],
+  ])('SendGrid %j → %s', (error, type, retryable) => {
+    expect(classifySendGridError(error)).toMatchObject({ type, retryable });
+  });
+});
+
+describe('SMS keywords and unsubscribe tokens', () => {
+  it('recognises the keywords in English and Swedish, and nothing else', () => {
+    expect(['STOP', 'stopp', ' Unsubscribe. ', 'AVSLUTA'].map(smsKeyword)).toEqual(['stop', 'stop', 'stop', 'stop']);
+    expect(['START', 'börja', 'BÖRJA!'].map(smsKeyword)).toEqual(['start', 'start', 'start']);
+    expect(['HELP', 'hjälp', 'status'].map(smsKeyword)).toEqual(['help', 'help', 'status']);
+    expect(smsKeyword('please stop calling me at work')).toBeUndefined();
+  });
+
+  it('accepts only tokens signed with the key', () => {
+    const key = Buffer.alloc(32, 1);
+    const subject = { tenant: 'acme', applicationId: 'app-1', channel: 'email' as const, contact: 'astrid@example.com' };
+    const token = createUnsubscribeToken(key, subject);
+    expect(verifyUnsubscribeToken(key, token)).toEqual(subject);
+    expect(verifyUnsubscribeToken(Buffer.alloc(32, 2), token)).toBeUndefined();
+    const [payload] = token.split('.');
+    const forged = Buffer.from(JSON.stringify(['acme', 'app-2', 'email', 'someone@example.com'])).toString('base64url');
+    expect(verifyUnsubscribeToken(key, `${forged}.${token.split('.')[1]}`)).toBeUndefined();
+    expect(payload).toBeTruthy();
+  });
+});
