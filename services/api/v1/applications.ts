@@ -1,4 +1,4 @@
-import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { ServiceError, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { StageCategory, TemplateKey, type TimelineEntry } from '../../../workflows/engine';
@@ -121,6 +121,11 @@ export function registerApplicationRoutes(scope: FastifyInstance, deps: Applicat
   });
 
   const notFound = (applicationId: string) => new ApiError(404, 'application_not_found', `There is no journey for application "${applicationId}"`);
+  /** A journey whose worker does not answer in time (busy or down) is a retryable 503, not a server error. */
+  const unanswered = (error: unknown, applicationId: string) =>
+    error instanceof ServiceError && /DEADLINE_EXCEEDED/.test(String(error.cause ?? error.message))
+      ? new ApiError(503, 'journey_unavailable', `The journey of application "${applicationId}" did not answer in time (its worker is busy or down); retry shortly`)
+      : error;
 
   scope.get('/applications/:applicationId', async (request) => {
     const tenant = tenantOf(request);
@@ -131,7 +136,7 @@ export function registerApplicationRoutes(scope: FastifyInstance, deps: Applicat
       return { applicationId, workflowId: journeyWorkflowId(tenant.id, applicationId), status: presentStatus(status), timeline: timeline.map(presentEntry) };
     } catch (error) {
       if (error instanceof WorkflowNotFoundError) throw notFound(applicationId);
-      throw error;
+      throw unanswered(error, applicationId);
     }
   });
 
@@ -152,7 +157,7 @@ export function registerApplicationRoutes(scope: FastifyInstance, deps: Applicat
         if (exists) throw new ApiError(409, 'journey_closed', `The journey of application "${applicationId}" has ended; nothing more can be sent`);
         throw notFound(applicationId);
       }
-      throw error;
+      throw unanswered(error, applicationId);
     }
   };
 

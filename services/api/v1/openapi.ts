@@ -19,6 +19,7 @@ const ERROR_TEXT: Record<number, string> = {
   404: 'Not found in your tenant (other tenants\u2019 data is never visible)',
   409: 'The request conflicts with the current state; the message says why',
   422: 'The content is invalid; `details` lists every problem with its path',
+  503: 'The journey did not answer in time (its worker is busy or down); retry shortly',
 };
 const ok = (description: string, body: object = { type: 'object' }) => ({ '200': { description, content: json(body) } });
 const journeyId = { name: 'journeyId', in: 'path', required: true, schema: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$' } };
@@ -29,7 +30,7 @@ const definitionBody = {
   description: 'A journey definition as JSON, or as YAML with Content-Type application/yaml (the format of journeys/default-en.yaml)',
   content: { 'application/json': { schema: ref('JourneyDefinition') }, 'application/yaml': { schema: { type: 'string' } } },
 };
-const actionResponses = { ...ok('The journey\u2019s status after the action', ref('ApplicationStatus')), ...errors(400, 401, 404, 409) };
+const actionResponses = { ...ok('The journey\u2019s status after the action', ref('ApplicationStatus')), ...errors(400, 401, 404, 409, 503) };
 
 /** Builds the OpenAPI document; `serverUrl` is the public base URL. */
 export function openApiDocument(serverUrl: string) {
@@ -132,7 +133,7 @@ export function openApiDocument(serverUrl: string) {
         },
       },
       '/api/v1/applications/{applicationId}': {
-        get: { tags: ['applications'], summary: 'Status and full timeline: every event, decision and message with due, sent and delivered times', parameters: [applicationId], responses: { ...ok('Status and timeline'), ...errors(400, 401, 404) } },
+        get: { tags: ['applications'], summary: 'Status and full timeline: every event, decision and message with due, sent and delivered times', parameters: [applicationId], responses: { ...ok('Status and timeline'), ...errors(400, 401, 404, 503) } },
       },
       '/api/v1/applications/{applicationId}/pause': { post: { tags: ['applications'], summary: 'Hold stage messages and follow-ups (the promise still holds)', parameters: [applicationId], responses: actionResponses } },
       '/api/v1/applications/{applicationId}/resume': { post: { tags: ['applications'], summary: 'Send what was held and carry on', parameters: [applicationId], responses: actionResponses } },
