@@ -65,13 +65,17 @@ describe('ingest processes (CANDOR_ROLE=ingest)', () => {
     const first = spawn('ingest-killed', groupId);
     await untilConsuming(first);
     const producer = await atsProducer(kafka);
-    await producer.sendEvents(scripts[0]!.flatMap((_, n) => scripts.map((s) => s[n]!)));
-    await producer.disconnect();
+    const interleaved = scripts[0]!.flatMap((_, n) => scripts.map((s) => s[n]!));
+    // The first half while it runs; the second while it is dead, so the kill is always mid-stream
+    // however fast the first half goes.
+    await producer.sendEvents(interleaved.slice(0, interleaved.length / 2));
 
     // Kill it as soon as the first journey has an event: signals are in flight, offsets partly committed.
     await waitForJourneys(client, tenant, [applications[0]!], (s) => s.eventsApplied >= 1);
     process.kill(first.pid, 'SIGKILL');
     expect(await first.exited).toBe('SIGKILL');
+    await producer.sendEvents(interleaved.slice(interleaved.length / 2));
+    await producer.disconnect();
     const appliedAtKill = await Promise.all(
       applications.map((id) => client.workflow.getHandle(journeyWorkflowId(tenant, id)).query(journeyStatusQuery).then((s) => s.eventsApplied, () => 0)),
     );
