@@ -69,7 +69,8 @@ async function main(): Promise<void> {
       [
         '',
         `Candor is running (ready in ${((Date.now() - started) / 1000).toFixed(1)} s).`,
-        `  API          ${config.http.publicUrl}   (GET /healthz, /readyz, /metrics)`,
+        `  Console      ${config.http.publicUrl}/console   (sign in with the demo API key)`,
+        `  API          ${config.http.publicUrl}/api/v1   (docs: ${config.http.publicUrl}/docs; health: /healthz, /readyz, /metrics)`,
         stack ? `  Temporal UI  ${stack.temporal.uiUrl}` : '',
         `  Temporal     ${config.temporal.address}   namespace ${config.temporal.namespace}, task queue ${config.temporal.taskQueue}`,
         `  Kafka        ${config.kafka.brokers.join(',')}   topics ${TOPICS.map((t) => t.topic).join(', ')}`,

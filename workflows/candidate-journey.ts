@@ -1,4 +1,5 @@
 import {
+  ActivityFailure,
   allHandlersFinished,
   ApplicationFailure,
   condition,
@@ -135,7 +136,9 @@ export async function candidateJourney(input: JourneyInput): Promise<JourneyStat
           try {
             enqueue({ kind: 'delivery', result: await acts.deliverMessage({ ...request, contact }) });
           } catch (error) {
-            const reason = error instanceof ApplicationFailure ? `${error.type ?? 'error'}: ${error.message}` : 'delivery failed';
+            // The activity's own failure (with its stable type) is the cause of the ActivityFailure.
+            const cause = error instanceof ActivityFailure ? error.cause : error;
+            const reason = cause instanceof ApplicationFailure ? `${cause.type ?? 'error'}: ${cause.message}` : 'delivery failed';
             enqueue({ kind: 'delivery', result: { messageId: command.messageId, channel, status: 'failed', reason } });
           }
         });

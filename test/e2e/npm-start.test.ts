@@ -37,7 +37,8 @@ describe('npm start', () => {
       child!.stdout!.on('data', () => output.includes('Press Ctrl-C') && resolve());
       void exited.then((code) => reject(new Error(`npm start exited (${String(code)}) before it was ready:\n${output}`)));
     });
-    expect(output).toContain(`API          http://localhost:${PORTS.http}`);
+    expect(output).toContain(`API          http://localhost:${PORTS.http}/api/v1`);
+    expect(output).toContain(`Console      http://localhost:${PORTS.http}/console`);
     expect(output).toContain(`Temporal UI  http://localhost:${PORTS.ui}`);
     expect(output).toMatch(/Demo tenant {2}demo {3}API key: cnd_[A-Za-z0-9_-]{43}/);
 

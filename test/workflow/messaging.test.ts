@@ -122,8 +122,8 @@ describe('touchpoints: journeys through real SDKs, fake providers and signed web
     const handle = await created(c);
     await env.sleep('10 minutes');
     const entries = await timeline(handle);
-    // The workflow words the reason "delivery failed"; the ledger keeps the provider's stable type.
-    expect(ofType(entries, 'message.failed')).toEqual([expect.objectContaining({ channel: 'sms' })]);
+    // The timeline says why, with the provider failure's stable type; so does the ledger.
+    expect(ofType(entries, 'message.failed')).toEqual([expect.objectContaining({ channel: 'sms', reason: expect.stringMatching(/^InvalidRecipient: /) })]);
     expect(ofType(entries, 'message.delivered')).toEqual([expect.objectContaining({ channel: 'email' })]);
     const rows = await ledger(c.app);
     expect(rows.map((r) => [r.channel, r.status, r.failure_type])).toEqual([['sms', 'failed', 'InvalidRecipient'], ['email', 'accepted', null]]);
