@@ -2,7 +2,7 @@
 // running `npm start` is left alone), runs lint, type-check and every jest project, and stops what
 // it started, also when something fails. Arguments after `--` go to jest.
 import { spawn } from 'node:child_process';
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   DATA_DIR, ROOT, requireJava17, resolveKafkaLibs, resolveTemporalCli, resolveTestServer, startLocalStack, type LocalStack,
@@ -17,6 +17,7 @@ const OFFSET = Number(process.env.CANDOR_TEST_PORT_OFFSET ?? 0);
 const TEST_PORTS = { temporal: 17233 + OFFSET, temporalUi: 18233 + OFFSET, kafka: 19092 + OFFSET, kafkaController: 19093 + OFFSET, postgres: 15432 + OFFSET } as const;
 
 const say = (m: string) => console.log(`[test] ${m}`);
+let summary: string | undefined;
 
 function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   return new Promise((resolve) => {
@@ -90,7 +91,18 @@ async function main(): Promise<number> {
     say(`jest ${jestArgs.join(' ')}`);
     // --forceExit: the Temporal SDK's native runtime keeps a process alive after its last worker
     // closed; every test closes what it opened, so nothing is cut short by it.
-    return await run(bin('jest'), ['--ci', '--forceExit', ...jestArgs], env);
+    const resultsFile = join(testDir, 'jest-results.json');
+    rmSync(resultsFile, { force: true });
+    const code = await run(bin('jest'), ['--ci', '--forceExit', '--json', `--outputFile=${resultsFile}`, ...jestArgs], env);
+    // One plain closing line that any CI reads (printed last, after the stack stopped): "Tests: N passed, N failed".
+    try {
+      const results = JSON.parse(readFileSync(resultsFile, 'utf8')) as { numPassedTests: number; numFailedTests: number; numPendingTests: number };
+      summary = `Tests: ${results.numPassedTests} passed, ${results.numFailedTests} failed${results.numPendingTests ? `, ${results.numPendingTests} skipped` : ''}`;
+    } catch {
+      summary = 'Tests: 0 passed, 1 failed';
+      return code === 0 ? 1 : code;
+    }
+    return code;
   } catch (error) {
     console.error(`[test] ${error instanceof Error ? error.message : String(error)}`);
     return 1;
@@ -110,4 +122,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 
-void main().then((code) => process.exit(code));
+void main().then((code) => {
+  if (summary) console.log(summary);
+  process.exit(code);
+});
