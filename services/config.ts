@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_TASK_QUEUE } from '../workflows/shared';
 
 /**
  * The one place that reads `process.env`. Every other module receives a typed `Config`.
@@ -34,7 +35,7 @@ export const EnvSchema = z.object({
     .regex(/^[^\s:]+:\d+$/, 'must be host:port')
     .default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
-  TEMPORAL_TASK_QUEUE: z.string().min(1).default('candor-journeys'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default(DEFAULT_TASK_QUEUE),
   KAFKA_BROKERS: csv.default(['127.0.0.1:9092']),
   KAFKA_CLIENT_ID: z.string().min(1).default('candor'),
   KAFKA_GROUP_ID: z.string().min(1).default('candor-ingest'),

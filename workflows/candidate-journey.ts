@@ -120,7 +120,8 @@ export async function candidateJourney(input: JourneyInput): Promise<JourneyStat
       case 'deliver': {
         const channel = command.channels[0]!;
         const text = messagesWithPaths(journey.definition).find((m) => m.message.template === command.template)?.message.text;
-        const request: DeliverRequest = {
+        // The contact is read when the message goes (after any wait), so an update or erasure in between counts.
+        const request: Omit<DeliverRequest, 'contact'> = {
           tenant: input.tenant,
           applicationId: input.applicationId,
           messageId: command.messageId,
@@ -129,7 +130,6 @@ export async function candidateJourney(input: JourneyInput): Promise<JourneyStat
           locale: command.locale,
           timeZone: journey.candidate.timeZone,
           text,
-          contact,
         };
         track(async () => {
           if (command.notBefore > Date.now()) await sleep(command.notBefore - Date.now());

@@ -2,15 +2,16 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
+import { TOPIC_ATS_DLQ, TOPIC_ATS_EVENTS, TOPIC_JOURNEY_EVENTS } from '../../services/kafka/topics';
 import { ROOT } from './paths';
 import { assertPortFree, startProcess, waitUntilReady, type ManagedProcess } from './process';
 import { requireJava17, resolveKafkaLibs } from './tools';
 
 /** The topics of Candor's contract (DESIGN.md), with their local partition counts. */
 export const TOPICS = [
-  { topic: 'ats.events', numPartitions: 6 },
-  { topic: 'ats.events.dlq', numPartitions: 1 },
-  { topic: 'candor.journey-events', numPartitions: 6 },
+  { topic: TOPIC_ATS_EVENTS, numPartitions: 6 },
+  { topic: TOPIC_ATS_DLQ, numPartitions: 1 },
+  { topic: TOPIC_JOURNEY_EVENTS, numPartitions: 6 },
 ] as const;
 
 /** Options for a local single-node KRaft broker. */
