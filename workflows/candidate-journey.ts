@@ -1,3 +1,4 @@
+import type { RetryPolicy } from '@temporalio/common';
 import {
   ActivityFailure,
   allHandlersFinished,
@@ -33,10 +34,11 @@ import {
 
 // Retry bounds for every activity live here. Delivery retries as long as the provider says "later"
 // (429, 5xx); the ledger keyed by message id makes each retry safe.
-const acts = proxyActivities<Activities>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '10m', nonRetryableErrorTypes: ['TemplateMissing', 'InvalidRequest'] },
-});
+const retry: RetryPolicy = { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '10m', nonRetryableErrorTypes: ['TemplateMissing', 'InvalidRequest'] };
+const acts = proxyActivities<Activities>({ startToCloseTimeout: '1 minute', retry });
+// A send is bounded by the providers' 10 s request timeout; a worker that dies mid-send is noticed after
+// 30 s and the send retried on another worker (the ledger makes the retry safe).
+const delivery = proxyActivities<Pick<Activities, 'deliverMessage'>>({ startToCloseTimeout: '30 seconds', retry });
 
 /** History length after which a journey continues as new, well below Temporal's limits (50k events). */
 const DEFAULT_HISTORY_LIMIT = 5_000;
@@ -74,6 +76,8 @@ export async function candidateJourney(input: JourneyInput): Promise<JourneyStat
     stage: state?.stage,
     paused: state?.paused ?? false,
     definitionVersion: state?.definitionVersion,
+    timeZone: state?.candidate.timeZone,
+    locale: state?.candidate.locale,
     lastMessageAt: state?.lastMessageAt,
     nextWakeUp: state ? nextWakeUp(state) : undefined,
     scheduled: (state?.scheduled ?? []).map((m) => ({ template: m.template, purpose: m.purpose, dueAt: m.dueAt })).sort((a, b) => a.dueAt - b.dueAt),
@@ -130,11 +134,18 @@ export async function candidateJourney(input: JourneyInput): Promise<JourneyStat
           locale: command.locale,
           timeZone: journey.candidate.timeZone,
           text,
+          // Quiet hours are re-checked at send time against this journey's own calendar, not a default.
+          calendar: {
+            ...(journey.definition.quietHours ? { quietHours: journey.definition.quietHours } : {}),
+            businessDays: journey.definition.businessDays,
+            holidays: journey.definition.holidays,
+            businessMorning: journey.definition.businessMorning,
+          },
         };
         track(async () => {
           if (command.notBefore > Date.now()) await sleep(command.notBefore - Date.now());
           try {
-            enqueue({ kind: 'delivery', result: await acts.deliverMessage({ ...request, contact }) });
+            enqueue({ kind: 'delivery', result: await delivery.deliverMessage({ ...request, contact }) });
           } catch (error) {
             // The activity's own failure (with its stable type) is the cause of the ActivityFailure.
             const cause = error instanceof ActivityFailure ? error.cause : error;

@@ -111,6 +111,9 @@ export interface JourneyStatus {
   stage: string | undefined;
   paused: boolean;
   definitionVersion: string | undefined;
+  /** The candidate's IANA time zone and locale (what their messages and quiet hours follow). */
+  timeZone: string | undefined;
+  locale: string | undefined;
   lastMessageAt: number | undefined;
   nextWakeUp: number | undefined;
   scheduled: { template: string; purpose: string; dueAt: number }[];
