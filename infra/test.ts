@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import {
   DATA_DIR, ROOT, requireJava17, resolveKafkaLibs, resolveTemporalCli, resolveTestServer, startLocalStack, type LocalStack,
 } from './stack';
+import { findChromium } from './stack/chromium';
 import { startTestPostgres, type TestPostgres } from './stack/postgres';
 
 /**
@@ -33,10 +34,13 @@ async function main(): Promise<number> {
   const onlyUnit = jestArgs.join(' ').includes('--selectProjects unit') && !/--selectProjects unit \S*(workflow|integration|e2e)/.test(jestArgs.join(' '));
   const started = Date.now();
 
-  say('lint (eslint) …');
-  if ((await run(bin('eslint'), ['.', '--max-warnings=0'])) !== 0) return 1;
-  say('type-check (tsc --noEmit) …');
-  if ((await run(bin('tsc'), ['--noEmit', '-p', '.'])) !== 0) return 1;
+  // CANDOR_TEST_SKIP_CHECKS=1 skips lint and the type-check, for a quick re-run of some tests while editing.
+  if (process.env.CANDOR_TEST_SKIP_CHECKS !== '1') {
+    say('lint (eslint) …');
+    if ((await run(bin('eslint'), ['.', '--max-warnings=0'])) !== 0) return 1;
+    say('type-check (tsc --noEmit) …');
+    if ((await run(bin('tsc'), ['--noEmit', '-p', '.'])) !== 0) return 1;
+  }
 
   const testDir = join(DATA_DIR, OFFSET ? `test-${OFFSET}` : 'test');
   const logDir = join(testDir, 'logs');
@@ -57,6 +61,7 @@ async function main(): Promise<number> {
       const testServer = resolveTestServer(say);
       requireJava17();
       await resolveKafkaLibs(say);
+      env.CHROMIUM_PATH = findChromium(say);
       say(`Temporal CLI: ${cli.source}; time-skipping test server: ${testServer?.source ?? 'downloaded by @temporalio/testing'}`);
       // Fresh broker storage each run: tests never see messages from an earlier run.
       rmSync(join(testDir, 'kafka'), { recursive: true, force: true });

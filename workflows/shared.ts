@@ -85,7 +85,8 @@ export type QueuedInput =
 export interface DeliveryResult {
   messageId: string;
   channel: 'email' | 'sms';
-  status: 'delivered' | 'failed';
+  /** accepted: the provider took it (delivery not yet known); delivered / failed: the provider's word, also after accepting. */
+  status: 'accepted' | 'delivered' | 'failed';
   reason?: string;
 }
 

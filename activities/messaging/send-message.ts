@@ -73,7 +73,8 @@ function serverNow(): number {
 export async function sendMessage(deps: SendDeps, request: DeliverRequest): Promise<DeliveryResult> {
   const { db, providers } = deps;
   const { messageId, channel } = request;
-  const done: DeliveryResult = { messageId, channel, status: 'delivered' };
+  // The provider took it (delivery comes later, by webhook), or it reported delivery at once (the sandbox).
+  const done = (delivered: boolean): DeliveryResult => ({ messageId, channel, status: delivered ? 'delivered' : 'accepted' });
   const observe = deps.observe;
   let t = observe ? performance.now() : 0;
   const lap = (step: SendStep) => {
@@ -85,7 +86,7 @@ export async function sendMessage(deps: SendDeps, request: DeliverRequest): Prom
 
   // 1. The ledger first: a message already taken by a provider is never sent again, whatever else changed.
   const existing = await findLedgerRow(db, messageId, channel);
-  if (existing && (existing.status === 'accepted' || existing.status === 'delivered')) return done;
+  if (existing && (existing.status === 'accepted' || existing.status === 'delivered')) return done(existing.status === 'delivered');
   if (existing?.status === 'failed') throw failed((existing.failure_type ?? 'ProviderRejected') as FailureType, existing.failure_reason ?? 'failed earlier');
 
   // 2. Consent and quiet hours again, at send time: an opt-out or a late wake-up since the decision counts.
@@ -139,7 +140,7 @@ export async function sendMessage(deps: SendDeps, request: DeliverRequest): Prom
     provider: provider.name,
     segments,
   });
-  if (row.status === 'accepted' || row.status === 'delivered') return done;
+  if (row.status === 'accepted' || row.status === 'delivered') return done(row.status === 'delivered');
   if (row.status === 'failed') throw failed((row.failure_type ?? 'ProviderRejected') as FailureType, row.failure_reason ?? 'failed earlier');
   lap('ledger');
 
@@ -148,9 +149,10 @@ export async function sendMessage(deps: SendDeps, request: DeliverRequest): Prom
     const since = row.created_at instanceof Date ? row.created_at : new Date(row.created_at);
     const found = await provider.findAccepted(message, since).catch(() => undefined);
     if (found) {
-      await markAccepted(db, messageId, channel, found, provider.name === 'sandbox');
+      const delivered = provider.name === 'sandbox';
+      await markAccepted(db, messageId, channel, found, delivered);
       log.info('send found at the provider after a lost ledger write', { messageId, channel });
-      return done;
+      return done(delivered);
     }
   }
 
@@ -181,5 +183,5 @@ export async function sendMessage(deps: SendDeps, request: DeliverRequest): Prom
   lap('ledger');
   deps.crash?.('after-ledger', request);
   log.info('message sent', { messageId, channel, template: request.template, provider: provider.name });
-  return done;
+  return done(accepted.delivered === true);
 }

@@ -87,6 +87,6 @@ describe('touchpoints end to end: Kafka → journey → real SDKs → fake provi
     );
     expect(ledger.rows).toEqual(expect.arrayContaining([{ channel: 'email', status: 'delivered', template: 'applied.ack' }, { channel: 'sms', status: 'delivered', template: 'interview.reminder-soon' }]));
     const timeline: TimelineEntry[] = await temporal.workflow.getHandle(journeyWorkflowId('acme', applicationId)).query(journeyTimelineQuery);
-    expect(timeline.filter((e) => e.eventType === 'delivery.delivered').map((e) => e.channel).sort()).toEqual(['email', 'sms']);
+    expect(timeline.filter((e) => e.type === 'message.delivered').map((e) => e.channel).sort()).toEqual(['email', 'sms']);
   }, 150_000);
 });

@@ -17,9 +17,11 @@ const clock = (t: number, timeZone: string, minutes = 0) =>
 
 /**
  * Quiet hours re-checked at send time, on the real dev server (the time-skipping server ignores an
- * activity failure's nextRetryDelay). The journey decided to send in daytime; by the time the activity
- * runs, the candidate's quiet window has begun (here: the activity's calendar puts "now" inside it), so
- * the send is deferred to the window's end by Temporal's retry, and then goes out once.
+ * activity failure's nextRetryDelay), by the journey's own calendar. The journey (its quiet window is two
+ * minutes from now, candidate's local time) decides to send at once; the activity judges the time as if the
+ * worker had woken late, two seconds before that window ends. The shipped default (21:00–08:00, and this is
+ * a daytime zone) would send; the journey's calendar defers the send to the window's end by Temporal's
+ * retry, and then it goes out once.
  */
 describe('touchpoints on the dev server: quiet hours at send time', () => {
   let fakes: Fakes;
@@ -34,14 +36,25 @@ describe('touchpoints on the dev server: quiet hours at send time', () => {
     await db?.close();
   });
 
-  it('defers a message whose send falls in quiet hours to the end of them, never dropping it', async () => {
+  it("defers a send that falls in the journey's quiet hours to the end of them, never dropping it", async () => {
     const address = required('TEMPORAL_ADDRESS');
     const timeZone = daytimeZone();
     const now = Date.now();
-    // A quiet window from this minute to the next (candidate's local time), as a journey's settings write it.
-    const quietHours = { start: clock(now, timeZone), end: clock(now, timeZone, 1) };
+    // A quiet window two to three minutes from now (candidate's local time), as the journey's settings write it.
+    const quietHours = { start: clock(now, timeZone, 2), end: clock(now, timeZone, 3) };
+    const windowEnd = Math.floor(now / 60_000) * 60_000 + 3 * 60_000;
     const shipped = loadDefaultJourneys().get('sv')!;
-    const windowEnd = Math.ceil((now + 1) / 60_000) * 60_000;
+    const journey = { definition: { ...shipped.definition, quietHours }, version: 'quiet@1' };
+    // From its first attempt on, the activity's clock runs two seconds before the window's end: a worker that woke late.
+    let firstAttemptAt: number | undefined;
+    let lateBy = 0;
+    const activityClock = () => {
+      if (firstAttemptAt === undefined) {
+        firstAttemptAt = Date.now();
+        lateBy = windowEnd - 2_000 - firstAttemptAt;
+      }
+      return Date.now() + lateBy;
+    };
     const connection = await NativeConnection.connect({ address });
     const taskQueue = unique('tp-quiet');
     const worker = await Worker.create({
@@ -55,8 +68,8 @@ describe('touchpoints on the dev server: quiet hours at send time', () => {
         events: { publish: async () => undefined },
         providers: fakeProviders(fakes),
         publicUrl: 'http://127.0.0.1:1',
-        // The activity judges quiet hours by these settings; the journey itself (default 21:00–08:00) sends now.
-        messaging: { maxProviderAttempts: 3, calendarFor: () => ({ ...shipped.definition, quietHours }) },
+        journeys: new Map([['sv', journey]]),
+        messaging: { maxProviderAttempts: 3, now: activityClock },
       }),
     });
     const client = await testClient(address);
@@ -69,15 +82,17 @@ describe('touchpoints on the dev server: quiet hours at send time', () => {
           candidate: candidate({ phone, email: 'quiet@example.com', timeZone, consent: { sms: true, email: false } }),
         }), { searchAttributes: false });
         const sms = await fakes.twilio.accepted(phone);
-        expect(sms.dateCreated.getTime()).toBeGreaterThanOrEqual(windowEnd - 1000);
+        // Held by the retry until the journey's window ended (by the activity's clock), not sent at once.
+        expect(sms.dateCreated.getTime() + lateBy).toBeGreaterThanOrEqual(windowEnd - 100);
+        expect(sms.dateCreated.getTime() - firstAttemptAt!).toBeGreaterThanOrEqual(1_500);
         expect(fakes.twilio.sent.filter((m) => m.to === phone)).toHaveLength(1);
         // The provider has it; the activity's result reaches the journey a moment later.
         let timeline = await handle.query(journeyTimelineQuery);
-        for (let i = 0; i < 100 && !timeline.some((e) => e.type === 'message.delivered'); i++) {
+        for (let i = 0; i < 100 && !timeline.some((e) => e.type === 'message.sent'); i++) {
           await new Promise((resolve) => setTimeout(resolve, 100));
           timeline = await handle.query(journeyTimelineQuery);
         }
-        expect(timeline.filter((e) => e.type === 'message.delivered')).toHaveLength(1);
+        expect(timeline.filter((e) => e.type === 'message.sent')).toHaveLength(1);
         const row = (await db.query<LedgerRow>('select * from message_ledger where application_id = $1', [applicationId])).rows[0]!;
         expect(await findLedgerRow(db, row.message_id, 'sms')).toMatchObject({ status: 'accepted', attempts: 1 });
       });

@@ -108,11 +108,13 @@ describe('touchpoints: journeys through real SDKs, fake providers and signed web
     expect(smsTo(c.phone)[0]!.body).toContain('Astrid');
     const [row] = await ledger(c.app);
     expect(row).toMatchObject({ channel: 'sms', status: 'accepted', attempts: 2, provider_message_id: smsTo(c.phone)[0]!.sid });
-    expect(ofType(await timeline(handle), 'message.delivered')).toEqual([expect.objectContaining({ channel: 'sms' })]);
+    // Accepted by Twilio is "sent", not yet "delivered": that is the status callback's word.
+    expect(ofType(await timeline(handle), 'message.sent')).toEqual([expect.objectContaining({ channel: 'sms', messageId: row!.message_id })]);
+    expect(ofType(await timeline(handle), 'message.delivered')).toEqual([]);
 
     expect((await fakes.twilio.statusCallback(row!.provider_message_id!, 'delivered')).status).toBe(204);
     expect(await findLedgerRow(db, row!.message_id, 'sms')).toMatchObject({ status: 'delivered' });
-    expect((await timeline(handle)).some((e) => e.eventType === 'delivery.delivered' && e.messageId === row!.message_id)).toBe(true);
+    expect(ofType(await timeline(handle), 'message.delivered')).toEqual([expect.objectContaining({ channel: 'sms', messageId: row!.message_id })]);
   });
 
   it('invalid number → e-mail fallback with the same message id → delivered (SendGrid signed event)', async () => {
@@ -124,7 +126,7 @@ describe('touchpoints: journeys through real SDKs, fake providers and signed web
     const entries = await timeline(handle);
     // The timeline says why, with the provider failure's stable type; so does the ledger.
     expect(ofType(entries, 'message.failed')).toEqual([expect.objectContaining({ channel: 'sms', reason: expect.stringMatching(/^InvalidRecipient: /) })]);
-    expect(ofType(entries, 'message.delivered')).toEqual([expect.objectContaining({ channel: 'email' })]);
+    expect(ofType(entries, 'message.sent')).toEqual([expect.objectContaining({ channel: 'email' })]);
     const rows = await ledger(c.app);
     expect(rows.map((r) => [r.channel, r.status, r.failure_type])).toEqual([['sms', 'failed', 'InvalidRecipient'], ['email', 'accepted', null]]);
     expect(rows[0]!.message_id).toBe(rows[1]!.message_id);
@@ -133,6 +135,42 @@ describe('touchpoints: journeys through real SDKs, fake providers and signed web
 
     expect((await fakes.sendgrid.postEvents(`${api.url}/webhooks/providers/sendgrid/events`, [fakes.sendgrid.event(mail, 'delivered')])).status).toBe(204);
     expect(await findLedgerRow(db, rows[1]!.message_id, 'email')).toMatchObject({ status: 'delivered' });
+    expect(ofType(await timeline(handle), 'message.delivered')).toEqual([expect.objectContaining({ channel: 'email', messageId: rows[1]!.message_id })]);
+  });
+
+  it('an SMS Twilio accepted but later reports undelivered → the same message by e-mail; a later bounce of that → recruiter alerted', async () => {
+    await morning();
+    const c = newCandidate();
+    const handle = await created(c);
+    await env.sleep('10 minutes');
+    const [sms] = smsTo(c.phone);
+    expect(sms).toBeDefined();
+    expect(ofType(await timeline(handle), 'message.sent')).toEqual([expect.objectContaining({ channel: 'sms' })]);
+    expect(fakes.sendgrid.sent.filter((m) => m.to === c.email)).toEqual([]);
+
+    // An hour later the carrier gives up on it: Twilio's signed callback says "undelivered" (30003: unreachable).
+    await env.sleep('1 hour');
+    expect((await fakes.twilio.statusCallback(sms!.sid, 'undelivered', { errorCode: '30003' })).status).toBe(204);
+    await handle.query(journeyStatusQuery);
+    await env.sleep('10 minutes');
+    const mails = fakes.sendgrid.sent.filter((m) => m.to === c.email);
+    expect(mails).toHaveLength(1);
+    const rows = await ledger(c.app);
+    expect(rows.map((r) => [r.channel, r.status])).toEqual([['sms', 'failed'], ['email', 'accepted']]);
+    expect(rows[1]!.message_id).toBe(rows[0]!.message_id);
+    const entries = await timeline(handle);
+    expect(ofType(entries, 'message.failed')).toEqual([expect.objectContaining({ channel: 'sms', reason: expect.stringContaining('after the provider accepted it') })]);
+    expect(ofType(entries, 'message.sent').map((e) => e.channel)).toEqual(['sms', 'email']);
+
+    // The e-mail is delivered, then bounces (an asynchronous bounce): no channel is left, so the recruiter hears of it.
+    expect((await fakes.sendgrid.postEvents(`${api.url}/webhooks/providers/sendgrid/events`, [fakes.sendgrid.event(mails[0]!, 'delivered')])).status).toBe(204);
+    expect((await fakes.sendgrid.postEvents(`${api.url}/webhooks/providers/sendgrid/events`, [fakes.sendgrid.event(mails[0]!, 'bounce', { reason: '550 mailbox unavailable' })])).status).toBe(204);
+    await handle.query(journeyStatusQuery);
+    await env.sleep('1 minute');
+    const alerts = await db.query<{ reason: string }>('select reason from recruiter_alerts where application_id = $1', [c.app]);
+    expect(alerts.rows.map((a) => a.reason)).toEqual(['all-channels-failed']);
+    expect(ofType(await timeline(handle), 'message.failed').map((e) => e.channel)).toEqual(['sms', 'email']);
+    expect(await handle.query(journeyStatusQuery)).toMatchObject({ status: 'open' });
   });
 
   it('both channels down → the recruiter is alerted and the journey continues', async () => {
@@ -179,7 +217,7 @@ describe('touchpoints: journeys through real SDKs, fake providers and signed web
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ status: 'accepted', provider_message_id: smsTo(c.phone)[0]!.sid });
     expect(fakes.twilio.requestsTo.get(c.phone)).toBe(1);
-    expect(ofType(await timeline(handle), 'message.delivered')).toHaveLength(1);
+    expect(ofType(await timeline(handle), 'message.sent')).toHaveLength(1);
   });
 
   it('STOP by SMS → no further SMS, e-mail continues; HELP and STATUS are answered in the candidate language', async () => {

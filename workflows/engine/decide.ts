@@ -24,7 +24,7 @@ import { deferOutOfQuietHours } from './calendar';
 import type { StageCategory } from './definition';
 import type { AtsEvent, Input, RecruiterAction } from './inputs';
 import { applyInterviewEvent } from './interviews';
-import { SEEN_EVENT_LIMIT, applyProfile, type JourneyState } from './state';
+import { RECEIPT_WINDOW_MS, SEEN_EVENT_LIMIT, applyProfile, type JourneyState } from './state';
 
 /** The result of one decision. */
 export interface Decision {
@@ -40,6 +40,10 @@ const OPT_IN = /^\s*(start|unstop)\s*[.!]?\s*$/i;
 export function decide(state: JourneyState, input: Input, now: number): Decision {
   if (state.status === 'completed') return { state, commands: [] };
   const ctx = beginDecision(state, now);
+  // Messages settled longer ago than the receipt window no longer wait for a late failure.
+  if (ctx.s.inFlight.some((m) => m.settledAt !== undefined && now - m.settledAt > RECEIPT_WINDOW_MS)) {
+    ctx.s.inFlight = ctx.s.inFlight.filter((m) => m.settledAt === undefined || now - m.settledAt <= RECEIPT_WINDOW_MS);
+  }
   switch (input.kind) {
     case 'ats':
       applyAtsEvent(ctx, input.event);
@@ -226,20 +230,31 @@ function complete(ctx: Context, outcome: Outcome): void {
   ctx.commands.push({ type: 'complete', outcome });
 }
 
-function applyDeliveryResult(ctx: Context, messageId: string, channel: 'email' | 'sms', status: 'delivered' | 'failed', reason: string | undefined): void {
+function applyDeliveryResult(ctx: Context, messageId: string, channel: 'email' | 'sms', status: 'accepted' | 'delivered' | 'failed', reason: string | undefined): void {
   const s = ctx.s;
   const inFlight = s.inFlight.find((m) => m.messageId === messageId);
   if (!inFlight || inFlight.channels[0] !== channel) {
     record(ctx, { type: 'event.ignored', messageId, channel, eventType: `delivery.${status}`, reason: 'no message in flight on this channel' });
     return;
   }
-  s.inFlight = s.inFlight.filter((m) => m !== inFlight);
+  if (status === 'accepted') {
+    // A retried activity or a provider "sent" after "delivered" says nothing new.
+    if (inFlight.phase) return;
+    s.inFlight = s.inFlight.map((m) => (m === inFlight ? { ...m, phase: 'accepted' as const, settledAt: ctx.now } : m));
+    record(ctx, { type: 'message.sent', messageId, channel, template: inFlight.template });
+    return;
+  }
   if (status === 'delivered') {
+    if (inFlight.phase === 'delivered') return;
+    s.inFlight = s.inFlight.map((m) => (m === inFlight ? { ...m, phase: 'delivered' as const, settledAt: ctx.now } : m));
     record(ctx, { type: 'message.delivered', messageId, channel, template: inFlight.template });
     publish(ctx, 'message.delivered', { messageId, template: inFlight.template, channel });
     return;
   }
-  record(ctx, { type: 'message.failed', messageId, channel, template: inFlight.template, reason });
+  // Failed: before the provider took it, or later (undelivered, bounced): the next channel gets it.
+  s.inFlight = s.inFlight.filter((m) => m !== inFlight);
+  const late = inFlight.phase ? ` (after the provider ${inFlight.phase === 'delivered' ? 'reported it delivered' : 'accepted it'})` : '';
+  record(ctx, { type: 'message.failed', messageId, channel, template: inFlight.template, reason: late ? `${reason ?? 'failed'}${late}` : reason });
   publish(ctx, 'message.failed', { messageId, template: inFlight.template, channel, reason });
   const tried = [...inFlight.tried, channel];
   const remaining = inFlight.channels.filter((c) => !tried.includes(c) && s.candidate.consent[c]);
@@ -348,7 +363,8 @@ function runDue(ctx: Context): void {
     publish(ctx, 'sla.breached', { reason: 'waiting' });
   }
   if (s.status === 'closing' && s.scheduled.length === 0) {
-    const closingInFlight = s.inFlight.some((m) => m.purpose === 'closing');
+    // A closing message the provider accepted may still bounce; the settle deadline bounds the wait.
+    const closingInFlight = s.inFlight.some((m) => m.purpose === 'closing' && m.phase !== 'delivered');
     if (!closingInFlight || (s.closingSettleBy !== undefined && ctx.now >= s.closingSettleBy)) complete(ctx, s.outcome ?? 'rejected');
   }
 }

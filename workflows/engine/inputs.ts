@@ -80,7 +80,8 @@ export const Input = z.discriminatedUnion('kind', [
       kind: z.literal('delivery'),
       messageId: z.string().min(1),
       channel: Channel,
-      status: z.enum(['delivered', 'failed']),
+      /** accepted: the provider took it; delivered / failed: its word on delivery (also after accepting). */
+      status: z.enum(['accepted', 'delivered', 'failed']),
       reason: z.string().optional(),
     })
     .strict(),

@@ -34,7 +34,12 @@ export interface ScheduledMessage {
   tried?: Channel[];
 }
 
-/** A dispatched message whose delivery result has not arrived. */
+/**
+ * A dispatched message the journey still hears about. `phase` is absent while the channel is being tried,
+ * `accepted` once the provider took it, `delivered` once it reported delivery. Accepted and delivered
+ * messages stay for RECEIPT_WINDOW_MS, so a late failure (an SMS "undelivered", an e-mail bounce) still
+ * falls back to the next channel.
+ */
 export interface InFlightMessage {
   messageId: string;
   template: string;
@@ -43,7 +48,13 @@ export interface InFlightMessage {
   tried: Channel[];
   attempt: number;
   sentAt: number;
+  phase?: 'accepted' | 'delivered';
+  /** When the provider accepted it (or reported it delivered). */
+  settledAt?: number;
 }
+
+/** How long after a provider accepted a message a late failure still makes the journey try the next channel. */
+export const RECEIPT_WINDOW_MS = 3 * 86_400_000;
 
 /** An interview the journey knows about. */
 export interface InterviewRecord {
@@ -61,6 +72,7 @@ export type TimelineType =
   | 'stage.entered'
   | 'message.scheduled'
   | 'message.dispatched'
+  | 'message.sent'
   | 'message.delivered'
   | 'message.failed'
   | 'message.canceled'

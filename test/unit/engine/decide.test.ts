@@ -250,6 +250,68 @@ describe('decide: once, with fallback', () => {
   });
 });
 
+describe('decide: late failures after the provider accepted', () => {
+  it('falls back when an accepted SMS is later reported undelivered, and when a delivered e-mail bounces', () => {
+    const driver = started();
+    const ack = driver.deliveries()[0]!.command;
+    expect(driver.send({ kind: 'delivery', messageId: ack.messageId, channel: 'email', status: 'accepted' }, MONDAY_10 + 60_000)).toEqual([]);
+    expect(driver.state.timeline.at(-1)).toMatchObject({ type: 'message.sent', messageId: ack.messageId, channel: 'email' });
+    // The provider's later word: delivered, then (an asynchronous bounce) failed.
+    driver.send({ kind: 'delivery', messageId: ack.messageId, channel: 'email', status: 'delivered' }, MONDAY_10 + 2 * 60_000);
+    expect(driver.state.timeline.at(-1)).toMatchObject({ type: 'message.delivered', messageId: ack.messageId });
+    const bounced = driver.send({ kind: 'delivery', messageId: ack.messageId, channel: 'email', status: 'failed', reason: 'Bounced: mailbox full' }, MONDAY_10 + HOUR);
+    expect(delivers(bounced)).toEqual([expect.objectContaining({ messageId: ack.messageId, channels: ['sms'], attempt: 2 })]);
+    expect(driver.state.timeline).toContainEqual(expect.objectContaining({ type: 'message.failed', channel: 'email', reason: 'Bounced: mailbox full (after the provider reported it delivered)' }));
+    // The SMS is accepted, then reported undelivered: every channel failed, so the recruiter hears of it.
+    driver.send({ kind: 'delivery', messageId: ack.messageId, channel: 'sms', status: 'accepted' }, MONDAY_10 + HOUR + 60_000);
+    const undelivered = driver.send({ kind: 'delivery', messageId: ack.messageId, channel: 'sms', status: 'failed', reason: 'Undelivered: 30003' }, MONDAY_10 + 2 * HOUR);
+    expect(undelivered).toContainEqual(expect.objectContaining({ type: 'alertRecruiter', reason: 'all-channels-failed', messageId: ack.messageId }));
+  });
+
+  it('says nothing new for a repeated "accepted" or "delivered", and forgets a message once the receipt window has passed', () => {
+    const driver = started();
+    const ack = driver.deliveries()[0]!.command;
+    driver.send({ kind: 'delivery', messageId: ack.messageId, channel: 'email', status: 'accepted' }, MONDAY_10 + 60_000);
+    const entries = driver.state.timeline.length;
+    expect(driver.send({ kind: 'delivery', messageId: ack.messageId, channel: 'email', status: 'accepted' }, MONDAY_10 + 2 * 60_000)).toEqual([]);
+    expect(driver.state.timeline).toHaveLength(entries);
+    driver.send({ kind: 'delivery', messageId: ack.messageId, channel: 'email', status: 'delivered' }, MONDAY_10 + 3 * 60_000);
+    expect(driver.send({ kind: 'delivery', messageId: ack.messageId, channel: 'email', status: 'delivered' }, MONDAY_10 + 4 * 60_000)).toEqual([]);
+    expect(driver.state.timeline.filter((e) => e.type === 'message.delivered')).toHaveLength(1);
+    // Four days on, a bounce is too late to act on: recorded as ignored, no fallback.
+    const tooLate = driver.send({ kind: 'delivery', messageId: ack.messageId, channel: 'email', status: 'failed', reason: 'Bounced' }, MONDAY_10 + 4 * DAY);
+    expect(delivers(tooLate)).toEqual([]);
+    expect(driver.state.inFlight).toEqual([]);
+    expect(driver.state.timeline.at(-1)).toMatchObject({ type: 'event.ignored', messageId: ack.messageId, reason: 'no message in flight on this channel' });
+  });
+
+  it("keeps a rejected candidate's journey open until the accepted closing message is delivered, or the settle deadline", () => {
+    const driver = started();
+    for (const d of driver.deliveries()) driver.send({ kind: 'delivery', messageId: d.command.messageId, channel: d.command.channels[0]!, status: 'delivered' }, MONDAY_10 + 60_000);
+    driver.ats({ type: 'ats.application.rejected' }, MONDAY_10 + HOUR);
+    // The closing message may wait for a kind hour; step the clock wake-up by wake-up until it goes.
+    const closingOf = () => driver.deliveries().map((d) => d.command).find((c) => c.purpose === 'closing');
+    for (let guard = 0; !closingOf() && guard < 20; guard++) driver.advance(nextWakeUp(driver.state)!);
+    const closingCommand = closingOf()!;
+    expect(closingCommand).toBeDefined();
+    driver.send({ kind: 'delivery', messageId: closingCommand.messageId, channel: closingCommand.channels[0]!, status: 'accepted' }, closingCommand.notBefore + 60_000);
+    expect(driver.state.status).toBe('closing');
+    driver.send({ kind: 'delivery', messageId: closingCommand.messageId, channel: closingCommand.channels[0]!, status: 'delivered' }, closingCommand.notBefore + 120_000);
+    expect(driver.state.status).toBe('completed');
+    // Without a receipt, the settle deadline (a day) ends it.
+    const silent = started();
+    silent.ats({ type: 'ats.application.rejected' }, MONDAY_10 + HOUR);
+    const silentClosing = () => silent.deliveries().map((d) => d.command).find((c) => c.purpose === 'closing');
+    for (let guard = 0; !silentClosing() && guard < 20; guard++) silent.advance(nextWakeUp(silent.state)!);
+    const sent = silentClosing()!;
+    silent.send({ kind: 'delivery', messageId: sent.messageId, channel: sent.channels[0]!, status: 'accepted' }, sent.notBefore + 60_000);
+    silent.advance(sent.notBefore + DAY - 60_000);
+    expect(silent.state.status).toBe('closing');
+    silent.advance(sent.notBefore + DAY + 1);
+    expect(silent.state.status).toBe('completed');
+  });
+});
+
 describe('decide: recruiter actions and upgrades', () => {
   it('holds stage messages while paused and sends them on resume; promise messages still go', () => {
     const driver = started();
