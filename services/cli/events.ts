@@ -1,5 +1,5 @@
 // `npm run events -- <command>`: a small tool for platform teams and demos.
-//   produce [--scenario sample|hired|rejected|interview|withdrawn] [--tenant demo] [--application app-1] [--applications N]
+//   produce [--scenario sample|hired|rejected|interview|withdrawn|demo] [--tenant demo] [--application app-1] [--applications N] [--pace S]
 //   tail [--tenant demo] [--from-beginning]     follow candor.journey-events
 //   schemas [--check]                           write (or check) the JSON Schema files under schemas/
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
@@ -7,12 +7,13 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { loadConfig } from '../config';
-import { SCENARIOS, scenarioMessages, type ScenarioName } from '../events/examples';
+import { demoRounds, SCENARIOS, scenarioMessages, type ScenarioMessage, type ScenarioName } from '../events/examples';
 import { jsonSchemaFiles } from '../events/json-schema';
 import { TOPIC_ATS_EVENTS, TOPIC_JOURNEY_EVENTS } from '../kafka/topics';
 
 const SCHEMAS_DIR = join(__dirname, '..', '..', 'schemas');
-const USAGE = `usage: npm run events -- produce [--scenario ${Object.keys(SCENARIOS).join('|')}] [--tenant demo] [--application ID] [--applications N]
+const SCENARIO_NAMES = [...Object.keys(SCENARIOS), 'demo'];
+const USAGE = `usage: npm run events -- produce [--scenario ${SCENARIO_NAMES.join('|')}] [--tenant demo] [--application ID] [--applications N] [--pace SECONDS]
        npm run events -- tail [--tenant demo] [--from-beginning]
        npm run events -- schemas [--check]`;
 
@@ -22,24 +23,47 @@ function kafka(): Kafka {
 }
 
 async function produce(args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: { scenario: { type: 'string', default: 'sample' }, tenant: { type: 'string', default: 'demo' }, application: { type: 'string' }, applications: { type: 'string', default: '1' } } });
-  const scenario = values.scenario as ScenarioName;
-  if (!(scenario in SCENARIOS)) {
-    process.stderr.write(`Unknown scenario "${values.scenario}". Choose one of: ${Object.keys(SCENARIOS).join(', ')}.\n`);
+  const { values } = parseArgs({
+    args,
+    options: {
+      scenario: { type: 'string', default: 'sample' },
+      tenant: { type: 'string', default: 'demo' },
+      application: { type: 'string' },
+      applications: { type: 'string' },
+      pace: { type: 'string' },
+    },
+  });
+  const scenario = values.scenario;
+  if (!SCENARIO_NAMES.includes(scenario)) {
+    process.stderr.write(`Unknown scenario "${scenario}". Choose one of: ${SCENARIO_NAMES.join(', ')}.\n`);
     return 2;
   }
-  const count = Math.max(1, Number(values.applications) || 1);
+  const demo = scenario === 'demo';
+  const count = values.applications === undefined ? (demo ? 6 : 1) : Number(values.applications);
+  const pace = values.pace === undefined ? (demo ? 3 : 0) : Number(values.pace);
+  if (!Number.isInteger(count) || count < 1 || count > 10_000) {
+    process.stderr.write(`--applications must be a whole number from 1 to 10000, not "${values.applications}".\n`);
+    return 2;
+  }
+  if (!Number.isFinite(pace) || pace < 0 || pace > 3600) {
+    process.stderr.write(`--pace must be a number of seconds from 0 to 3600, not "${values.pace}".\n`);
+    return 2;
+  }
   const base = values.application ?? `app-${Date.now().toString(36)}`;
+  // Rounds: each round is produced at once; --pace waits between rounds, so candidates move while you watch.
+  const rounds: ScenarioMessage[][] = demo
+    ? demoRounds({ tenant: values.tenant, base, count, provider: 'cli' })
+    : Array.from({ length: count }, (_, n) => scenarioMessages(scenario as ScenarioName, { tenant: values.tenant, applicationId: count === 1 ? base : `${base}-${n + 1}`, provider: 'cli' }));
   const producer = kafka().producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
   await producer.connect();
   try {
-    for (let n = 0; n < count; n++) {
-      const applicationId = count === 1 ? base : `${base}-${n + 1}`;
-      const messages = scenarioMessages(scenario, { tenant: values.tenant, applicationId, provider: 'cli' });
+    for (const [index, messages] of rounds.entries()) {
+      if (index > 0 && pace > 0) await new Promise((resolve) => setTimeout(resolve, pace * 1000));
       await producer.send({ topic: TOPIC_ATS_EVENTS, acks: -1, messages: messages.map(({ key, value }) => ({ key, value })) });
-      for (const { event } of messages) process.stdout.write(`produced ${event.type} id=${event.id} key=${values.tenant}:${applicationId}\n`);
+      for (const { event, key } of messages) process.stdout.write(`produced ${event.type} id=${event.id} key=${key}\n`);
     }
-    process.stdout.write(`${count} application(s), scenario "${scenario}": watch journey/${values.tenant}/${count === 1 ? base : `${base}-1…${count}`} in the Temporal UI.\n`);
+    const ids = count === 1 && !demo ? base : `${base}-1…${count}`;
+    process.stdout.write(`${count} application(s), scenario "${scenario}": watch journey/${values.tenant}/${ids} in the Temporal UI, or the console's board.\n`);
   } finally {
     await producer.disconnect();
   }

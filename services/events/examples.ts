@@ -72,11 +72,77 @@ export const SCENARIOS = {
 /** A scenario's name. */
 export type ScenarioName = keyof typeof SCENARIOS;
 
-/** The Kafka messages (key and JSON value) of a scenario for one application, events one second apart. */
-export function scenarioMessages(name: ScenarioName, options: { tenant: string; applicationId: string; provider?: string; start?: Date }): { key: string; value: string; event: AtsEvent }[] {
+/**
+ * The demo: applications that go different ways, so a board fills with candidates at every stage: one
+ * hired, one with an interview coming up, one rejected after screening, one in screening, one withdrawn,
+ * one just applied. Application n follows DEMO_PATHS[n % 6].
+ */
+export const DEMO_PATHS: readonly (readonly AtsEventType[])[] = [
+  SCENARIOS.hired,
+  ['ats.application.created', 'ats.application.stage_changed', 'ats.interview.scheduled'],
+  SCENARIOS.rejected,
+  ['ats.application.created', 'ats.application.stage_changed'],
+  SCENARIOS.withdrawn,
+  SCENARIOS.sample,
+];
+
+const DEMO_NAMES = [
+  ['Ada', 'Lovelace'],
+  ['Alan', 'Turing'],
+  ['Grace', 'Hopper'],
+  ['Edsger', 'Dijkstra'],
+  ['Margaret', 'Hamilton'],
+  ['Linus', 'Torvalds'],
+] as const;
+
+/** One Kafka message of a scenario: its key, its JSON value and the event. */
+export interface ScenarioMessage {
+  key: string;
+  value: string;
+  event: AtsEvent;
+}
+
+/**
+ * The Kafka messages (key and JSON value) of a scenario for one application, events one second apart.
+ * Interviews are dated from `start` (default now), so they are in the future, as a real ATS would send them.
+ */
+export function scenarioMessages(name: ScenarioName, options: { tenant: string; applicationId: string; provider?: string; start?: Date }): ScenarioMessage[] {
+  return pathMessages(SCENARIOS[name], options);
+}
+
+function pathMessages(types: readonly AtsEventType[], options: { tenant: string; applicationId: string; provider?: string; start?: Date; candidate?: { firstName: string; lastName: string; n: number } }): ScenarioMessage[] {
   const start = options.start ?? new Date();
-  return SCENARIOS[name].map((type, index) => {
-    const event = exampleEvent(type, { ...options, time: new Date(start.getTime() + index * 1000).toISOString() });
+  const data = exampleData(options.applicationId, start);
+  if (options.candidate) {
+    const { firstName, lastName, n } = options.candidate;
+    const created = data['ats.application.created'];
+    data['ats.application.created'] = {
+      ...created,
+      candidate: { ...created.candidate, id: `cand-demo-${n}`, firstName, lastName, email: `${firstName.toLowerCase()}.${lastName.toLowerCase()}@example.com`, phone: `+4670123${String(4500 + n).padStart(4, '0')}` },
+    };
+  }
+  return types.map((type, index) => {
+    const event = exampleEvent(type, { ...options, time: new Date(start.getTime() + index * 1000).toISOString(), data: data[type] });
     return { key: eventKey(options.tenant, options.applicationId), value: JSON.stringify(event), event };
   });
+}
+
+/**
+ * The demo for `count` applications `${base}-1…`, as rounds: round r holds each application's r-th event,
+ * so producing round by round (with a pause between) moves every candidate one step at a time.
+ */
+export function demoRounds(options: { tenant: string; base: string; count: number; provider?: string; start?: Date }): ScenarioMessage[][] {
+  const perApplication = Array.from({ length: options.count }, (_, n) => {
+    const [firstName, lastName] = DEMO_NAMES[n % DEMO_NAMES.length]!;
+    return pathMessages(DEMO_PATHS[n % DEMO_PATHS.length]!, {
+      tenant: options.tenant,
+      applicationId: `${options.base}-${n + 1}`,
+      ...(options.provider ? { provider: options.provider } : {}),
+      ...(options.start ? { start: options.start } : {}),
+      candidate: { firstName, lastName, n: n + 1 },
+    });
+  });
+  const rounds: ScenarioMessage[][] = [];
+  for (let r = 0; perApplication.some((messages) => messages.length > r); r++) rounds.push(perApplication.flatMap((messages) => messages.slice(r, r + 1)));
+  return rounds;
 }
