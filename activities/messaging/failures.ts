@@ -23,7 +23,19 @@ export type RetryableType = (typeof RETRYABLE)[number];
 export type NonRetryableType = (typeof NON_RETRYABLE)[number];
 export type FailureType = RetryableType | NonRetryableType;
 
-/** A provider's answer, classified where the error is raised. */
+const EMAIL = /[^\s<>()[\]"',;:@]+@[^\s<>()[\]"',;:@]+\.[A-Za-z]{2,}/g;
+const PHONE = /\+\d[\d ()-]{5,18}\d|(?<![\w.-])\d{9,15}(?![\w.-])/g;
+
+/**
+ * A provider's words with e-mail addresses and phone numbers taken out. Providers echo the recipient in
+ * errors ("The 'To' number +4670… is not valid", "<ada@…>: mailbox unavailable"); failure reasons travel
+ * to workflow histories, logs, timelines and `candor.journey-events`, where contact details must not.
+ */
+export function redactContacts(text: string): string {
+  return text.replace(EMAIL, '<e-mail address>').replace(PHONE, '<phone number>');
+}
+
+/** A provider's answer, classified where the error is raised; its message never names the recipient. */
 export class ProviderError extends Error {
   override name = 'ProviderError';
   constructor(
@@ -32,7 +44,7 @@ export class ProviderError extends Error {
     readonly status?: number,
     readonly code?: number | string,
   ) {
-    super(message);
+    super(redactContacts(message));
   }
 
   get retryable(): boolean {

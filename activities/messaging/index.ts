@@ -7,7 +7,7 @@ import { createTwilioSmsProvider } from './twilio-sms';
 
 export type { Provider, Providers, OutboundMessage, Accepted } from './provider';
 export { sendMessage, type DeliverRequest, type SendDeps, type CrashPoint, type SendStep } from './send-message';
-export { ProviderError, RETRYABLE, NON_RETRYABLE, type FailureType } from './failures';
+export { ProviderError, RETRYABLE, NON_RETRYABLE, redactContacts, type FailureType } from './failures';
 export { createSandboxProvider } from './sandbox-provider';
 export { createTwilioSmsProvider, classifyTwilioError, type TwilioSettings } from './twilio-sms';
 export { createSendGridEmailProvider, classifySendGridError, type SendGridSettings } from './sendgrid-email';

@@ -126,6 +126,9 @@ describe('touchpoints: journeys through real SDKs, fake providers and signed web
     const entries = await timeline(handle);
     // The timeline says why, with the provider failure's stable type; so does the ledger.
     expect(ofType(entries, 'message.failed')).toEqual([expect.objectContaining({ channel: 'sms', reason: expect.stringMatching(/^InvalidRecipient: /) })]);
+    // Twilio's error names the number; the reason the journey keeps and publishes does not.
+    expect(JSON.stringify(entries)).not.toContain(c.phone);
+    expect(JSON.stringify(published)).not.toContain(c.phone);
     expect(ofType(entries, 'message.sent')).toEqual([expect.objectContaining({ channel: 'email' })]);
     const rows = await ledger(c.app);
     expect(rows.map((r) => [r.channel, r.status, r.failure_type])).toEqual([['sms', 'failed', 'InvalidRecipient'], ['email', 'accepted', null]]);
@@ -164,12 +167,16 @@ describe('touchpoints: journeys through real SDKs, fake providers and signed web
 
     // The e-mail is delivered, then bounces (an asynchronous bounce): no channel is left, so the recruiter hears of it.
     expect((await fakes.sendgrid.postEvents(`${api.url}/webhooks/providers/sendgrid/events`, [fakes.sendgrid.event(mails[0]!, 'delivered')])).status).toBe(204);
-    expect((await fakes.sendgrid.postEvents(`${api.url}/webhooks/providers/sendgrid/events`, [fakes.sendgrid.event(mails[0]!, 'bounce', { reason: '550 mailbox unavailable' })])).status).toBe(204);
+    expect((await fakes.sendgrid.postEvents(`${api.url}/webhooks/providers/sendgrid/events`, [fakes.sendgrid.event(mails[0]!, 'bounce', { reason: `550 5.1.1 <${c.email}>: mailbox unavailable` })])).status).toBe(204);
     await handle.query(journeyStatusQuery);
     await env.sleep('1 minute');
     const alerts = await db.query<{ reason: string }>('select reason from recruiter_alerts where application_id = $1', [c.app]);
     expect(alerts.rows.map((a) => a.reason)).toEqual(['all-channels-failed']);
-    expect(ofType(await timeline(handle), 'message.failed').map((e) => e.channel)).toEqual(['sms', 'email']);
+    const failures = ofType(await timeline(handle), 'message.failed');
+    expect(failures.map((e) => e.channel)).toEqual(['sms', 'email']);
+    // SendGrid's reason named the address; what the journey keeps and publishes does not.
+    expect(failures[1]!.reason).toBe('InvalidRecipient: SendGrid bounce: 550 5.1.1 <<e-mail address>>: mailbox unavailable (after the provider reported it delivered)');
+    expect(JSON.stringify(published)).not.toContain(c.email);
     expect(await handle.query(journeyStatusQuery)).toMatchObject({ status: 'open' });
   });
 

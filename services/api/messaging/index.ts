@@ -5,6 +5,7 @@ import {
   applyProviderStatus,
   optIn,
   optOut,
+  redactContacts,
   systemTexts,
   unsubscribeKey,
   verifyUnsubscribeToken,
@@ -167,7 +168,7 @@ export function registerMessagingRoutes(app: FastifyInstance, deps: MessagingRou
         const kind = String(event.event);
         if (kind === 'delivered' || kind === 'bounce' || kind === 'dropped') {
           const outcome = kind === 'delivered' ? 'delivered' : 'failed';
-          const failure = outcome === 'failed' ? { type: kind === 'bounce' ? 'InvalidRecipient' : 'RecipientBlocked', reason: `SendGrid ${kind}: ${typeof event.reason === 'string' ? event.reason : ''}`.trim() } : undefined;
+          const failure = outcome === 'failed' ? { type: kind === 'bounce' ? 'InvalidRecipient' : 'RecipientBlocked', reason: redactContacts(`SendGrid ${kind}: ${typeof event.reason === 'string' ? event.reason : ''}`.trim()) } : undefined;
           const updated = row.provider_message_id ? await applyProviderStatus(db, 'sendgrid', row.provider_message_id, outcome, failure) : undefined;
           if (updated) await tell('email status', () => deps.journeys.deliveryResult(row.tenant_id, row.application_id, { messageId: row.message_id, channel: 'email', status: outcome, ...(failure ? { reason: `${failure.type}: ${failure.reason}` } : {}) }));
         } else if (kind === 'unsubscribe' || kind === 'group_unsubscribe' || kind === 'spamreport') {

@@ -1,4 +1,4 @@
-import { classifySendGridError, classifyTwilioError, createUnsubscribeToken, verifyUnsubscribeToken } from '../../../activities/messaging';
+import { classifySendGridError, classifyTwilioError, createUnsubscribeToken, redactContacts, verifyUnsubscribeToken } from '../../../activities/messaging';
 import { smsKeyword } from '../../../services/api/messaging/keywords';
 
 describe('provider error mapping', () => {
@@ -43,5 +43,16 @@ describe('SMS keywords and unsubscribe tokens', () => {
     const forged = Buffer.from(JSON.stringify(['acme', 'app-2', 'email', 'someone@example.com'])).toString('base64url');
     expect(verifyUnsubscribeToken(key, `${forged}.${token.split('.')[1]}`)).toBeUndefined();
     expect(payload).toBeTruthy();
+  });
+});
+
+describe('failure reasons never name the recipient', () => {
+  it('takes e-mail addresses and phone numbers out of what providers say, and keeps error codes, dates and ids', () => {
+    const twilio = classifyTwilioError({ status: 400, code: 21211, message: "The 'To' number +46701234567 is not a valid phone number." });
+    expect(twilio).toMatchObject({ type: 'InvalidRecipient', message: "Twilio: The 'To' number <phone number> is not a valid phone number." });
+    expect(redactContacts('550 5.1.1 <ada.lovelace+jobs@example.co.uk>: Recipient address rejected')).toBe('550 5.1.1 <<e-mail address>>: Recipient address rejected');
+    expect(redactContacts('to 0701234567 and +1 (415) 555-0100 at 2026-11-26T10:00:00Z, code 30003, id SM0123456789abcdef')).toBe(
+      'to <phone number> and <phone number> at 2026-11-26T10:00:00Z, code 30003, id SM0123456789abcdef',
+    );
   });
 });
