@@ -1,171 +1,369 @@
-// Candor console: a no-build page over the recruiter API (/api/v1). Hash routes: #/board,
-// #/applications/<id>, #/journeys, #/journeys/<id>. The API key stays in this browser's localStorage.
+// Candor console: a no-build page over the recruiter API (/api/v1). Hash routes: #/board, #/applications/<id>,
+// #/journeys, #/journeys/<id>, #/outbox?application=<id>. The API key stays in this browser's localStorage.
 'use strict';
 
-const main = document.getElementById('main');
-const status = document.getElementById('status');
-const keyInput = document.getElementById('api-key');
+const $ = (id) => document.getElementById(id);
+const main = $('main');
+const keyInput = $('api-key');
 let key = localStorage.getItem('candor-api-key') || '';
 let refresh;
+let generation = 0;
 
 const esc = (v) => String(v ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
-const say = (text) => { status.textContent = text; };
+const say = (text) => { $('status').textContent = text; };
+const enc = encodeURIComponent;
+const plural = (n, one, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
-async function api(method, path, body) {
-  const response = await fetch(`/api/v1${path}`, {
-    method,
-    headers: { authorization: `Bearer ${key}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  const data = response.status === 204 ? {} : await response.json();
-  if (!response.ok) throw Object.assign(new Error(data.error?.message || response.statusText), { data, status: response.status });
+async function api(method, path, body, type = 'application/json') {
+  const headers = { authorization: `Bearer ${key}` };
+  if (body !== undefined) headers['content-type'] = type;
+  const response = await fetch(`/api/v1${path}`, { method, headers, body: body === undefined || typeof body === 'string' ? body : JSON.stringify(body) });
+  const text = await response.text();
+  let data = {};
+  try { data = text ? JSON.parse(text) : {}; } catch { data = { error: { message: text } }; }
+  if (!response.ok) throw Object.assign(new Error(data.error?.message || `${response.status} ${response.statusText}`), { data, status: response.status });
   return data;
 }
 
-function waited(iso) {
-  if (!iso) return '';
-  const minutes = Math.max(0, Math.round((Date.now() - Date.parse(iso)) / 60000));
+// Times. The recruiter's own time is the tooltip; a candidate's local time is the text where it matters.
+const span = (ms) => {
+  const minutes = Math.max(0, Math.round(Math.abs(ms) / 60000));
   const d = Math.floor(minutes / 1440), h = Math.floor((minutes % 1440) / 60), m = minutes % 60;
-  return d ? `${d} d ${h} h` : h ? `${h} h ${m} min` : `${m} min`;
+  return d ? `${d} d ${h} h` : h ? `${h} h ${m} min` : m ? `${m} min` : '<1 min';
+};
+const ago = (iso) => `${span(Date.now() - Date.parse(iso))} ago`;
+const ahead = (iso) => (Date.parse(iso) <= Date.now() ? 'due now' : `in ${span(Date.parse(iso) - Date.now())}`);
+const yours = (iso) => new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+const time = (iso, text, title = `Your time: ${yours(iso)}`) => (iso ? `<time datetime="${esc(iso)}"${title ? ` title="${esc(title)}"` : ''}>${esc(text)}</time>` : '');
+/** A formatter for the candidate's zone and locale, or undefined when the journey does not know them (or they are invalid). */
+function zoned(timeZone, locale) {
+  if (!timeZone) return undefined;
+  for (const l of [locale, undefined]) {
+    try {
+      const f = new Intl.DateTimeFormat(l, { timeZone, weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' });
+      return { timeZone, locale: f.resolvedOptions().locale, format: (iso) => f.format(new Date(iso)) };
+    } catch { /* try the next */ }
+  }
+  return undefined;
 }
-const local = (iso) => (iso ? new Date(iso).toLocaleString() : '');
+const route = () => location.hash.split('?')[0].split('/');
+const params = () => new URLSearchParams(location.hash.split('?')[1] || '');
 
-function show(html, title) {
+const STALE = Symbol('stale');
+/** Renders a page, unless another navigation started since `mine` (then the caller stops quietly). */
+function show(mine, title, html, focus) {
+  if (mine !== generation) throw STALE;
   main.innerHTML = html;
   document.title = `${title} · Candor console`;
-  for (const a of document.querySelectorAll('nav a')) a.toggleAttribute('aria-current', location.hash.startsWith(a.getAttribute('href')));
-  // Move focus to the new page for keyboard and screen-reader users, but not on a background refresh.
-  if (focusMain) main.focus();
+  const page = route()[1] || 'board';
+  for (const a of document.querySelectorAll('nav a')) {
+    if (a.getAttribute('href') === `#/${page === 'applications' ? 'board' : page}`) a.setAttribute('aria-current', 'page');
+    else a.removeAttribute('aria-current');
+  }
+  // Move focus to the new page's heading for keyboard and screen-reader users, never on a background refresh.
+  const h = main.querySelector('h2');
+  if (focus && h) { h.tabIndex = -1; h.focus(); }
 }
-let focusMain = true;
 
 function failure(error) {
   const details = error.data?.error?.details?.map((d) => `<li><code>${esc(d.path)}</code>: ${esc(d.message)}</li>`).join('') || '';
-  main.innerHTML = `<p class="errors" role="alert">${esc(error.message)}</p>${details ? `<ul class="errors">${details}</ul>` : ''}`;
+  const hint = error.status === 401 ? ' Check the API key above.' : '';
+  main.innerHTML = `<h2 tabindex="-1">Something went wrong</h2><p class="errors" role="alert">${esc(error.message)}${hint}</p>${details ? `<ul class="errors">${details}</ul>` : ''}`;
+  main.querySelector('h2').focus();
 }
 
-async function board() {
-  const stage = new URLSearchParams(location.hash.split('?')[1] || '').get('stage') || '';
-  const { applications, total } = await api('GET', `/applications?limit=200${stage ? `&stage=${encodeURIComponent(stage)}` : ''}`);
-  const stages = ['', 'applied', 'screening', 'interview', 'offer'];
-  const rows = applications
-    .map((a) => `<tr class="${a.sla}"><td><a href="#/applications/${encodeURIComponent(a.applicationId)}">${esc(a.applicationId)}</a></td><td>${esc(a.stage)}</td>
-      <td><time datetime="${esc(a.waitingSince)}" title="${esc(local(a.waitingSince))}">${esc(waited(a.waitingSince))}</time></td>
-      <td><span class="badge ${a.sla}">${a.sla === 'breached' ? `SLA breached (${esc(a.alertReasons.join(', '))})` : 'on track'}</span></td></tr>`)
-    .join('');
+// Board: longest waiting first, with the last and next message of each candidate.
+const STAGES = ['', 'applied', 'screening', 'interview', 'offer'];
+const CHANNELS = { email: 'e-mail', sms: 'SMS' };
+const since = (a) => a.waitingSince || a.startedAt;
+
+function boardRows(list) {
+  // Newer API versions add lastMessage/nextMessage/paused/timeZone; older ones leave them out, and so do these columns.
+  const rich = list.some((a) => 'lastMessage' in a || 'nextMessage' in a);
+  const sorted = [...list].sort((a, b) => String(since(a)).localeCompare(String(since(b))));
+  const rows = sorted.map((a) => {
+    const z = zoned(a.timeZone, a.locale);
+    const last = a.lastMessage
+      ? `${esc(a.lastMessage.template)} <span class="muted">by ${esc(CHANNELS[a.lastMessage.channel] || a.lastMessage.channel)}</span> ${time(a.lastMessage.at, ago(a.lastMessage.at))}`
+      : '<span class="muted">none yet</span>';
+    const next = a.nextMessage
+      ? `${esc(a.nextMessage.template)} ${time(a.nextMessage.dueAt, ahead(a.nextMessage.dueAt))}${z ? ` <span class="muted">(${esc(z.format(a.nextMessage.dueAt))} their time)</span>` : ''}`
+      : '<span class="muted">nothing scheduled</span>';
+    const breached = a.sla === 'breached';
+    const sla = breached
+      ? `<span class="badge breached">SLA breached</span>${a.alertReasons?.length ? ` <span class="reasons">${esc(a.alertReasons.join(', '))}</span>` : ''}`
+      : '<span class="badge ok">on track</span>';
+    return `<tr${breached ? ' class="breached"' : ''}><th scope="row"><a href="#/applications/${enc(a.applicationId)}">${esc(a.applicationId)}</a>${a.paused ? ' <span class="badge">paused</span>' : ''}</th>
+      <td>${esc(a.stage || '—')}</td><td>${time(since(a), since(a) ? span(Date.now() - Date.parse(since(a))) : '')}</td>${rich ? `<td>${last}</td><td>${next}</td>` : ''}<td>${sla}</td></tr>`;
+  });
+  const cols = ['Application', 'Stage', 'Waiting', ...(rich ? ['Last message', 'Next message'] : []), 'SLA'];
+  return `<table><caption class="visually-hidden">Open applications, longest waiting first</caption>
+    <thead><tr>${cols.map((c) => `<th scope="col">${c}</th>`).join('')}</tr></thead>
+    <tbody>${rows.join('') || `<tr><td colspan="${cols.length}">Nobody is waiting.</td></tr>`}</tbody></table>`;
+}
+
+async function board(focus) {
+  const stage = params().get('stage') || '';
+  const load = () => api('GET', `/applications?limit=200${stage ? `&stage=${enc(stage)}` : ''}`);
+  const summary = ({ applications, total, truncated }) =>
+    `${plural(total ?? applications.length, 'open application')}${(total ?? 0) > applications.length ? `, the ${applications.length} longest waiting shown` : ''}${truncated ? ' (scan truncated)' : ''}${applications.some((a) => a.sla === 'breached') ? `; ${applications.filter((a) => a.sla === 'breached').length} with an SLA breach` : ''}.`;
+  const mine = generation;
+  const data = await load();
   show(
-    `<h2>Candidates, longest waiting first</h2>
-     <label for="stage">Stage</label> <select id="stage">${stages.map((s) => `<option value="${s}" ${s === stage ? 'selected' : ''}>${s || 'all'}</option>`).join('')}</select>
-     <p class="muted">${total} open application(s); refreshes every 5 seconds.</p>
-     <table><caption class="visually-hidden">Open applications</caption><thead><tr><th scope="col">Application</th><th scope="col">Stage</th><th scope="col">Waiting</th><th scope="col">SLA</th></tr></thead>
-     <tbody>${rows || '<tr><td colspan="4">Nobody is waiting.</td></tr>'}</tbody></table>`,
+    mine,
     'Candidates',
+    `<h2>Candidates, longest waiting first</h2>
+     <p class="controls"><label for="stage">Stage</label> <select id="stage">${STAGES.map((s) => `<option value="${s}"${s === stage ? ' selected' : ''}>${s || 'all'}</option>`).join('')}</select>
+     <span class="muted">Refreshes every 5 seconds.</span></p>
+     <p id="board-summary">${esc(summary(data))}</p><div id="board">${boardRows(data.applications)}</div>`,
+    focus,
   );
-  document.getElementById('stage').addEventListener('change', (e) => { location.hash = `#/board${e.target.value ? `?stage=${e.target.value}` : ''}`; });
-  refresh = setTimeout(() => route(false), 5000);
+  // A filter, not a navigation: keep focus on the select (arrow keys change it one option at a time).
+  $('stage').addEventListener('change', async (e) => {
+    history.replaceState(null, '', `#/board${e.target.value ? `?stage=${e.target.value}` : ''}`);
+    await render(false);
+    $('stage')?.focus();
+  });
+  const tick = async () => {
+    try {
+      const next = await load();
+      if (mine !== generation) return;
+      // Replace only the table, keeping keyboard focus on the same candidate's link.
+      const focused = document.activeElement?.closest?.('#board') ? document.activeElement.getAttribute('href') : null;
+      $('board').innerHTML = boardRows(next.applications);
+      $('board-summary').textContent = summary(next);
+      if (focused) $('board').querySelector(`a[href="${CSS.escape(focused)}"]`)?.focus();
+    } catch (error) {
+      if (mine === generation) $('board-summary').textContent = `Could not refresh: ${error.message}`;
+    }
+    if (mine === generation) refresh = setTimeout(tick, 5000);
+  };
+  refresh = setTimeout(tick, 5000);
 }
 
-async function application(id) {
-  const { status: s, timeline } = await api('GET', `/applications/${encodeURIComponent(id)}`);
+// One candidate: status and timeline in the candidate's own time zone.
+async function application(id, focus) {
+  const mine = generation;
+  const { status: s, timeline } = await api('GET', `/applications/${enc(id)}`);
+  const z = zoned(s.timeZone, s.locale);
+  const when = (iso) => (iso ? (z ? time(iso, z.format(iso)) : time(iso, yours(iso), '')) : '');
   const rows = timeline
-    .map((e) => `<tr><td>${esc(local(e.at))}</td><td>${esc(e.type)}</td><td>${esc(e.template || e.eventType || e.stage || '')}</td><td>${esc(e.channel || '')}</td><td>${esc(e.dueAt ? `due ${local(e.dueAt)}` : '')} ${esc(e.reason || '')}</td></tr>`)
+    .map((e) => `<tr><td>${when(e.at)}</td><td>${esc(e.type)}</td><td>${esc(e.template || e.eventType || e.stage || e.version || '')}</td><td>${esc(CHANNELS[e.channel] || e.channel || '')}</td><td>${e.dueAt ? `due ${when(e.dueAt)}` : ''} ${esc(e.reason || '')}</td></tr>`)
     .join('');
+  const zone = z ? `the candidate's time zone, <strong>${esc(z.timeZone)}</strong> (${esc(z.locale)}); hover a time for yours` : 'your time zone (the journey does not know the candidate\'s)';
   show(
-    `<h2>Application ${esc(id)}</h2>
-     <p>Stage <strong>${esc(s.stage)}</strong> · ${s.paused ? 'paused' : esc(s.status)} · journey ${esc(s.definitionVersion)} · last message ${esc(local(s.lastMessageAt))}</p>
-     <p>Next: ${s.scheduled.map((m) => `${esc(m.template)} at ${esc(local(m.dueAt))}`).join(', ') || 'nothing scheduled'}</p>
-     <p><button id="pause">${s.paused ? 'Resume' : 'Pause'}</button></p>
-     <table><caption>What the candidate experienced (times in your local time)</caption><thead><tr><th scope="col">When</th><th scope="col">What</th><th scope="col">Detail</th><th scope="col">Channel</th><th scope="col">Note</th></tr></thead><tbody>${rows}</tbody></table>`,
+    mine,
     `Application ${id}`,
+    `<h2>Application ${esc(id)}</h2>
+     <dl class="facts">
+       <dt>Stage</dt><dd>${esc(s.stage || '—')} · ${s.paused ? '<strong>paused</strong>' : esc(s.status)}</dd>
+       <dt>Journey</dt><dd>${esc(s.definitionVersion || '—')}</dd>
+       ${z ? `<dt>Candidate's time now</dt><dd id="their-now">${esc(z.format(new Date().toISOString()))} (${esc(z.timeZone)})</dd>` : ''}
+       <dt>Last message</dt><dd>${s.lastMessageAt ? when(s.lastMessageAt) : 'none yet'}</dd>
+       <dt>Next</dt><dd>${s.scheduled?.map((m) => `${esc(m.template)} at ${when(m.dueAt)}`).join(', ') || 'nothing scheduled'}</dd>
+     </dl>
+     <p><button id="pause" type="button">${s.paused ? 'Resume journey' : 'Pause journey'}</button> <a href="#/outbox?application=${enc(id)}">Messages sent to this candidate</a></p>
+     <table><caption>Timeline, in ${zone}</caption>
+     <thead><tr><th scope="col">When</th><th scope="col">What</th><th scope="col">Detail</th><th scope="col">Channel</th><th scope="col">Note</th></tr></thead><tbody>${rows}</tbody></table>`,
+    focus,
   );
-  document.getElementById('pause').addEventListener('click', async () => {
-    try { await api('POST', `/applications/${encodeURIComponent(id)}/${s.paused ? 'resume' : 'pause'}`); say(s.paused ? 'Resumed' : 'Paused'); route(false); } catch (error) { failure(error); }
+  $('pause').addEventListener('click', async () => {
+    try {
+      await api('POST', `/applications/${enc(id)}/${s.paused ? 'resume' : 'pause'}`);
+      say(s.paused ? 'Journey resumed' : 'Journey paused');
+      await application(id, false);
+      $('pause').focus();
+    } catch (error) { if (error !== STALE) say(error.message); }
   });
 }
 
-async function journeys() {
+async function journeys(focus) {
+  const mine = generation;
   const { journeys: list } = await api('GET', '/journeys');
   show(
-    `<h2>Journeys</h2><ul>${list.map((j) => `<li><a href="#/journeys/${encodeURIComponent(j.id)}">${esc(j.name || j.id)}</a> <span class="muted">${esc(j.id)} · ${j.origin === 'shipped' ? 'shipped default' : `${j.latestVersion ? `v${j.latestVersion}` : 'unpublished'}${j.hasDraft ? ', draft' : ''}`}</span></li>`).join('')}</ul>`,
+    mine,
     'Journeys',
+    `<h2>Journeys</h2><ul>${list.map((j) => `<li><a href="#/journeys/${enc(j.id)}">${esc(j.name || j.id)}</a> <span class="muted">${esc(j.id)} · ${j.origin === 'shipped' ? 'shipped default' : `${j.latestVersion ? `v${j.latestVersion}` : 'unpublished'}${j.hasDraft ? ', draft' : ''}`}</span></li>`).join('')}</ul>`,
+    focus,
   );
 }
 
-async function editor(id) {
-  const journey = await api('GET', `/journeys/${encodeURIComponent(id)}`);
+// YAML for the editor: block style, JSON-quoted strings where a plain scalar could be misread, literal blocks for text.
+const RESERVED = /^(y|n|yes|no|on|off|true|false|null|~)$/i;
+function scalar(v, ind) {
+  if (typeof v !== 'string') return v === null || v === undefined ? 'null' : String(v);
+  if ((/^[A-Za-z][\w .,!?/()-]*$/.test(v) || /^\d+[a-z]+$/.test(v)) && !RESERVED.test(v) && !/ $/.test(v)) return v;
+  if (/\n/.test(v) && !/^[ \n]|\n\n+$/.test(v) && ![...v].some((c) => c < ' ' && c !== '\n' && c !== '\t')) {
+    const end = v.endsWith('\n');
+    return `|${end ? '' : '-'}${(end ? v.slice(0, -1) : v).split('\n').map((l) => (l ? `\n${ind}${l}` : '\n')).join('')}`;
+  }
+  return JSON.stringify(v);
+}
+function yamlNode(v, ind) {
+  if (Array.isArray(v)) return v.length ? v.map((x) => `\n${ind}-${yamlNode(x, `${ind}  `).replace(new RegExp(`^\\n${ind}  `), ' ')}`).join('') : ' []';
+  if (v && typeof v === 'object') {
+    const keys = Object.keys(v);
+    return keys.length ? keys.map((k) => `\n${ind}${/^[A-Za-z_][\w.-]*$/.test(k) ? k : JSON.stringify(k)}:${yamlNode(v[k], `${ind}  `)}`).join('') : ' {}';
+  }
+  return ` ${scalar(v, ind)}`;
+}
+const toYaml = (v) => `${yamlNode(v, '').slice(1)}\n`;
+
+function problemList(error) {
+  const details = error.data?.error?.details || [];
+  return `<p class="errors" role="alert">${esc(error.message)}</p>${details.length ? `<ul class="errors">${details.map((d) => `<li><code>${esc(d.path)}</code>: ${esc(d.message)}</li>`).join('')}</ul>` : ''}`;
+}
+
+function simMessage(m) {
+  const head = `<p class="meta"><strong>${esc(m.localTime)}</strong> · ${esc(CHANNELS[m.channel] || m.channel)} · ${esc(m.template)}</p>`;
+  return m.channel === 'sms'
+    ? `<article class="msg">${head}<p class="bubble">${esc(m.body || '')}</p></article>`
+    : `<article class="msg">${head}${m.subject ? `<p><strong>${esc(m.subject)}</strong></p>` : ''}<pre>${esc(m.body || '')}</pre></article>`;
+}
+
+async function editor(id, focus) {
+  const mine = generation;
+  const journey = await api('GET', `/journeys/${enc(id)}`);
   const definition = journey.draft || journey.published?.definition || journey.shipped?.definition;
+  const source = journey.draft ? 'your draft' : journey.published ? `version ${journey.published.version}` : 'the shipped default';
   show(
+    mine,
+    `Journey ${id}`,
     `<h2>Journey ${esc(id)}</h2>
      <div class="editor">
-       <section aria-labelledby="def-h"><h3 id="def-h">Definition (JSON or YAML)</h3>
-         <label for="definition" class="visually-hidden">Journey definition</label>
-         <textarea id="definition" spellcheck="false">${esc(JSON.stringify(definition, null, 2))}</textarea>
+       <section aria-labelledby="def-h"><h3 id="def-h">Definition</h3>
+         <label for="definition">Journey definition (YAML), starting from ${esc(source)}</label>
+         <textarea id="definition" spellcheck="false" aria-describedby="problems">${esc(toYaml(definition))}</textarea>
          <div id="problems" aria-live="polite"></div>
-         <p><button id="save">Save draft</button> <button id="publish">Publish</button></p>
+         <p><button id="save" type="button">Save draft</button> <button id="publish" type="button">Publish</button></p>
        </section>
        <section aria-labelledby="sim-h"><h3 id="sim-h">What a candidate experiences</h3>
-         <p class="muted">Applied now, screening after 3 days, no further news for 30 days.</p>
-         <div id="simulation" aria-live="polite"></div>
+         <p class="muted">Applied now, moved to screening after 3 days, then no news for 30 days; times in the journey's default time zone.</p>
+         <div id="simulation" aria-live="polite" aria-busy="true"></div>
        </section>
      </div>`,
-    `Journey ${id}`,
+    focus,
   );
-  const text = document.getElementById('definition');
-  const parsed = () => { try { return JSON.parse(text.value); } catch { return text.value; } };
+  const text = $('definition');
+  const problems = $('problems');
+  const sim = $('simulation');
   let timer;
+  let seq = 0;
   const simulate = async () => {
-    const problems = document.getElementById('problems');
-    const sim = document.getElementById('simulation');
+    const mine = ++seq;
+    sim.setAttribute('aria-busy', 'true');
     try {
-      const result = await api('POST', `/journeys/${encodeURIComponent(id)}/simulate`, {
-        definition: parsed(),
+      const result = await api('POST', `/journeys/${enc(id)}/simulate`, {
+        definition: text.value,
         events: [{ at: '0m', type: 'ats.application.created' }, { at: '3d', type: 'ats.application.stage_changed', stage: 'screening' }],
         until: '30d',
       });
+      if (mine !== seq) return;
       problems.innerHTML = '<p class="badge ok">Valid</p>';
-      sim.innerHTML = `<p>Longest silence: <strong>${result.longestSilence.businessDays} business day(s)</strong> (at most ${result.maxSilence}); ${result.messages.length} message(s), ${result.alerts.length} recruiter alert(s).</p>` +
-        result.messages.map((m) => `<article class="message"><strong>${esc(m.localTime)}</strong> · ${esc(m.channel)} · ${esc(m.template)}${m.subject ? `<br><em>${esc(m.subject)}</em>` : ''}<pre>${esc(m.body || '')}</pre></article>`).join('');
+      sim.innerHTML = `<p>Longest silence: <strong>${plural(result.longestSilence.businessDays, 'business day')}</strong> (at most ${esc(result.maxSilence)}); ${plural(result.messages.length, 'message')}, ${plural(result.alerts.length, 'recruiter alert')}.</p>${result.messages.map(simMessage).join('')}`;
     } catch (error) {
-      const details = error.data?.error?.details || [];
-      problems.innerHTML = `<p class="errors" role="alert">${esc(error.message)}</p><ul class="errors">${details.map((d) => `<li><code>${esc(d.path)}</code>: ${esc(d.message)}</li>`).join('')}</ul>`;
-      sim.innerHTML = '';
+      if (mine !== seq) return;
+      problems.innerHTML = problemList(error);
+      sim.innerHTML = '<p class="muted">Fix the problems to see the simulation.</p>';
+    }
+    if (mine === seq) sim.setAttribute('aria-busy', 'false');
+  };
+  text.addEventListener('input', () => { clearTimeout(timer); timer = setTimeout(simulate, 300); });
+  const save = async () => {
+    try {
+      await api('PUT', `/journeys/${enc(id)}/draft`, text.value, 'application/yaml');
+      return true;
+    } catch (error) {
+      problems.innerHTML = problemList(error);
+      say(`Not saved: ${error.message}`);
+      text.focus();
+      return false;
     }
   };
-  text.addEventListener('input', () => { clearTimeout(timer); timer = setTimeout(simulate, 400); });
-  document.getElementById('save').addEventListener('click', async () => {
-    try { await api('PUT', `/journeys/${encodeURIComponent(id)}/draft`, parsed()); say('Draft saved'); } catch (error) { say(error.message); simulate(); }
-  });
-  document.getElementById('publish').addEventListener('click', async () => {
+  $('save').addEventListener('click', async () => { if (await save()) say('Draft saved'); });
+  $('publish').addEventListener('click', async () => {
+    if (!(await save())) return;
     try {
-      await api('PUT', `/journeys/${encodeURIComponent(id)}/draft`, parsed());
-      const published = await api('POST', `/journeys/${encodeURIComponent(id)}/publish`);
-      say(`Published version ${published.version}; ${published.runningJourneys?.signalled ?? 0} running journey(s) will use it from their next stage`);
-    } catch (error) { say(error.message); }
+      const published = await api('POST', `/journeys/${enc(id)}/publish`);
+      say(`Published version ${published.version}; ${plural(published.runningJourneys?.signalled ?? 0, 'running journey')} will use it from their next stage`);
+    } catch (error) { say(`Not published: ${error.message}`); }
   });
   await simulate();
 }
 
-async function route(focus = true) {
+// Outbox: what the sandbox sent, as the candidate reads it, newest first.
+const GSM = new Set('@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà');
+const GSM_EXT = new Set('^{}\\[~]|€\f');
+function segments(body) {
+  let septets = 0;
+  for (const c of body) {
+    if (GSM.has(c)) septets += 1;
+    else if (GSM_EXT.has(c)) septets += 2;
+    else return { encoding: 'UCS-2', units: body.length, count: body.length <= 70 ? 1 : Math.ceil(body.length / 67) };
+  }
+  return { encoding: 'GSM-7', units: septets, count: septets <= 160 ? 1 : Math.ceil(septets / 153) };
+}
+
+function outboxMessage(m, i) {
+  const sent = time(m.sentAt, yours(m.sentAt), '');
+  const about = `<span class="muted">${esc(m.template)} · <a href="#/applications/${enc(m.applicationId)}">${esc(m.applicationId)}</a> · ${esc(m.locale)}</span>`;
+  if (m.channel === 'sms') {
+    const s = segments(m.text);
+    return `<article class="msg" aria-labelledby="m${i}"><h3 id="m${i}">SMS to ${esc(m.to)}</h3><p class="meta">${sent} · ${about}</p>
+      <p class="bubble">${esc(m.text)}</p><p class="muted">${plural(s.count, 'segment')} (${s.encoding}, ${s.units} ${s.encoding === 'GSM-7' ? 'septets' : 'UTF-16 units'})</p></article>`;
+  }
+  const from = m.from || m.headers?.From || m.headers?.from;
+  return `<article class="msg" aria-labelledby="m${i}"><h3 id="m${i}">E-mail: ${esc(m.subject || '(no subject)')}</h3><p class="meta">${sent} · ${about}</p>
+    <dl class="facts"><dt>From</dt><dd>${from ? esc(from) : '<span class="muted">the sender address is not recorded by the sandbox</span>'}</dd><dt>To</dt><dd>${esc(m.to)}</dd><dt>Subject</dt><dd>${esc(m.subject || '')}</dd></dl>
+    ${m.html ? `<iframe sandbox="" referrerpolicy="no-referrer" title="HTML part of the e-mail “${esc(m.subject || '')}”" srcdoc="${esc(m.html)}"></iframe>
+    <details><summary>Text part</summary><pre>${esc(m.text)}</pre></details>` : `<pre>${esc(m.text)}</pre>`}</article>`;
+}
+
+async function outbox(focus) {
+  const mine = generation;
+  const app = params().get('application') || '';
+  const { messages } = await api('GET', `/outbox?limit=100${app ? `&applicationId=${enc(app)}` : ''}`);
+  show(
+    mine,
+    'Outbox',
+    `<h2>Outbox${app ? ` for ${esc(app)}` : ''}</h2>
+     <form id="outbox-filter" class="controls"><label for="outbox-app">Application</label> <input id="outbox-app" value="${esc(app)}" placeholder="all applications">
+       <button type="submit">Filter</button></form>
+     <p>${plural(messages.length, 'message')}, newest first, exactly as the candidate receives them (sandbox provider).</p>
+     ${messages.map(outboxMessage).join('') || '<p>Nothing sent yet.</p>'}`,
+    focus,
+  );
+  $('outbox-filter').addEventListener('submit', (e) => {
+    e.preventDefault();
+    const v = $('outbox-app').value.trim();
+    location.hash = `#/outbox${v ? `?application=${enc(v)}` : ''}`;
+  });
+}
+
+async function render(focus = true) {
   clearTimeout(refresh);
+  const mine = ++generation;
+  if (focus) say('');
   if (!key) return;
-  const [, page, id] = location.hash.split('?')[0].split('/');
-  focusMain = focus;
+  const [, page, id] = route();
   try {
-    if (page === 'applications' && id) await application(decodeURIComponent(id));
-    else if (page === 'journeys' && id) await editor(decodeURIComponent(id));
-    else if (page === 'journeys') await journeys();
-    else await board();
+    if (page === 'applications' && id) await application(decodeURIComponent(id), focus);
+    else if (page === 'journeys' && id) await editor(decodeURIComponent(id), focus);
+    else if (page === 'journeys') await journeys(focus);
+    else if (page === 'outbox') await outbox(focus);
+    else await board(focus);
   } catch (error) {
-    failure(error);
+    if (error !== STALE && mine === generation) failure(error);
   }
 }
 
-document.getElementById('key-form').addEventListener('submit', (e) => {
+$('key-form').addEventListener('submit', (e) => {
   e.preventDefault();
   key = keyInput.value.trim();
   localStorage.setItem('candor-api-key', key);
-  route();
+  void render();
 });
+$('skip').addEventListener('click', (e) => { e.preventDefault(); main.focus(); });
 keyInput.value = key;
-window.addEventListener('hashchange', () => route());
-route();
+window.addEventListener('hashchange', () => void render());
+void render(false);
