@@ -3,14 +3,27 @@
 // of them anyway, but only at worker start).
 import tseslint from 'typescript-eslint';
 import { builtinModules } from 'node:module';
+import globals from 'globals';
 
 const ioModules = ['kafkajs', 'twilio', '@sendgrid/*', 'pg', '@electric-sql/*', 'fastify', 'pino', 'prom-client', 'liquidjs', '@temporalio/client', '@temporalio/worker', '@temporalio/activity', '@temporalio/testing'];
 const builtins = builtinModules.flatMap((m) => [m, `node:${m}`]);
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', '.local/**', '.data/**', 'dist/**', 'coverage/**', 'test-artifacts/**', '**/*.js', '**/*.mjs', '**/*.cjs'] },
-  ...tseslint.configs.recommendedTypeChecked,
+  { ignores: ['node_modules/**', '.local/**', '.data/**', 'dist/**', 'coverage/**', 'test-artifacts/**', 'jest.config.js', '**/*.mjs', '**/*.cjs'] },
   {
+    // The console's no-build browser script: plain JavaScript, browser globals, no type information.
+    files: ['public/**/*.js'],
+    extends: [tseslint.configs.disableTypeChecked],
+    languageOptions: { sourceType: 'script', globals: globals.browser },
+    rules: {
+      'no-undef': 'error',
+      'no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      eqeqeq: ['error', 'smart'],
+    },
+  },
+  { files: ['**/*.ts'], extends: [...tseslint.configs.recommendedTypeChecked] },
+  {
+    files: ['**/*.ts'],
     languageOptions: {
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
     },
