@@ -8,6 +8,8 @@ import { validateDefinition, type JourneyDefinition } from '../../workflows/engi
 export interface VersionedDefinition {
   definition: JourneyDefinition;
   version: string;
+  /** The YAML it was read from, comments and all (shipped journeys only). */
+  source?: string;
 }
 
 const JOURNEYS_DIR = join(__dirname, '..', '..', 'journeys');
@@ -25,7 +27,7 @@ export function loadDefaultJourneys(dir = JOURNEYS_DIR): Map<string, VersionedDe
       throw new Error(`journeys/${file} is invalid: ${result.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`);
     }
     const version = `${result.definition.id}@${createHash('sha256').update(text).digest('hex').slice(0, 12)}`;
-    byLocale.set(result.definition.defaultLocale, { definition: result.definition, version });
+    byLocale.set(result.definition.defaultLocale, { definition: result.definition, version, source: text });
   }
   return byLocale;
 }

@@ -224,7 +224,13 @@ function simMessage(m) {
 async function editor(id, focus) {
   const mine = generation;
   const journey = await api('GET', `/journeys/${enc(id)}`);
-  const definition = journey.draft || journey.published?.definition || journey.shipped?.definition;
+  // The YAML as it was written (comments and all) when there is one; otherwise the definition as YAML.
+  const from = journey.draft
+    ? { text: journey.draftSource, definition: journey.draft }
+    : journey.published
+      ? { text: journey.published.source, definition: journey.published.definition }
+      : { text: journey.shipped?.source, definition: journey.shipped?.definition };
+  const yaml = from.text || toYaml(from.definition);
   const source = journey.draft ? 'your draft' : journey.published ? `version ${journey.published.version}` : 'the shipped default';
   show(
     mine,
@@ -233,7 +239,7 @@ async function editor(id, focus) {
      <div class="editor">
        <section aria-labelledby="def-h"><h3 id="def-h">Definition</h3>
          <label for="definition">Journey definition (YAML), starting from ${esc(source)}</label>
-         <textarea id="definition" spellcheck="false" aria-describedby="problems">${esc(toYaml(definition))}</textarea>
+         <textarea id="definition" spellcheck="false" aria-describedby="problems">${esc(yaml)}</textarea>
          <div id="problems" aria-live="polite"></div>
          <p><button id="save" type="button">Save draft</button> <button id="publish" type="button">Publish</button></p>
        </section>

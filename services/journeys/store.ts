@@ -21,6 +21,8 @@ export interface JourneyVersion {
   label: string;
   definition: JourneyDefinition;
   publishedAt: string;
+  /** The YAML it was published from, comments and all, when it was written as YAML. */
+  source?: string;
 }
 
 /** Which journey a job (or, with jobId `*`, the whole tenant) follows. */
@@ -92,6 +94,12 @@ export async function getJourney(db: Queryable, tenantId: string, journeyId: str
   return rows[0] ? toSummary(rows[0]) : undefined;
 }
 
+/** The YAML a journey's draft was saved as (comments and all), if it was saved as YAML. */
+export async function getDraftSource(db: Queryable, tenantId: string, journeyId: string): Promise<string | undefined> {
+  const { rows } = await db.query<{ draft_source: string | null }>('select draft_source from journeys where tenant_id = $1 and journey_id = $2', [tenantId, journeyId]);
+  return rows[0]?.draft_source ?? undefined;
+}
+
 /** Saves (creates or replaces) a journey's draft; the definition must already be validated. Returns whether the journey is new. */
 export async function saveDraft(db: Queryable, tenantId: string, definition: JourneyDefinition, source: string | undefined): Promise<{ created: boolean }> {
   const { rows } = await db.query<{ created: boolean }>(
@@ -142,15 +150,22 @@ export async function listVersions(db: Queryable, tenantId: string, journeyId: s
 
 /** One published version, or the latest when `version` is undefined. */
 export async function getVersion(db: Queryable, tenantId: string, journeyId: string, version?: number): Promise<JourneyVersion | undefined> {
-  const { rows } = await db.query<{ version: number; definition: unknown; published_at: unknown }>(
-    `select version, definition, published_at from journey_versions where tenant_id = $1 and journey_id = $2 ${version === undefined ? '' : 'and version = $3'}
+  const { rows } = await db.query<{ version: number; definition: unknown; published_at: unknown; source: string | null }>(
+    `select version, definition, published_at, source from journey_versions where tenant_id = $1 and journey_id = $2 ${version === undefined ? '' : 'and version = $3'}
      order by version desc limit 1`,
     version === undefined ? [tenantId, journeyId] : [tenantId, journeyId, version],
   );
   const row = rows[0];
   if (!row) return undefined;
   const n = Number(row.version);
-  return { journeyId, version: n, label: versionLabel(journeyId, n), definition: revalidate(row.definition, `${tenantId}/${journeyId}@v${n}`), publishedAt: iso(row.published_at) };
+  return {
+    journeyId,
+    version: n,
+    label: versionLabel(journeyId, n),
+    definition: revalidate(row.definition, `${tenantId}/${journeyId}@v${n}`),
+    publishedAt: iso(row.published_at),
+    ...(row.source ? { source: row.source } : {}),
+  };
 }
 
 /** A tenant's job assignments; the tenant default has jobId `*`. */

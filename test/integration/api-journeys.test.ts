@@ -92,6 +92,19 @@ describe('recruiter API: journeys', () => {
       expect(updated.json().journey.draft.maxSilence).toBe(4);
     });
 
+    it('gives back the YAML as it was written, comments and all, for an editor to show: draft, published and shipped', async () => {
+      const yaml = DEFAULT_EN.replace('id: default-en', 'id: yaml-source');
+      expect(yaml).toContain('#');
+      expect((await api.call('acme', 'PUT', '/api/v1/journeys/yaml-source/draft', yaml)).statusCode).toBe(201);
+      expect((await api.call('acme', 'GET', '/api/v1/journeys/yaml-source')).json()).toMatchObject({ draftSource: yaml, published: null });
+      expect((await api.call('acme', 'POST', '/api/v1/journeys/yaml-source/publish')).statusCode).toBe(201);
+      expect((await api.call('acme', 'GET', '/api/v1/journeys/yaml-source')).json().published).toMatchObject({ version: 1, source: yaml });
+      expect((await api.call('acme', 'GET', '/api/v1/journeys/default-en')).json().shipped.source).toBe(DEFAULT_EN);
+      // A draft sent as JSON has no YAML to give back.
+      expect((await api.call('acme', 'PUT', '/api/v1/journeys/json-only/draft', journey('json-only'))).statusCode).toBe(201);
+      expect((await api.call('acme', 'GET', '/api/v1/journeys/json-only')).json().draftSource).toBeNull();
+    });
+
     it('rejects an invalid definition with every problem and its path', async () => {
       const response = await api.call(
         'acme',

@@ -143,13 +143,16 @@ export function registerJourneyRoutes(scope: FastifyInstance, deps: JourneyRoute
     const shipped = shippedById.get(journeyId);
     if (!journey && !shipped) throw new ApiError(404, 'journey_not_found', `There is no journey "${journeyId}"; list them with GET /api/v1/journeys`);
     const latest = journey ? await store.getVersion(db, tenant.id, journeyId) : undefined;
+    const draftSource = journey?.draft ? await store.getDraftSource(db, tenant.id, journeyId) : undefined;
+    // `source`: the YAML as written (comments and all), when it was written as YAML; editors show it.
     return {
       id: journeyId,
       origin: journey ? 'tenant' : 'shipped',
       draft: journey?.draft ?? null,
+      draftSource: draftSource ?? null,
       draftUpdatedAt: journey?.draftUpdatedAt ?? null,
-      published: latest ? { version: latest.version, label: latest.label, publishedAt: latest.publishedAt, definition: latest.definition } : null,
-      shipped: shipped ? { version: shipped.version, definition: shipped.definition } : null,
+      published: latest ? { version: latest.version, label: latest.label, publishedAt: latest.publishedAt, definition: latest.definition, source: latest.source ?? null } : null,
+      shipped: shipped ? { version: shipped.version, definition: shipped.definition, source: shipped.source ?? null } : null,
     };
   });
 
