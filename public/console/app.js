@@ -298,25 +298,15 @@ async function editor(id, focus) {
 }
 
 // Outbox: what the sandbox sent, as the candidate reads it, newest first.
-const GSM = new Set('@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà');
-const GSM_EXT = new Set('^{}\\[~]|€\f');
-function segments(body) {
-  let septets = 0;
-  for (const c of body) {
-    if (GSM.has(c)) septets += 1;
-    else if (GSM_EXT.has(c)) septets += 2;
-    else return { encoding: 'UCS-2', units: body.length, count: body.length <= 70 ? 1 : Math.ceil(body.length / 67) };
-  }
-  return { encoding: 'GSM-7', units: septets, count: septets <= 160 ? 1 : Math.ceil(septets / 153) };
-}
-
 function outboxMessage(m, i) {
   const sent = time(m.sentAt, yours(m.sentAt), '');
   const about = `<span class="muted">${esc(m.template)} · <a href="#/applications/${enc(m.applicationId)}">${esc(m.applicationId)}</a> · ${esc(m.locale)}</span>`;
   if (m.channel === 'sms') {
-    const s = segments(m.text);
+    // The API counts segments the way the send path does (GSM-7 or UCS-2).
+    const s = m.length;
+    const length = s ? `<p class="muted">${plural(s.segments, 'segment')} (${s.encoding}, ${s.units} ${s.encoding === 'GSM-7' ? 'septets' : 'UTF-16 units'})</p>` : '';
     return `<article class="msg" aria-labelledby="m${i}"><h3 id="m${i}">SMS to ${esc(m.to)}</h3><p class="meta">${sent} · ${about}</p>
-      <p class="bubble">${esc(m.text)}</p><p class="muted">${plural(s.count, 'segment')} (${s.encoding}, ${s.units} ${s.encoding === 'GSM-7' ? 'septets' : 'UTF-16 units'})</p></article>`;
+      <p class="bubble">${esc(m.text)}</p>${length}</article>`;
   }
   const from = m.from || m.headers?.From || m.headers?.from;
   return `<article class="msg" aria-labelledby="m${i}"><h3 id="m${i}">E-mail: ${esc(m.subject || '(no subject)')}</h3><p class="meta">${sent} · ${about}</p>

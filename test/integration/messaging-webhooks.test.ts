@@ -103,6 +103,9 @@ describe('messaging webhooks, unsubscribe link and outbox (real SDKs to fakes, P
     const mail = messages.find((m) => m.channel === 'email')!;
     expect(mail).toMatchObject({ messageId: email.messageId, to: 'astrid@example.com', locale: 'sv-SE', subject: 'Din ansökan till Backend Engineer', headers: { 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' } });
     expect(mail.html).toEqual(expect.stringContaining('<p>Hej Astrid'));
-    expect(messages.find((m) => m.channel === 'sms')).toMatchObject({ text: 'Hej Astrid, tack för din ansökan till Backend Engineer på Acme.' });
+    const text = 'Hej Astrid, tack för din ansökan till Backend Engineer på Acme.';
+    // Its length as the send path counts it ("ö" and "å" are in GSM-7's basic table).
+    expect(messages.find((m) => m.channel === 'sms')).toMatchObject({ text, length: { encoding: 'GSM-7', units: text.length, segments: 1 } });
+    expect(mail.length).toBeUndefined();
   });
 });

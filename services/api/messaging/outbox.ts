@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { smsLength } from '../../../activities/messaging/sms-segments';
 import { tenantForApiKey, type Queryable } from '../../store';
 
 const error = (code: string, message: string) => ({ error: { code, message } });
@@ -45,6 +46,8 @@ export function registerOutboxRoute(app: FastifyInstance, deps: { db: Queryable 
         template: r.template,
         ...(r.subject !== null ? { subject: r.subject } : {}),
         text: r.body,
+        // An SMS's length as the send path counts it: encoding, septets or UTF-16 units, segments.
+        ...(r.channel === 'sms' ? { length: smsLength(r.body) } : {}),
         ...(r.html !== null ? { html: r.html } : {}),
         ...(r.headers !== null ? { headers: JSON.parse(r.headers) as Record<string, string> } : {}),
         sentAt: new Date(r.sent_at).toISOString(),
