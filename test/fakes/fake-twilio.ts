@@ -12,6 +12,13 @@ export interface FakeSms {
   dateCreated: Date;
 }
 
+/** A create-message request as the fake received it, before it answers. */
+export interface FakeSmsRequest {
+  to: string;
+  from: string;
+  body: string;
+}
+
 /**
  * A local stand-in for Twilio's Messages API (create and list), speaking what the official SDK sends:
  * basic auth, form-encoded bodies, Twilio's JSON and error shapes. It records what it accepts, can be
@@ -27,8 +34,22 @@ export class FakeTwilio {
   /** Create requests per recipient, accepted or not. */
   readonly requestsTo = new Map<string, number>();
   readonly failures = new FailureQueue();
+  /** How the next list-messages requests fail ('429', '500' or 'timeout'; create requests use `failures`). */
+  readonly listFailures = new FailureQueue();
   /** Numbers Twilio answers 21211 (invalid 'To') for. */
   readonly invalidNumbers = new Set<string>();
+  /** Create requests received and not answered yet (held by `onCreate` or `latencyMs`). */
+  unanswered = 0;
+  /**
+   * Test hook: called when a create request arrives, before the fake decides anything. A returned promise
+   * holds the answer until it settles (a slow provider; a test can kill the client meanwhile). The request
+   * is then handled as usual: Twilio keeps a message whose client went away.
+   */
+  onCreate: ((request: FakeSmsRequest) => void | Promise<void>) | undefined;
+  /** Test hook: called right after the 201 for an accepted message was written to the connection. */
+  onAccepted: ((message: FakeSms) => void) | undefined;
+  /** Delay before answering every create request (0: answer at once). */
+  latencyMs = 0;
   private handle: Awaited<ReturnType<typeof startServer>> | undefined;
   private waiters: { to: string; resolve: (m: FakeSms) => void }[] = [];
 
@@ -44,7 +65,7 @@ export class FakeTwilio {
   }
 
   async start(port = 0): Promise<this> {
-    this.handle = await startServer(port, (req, body, res) => {
+    this.handle = await startServer(port, async (req, body, res) => {
       const json = (status: number, value: unknown) => {
         res.writeHead(status, { 'content-type': 'application/json' });
         res.end(JSON.stringify(value));
@@ -55,6 +76,15 @@ export class FakeTwilio {
       const path = `/2010-04-01/Accounts/${this.accountSid}/Messages.json`;
       if (url.pathname !== path) return json(404, { code: 20404, message: 'Not found', status: 404 });
       if (req.method === 'GET') {
+        switch (this.listFailures.next()) {
+          case 'timeout':
+            return;
+          case '429':
+            return json(429, { code: 20429, message: 'Too Many Requests', more_info: 'https://www.twilio.com/docs/errors/20429', status: 429 });
+          case '500':
+          case 'invalid-recipient':
+            return json(500, { code: 20500, message: 'Internal Server Error', more_info: 'https://www.twilio.com/docs/errors/20500', status: 500 });
+        }
         const to = url.searchParams.get('To');
         const from = url.searchParams.get('From');
         const messages = this.sent.filter((m) => (!to || m.to === to) && (!from || m.from === from)).map((m) => this.resource(m));
@@ -64,6 +94,15 @@ export class FakeTwilio {
       const form = new URLSearchParams(body.toString('utf8'));
       const to = form.get('To') ?? '';
       this.requestsTo.set(to, (this.requestsTo.get(to) ?? 0) + 1);
+      if (this.onCreate || this.latencyMs > 0) {
+        this.unanswered++;
+        try {
+          await this.onCreate?.({ to, from: form.get('From') ?? '', body: form.get('Body') ?? '' });
+          if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
+        } finally {
+          this.unanswered--;
+        }
+      }
       const failure: FailureMode | undefined = this.invalidNumbers.has(to) ? 'invalid-recipient' : this.failures.next();
       switch (failure) {
         case 'timeout':
@@ -79,7 +118,9 @@ export class FakeTwilio {
       this.sent.push(message);
       for (const w of this.waiters.filter((x) => x.to === to)) w.resolve(message);
       this.waiters = this.waiters.filter((x) => x.to !== to);
-      return json(201, this.resource(message));
+      json(201, this.resource(message));
+      // end() has handed the answer to the connection (unless its client went away while the request was held).
+      if (!req.socket.destroyed) this.onAccepted?.(message);
     });
     return this;
   }
@@ -131,7 +172,11 @@ export class FakeTwilio {
     this.requests = 0;
     this.requestsTo.clear();
     this.failures.reset();
+    this.listFailures.reset();
     this.invalidNumbers.clear();
+    this.onCreate = undefined;
+    this.onAccepted = undefined;
+    this.latencyMs = 0;
   }
 
   async close(): Promise<void> {
