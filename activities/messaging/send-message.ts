@@ -147,7 +147,21 @@ export async function sendMessage(deps: SendDeps, request: DeliverRequest): Prom
   // 5. An earlier attempt may have reached the provider and crashed before writing "accepted": ask it.
   if (row.attempts > 1 && provider.findAccepted) {
     const since = row.created_at instanceof Date ? row.created_at : new Date(row.created_at);
-    const found = await provider.findAccepted(message, since).catch(() => undefined);
+    let found: string | undefined;
+    try {
+      found = await provider.findAccepted(message, since);
+    } catch (error) {
+      // Not knowing is not "not sent": sending now could send twice. Retry later (bounded like a send).
+      const classified = error instanceof ProviderError ? error : new ProviderError('ProviderUnavailable', (error as Error).message ?? String(error));
+      const unknown = new ProviderError(classified.retryable ? classified.type : 'ProviderUnavailable', `could not ask ${provider.name} whether an earlier attempt sent it: ${classified.message}`);
+      const max = deps.maxProviderAttempts ?? 8;
+      if (row.attempts >= max) {
+        await markFailed(db, messageId, channel, 'ProviderExhausted', `${unknown.message} (after ${row.attempts} attempts)`);
+        throw failed('ProviderExhausted', unknown.message);
+      }
+      await noteRetryableFailure(db, messageId, channel, unknown.type, unknown.message);
+      throw toApplicationFailure(unknown);
+    }
     if (found) {
       const delivered = provider.name === 'sandbox';
       await markAccepted(db, messageId, channel, found, delivered);

@@ -73,11 +73,13 @@ export function createTwilioSmsProvider(settings: TwilioSettings): Provider {
       }
     },
     async findAccepted(message: OutboundMessage, since: Date): Promise<string | undefined> {
-      // Twilio has no idempotency key for Messages; a message to the same number with the same body since
-      // our pending row was written is the one an earlier attempt sent.
+      // Twilio has no idempotency key for Messages; a message to the same number with the same body created
+      // since our pending row was written is the one an earlier attempt sent. No DateSent filter: a message
+      // still queued (behind the sender's rate limit) has no date_sent yet, but it has a date_created.
       try {
-        const recent = await client.messages.list({ to: message.to, from: settings.from, dateSentAfter: new Date(since.getTime() - 60_000), limit: 50 });
-        return recent.find((m) => m.body === message.text)?.sid;
+        const recent = await client.messages.list({ to: message.to, from: settings.from, limit: 50 });
+        const after = since.getTime() - 60_000;
+        return recent.find((m) => m.body === message.text && (m.dateCreated?.getTime() ?? Number.POSITIVE_INFINITY) >= after)?.sid;
       } catch (error) {
         throw classifyTwilioError(error);
       }

@@ -152,6 +152,38 @@ describe('the send path: real Twilio and SendGrid SDKs against local fakes, PGli
     for (const request of requests) expect((await findLedgerRow(db, request.messageId, 'sms'))!.status).toBe('accepted');
   });
 
+  it('a retry that cannot ask Twilio whether the lost attempt sent it waits and asks again, rather than sending twice', async () => {
+    let crashed = false;
+    const request = deliverRequest({ contact: { ...deliverRequest().contact, phone: '+46701119999' } });
+    const crashOnce: SendDeps = {
+      ...deps,
+      crash: (point) => {
+        if (point === 'after-send' && !crashed) {
+          crashed = true;
+          throw new Error('worker killed after Twilio accepted');
+        }
+      },
+    };
+    await expect(attempt(crashOnce, request)).rejects.toThrow('worker killed');
+    expect(await findLedgerRow(db, request.messageId, 'sms')).toMatchObject({ status: 'pending' });
+    // Twilio's list call fails (500, then 429): the retry does not know, so it must not send.
+    fakes.twilio.listFailures.fail('500');
+    fakes.twilio.listFailures.fail('429');
+    for (const type of ['ProviderUnavailable', 'ProviderRateLimited']) {
+      const failure = await attempt(crashOnce, request).then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      expect(failure).toBeInstanceOf(ApplicationFailure);
+      expect(failure).toMatchObject({ type, nonRetryable: false, message: expect.stringContaining('could not ask twilio whether an earlier attempt sent it') });
+    }
+    expect(fakes.twilio.sent.filter((m) => m.to === '+46701119999')).toHaveLength(1);
+    // Twilio answers again: the retry finds the message and adopts its id.
+    await expect(attempt(crashOnce, request)).resolves.toMatchObject({ status: 'accepted' });
+    expect(fakes.twilio.sent.filter((m) => m.to === '+46701119999')).toHaveLength(1);
+    expect(await findLedgerRow(db, request.messageId, 'sms')).toMatchObject({ status: 'accepted', provider_message_id: fakes.twilio.sent.find((m) => m.to === '+46701119999')!.sid });
+  });
+
   it('SendGrid cannot be asked what it took: a crash right after it accepted and before the ledger write sends twice (the documented window)', async () => {
     let crashed = false;
     const request = deliverRequest({ channel: 'email' });
