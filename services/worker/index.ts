@@ -28,6 +28,7 @@ export async function startWorker(config: Config, deps: { logger: Logger; db: Da
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
+    ...(config.temporal.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: config.temporal.maxCachedWorkflows } : {}),
     workflowsPath: require.resolve('../../workflows'),
     activities: createActivities({ logger: deps.logger, db: deps.db, events: deps.events, providers: createProviders(config, deps.db), publicUrl: config.http.publicUrl }),
     dataConverter: { payloadCodecs: [createPayloadCodec(config)] },

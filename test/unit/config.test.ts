@@ -24,6 +24,8 @@ describe('config', () => {
     expect(config.kafka.brokers).toEqual(['k1:9092', 'k2:9092']);
     expect(config.http.port).toBe(8080);
     expect(config.twilio?.from).toBe('+46700000000');
+    expect(loadConfig({ TEMPORAL_MAX_CACHED_WORKFLOWS: '500' }).temporal.maxCachedWorkflows).toBe(500);
+    expect(() => loadConfig({ TEMPORAL_MAX_CACHED_WORKFLOWS: '1' })).toThrow(/TEMPORAL_MAX_CACHED_WORKFLOWS: must be at least 2/);
     expect(config.secrets).toEqual(expect.arrayContaining(['token-abcdef', 'postgres://u:p@db:5432/candor']));
   });
 
