@@ -25,6 +25,20 @@ async function untilSettled(deps: SendDeps, request: DeliverRequest, limit = 50)
   throw new Error('never settled');
 }
 
+/** The send path as a worker killed the first time it reaches `point` (as if the process died there). */
+function crashingOnceAt(deps: SendDeps, point: CrashPoint): SendDeps {
+  let crashed = false;
+  return {
+    ...deps,
+    crash: (at) => {
+      if (at === point && !crashed) {
+        crashed = true;
+        throw new Error(`worker killed at ${point}`);
+      }
+    },
+  };
+}
+
 describe('the send path: real Twilio and SendGrid SDKs against local fakes, PGlite ledger', () => {
   let fakes: Fakes;
   let db: Database;
@@ -153,17 +167,8 @@ describe('the send path: real Twilio and SendGrid SDKs against local fakes, PGli
   });
 
   it('a retry that cannot ask Twilio whether the lost attempt sent it waits and asks again, rather than sending twice', async () => {
-    let crashed = false;
     const request = deliverRequest({ contact: { ...deliverRequest().contact, phone: '+46701119999' } });
-    const crashOnce: SendDeps = {
-      ...deps,
-      crash: (point) => {
-        if (point === 'after-send' && !crashed) {
-          crashed = true;
-          throw new Error('worker killed after Twilio accepted');
-        }
-      },
-    };
+    const crashOnce = crashingOnceAt(deps, 'after-send');
     await expect(attempt(crashOnce, request)).rejects.toThrow('worker killed');
     expect(await findLedgerRow(db, request.messageId, 'sms')).toMatchObject({ status: 'pending' });
     // Twilio's list call fails (500, then 429): the retry does not know, so it must not send.
@@ -185,26 +190,15 @@ describe('the send path: real Twilio and SendGrid SDKs against local fakes, PGli
   });
 
   it('SendGrid cannot be asked what it took: a crash right after it accepted and before the ledger write sends twice (the documented window)', async () => {
-    let crashed = false;
     const request = deliverRequest({ channel: 'email' });
-    const crashOnce: SendDeps = {
-      ...deps,
-      crash: (point) => {
-        if (point === 'after-send' && !crashed) {
-          crashed = true;
-          throw new Error('worker killed after SendGrid accepted');
-        }
-      },
-    };
+    const crashOnce = crashingOnceAt(deps, 'after-send');
     await expect(attempt(crashOnce, request)).rejects.toThrow('worker killed');
     await attempt(crashOnce, request);
     expect(fakes.sendgrid.sent).toHaveLength(2);
     // Every other crash point is safe for e-mail too.
     fakes.sendgrid.reset();
     for (const point of ['before-ledger', 'before-send', 'after-ledger'] as CrashPoint[]) {
-      let once = false;
-      const r = deliverRequest({ channel: 'email' });
-      const settled = await untilSettled({ ...deps, crash: (p) => { if (p === point && !once) { once = true; throw new Error('killed'); } } }, r);
+      const settled = await untilSettled(crashingOnceAt(deps, point), deliverRequest({ channel: 'email' }));
       expect(settled.result).toMatchObject({ status: 'accepted' });
     }
     expect(fakes.sendgrid.sent).toHaveLength(3);
