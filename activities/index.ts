@@ -1,8 +1,9 @@
 import type { Database } from '../services/store';
 import type { Logger } from '../services/logger';
 import type { AlertReason, JourneyEventType, Outcome } from '../workflows/engine/commands';
-import type { DeliveryResult } from '../workflows/shared';
+import type { DeliveryResult, JourneyBoardEntry } from '../workflows/shared';
 import { defaultJourneyFor, loadDefaultJourneys, type VersionedDefinition } from './journeys/default-journeys';
+import { projectJourney } from './journeys/projection';
 import { resolvePublishedJourney } from './journeys/published-journeys';
 import { createSandboxProvider, sendMessage, type DeliverRequest, type Providers, type SendDeps } from './messaging';
 
@@ -73,6 +74,14 @@ export function createActivities(deps: ActivityDeps) {
         [params.alertId, params.tenant, params.applicationId, params.reason, params.messageId ?? null, params.days ?? null],
       );
       deps.logger.warn({ tenant: params.tenant, applicationId: params.applicationId, reason: params.reason }, 'recruiter alerted');
+    },
+
+    /**
+     * Writes the journey's row on the recruiters' board (journey_board). A local activity: one marker event in
+     * the journey's history, no task-queue round trip. Ordered by the entry's seq, so a retry never goes back.
+     */
+    async projectJourney(entry: JourneyBoardEntry): Promise<void> {
+      await projectJourney(deps.db, entry);
     },
 
     /** Publishes a journey event to `candor.journey-events`; its id is deterministic, so consumers can dedupe a replay. */

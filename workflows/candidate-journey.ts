@@ -6,7 +6,9 @@ import {
   condition,
   continueAsNew,
   log,
+  patched,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   sleep,
   upsertSearchAttributes,
@@ -26,6 +28,7 @@ import {
   SA_STAGE,
   SA_TENANT,
   SA_WAITING_SINCE,
+  type JourneyBoardEntry,
   type JourneyContact,
   type JourneyInput,
   type JourneyStatus,
@@ -39,6 +42,53 @@ const acts = proxyActivities<Activities>({ startToCloseTimeout: '1 minute', retr
 // A send is bounded by the providers' 10 s request timeout; a worker that dies mid-send is noticed after
 // 30 s and the send retried on another worker (the ledger makes the retry safe).
 const delivery = proxyActivities<Pick<Activities, 'deliverMessage'>>({ startToCloseTimeout: '30 seconds', retry });
+
+// The board row is bookkeeping: a local activity (one marker event, no task-queue round trip), retried for a
+// few minutes and never holding up a decision. A write that still fails is made again at the next decision.
+const board = proxyLocalActivities<Pick<Activities, 'projectJourney'>>({
+  startToCloseTimeout: '10 seconds',
+  scheduleToCloseTimeout: '5 minutes',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s' },
+});
+
+/**
+ * What the recruiters' board shows of a journey (journey_board): stage, waiting since, the last message and
+ * the next one due (a stage message, or the status update that ends a silence). No personal data; a completed
+ * journey keeps only ids, stage and outcome.
+ */
+function boardEntry(tenant: string, applicationId: string, s: JourneyState): Omit<JourneyBoardEntry, 'seq'> {
+  const completed = s.status === 'completed';
+  let lastMessage: JourneyBoardEntry['lastMessage'] = null;
+  let nextMessage: JourneyBoardEntry['nextMessage'] = null;
+  if (!completed) {
+    for (let i = s.timeline.length - 1; i >= 0 && !lastMessage; i--) {
+      const entry = s.timeline[i]!;
+      if (entry.type === 'message.dispatched' && entry.template) lastMessage = { template: entry.template, channel: entry.channel ?? null, at: entry.at };
+    }
+    for (const message of s.scheduled) {
+      if (s.paused && message.pausable) continue;
+      if (!nextMessage || message.dueAt < nextMessage.dueAt) nextMessage = { template: message.template, dueAt: message.dueAt };
+    }
+    if (s.silenceDueAt !== undefined && (!nextMessage || s.silenceDueAt < nextMessage.dueAt)) nextMessage = { template: s.definition.statusUpdate.template, dueAt: s.silenceDueAt };
+  }
+  const versionAt = s.definitionVersion.indexOf('@');
+  return {
+    tenant,
+    applicationId,
+    journeyId: versionAt > 0 ? s.definitionVersion.slice(0, versionAt) : s.definition.id,
+    definitionVersion: s.definitionVersion,
+    status: s.status === 'new' ? 'open' : s.status,
+    outcome: s.outcome ?? null,
+    stage: s.stage ?? 'applied',
+    paused: s.paused,
+    timeZone: completed ? null : s.candidate.timeZone,
+    locale: completed ? null : s.candidate.locale,
+    startedAt: s.createdAt ?? null,
+    waitingSince: s.lastMessageAt ?? s.createdAt ?? 0,
+    lastMessage,
+    nextMessage,
+  };
+}
 
 /** History length after which a journey continues as new, well below Temporal's limits (50k events). */
 const DEFAULT_HISTORY_LIMIT = 5_000;
@@ -61,6 +111,8 @@ export async function candidateJourney(input: JourneyInput): Promise<JourneyStat
   let processed = 0;
   const historyLimit = input.historyLimit ?? DEFAULT_HISTORY_LIMIT;
   const searchAttributes = input.searchAttributes !== false;
+  const boardProjection = input.boardProjection !== false;
+  let boardSeq = carried?.boardSeq ?? 0;
 
   const enqueue = (item: QueuedInput): number => {
     queue.push(item);
@@ -241,6 +293,41 @@ export async function candidateJourney(input: JourneyInput): Promise<JourneyStat
     ]);
   };
 
+  // One board write at a time: a change made while one is under way is written (whole) when it finishes.
+  let shownOnBoard: string | undefined = carried?.boardShown;
+  let boardWriting = false;
+  let boardAgain = false;
+  const updateBoard = (): void => {
+    if (!boardProjection || !state || state.status === 'new') return;
+    const entry = boardEntry(input.tenant, input.applicationId, state);
+    const key = JSON.stringify(entry);
+    if (key === shownOnBoard) return;
+    if (boardWriting) {
+      boardAgain = true;
+      return;
+    }
+    // Histories from before the board have no such command; a journey that started then joins the board at
+    // its first decision on this code.
+    if (!patched('board-projection')) return;
+    boardWriting = true;
+    shownOnBoard = key;
+    const seq = ++boardSeq;
+    track(async () => {
+      try {
+        await board.projectJourney({ ...entry, seq });
+      } catch (error) {
+        shownOnBoard = undefined;
+        throw error;
+      } finally {
+        boardWriting = false;
+        if (boardAgain) {
+          boardAgain = false;
+          updateBoard();
+        }
+      }
+    });
+  };
+
   const rollOverDue = () => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > historyLimit;
 
   for (;;) {
@@ -257,6 +344,7 @@ export async function candidateJourney(input: JourneyInput): Promise<JourneyStat
       state = decision.state;
       for (const command of decision.commands) execute(command, state);
       updateSearchAttributes(state);
+      updateBoard();
     }
     if (item) processed++;
   }
@@ -266,7 +354,7 @@ export async function candidateJourney(input: JourneyInput): Promise<JourneyStat
     await condition(() => allHandlersFinished() && inFlight === 0);
     await continueAsNew<typeof candidateJourney>({
       ...input,
-      carried: { state, contact, queued: queue, eventsApplied, lastEventType },
+      carried: { state, contact, queued: queue, eventsApplied, lastEventType, boardSeq, ...(shownOnBoard !== undefined ? { boardShown: shownOnBoard } : {}) },
     });
   }
   return status();

@@ -47,6 +47,8 @@ export interface JourneyInput {
   searchAttributes?: boolean;
   /** Continue as new once the history is this long (default 5,000 events). */
   historyLimit?: number;
+  /** Whether to keep the journey's row on the recruiters' board (journey_board) current. Default true. */
+  boardProjection?: boolean;
   carried?: CarriedJourney;
 }
 
@@ -71,6 +73,36 @@ export interface CarriedJourney {
   queued: QueuedInput[];
   eventsApplied: number;
   lastEventType: string | undefined;
+  /** The last board write's seq, so the next run's writes still win over this run's (absent before the board existed). */
+  boardSeq?: number;
+  /** What the board was last written with, so the next run writes only when something changed. */
+  boardShown?: string;
+}
+
+/**
+ * One journey as the recruiters' board shows it (table journey_board), written by the journey after each
+ * decision that changed it. No personal data; a completed journey keeps only ids, stage and outcome.
+ * Times are epoch milliseconds.
+ */
+export interface JourneyBoardEntry {
+  tenant: string;
+  applicationId: string;
+  /** The journey (definition id) it follows, and the exact version, e.g. `default-sv` and `default-sv@v2`. */
+  journeyId: string;
+  definitionVersion: string;
+  status: 'open' | 'closing' | 'completed';
+  outcome: string | null;
+  stage: string;
+  paused: boolean;
+  timeZone: string | null;
+  locale: string | null;
+  startedAt: number | null;
+  /** When the candidate last heard from us (or applied). */
+  waitingSince: number;
+  lastMessage: { template: string; channel: string | null; at: number } | null;
+  nextMessage: { template: string; dueAt: number } | null;
+  /** Grows with every write of one journey; a write whose seq is not above the row's is ignored. */
+  seq: number;
 }
 
 /** An input waiting for the journey loop. */

@@ -1,50 +1,51 @@
-import type { Client } from '@temporalio/client';
-import { definitionPublishedSignal, journeyStatusQuery, SA_TENANT } from '../../workflows/shared';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { markJourneyGone } from '../../activities/journeys/projection';
+import { definitionPublishedSignal, journeyWorkflowId } from '../../workflows/shared';
+import type { Queryable } from '../store';
 import type { JourneyVersion } from './store';
 
 /** How many running journeys a publish reached. */
 export interface PublishReach {
-  /** Journeys on this journey (any version) that were signalled to upgrade at their next stage. */
+  /** Journeys on this journey (any other version) that were signalled to upgrade at their next stage. */
   signalled: number;
-  /** Running journeys of the tenant that follow another journey. */
+  /** Running journeys of the tenant that follow another journey, or already run this version. */
   skipped: number;
-  /** Journeys that could not be asked or signalled (they keep their version). */
+  /** Journeys that could not be signalled (they keep their version). */
   failed: number;
 }
 
 const CONCURRENCY = 16;
-/** A journey whose worker does not answer in time keeps its version rather than holding up the publish. */
-const QUERY_DEADLINE_MS = 3_000;
 
 /**
  * Tells the tenant's running journeys that follow this journey about its new version: each applies it at
- * its next stage change (definitionPublishedSignal). Running journeys are found through visibility
- * (`CandorTenant`); which journey each follows is read from its status, whose definition version is
- * `{journeyId}@…` for both shipped defaults and published versions.
+ * its next stage change (definitionPublishedSignal). Which journeys those are comes from the board
+ * projection (journey_board: each open journey's journey id and version, written by the journey itself),
+ * so a publish reads a few index entries instead of scanning every running workflow of the tenant. A
+ * journey found ended when signalled (its last board write never landed) is marked completed on the board.
  */
-export async function notifyRunningJourneys(client: Client, tenantId: string, published: JourneyVersion): Promise<PublishReach> {
-  const reach: PublishReach = { signalled: 0, skipped: 0, failed: 0 };
-  const query = `${SA_TENANT.name} = "${tenantId.replace(/["\\]/g, '')}" AND ExecutionStatus = "Running" AND WorkflowType = "candidateJourney"`;
-  const pending = new Set<Promise<void>>();
-  const visit = async (workflowId: string) => {
-    try {
-      const handle = client.workflow.getHandle(workflowId);
-      const status = await client.connection.withDeadline(Date.now() + QUERY_DEADLINE_MS, () => handle.query(journeyStatusQuery));
-      if (!status.definitionVersion?.startsWith(`${published.journeyId}@`) || status.definitionVersion === published.label) {
-        reach.skipped++;
-        return;
+export async function notifyRunningJourneys(client: Client, db: Queryable, tenantId: string, published: JourneyVersion): Promise<PublishReach> {
+  const { rows } = await db.query<{ application_id: string; definition_version: string }>(
+    `select application_id, definition_version from journey_board
+     where tenant_id = $1 and journey_id = $2 and status <> 'completed' order by application_id`,
+    [tenantId, published.journeyId],
+  );
+  const open = await db.query<{ n: number }>(`select count(*)::int as n from journey_board where tenant_id = $1 and status <> 'completed'`, [tenantId]);
+  const targets = rows.filter((r) => r.definition_version !== published.label);
+  const reach: PublishReach = { signalled: 0, skipped: Number(open.rows[0]?.n ?? 0) - targets.length, failed: 0 };
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(CONCURRENCY, targets.length) }, async () => {
+      while (next < targets.length) {
+        const applicationId = targets[next++]!.application_id;
+        try {
+          await client.workflow.getHandle(journeyWorkflowId(tenantId, applicationId)).signal(definitionPublishedSignal, { definition: published.definition, version: published.label });
+          reach.signalled++;
+        } catch (error) {
+          reach.failed++;
+          if (error instanceof WorkflowNotFoundError) await markJourneyGone(db, tenantId, applicationId).catch(() => undefined);
+        }
       }
-      await handle.signal(definitionPublishedSignal, { definition: published.definition, version: published.label });
-      reach.signalled++;
-    } catch {
-      reach.failed++;
-    }
-  };
-  for await (const execution of client.workflow.list({ query })) {
-    const task = visit(execution.workflowId).finally(() => pending.delete(task));
-    pending.add(task);
-    if (pending.size >= CONCURRENCY) await Promise.race(pending);
-  }
-  await Promise.all(pending);
+    }),
+  );
   return reach;
 }

@@ -13,8 +13,11 @@ import { createTestWorld, testClient, withWorker, type TestWorld } from '../help
 interface Listed {
   applicationId: string;
   stage: string;
+  status: string;
   waitingSince: string;
   sla: string;
+  lastMessage: { template: string; channel: string; at: string } | null;
+  nextMessage: { template: string; dueAt: string } | null;
 }
 
 /** Polls `probe` until it returns a value (each probe is a real request). */
@@ -63,14 +66,14 @@ describe('recruiter API: applications, against the Temporal dev server and a rea
     run(async () => {
       await start(app1);
       await start(app2);
-      // Visibility is eventually consistent: wait until both journeys are listed with their search attributes.
+      // Each journey writes its own board row right after its decision (a local activity): wait for both acknowledgements.
       const board = await eventually(async () => {
         const items = await listed('acme');
         const ours = items.filter((i) => i.applicationId === app1 || i.applicationId === app2);
-        return ours.length === 2 && ours.every((i) => i.stage && i.waitingSince) ? ours : undefined;
+        return ours.length === 2 && ours.every((i) => i.lastMessage?.template === 'applied.ack') ? ours : undefined;
       });
       expect(board.map((i) => i.stage)).toEqual(['applied', 'applied']);
-      expect(board.every((i) => i.sla === 'ok')).toBe(true);
+      expect(board.every((i) => i.sla === 'ok' && i.status === 'open' && i.nextMessage !== null && i.waitingSince === i.lastMessage!.at)).toBe(true);
       expect((await listed('acme', '?stage=applied')).map((i) => i.applicationId)).toEqual(expect.arrayContaining([app1, app2]));
       expect((await listed('acme', '?stage=offer')).map((i) => i.applicationId)).not.toContain(app1);
       expect((await listed('acme', '?waitingSinceBefore=2020-01-01T00:00:00Z')).map((i) => i.applicationId)).not.toContain(app1);
@@ -111,6 +114,9 @@ describe('recruiter API: applications, against the Temporal dev server and a rea
   it('never lets another tenant list, read or act on an application', () =>
     run(async () => {
       expect((await listed('globex')).map((i) => i.applicationId)).not.toContain(app1);
+      for (const filter of ['?stage=applied', '?sla=ok', `?waitingSinceBefore=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`]) {
+        expect((await listed('globex', filter)).map((i) => i.applicationId)).not.toContain(app1);
+      }
       for (const [method, path] of [
         ['GET', ''],
         ['POST', '/pause'],
@@ -169,6 +175,10 @@ describe('recruiter API: applications, against the Temporal dev server and a rea
       expect(result).toMatchObject({ completed: true, lastEventType: 'ats.candidate.erased' });
       expect(world.published).toEqual(expect.arrayContaining([expect.objectContaining({ type: 'candor.journey.journey.completed', applicationId: app2, data: expect.objectContaining({ outcome: 'erased' }) })]));
       expect(await outboxRows(app2)).toBe(0);
+      // Off the board, and its board row keeps nothing about the candidate.
+      await eventually(async () => ((await listed('acme')).some((i) => i.applicationId === app2) ? undefined : true));
+      const boardRow = await world.db.query('select status, outcome, time_zone, locale, last_message_template, last_message_at, next_message_template from journey_board where application_id = $1', [app2]);
+      expect(boardRow.rows).toEqual([{ status: 'completed', outcome: 'erased', time_zone: null, locale: null, last_message_template: null, last_message_at: null, next_message_template: null }]);
       // An ended journey takes no recruiter action, and says so.
       const late = await api.call('acme', 'POST', `/api/v1/applications/${app2}/pause`);
       expect(late.statusCode).toBe(409);

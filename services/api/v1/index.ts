@@ -46,7 +46,7 @@ export function registerApiV1(app: FastifyInstance, deps: ApiV1Deps): void {
       registerJourneyRoutes(scope, {
         db: deps.db,
         shipped,
-        ...(temporal ? { notifyPublished: (tenantId, published) => notifyRunningJourneys(temporal, tenantId, published) } : {}),
+        ...(temporal ? { notifyPublished: (tenantId, published) => notifyRunningJourneys(temporal, deps.db, tenantId, published) } : {}),
       });
       registerConsentRoutes(scope, { db: deps.db, temporal });
       if (temporal) {
