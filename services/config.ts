@@ -53,6 +53,10 @@ export const EnvSchema = z.object({
   CANDOR_DEMO_API_KEY: optionalSecret.pipe(
     z.string().min(24, 'must be at least 24 characters').optional(),
   ),
+  /** The operator key of the admin API (/admin/v1); unset: the admin API is off (`npm start` generates one locally). */
+  CANDOR_ADMIN_KEY: optionalSecret.pipe(
+    z.string().min(24, 'must be at least 24 characters').regex(/^\S+$/, 'must not contain spaces').optional(),
+  ),
   TWILIO_ACCOUNT_SID: optionalSecret,
   TWILIO_AUTH_TOKEN: optionalSecret,
   TWILIO_FROM: optionalSecret,
@@ -68,6 +72,7 @@ export const EnvSchema = z.object({
 /** The names of environment variables that hold secrets; their values never reach a log line. */
 export const SECRET_VARIABLES = [
   'CANDOR_DEMO_API_KEY',
+  'CANDOR_ADMIN_KEY',
   'TWILIO_AUTH_TOKEN',
   'SENDGRID_API_KEY',
   'CANDOR_ENCRYPTION_KEYS',
@@ -83,6 +88,8 @@ export interface Config {
   http: { host: string; port: number; publicUrl: string };
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
   demoApiKey: string | undefined;
+  /** The admin API's operator key; undefined turns the admin API off. */
+  adminKey: string | undefined;
   twilio: { accountSid: string; authToken: string; from: string; baseUrl: string | undefined } | undefined;
   sendgrid: { apiKey: string; from: string; baseUrl: string | undefined; webhookPublicKey: string | undefined } | undefined;
   encryptionKeys: string | undefined;
@@ -149,6 +156,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     logLevel: e.LOG_LEVEL,
     demoApiKey: e.CANDOR_DEMO_API_KEY,
+    adminKey: e.CANDOR_ADMIN_KEY,
     twilio:
       e.TWILIO_ACCOUNT_SID && e.TWILIO_AUTH_TOKEN && e.TWILIO_FROM
         ? { accountSid: e.TWILIO_ACCOUNT_SID, authToken: e.TWILIO_AUTH_TOKEN, from: e.TWILIO_FROM, baseUrl: e.TWILIO_API_BASE_URL }

@@ -7,6 +7,8 @@ import { openPostgresDatabase } from './postgres-database';
 export type { Database, Queryable, QueryResult } from './database';
 export { migrate, loadMigrations, appliedVersions } from './migrate';
 export * from './tenants';
+export * from './ats-adapters';
+export { useSecretKeys } from './secrets';
 
 /** Opens the configured database: PostgreSQL when DATABASE_URL is set, else PGlite under the data dir. */
 export async function openDatabase(config: Pick<Config, 'database'>): Promise<Database> {

@@ -59,3 +59,108 @@ export async function tenantForApiKey(db: Queryable, key: string): Promise<Tenan
 export async function revokeApiKeys(db: Queryable, tenantId: string, label: string): Promise<void> {
   await db.query('update api_keys set revoked_at = now() where tenant_id = $1 and label = $2 and revoked_at is null', [tenantId, label]);
 }
+
+/** Whether a tenant with this id exists (ingest refuses events for any other). */
+export async function tenantExists(db: Queryable, tenantId: string): Promise<boolean> {
+  const { rows } = await db.query<{ found: number }>('select 1 as found from tenants where id = $1', [tenantId]);
+  return rows.length > 0;
+}
+
+/** The rule for tenant ids (also a check constraint on `tenants.id`): they appear in URLs, topics and workflow ids. */
+export const TENANT_ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
+
+/** A tenant as the admin surface lists it. */
+export interface TenantSummary extends Tenant {
+  createdAt: string;
+  activeKeys: number;
+}
+
+/** An API key as listed: never the key or its hash, only what identifies it to a person. */
+export interface ApiKeySummary {
+  id: string;
+  prefix: string;
+  label: string;
+  createdAt: string;
+  revokedAt: string | null;
+  replacedBy: string | null;
+}
+
+/** A newly made key: `key` is the only time the full key exists outside its holder's hands. */
+export interface NewApiKey extends ApiKeySummary {
+  key: string;
+}
+
+const iso = (value: unknown): string => (value instanceof Date ? value : new Date(String(value))).toISOString();
+const isoOrNull = (value: unknown): string | null => (value === null || value === undefined ? null : iso(value));
+
+/** Creates a tenant; false when the id is taken (the existing tenant is left as it is). */
+export async function createTenant(db: Queryable, tenant: Tenant): Promise<boolean> {
+  const { rows } = await db.query('insert into tenants (id, name) values ($1, $2) on conflict (id) do nothing returning id', [tenant.id, tenant.name]);
+  return rows.length > 0;
+}
+
+/** Every tenant with its number of usable keys, by id. */
+export async function listTenants(db: Queryable): Promise<TenantSummary[]> {
+  const { rows } = await db.query<{ id: string; name: string; created_at: unknown; active_keys: unknown }>(
+    `select t.id, t.name, t.created_at, count(k.id) filter (where k.revoked_at is null) as active_keys
+     from tenants t left join api_keys k on k.tenant_id = t.id group by t.id order by t.id`,
+  );
+  return rows.map((r) => ({ id: r.id, name: r.name, createdAt: iso(r.created_at), activeKeys: Number(r.active_keys) }));
+}
+
+/** One tenant, or undefined. */
+export async function findTenant(db: Queryable, id: string): Promise<Tenant | undefined> {
+  const { rows } = await db.query<Tenant>('select id, name from tenants where id = $1', [id]);
+  return rows[0];
+}
+
+interface KeyRow {
+  id: string;
+  key_prefix: string;
+  label: string;
+  created_at: unknown;
+  revoked_at: unknown;
+  replaced_by: string | null;
+}
+const KEY_COLUMNS = 'id, key_prefix, label, created_at, revoked_at, replaced_by';
+const keySummary = (r: KeyRow): ApiKeySummary => ({ id: r.id, prefix: r.key_prefix, label: r.label, createdAt: iso(r.created_at), revokedAt: isoOrNull(r.revoked_at), replacedBy: r.replaced_by });
+
+/** A tenant's keys, oldest first, revoked ones included. */
+export async function listApiKeys(db: Queryable, tenantId: string): Promise<ApiKeySummary[]> {
+  const { rows } = await db.query<KeyRow>(`select ${KEY_COLUMNS} from api_keys where tenant_id = $1 order by created_at, id`, [tenantId]);
+  return rows.map(keySummary);
+}
+
+/** Generates a key for the tenant and stores only its hash; the returned `key` cannot be shown again. */
+export async function createApiKey(db: Queryable, tenantId: string, label: string): Promise<NewApiKey> {
+  const key = generateApiKey();
+  const id = await addApiKey(db, tenantId, key, label);
+  const { rows } = await db.query<KeyRow>(`select ${KEY_COLUMNS} from api_keys where id = $1`, [id]);
+  return { ...keySummary(rows[0]!), key };
+}
+
+/** Revokes one key of the tenant (at once: its next request is refused); undefined when the tenant has no such key. */
+export async function revokeApiKey(db: Queryable, tenantId: string, keyId: string): Promise<ApiKeySummary | undefined> {
+  await db.query('update api_keys set revoked_at = now() where tenant_id = $1 and id = $2 and revoked_at is null', [tenantId, keyId]);
+  const { rows } = await db.query<KeyRow>(`select ${KEY_COLUMNS} from api_keys where tenant_id = $1 and id = $2`, [tenantId, keyId]);
+  return rows[0] ? keySummary(rows[0]) : undefined;
+}
+
+/**
+ * Replaces a usable key with a new one under the same label and revokes the old one at once; undefined
+ * when the tenant has no such key, 'revoked' when it was already revoked (rotate a current key instead).
+ */
+export async function rotateApiKey(db: Queryable, tenantId: string, keyId: string): Promise<NewApiKey | 'revoked' | undefined> {
+  const { rows } = await db.query<KeyRow>(`select ${KEY_COLUMNS} from api_keys where tenant_id = $1 and id = $2`, [tenantId, keyId]);
+  const old = rows[0];
+  if (!old) return undefined;
+  if (old.revoked_at !== null && old.revoked_at !== undefined) return 'revoked';
+  const fresh = await createApiKey(db, tenantId, old.label);
+  const revoked = await db.query('update api_keys set revoked_at = now(), replaced_by = $3 where tenant_id = $1 and id = $2 and revoked_at is null returning id', [tenantId, keyId, fresh.id]);
+  if (revoked.rows.length === 0) {
+    // Revoked by someone else meanwhile: do not leave a second key behind.
+    await db.query('update api_keys set revoked_at = now() where id = $1', [fresh.id]);
+    return 'revoked';
+  }
+  return fresh;
+}
