@@ -1,26 +1,38 @@
+import type { AtsEventType, Candidate } from '../events/schemas';
 import { bodyDigest, compact, e164, email, idOf, splitName, vendorEvent } from './common';
 import { hexDigestEquals, header, hmacSha256Hex } from './signatures';
-import { PayloadError, mapStage, type TenantAdapter, type VendorAdapter } from './types';
+import { PayloadError, mapStage, type CandidateLink, type MapResult, type TenantAdapter, type VendorAdapter } from './types';
 
 /**
- * Ashby webhooks: `{ action, data: {…} }`, signed with `Ashby-Signature: sha256=<hex HMAC-SHA256 of
- * the raw body>`. The delivery's `webhookActionId` is the event id when present, else a digest of
- * the body (a retry carries the same bytes).
+ * Ashby webhooks: `{ webhookActionId, action, data: {…} }`, signed with `Ashby-Signature: sha256=<hex
+ * HMAC-SHA256 of the raw body>`. One action in Ashby fires several webhooks with the same
+ * `webhookActionId` (a stage change into Archived fires candidateStageChange and applicationUpdate; a
+ * hire fires candidateHire, candidateStageChange and applicationUpdate), and a retry repeats it. So the
+ * event id is the action id plus what the event says: the webhook, the application and the state it
+ * reports. An outcome (archived as withdrawn or rejected, hired) gets one id whichever webhook reports
+ * it, so the journey applies it once and never mistakes a withdrawal for a rejection.
  */
 
+interface AshbyCandidate {
+  id?: unknown;
+  name?: string;
+  primaryEmailAddress?: { value?: string } | null;
+  primaryPhoneNumber?: { value?: string } | null;
+}
 interface AshbyApplication {
   id?: unknown;
   status?: string;
   updatedAt?: string;
-  candidate?: { id?: unknown; name?: string; primaryEmailAddress?: { value?: string } | null; primaryPhoneNumber?: { value?: string } | null };
-  currentInterviewStage?: { id?: unknown; title?: string } | null;
+  candidate?: AshbyCandidate;
+  currentInterviewStage?: { id?: unknown; title?: string; type?: string } | null;
   job?: { id?: unknown; title?: string } | null;
-  archiveReason?: { text?: string; reasonType?: string } | null;
+  archiveReason?: { id?: unknown; text?: string; reasonType?: string } | null;
 }
 interface AshbySchedule {
   id?: unknown;
   applicationId?: unknown;
   status?: string;
+  candidateId?: unknown;
   interviewEvents?: { id?: unknown; startTime?: string; endTime?: string; location?: string; meetingLink?: string }[];
 }
 
@@ -29,53 +41,91 @@ function stageOf(app: AshbyApplication, adapter: TenantAdapter) {
   return id ? { to: mapStage(adapter.config, { id, name: app.currentInterviewStage?.title ?? id }) } : undefined;
 }
 
+/** The candidate an application carries, or undefined when it has no name to greet them by. */
+function candidateOf(c: AshbyCandidate | undefined, adapter: TenantAdapter): Candidate | undefined {
+  const id = idOf(c?.id);
+  if (!id || !c?.name?.trim()) return undefined;
+  return compact({
+    id,
+    ...splitName(c.name),
+    email: email(c.primaryEmailAddress?.value),
+    phone: e164(c.primaryPhoneNumber?.value),
+    locale: adapter.config.defaultLocale,
+    timeZone: adapter.config.defaultTimeZone,
+  });
+}
+
+/** The outcome an archived or hired application reports, if it reports one. */
+function outcomeOf(app: AshbyApplication): Extract<AtsEventType, 'ats.application.withdrawn' | 'ats.application.rejected' | 'ats.application.hired'> | undefined {
+  const type = app.currentInterviewStage?.type;
+  if (app.status === 'Hired' || type === 'Hired') return 'ats.application.hired';
+  if (app.status === 'Archived' || type === 'Archived') return app.archiveReason?.reasonType === 'RejectedByCandidate' ? 'ats.application.withdrawn' : 'ats.application.rejected';
+  return undefined;
+}
+
 export const ashby: VendorAdapter = {
   provider: 'ashby',
   verify({ rawBody, headers }, secret) {
     const match = /^sha256=([0-9a-f]+)$/i.exec(header(headers, 'ashby-signature')?.trim() ?? '');
     return hexDigestEquals(match?.[1], hmacSha256Hex(secret, rawBody));
   },
-  map(raw, adapter, rawBody) {
-    const body = raw as { action?: unknown; webhookActionId?: unknown; data?: { application?: AshbyApplication; interviewSchedule?: AshbySchedule; offer?: { applicationId?: unknown } } };
+  async map(raw, adapter, { rawBody }, context) {
+    const body = raw as {
+      action?: unknown;
+      webhookActionId?: unknown;
+      data?: { application?: AshbyApplication; interviewSchedule?: AshbySchedule; offer?: { id?: unknown; applicationId?: unknown }; candidate?: { id?: unknown } };
+    };
     if (typeof body.action !== 'string') throw new PayloadError('missing "action"');
-    const id = idOf(body.webhookActionId) ?? bodyDigest(rawBody);
+    const action = body.action;
+    const actionId = idOf(body.webhookActionId) ?? bodyDigest(rawBody);
+    /** The event id: the action, then what this event says (never the action id alone). */
+    const idFor = (...parts: (string | undefined)[]) => [actionId, ...parts.map((p) => p ?? '-')].join(':');
     const app = body.data?.application;
     const appId = idOf(app?.id);
     const forApp = () => {
       if (!app || !appId) throw new PayloadError('data.application.id is missing');
       return { app, appId };
     };
-    switch (body.action) {
+    const linksOf = (a: AshbyApplication, id: string): CandidateLink[] => {
+      const candidateId = idOf(a.candidate?.id);
+      return candidateId ? [{ candidateId, applicationId: id }] : [];
+    };
+    /** An archived or hired application as one outcome event, whichever of the action's webhooks reports it. */
+    const outcome = (a: AshbyApplication, id: string, type: NonNullable<ReturnType<typeof outcomeOf>>): MapResult => {
+      const candidate = candidateOf(a.candidate, adapter);
+      const reason = type === 'ats.application.hired' ? undefined : a.archiveReason?.text?.trim() || undefined;
+      const data = compact({ application: { id }, candidate, reason });
+      return { events: [vendorEvent('ashby', adapter.tenant, type, idFor('outcome', id, type), id, data, a.updatedAt)], links: linksOf(a, id) };
+    };
+    switch (action) {
       case 'applicationSubmit': {
         const { app, appId } = forApp();
         const jobId = idOf(app.job?.id);
-        const candidateId = idOf(app.candidate?.id);
-        if (!jobId || !app.job?.title || !candidateId || !app.candidate?.name) throw new PayloadError('data.application needs job.id, job.title, candidate.id and candidate.name');
-        const candidate = compact({
-          id: candidateId,
-          ...splitName(app.candidate.name),
-          email: email(app.candidate.primaryEmailAddress?.value),
-          phone: e164(app.candidate.primaryPhoneNumber?.value),
-          locale: adapter.config.defaultLocale,
-          timeZone: adapter.config.defaultTimeZone,
-        });
+        const candidate = candidateOf(app.candidate, adapter);
+        if (!jobId || !app.job?.title || !candidate) throw new PayloadError('data.application needs job.id, job.title, candidate.id and candidate.name');
         const data = compact({ application: { id: appId, jobId, jobTitle: app.job.title }, candidate, stage: stageOf(app, adapter) });
-        return { events: [vendorEvent('ashby', adapter.tenant, 'ats.application.created', id, appId, data, app.updatedAt)] };
+        return { events: [vendorEvent('ashby', adapter.tenant, 'ats.application.created', idFor(action, appId), appId, data, app.updatedAt)], links: linksOf(app, appId) };
       }
       case 'candidateStageChange': {
         const { app, appId } = forApp();
+        const ended = outcomeOf(app);
+        if (ended) return outcome(app, appId, ended);
         const stage = stageOf(app, adapter);
         if (!stage) throw new PayloadError('data.application.currentInterviewStage is missing');
-        return { events: [vendorEvent('ashby', adapter.tenant, 'ats.application.stage_changed', id, appId, { application: { id: appId }, stage }, app.updatedAt)] };
+        const jobId = idOf(app.job?.id);
+        const application = compact({ id: appId, jobId, jobTitle: jobId ? app.job?.title || undefined : undefined });
+        const data = compact({ application, candidate: candidateOf(app.candidate, adapter), stage });
+        return { events: [vendorEvent('ashby', adapter.tenant, 'ats.application.stage_changed', idFor(action, appId, stage.to.id), appId, data, app.updatedAt)], links: linksOf(app, appId) };
       }
-      case 'candidateHire':
-        return { events: [vendorEvent('ashby', adapter.tenant, 'ats.application.hired', id, forApp().appId, { application: { id: forApp().appId } }, app?.updatedAt)] };
+      case 'candidateHire': {
+        const { app, appId } = forApp();
+        return outcome(app, appId, 'ats.application.hired');
+      }
       case 'applicationUpdate': {
         const { app, appId } = forApp();
-        if (app.status !== 'Archived') return { ignored: `application status ${app.status ?? 'unknown'}` };
-        const reason = app.archiveReason?.text;
-        const type = app.archiveReason?.reasonType === 'RejectedByCandidate' ? 'ats.application.withdrawn' : 'ats.application.rejected';
-        return { events: [vendorEvent('ashby', adapter.tenant, type, id, appId, compact({ application: { id: appId }, reason }), app.updatedAt)] };
+        const ended = outcomeOf(app);
+        if (!ended) return { ignored: `application status ${app.status ?? 'unknown'}` };
+        return outcome(app, appId, ended);
       }
       case 'interviewScheduleCreate':
       case 'interviewScheduleUpdate': {
@@ -84,16 +134,29 @@ export const ashby: VendorAdapter = {
         const first = schedule?.interviewEvents?.[0];
         if (!scheduleAppId || !first?.startTime) throw new PayloadError('data.interviewSchedule needs applicationId and interviewEvents[0].startTime');
         const interview = compact({ id: idOf(schedule?.id) ?? idOf(first.id)!, start: first.startTime, end: first.endTime, location: first.location || undefined, link: first.meetingLink || undefined });
-        const type = schedule?.status === 'Cancelled' ? 'ats.interview.canceled' : body.action === 'interviewScheduleCreate' ? 'ats.interview.scheduled' : 'ats.interview.rescheduled';
-        return { events: [vendorEvent('ashby', adapter.tenant, type, id, scheduleAppId, { application: { id: scheduleAppId }, interview })] };
+        const type = schedule?.status === 'Cancelled' ? 'ats.interview.canceled' : action === 'interviewScheduleCreate' ? 'ats.interview.scheduled' : 'ats.interview.rescheduled';
+        const id = idFor(action, scheduleAppId, interview.id, schedule?.status, first.startTime);
+        const candidateId = idOf(schedule?.candidateId);
+        return { events: [vendorEvent('ashby', adapter.tenant, type, id, scheduleAppId, { application: { id: scheduleAppId }, interview })], links: candidateId ? [{ candidateId, applicationId: scheduleAppId }] : [] };
       }
       case 'offerCreate': {
         const offerAppId = idOf(body.data?.offer?.applicationId);
         if (!offerAppId) throw new PayloadError('data.offer.applicationId is missing');
-        return { events: [vendorEvent('ashby', adapter.tenant, 'ats.offer.extended', id, offerAppId, { application: { id: offerAppId } })] };
+        return { events: [vendorEvent('ashby', adapter.tenant, 'ats.offer.extended', idFor(action, offerAppId, idOf(body.data?.offer?.id)), offerAppId, { application: { id: offerAppId } })] };
+      }
+      case 'candidateDelete': {
+        // Deleted in Ashby: each of the candidate's journeys Candor knows of is erased.
+        const candidateId = idOf(body.data?.candidate?.id);
+        if (!candidateId) throw new PayloadError('data.candidate.id is missing');
+        const applications = await context.applicationsOf(candidateId);
+        if (applications.length === 0) return { ignored: 'no application of this candidate came through this adapter' };
+        return {
+          events: applications.map((id) => vendorEvent('ashby', adapter.tenant, 'ats.candidate.erased', idFor(action, id), id, { application: { id }, candidate: { id: candidateId } })),
+          forget: [candidateId],
+        };
       }
       default:
-        return { ignored: `action ${body.action} is not used by Candor` };
+        return { ignored: `action ${action} is not used by Candor` };
     }
   },
 };

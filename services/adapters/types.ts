@@ -32,16 +32,41 @@ export interface WebhookRequest {
   headers: Record<string, string | string[] | undefined>;
 }
 
-/** An adapter's answer: the events to produce (possibly none, for actions Candor does not use). */
-export type MapResult = { events: AtsEvent[] } | { ignored: string };
+/** A candidate id and one of their application ids, as a delivery named them. */
+export interface CandidateLink {
+  candidateId: string;
+  applicationId: string;
+}
+
+/**
+ * An adapter's answer: the events to produce (possibly none, for actions Candor does not use), the
+ * candidate-to-application links the delivery showed, and candidates whose links go with an erasure.
+ */
+export type MapResult = { events: AtsEvent[]; links?: CandidateLink[]; forget?: string[] } | { ignored: string };
+
+/** What an adapter may look up while mapping: the applications known for a candidate of this tenant. */
+export interface MapContext {
+  applicationsOf(candidateId: string): Promise<string[]>;
+}
+
+/** A signed one-time delivery token and the time it was signed at (epoch milliseconds). */
+export interface DeliveryToken {
+  token: string;
+  signedAt: number;
+}
 
 /** A vendor adapter: verifies a delivery and maps it to Candor's events. */
 export interface VendorAdapter {
   provider: Provider;
-  /** Checks the vendor's signature over the raw body (timing-safe); false means 401. */
+  /** Checks the vendor's signature (timing-safe); false means 401. */
   verify(request: WebhookRequest, secret: string): boolean;
+  /**
+   * For vendors whose signature covers a token and a time rather than the body (Lever): the signed
+   * token, which the route accepts once per body and only while its time is fresh.
+   */
+  deliveryToken?(request: WebhookRequest): DeliveryToken | undefined;
   /** Maps a verified payload; throws `PayloadError` when the payload is not the vendor's shape. */
-  map(payload: unknown, adapter: TenantAdapter, rawBody: Buffer): MapResult;
+  map(payload: unknown, adapter: TenantAdapter, request: WebhookRequest, context: MapContext): MapResult | Promise<MapResult>;
 }
 
 /** The payload is not what the vendor documents (answered 422: retrying cannot help). */

@@ -1,6 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { Partitioners, type Kafka, type Producer } from 'kafkajs';
-import { VENDOR_ADAPTERS, findTenantAdapter, isProvider, PayloadError } from '../adapters';
+import { VENDOR_ADAPTERS, findTenantAdapter, isProvider, PayloadError, type MapResult } from '../adapters';
+import { bodyDigest } from '../adapters/common';
+import { signedTimeCheck, SIGNED_MAX_AGE_MS } from '../adapters/freshness';
+import { applicationsOfCandidate, claimDeliveryToken, forgetCandidate, releaseDeliveryToken, rememberCandidateLinks } from '../adapters/webhook-state';
 import { eventKey, parseAtsEvent } from '../events/envelope';
 import { TOPIC_ATS_EVENTS } from '../kafka/topics';
 import type { Queryable } from '../store';
@@ -9,6 +12,8 @@ import type { Queryable } from '../store';
 export interface AtsWebhookDeps {
   db: Queryable;
   kafka: Kafka;
+  /** The clock signed delivery times are checked against (tests move it). */
+  now?: () => number;
 }
 
 const error = (code: string, message: string) => ({ error: { code, message } });
@@ -17,7 +22,10 @@ const error = (code: string, message: string) => ({ error: { code, message } });
  * `POST /webhooks/ats/:provider/:tenant` for Greenhouse, Lever and Ashby. Each delivery is verified
  * over its raw bytes (401 on a bad signature), mapped with the tenant's stage mapping, and produced
  * to `ats.events` (acks from all in-sync replicas) before the 202: a vendor that sees no 2xx retries,
- * so nothing is lost, and a retry keeps its CloudEvents id, so the journey applies it once.
+ * so nothing is lost, and a retry keeps its CloudEvents id, so the journey applies it once. A vendor
+ * whose signature covers a token and a time instead of the body (Lever) must also be fresh (401
+ * `stale_delivery`), and its token is good for one body: the same delivery again is answered 202 with
+ * nothing produced, the token on another body 409 `replayed_token`.
  */
 export function registerAtsWebhooks(app: FastifyInstance, deps: AtsWebhookDeps): void {
   const producer: Producer = deps.kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
@@ -55,10 +63,31 @@ export function registerAtsWebhooks(app: FastifyInstance, deps: AtsWebhookDeps):
       } catch {
         return reply.code(400).send(error('not_json', 'The body is not JSON'));
       }
-      let mapped;
+      const delivery = { rawBody, headers: request.headers };
+      const signed = vendor.deliveryToken?.(delivery);
+      if (vendor.deliveryToken) {
+        const now = deps.now?.() ?? Date.now();
+        const check = signed ? signedTimeCheck(signed.signedAt, now) : 'stale';
+        if (!signed || check !== 'fresh') {
+          request.log.warn({ provider, tenant, check }, 'ATS webhook signed outside the freshness window');
+          return reply.code(401).send(error('stale_delivery', `The delivery must be signed within the last ${SIGNED_MAX_AGE_MS / 60_000} minutes`));
+        }
+        const use = await claimDeliveryToken(deps.db, { tenant, provider, token: signed.token, bodyDigest: bodyDigest(rawBody), expiresAt: new Date(signed.signedAt + SIGNED_MAX_AGE_MS), now: new Date(now) });
+        if (use === 'retry') return reply.code(202).send({ accepted: [], duplicate: true });
+        if (use === 'reused') {
+          request.log.warn({ provider, tenant }, 'ATS webhook reused a signed token on another body');
+          return reply.code(409).send(error('replayed_token', 'This signed token was already used for another delivery'));
+        }
+      }
+      /** Whatever this delivery changes, undone when it cannot be stored, so the vendor's retry starts afresh. */
+      const release = async () => {
+        if (signed) await releaseDeliveryToken(deps.db, tenant, provider, signed.token);
+      };
+      let mapped: MapResult;
       try {
-        mapped = vendor.map(payload, adapter, rawBody);
+        mapped = await vendor.map(payload, adapter, delivery, { applicationsOf: (candidateId) => applicationsOfCandidate(deps.db, tenant, provider, candidateId) });
       } catch (e) {
+        await release();
         if (!(e instanceof PayloadError)) throw e;
         return reply.code(422).send(error('unexpected_payload', e.message));
       }
@@ -68,7 +97,10 @@ export function registerAtsWebhooks(app: FastifyInstance, deps: AtsWebhookDeps):
         // Checked exactly as ingest will check it: what we accept here, ingest accepts too.
         const value = JSON.stringify(event);
         const check = parseAtsEvent(Buffer.from(value), eventKey(event.tenant, event.subject));
-        if (!check.ok) return reply.code(422).send(error(check.problem.reason, check.problem.detail));
+        if (!check.ok) {
+          await release();
+          return reply.code(422).send(error(check.problem.reason, check.problem.detail));
+        }
         messages.push({ key: eventKey(event.tenant, event.subject), value, headers: { 'ce-id': event.id, 'ce-type': event.type } });
       }
       try {
@@ -76,8 +108,12 @@ export function registerAtsWebhooks(app: FastifyInstance, deps: AtsWebhookDeps):
         await producer.send({ topic: TOPIC_ATS_EVENTS, acks: -1, messages });
       } catch (e) {
         request.log.error({ provider, tenant, err: e }, 'could not produce ATS webhook events');
+        await release().catch(() => undefined);
         return reply.code(503).header('retry-after', '5').send(error('unavailable', 'Could not store the event; retry later'));
       }
+      // Ids only: which applications are the candidate's, so a later candidate-only event reaches them.
+      await rememberCandidateLinks(deps.db, tenant, provider, mapped.links ?? []);
+      for (const candidateId of mapped.forget ?? []) await forgetCandidate(deps.db, tenant, provider, candidateId);
       request.log.info({ provider, tenant, events: mapped.events.map((e) => ({ id: e.id, type: e.type })) }, 'ATS webhook accepted');
       return reply.code(202).send({ accepted: mapped.events.map((e) => ({ id: e.id, type: e.type, subject: e.subject })) });
     });
