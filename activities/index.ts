@@ -1,10 +1,12 @@
 import type { Database } from '../services/store';
 import type { Logger } from '../services/logger';
 import type { AlertReason, JourneyEventType, Outcome } from '../workflows/engine/commands';
+import type { HolidaySettings } from '../workflows/engine/definition';
 import type { DeliveryResult, JourneyBoardEntry } from '../workflows/shared';
 import { defaultJourneyFor, loadDefaultJourneys, type VersionedDefinition } from './journeys/default-journeys';
+import { resolveHolidaySettings } from './journeys/holidays';
 import { projectJourney } from './journeys/projection';
-import { resolvePublishedJourney } from './journeys/published-journeys';
+import { resolvePublishedJourney, serverNow } from './journeys/published-journeys';
 import { createSandboxProvider, sendMessage, type DeliverRequest, type Providers, type SendDeps } from './messaging';
 
 /** An outbound journey event, as published to `candor.journey-events` (CloudEvents). */
@@ -56,6 +58,11 @@ export function createActivities(deps: ActivityDeps) {
     /** The journey a new application follows: the job's, the tenant's default, or the shipped default for the candidate's locale. */
     async resolveJourneyDefinition(params: { tenant: string; jobId?: string; locale?: string }): Promise<VersionedDefinition> {
       return resolvePublishedJourney(deps.db, journeys, params);
+    },
+
+    /** A journey's named holiday calendar resolved again for the years from now (journeys call it when they roll over). */
+    async resolveHolidays(params: { holidays: HolidaySettings }): Promise<HolidaySettings> {
+      return resolveHolidaySettings(params.holidays, serverNow());
     },
 
     /**

@@ -92,6 +92,8 @@ export interface Config {
   adminKey: string | undefined;
   twilio: { accountSid: string; authToken: string; from: string; baseUrl: string | undefined } | undefined;
   sendgrid: { apiKey: string; from: string; baseUrl: string | undefined; webhookPublicKey: string | undefined } | undefined;
+  /** SendGrid's event-webhook verification key: it alone turns the signed event webhook on, with or without SendGrid sending. */
+  sendgridWebhookPublicKey: string | undefined;
   encryptionKeys: string | undefined;
   shutdownGraceMs: number;
   /** Secret values present in this configuration, for log redaction. */
@@ -165,6 +167,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       e.SENDGRID_API_KEY && e.SENDGRID_FROM
         ? { apiKey: e.SENDGRID_API_KEY, from: e.SENDGRID_FROM, baseUrl: e.SENDGRID_API_BASE_URL, webhookPublicKey: e.SENDGRID_WEBHOOK_PUBLIC_KEY }
         : undefined,
+    sendgridWebhookPublicKey: e.SENDGRID_WEBHOOK_PUBLIC_KEY,
     encryptionKeys: e.CANDOR_ENCRYPTION_KEYS,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     secrets,

@@ -89,7 +89,7 @@ export async function startCandor(config: Config, logger = createLogger(config))
         journeys: journeySignals(temporal!),
         publicUrl: config.http.publicUrl,
         twilioAuthToken: config.twilio?.authToken,
-        sendgridWebhookPublicKey: config.sendgrid?.webhookPublicKey,
+        sendgridWebhookPublicKey: config.sendgridWebhookPublicKey,
       });
       await listen(app, config);
       closers.push(() => app.close());

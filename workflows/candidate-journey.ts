@@ -16,6 +16,7 @@ import {
 } from '@temporalio/workflow';
 import type { Activities, DeliverRequest } from '../activities';
 import { decide, initialState, messagesWithPaths, nextWakeUp, RecruiterAction, type Command, type Input, type JourneyState } from './engine';
+import { holidaysNeedRefresh } from './engine/calendar';
 import { mapAtsEvent } from './event-mapping';
 import {
   atsEventSignal,
@@ -352,6 +353,12 @@ export async function candidateJourney(input: JourneyInput): Promise<JourneyStat
   if (state?.status !== 'completed') {
     // Roll over: wait for handlers and in-flight activities, then hand the whole state to a new run.
     await condition(() => allHandlersFinished() && inFlight === 0);
+    // A journey outliving the holiday years resolved into its snapshot has its calendar resolved again, outside the
+    // workflow (histories from before holiday calendars never get here: their holidays are a plain list).
+    if (state && holidaysNeedRefresh(state.definition.holidays, Date.now()) && patched('holiday-refresh')) {
+      const holidays = await acts.resolveHolidays({ holidays: state.definition.holidays });
+      state = { ...state, definition: { ...state.definition, holidays } };
+    }
     await continueAsNew<typeof candidateJourney>({
       ...input,
       carried: { state, contact, queued: queue, eventsApplied, lastEventType, boardSeq, ...(shownOnBoard !== undefined ? { boardShown: shownOnBoard } : {}) },

@@ -87,10 +87,10 @@ export class FakeSendGrid {
     return this;
   }
 
-  /** Posts events to `url` signed like SendGrid (ECDSA over timestamp + payload), or with a forged signature. */
-  async postEvents(url: string, events: Record<string, unknown>[], options: { signature?: string; tamper?: boolean } = {}): Promise<{ status: number; body: string }> {
+  /** Posts events to `url` signed like SendGrid (ECDSA over timestamp + payload), or with a forged signature; `signedAt` (epoch ms) backdates the signature. */
+  async postEvents(url: string, events: Record<string, unknown>[], options: { signature?: string; tamper?: boolean; signedAt?: number } = {}): Promise<{ status: number; body: string }> {
     const payload = JSON.stringify(events);
-    const timestamp = String(Math.floor(Date.now() / 1000));
+    const timestamp = String(Math.floor((options.signedAt ?? Date.now()) / 1000));
     const signature = options.signature ?? sign('sha256', Buffer.from(timestamp + payload), this.privateKey).toString('base64');
     const response = await fetch(url, {
       method: 'POST',

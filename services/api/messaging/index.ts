@@ -11,6 +11,7 @@ import {
   verifyUnsubscribeToken,
   type LedgerRow,
 } from '../../../activities/messaging';
+import { signedTimeCheck, SIGNED_MAX_AGE_MS } from '../../adapters/freshness';
 import type { Logger } from '../../logger';
 import type { Queryable } from '../../store';
 import type { JourneySignals } from './journey-signals';
@@ -31,6 +32,8 @@ export interface MessagingRouteDeps {
   twilioAuthToken?: string | undefined;
   /** SendGrid's event-webhook verification key (base64); the SendGrid webhook answers 404 without it. */
   sendgridWebhookPublicKey?: string | undefined;
+  /** The clock signed webhook times are checked against (tests move it). */
+  now?: () => number;
 }
 
 const error = (code: string, message: string) => ({ error: { code, message } });
@@ -149,6 +152,10 @@ export function registerMessagingRoutes(app: FastifyInstance, deps: MessagingRou
         valid = false;
       }
       if (!valid) return reply.code(401).send(error('bad_signature', 'The event webhook signature does not match'));
+      // The signature covers the timestamp, so a captured post replayed later is refused here.
+      if (signedTimeCheck(Number(timestamp) * 1000, deps.now?.() ?? Date.now()) !== 'fresh') {
+        return reply.code(401).send(error('stale_delivery', `The event webhook must be signed within the last ${SIGNED_MAX_AGE_MS / 60_000} minutes`));
+      }
       let events: Record<string, unknown>[];
       try {
         events = JSON.parse(body.toString('utf8')) as Record<string, unknown>[];

@@ -2,7 +2,9 @@ import type { FastifyInstance } from 'fastify';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { z } from 'zod';
 import type { VersionedDefinition } from '../../../activities/journeys/default-journeys';
+import { holidayCalendarProblems, resolveHolidays } from '../../../activities/journeys/holidays';
 import { TemplateError } from '../../../activities/messaging';
+import { smsFormWarnings } from '../../../activities/messaging/templates';
 import { validateDefinition, type DefinitionValidation, type JourneyDefinition } from '../../../workflows/engine';
 import { diffDefinitions } from '../../journeys/diff';
 import type { PublishReach } from '../../journeys/notify-published';
@@ -65,7 +67,7 @@ function validOrThrow(raw: unknown): JourneyDefinition {
 function checkDefinition(raw: unknown): DefinitionValidation {
   const result = validateDefinition(raw);
   if (!result.ok) return result;
-  const problems = templateProblems(result.definition);
+  const problems = [...holidayCalendarProblems(result.definition), ...templateProblems(result.definition)];
   return problems.length === 0 ? result : { ok: false, errors: problems };
 }
 
@@ -133,7 +135,8 @@ export function registerJourneyRoutes(scope: FastifyInstance, deps: JourneyRoute
   scope.post('/journeys/validate', async (request) => {
     const { raw } = definitionFromBody(request.body);
     const result = checkDefinition(raw);
-    return result.ok ? { ok: true, definition: result.definition } : { ok: false, errors: result.errors };
+    // Warnings do not stop a save or a publish: an SMS form over two segments, or a message without one.
+    return result.ok ? { ok: true, definition: result.definition, warnings: await smsFormWarnings(result.definition) } : { ok: false, errors: result.errors };
   });
 
   scope.get('/journeys/:journeyId', async (request) => {
@@ -225,7 +228,7 @@ export function registerJourneyRoutes(scope: FastifyInstance, deps: JourneyRoute
     const { journeyId } = parseRequest(JourneyParams, request.params, 'path');
     const body = parseRequest(SimulateBody, request.body, 'simulation request');
     const definition = body.definition !== undefined ? validOrThrow(definitionFromBody(body.definition).raw) : await currentDefinition(tenant.id, journeyId);
-    return simulateJourney(definition, body, { companyName: tenant.name, now: Date.now() });
+    return simulateJourney(resolveHolidays(definition, Date.now()), body, { companyName: tenant.name, now: Date.now() });
   });
 
   scope.post('/journeys/:journeyId/preview', async (request) => {
