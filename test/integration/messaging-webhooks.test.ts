@@ -1,11 +1,17 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
 import { loadDefaultJourneys } from '../../activities/journeys/default-journeys';
 import { createSandboxProvider, findLedgerRow, sendMessage, type DeliverRequest, type SendDeps } from '../../activities/messaging';
 import type { JourneySignals } from '../../services/api/messaging';
+import { createLogger } from '../../services/logger';
+import { startCandor, type Candor } from '../../services/main';
 import { addApiKey, generateApiKey, type Database } from '../../services/store';
 import type { CandidateReply, DeliveryResult } from '../../workflows/shared';
+import { testConfig, testPort } from '../helpers/env';
 import { deliverRequest, fakeProviders, messagingDb, startFakes, startMessagingApi, STOCKHOLM_MORNING, type Fakes } from '../helpers/messaging-world';
 
 const quiet = new DefaultLogger('ERROR');
@@ -89,6 +95,44 @@ describe('messaging webhooks, unsubscribe link and outbox (real SDKs to fakes, P
     expect((await fakes.twilio.inbound(inbound, '+15550000000', 'STOP')).body).toBe('<?xml version="1.0" encoding="UTF-8"?><Response></Response>');
   });
 
+  it('Twilio: REVOKE and OPTOUT, Twilio’s default opt-out words, opt out like STOP in each tenant, and the next SMS is not sent', async () => {
+    await db.query("insert into tenants (id, name) values ('beta', 'Beta') on conflict do nothing");
+    const inbound = `${api.url}/webhooks/providers/twilio/inbound`;
+    const cases = [
+      { tenant: 'acme', phone: '+46705550101', word: 'REVOKE' },
+      { tenant: 'beta', phone: '+46705550102', word: 'optout.' },
+    ];
+    for (const { tenant, phone, word } of cases) {
+      const request = deliverRequest({ tenant, contact: { ...deliverRequest().contact, phone } });
+      await run(real, request);
+      const reply = await fakes.twilio.inbound(inbound, phone, word);
+      expect(reply.body).toContain('<Message>');
+      expect(signals.at(-1)).toEqual({ kind: 'reply', tenant, applicationId: request.applicationId, value: { channel: 'sms', text: 'STOP', optOut: true } });
+      await expect(run(real, { ...request, messageId: `${request.messageId}-next` })).rejects.toMatchObject({ type: 'OptedOut' });
+      expect(fakes.twilio.sent.filter((m) => m.to === phone)).toHaveLength(1);
+    }
+  });
+
+  it('SendGrid: events signed outside the window (6 minutes ago, 2 minutes ahead) are refused with 401 and change nothing', async () => {
+    const request = deliverRequest({ channel: 'email', contact: { ...deliverRequest().contact, email: 'window@example.com' } });
+    await run(real, request);
+    const mail = fakes.sendgrid.sent.at(-1)!;
+    const events = `${api.url}/webhooks/providers/sendgrid/events`;
+    const before = signals.length;
+    const sent = (await findLedgerRow(db, request.messageId, 'email'))!.status;
+    expect(sent).toBe('accepted');
+    for (const signedAt of [Date.now() - 6 * 60_000, Date.now() + 2 * 60_000]) {
+      const stale = await fakes.sendgrid.postEvents(events, [fakes.sendgrid.event(mail, 'bounce', { reason: '550 no such user' })], { signedAt });
+      expect(stale.status).toBe(401);
+      expect(JSON.parse(stale.body)).toMatchObject({ error: { code: 'stale_delivery' } });
+    }
+    expect(await findLedgerRow(db, request.messageId, 'email')).toMatchObject({ status: sent });
+    expect(signals.length).toBe(before);
+    // Signed 4 minutes ago is inside the window.
+    expect((await fakes.sendgrid.postEvents(events, [fakes.sendgrid.event(mail, 'delivered')], { signedAt: Date.now() - 4 * 60_000 })).status).toBe(204);
+    expect(await findLedgerRow(db, request.messageId, 'email')).toMatchObject({ status: 'delivered' });
+  });
+
   it('GET /api/v1/outbox lists what the sandbox sent, as the candidate reads it, for the key’s tenant', async () => {
     const key = generateApiKey();
     await addApiKey(db, 'acme', key, 'outbox-test');
@@ -107,5 +151,33 @@ describe('messaging webhooks, unsubscribe link and outbox (real SDKs to fakes, P
     // Its length as the send path counts it ("ö" and "å" are in GSM-7's basic table).
     expect(messages.find((m) => m.channel === 'sms')).toMatchObject({ text, length: { encoding: 'GSM-7', units: text.length, segments: 1 } });
     expect(mail.length).toBeUndefined();
+  });
+});
+
+/** Candor's api role configured with SendGrid's verification key and nothing else of SendGrid's (e-mail through the sandbox). */
+describe('SENDGRID_WEBHOOK_PUBLIC_KEY alone turns the signed SendGrid event webhook on', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'candor-sendgrid-key-'));
+  const port = testPort(17535);
+  let fakes: Fakes;
+  let candor: Candor;
+
+  beforeAll(async () => {
+    fakes = await startFakes(17536, 17537);
+    const config = testConfig({ CANDOR_ROLE: 'api', HTTP_PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}`, CANDOR_DATA_DIR: dataDir, SENDGRID_WEBHOOK_PUBLIC_KEY: fakes.sendgrid.publicKey });
+    expect(config.sendgrid).toBeUndefined();
+    candor = await startCandor(config, createLogger({ logLevel: 'silent', secrets: config.secrets }));
+  });
+  afterAll(async () => {
+    await candor?.close();
+    await fakes?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('verifies signed posts (204), refuses a forged (401) or stale one (401)', async () => {
+    const url = `http://127.0.0.1:${port}/webhooks/providers/sendgrid/events`;
+    const event = { email: 'someone@example.com', timestamp: Math.floor(Date.now() / 1000), event: 'delivered', sg_event_id: 'ev-1', sg_message_id: 'unknown.filter0001' };
+    expect((await fakes.sendgrid.postEvents(url, [event])).status).toBe(204);
+    expect((await fakes.sendgrid.postEvents(url, [event], { tamper: true })).status).toBe(401);
+    expect((await fakes.sendgrid.postEvents(url, [event], { signedAt: Date.now() - 10 * 60_000 })).status).toBe(401);
   });
 });
