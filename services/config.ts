@@ -49,6 +49,12 @@ export const EnvSchema = z.object({
   HTTP_HOST: z.string().min(1).default('0.0.0.0'),
   HTTP_PORT: port.default(3000),
   PUBLIC_URL: z.url().optional(),
+  /** Bearer token Prometheus sends for /metrics; unset: /metrics needs METRICS_PORT to be served at all. */
+  METRICS_TOKEN: optionalSecret.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
+  /** A second port that serves only /metrics (kept off the public API port). */
+  METRICS_PORT: port.optional(),
+  /** Whether /docs (the OpenAPI document) is served without an API key. */
+  API_DOCS_PUBLIC: z.enum(['true', 'false']).default('true'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   CANDOR_DEMO_API_KEY: optionalSecret.pipe(
     z.string().min(24, 'must be at least 24 characters').optional(),
@@ -77,6 +83,7 @@ export const SECRET_VARIABLES = [
   'SENDGRID_API_KEY',
   'CANDOR_ENCRYPTION_KEYS',
   'DATABASE_URL',
+  'METRICS_TOKEN',
 ] as const;
 
 /** Candor's configuration, parsed once from the environment. */
@@ -86,6 +93,10 @@ export interface Config {
   kafka: { brokers: string[]; clientId: string; groupId: string };
   database: { url: string | undefined; dataDir: string };
   http: { host: string; port: number; publicUrl: string };
+  /** Who may read /metrics: with the token (Authorization: Bearer), and/or on a port of its own. */
+  metrics: { token: string | undefined; port: number | undefined };
+  /** /docs without an API key. */
+  apiDocsPublic: boolean;
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
   demoApiKey: string | undefined;
   /** The admin API's operator key; undefined turns the admin API off. */
@@ -130,6 +141,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (Boolean(e.SENDGRID_API_KEY) !== Boolean(e.SENDGRID_FROM)) {
     problems.push('SENDGRID_API_KEY and SENDGRID_FROM: set both to use SendGrid, or neither for the sandbox');
   }
+  if (e.METRICS_PORT !== undefined && e.METRICS_PORT === e.HTTP_PORT) {
+    problems.push('METRICS_PORT: must differ from HTTP_PORT (it keeps /metrics off the API port); unset it to serve /metrics on the API port with METRICS_TOKEN');
+  }
   if (e.CANDOR_ENCRYPTION_KEYS) {
     for (const [index, part] of e.CANDOR_ENCRYPTION_KEYS.split(',').entries()) {
       const [id, material] = part.trim().split(':');
@@ -156,6 +170,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       port: e.HTTP_PORT,
       publicUrl: e.PUBLIC_URL ?? `http://localhost:${e.HTTP_PORT}`,
     },
+    metrics: { token: e.METRICS_TOKEN, port: e.METRICS_PORT },
+    apiDocsPublic: e.API_DOCS_PUBLIC === 'true',
     logLevel: e.LOG_LEVEL,
     demoApiKey: e.CANDOR_DEMO_API_KEY,
     adminKey: e.CANDOR_ADMIN_KEY,

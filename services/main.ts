@@ -81,7 +81,7 @@ export async function startCandor(config: Config, logger = createLogger(config))
         },
         { name: 'database', check: () => db.ping() },
       ];
-      const app = buildApi({ logger, probes, registry, v1: { db, temporal, publicUrl: config.http.publicUrl } });
+      const app = buildApi({ logger, probes, registry, metrics: config.metrics, v1: { db, temporal, publicUrl: config.http.publicUrl, docsPublic: config.apiDocsPublic } });
       registerAtsWebhooks(app, { db, kafka: createKafka(config, logger, 'api') });
       registerMessagingRoutes(app, {
         db,

@@ -12,6 +12,7 @@ import { journeyStatusQuery, journeyWorkflowId } from '../../workflows/shared';
 import { required, testConfig, testPort, unique } from '../helpers/env';
 
 const HTTP_PORT = testPort(13080);
+const METRICS_TOKEN = 'e2e-metrics-token-0123456789';
 
 describe('Candor with every role, through its public interfaces', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'candor-e2e-'));
@@ -28,6 +29,7 @@ describe('Candor with every role, through its public interfaces', () => {
       CANDOR_DATA_DIR: dataDir,
       TEMPORAL_TASK_QUEUE: unique('e2e'),
       KAFKA_GROUP_ID: unique('e2e-ingest'),
+      METRICS_TOKEN,
     });
     candor = await startCandor(config, createLogger({ logLevel: 'warn', secrets: config.secrets }));
     temporal = await connectTemporalClient(config);
@@ -60,7 +62,7 @@ describe('Candor with every role, through its public interfaces', () => {
   });
 
   it('serves Prometheus metrics', async () => {
-    const text = await (await fetch(`${base}/metrics`)).text();
+    const text = await (await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
     expect(text).toContain('candor_process_cpu_seconds_total');
   });
 

@@ -7,9 +7,11 @@ import type { Database } from '../../store';
 import { registerApplicationRoutes } from './applications';
 import { registerConsentRoutes } from './consent';
 import { requireApiKey } from './auth';
-import { ApiError, installErrorHandler } from './errors';
+import { ApiError, installErrorHandler, noRouteError, trackRouteMethods } from './errors';
 import { registerJourneyRoutes } from './journeys';
 import { openApiDocument } from './openapi';
+import { installResponseHeaders } from './response-headers';
+import { installJsonBodyParser } from './safe-parsing';
 
 /** What the recruiter API needs; main.ts wires the process's database and Temporal client. */
 export interface ApiV1Deps {
@@ -18,8 +20,12 @@ export interface ApiV1Deps {
   temporal: Client | undefined;
   /** Public base URL, for the OpenAPI document. */
   publicUrl: string;
+  /** The journeys' task queue (TEMPORAL_TASK_QUEUE); erasure workflows of applications without a journey run there. */
+  taskQueue?: string;
   /** The shipped default journeys; loaded from journeys/ unless given. */
   shipped?: Map<string, VersionedDefinition>;
+  /** Serve /docs without an API key (API_DOCS_PUBLIC; default true): the document holds no tenant's data. */
+  docsPublic?: boolean;
 }
 
 const YAML_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml', 'text/x-yaml'];
@@ -30,15 +36,23 @@ const YAML_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml', 'text
  */
 export function registerApiV1(app: FastifyInstance, deps: ApiV1Deps): void {
   const shipped = deps.shipped ?? loadDefaultJourneys();
+  const routes = trackRouteMethods(app);
+  installResponseHeaders(app);
   const document = openApiDocument(deps.publicUrl);
-  app.get('/docs', async () => document);
-  app.get('/docs/openapi.json', async () => document);
+  void app.register(async (docs) => {
+    installErrorHandler(docs);
+    // Private docs take any tenant's API key: the document is the same for every tenant.
+    if (deps.docsPublic === false) requireApiKey(docs, deps.db);
+    docs.get('/docs', async () => document);
+    docs.get('/docs/openapi.json', async () => document);
+  });
   // The recruiter console is a static page over this API.
   registerConsole(app);
 
   void app.register(
     async (scope) => {
       installErrorHandler(scope);
+      installJsonBodyParser(scope);
       // Journey definitions may be posted as YAML, the format the shipped defaults are written in.
       scope.addContentTypeParser(YAML_TYPES, { parseAs: 'string', bodyLimit: 1024 * 1024 }, (_request, body, done) => done(null, body));
       requireApiKey(scope, deps.db);
@@ -48,7 +62,7 @@ export function registerApiV1(app: FastifyInstance, deps: ApiV1Deps): void {
         shipped,
         ...(temporal ? { notifyPublished: (tenantId, published) => notifyRunningJourneys(temporal, deps.db, tenantId, published) } : {}),
       });
-      registerConsentRoutes(scope, { db: deps.db, temporal });
+      registerConsentRoutes(scope, { db: deps.db, temporal, ...(deps.taskQueue ? { taskQueue: deps.taskQueue } : {}) });
       if (temporal) {
         registerApplicationRoutes(scope, { db: deps.db, temporal });
       } else {
@@ -57,7 +71,7 @@ export function registerApiV1(app: FastifyInstance, deps: ApiV1Deps): void {
         });
       }
       scope.setNotFoundHandler((request) => {
-        throw new ApiError(404, 'not_found', `No route for ${request.method} ${request.url.split('?')[0]}; see GET /docs`);
+        throw noRouteError(routes, request, '; see GET /docs');
       });
     },
     { prefix: '/api/v1' },

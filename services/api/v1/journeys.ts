@@ -1,5 +1,4 @@
 import type { FastifyInstance } from 'fastify';
-import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { z } from 'zod';
 import type { VersionedDefinition } from '../../../activities/journeys/default-journeys';
 import { holidayCalendarProblems, resolveHolidays } from '../../../activities/journeys/holidays';
@@ -14,6 +13,7 @@ import * as store from '../../journeys/store';
 import type { Database } from '../../store';
 import { tenantOf } from './auth';
 import { ApiError, parseRequest } from './errors';
+import { parseYamlBody } from './safe-parsing';
 
 /** What the journey routes need. */
 export interface JourneyRoutesDeps {
@@ -39,16 +39,10 @@ const SimulateBody = SimulationRequest.extend({
 });
 const PreviewBody = PreviewRequest.extend({ definition: z.unknown().optional() });
 
-/** A definition from a JSON object or a YAML document; a parse error names its line. */
+/** A definition from a JSON object or a YAML document; a parse error names its line, an alias bomb or a too-deep document is a 400. */
 function definitionFromBody(body: unknown): { raw: unknown; source: string | undefined } {
   if (typeof body !== 'string') return { raw: body, source: undefined };
-  try {
-    return { raw: parseYaml(body), source: body };
-  } catch (error) {
-    if (!(error instanceof YAMLParseError)) throw error;
-    const where = error.linePos?.[0] ? ` at line ${error.linePos[0].line}, column ${error.linePos[0].col}` : '';
-    throw new ApiError(400, 'invalid_yaml', `The YAML could not be read${where}: ${error.message.split('\n')[0]}`);
-  }
+  return { raw: parseYamlBody(body), source: body };
 }
 
 /** Validates a definition or throws a 422 with every problem and its path. */
