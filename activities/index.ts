@@ -77,7 +77,7 @@ export function createActivities(deps: ActivityDeps) {
     async alertRecruiter(params: { tenant: string; applicationId: string; alertId: string; reason: AlertReason; messageId?: string; days?: number }): Promise<void> {
       await deps.db.query(
         `insert into recruiter_alerts (alert_id, tenant_id, application_id, reason, message_id, days)
-         values ($1, $2, $3, $4, $5, $6) on conflict (alert_id) do nothing`,
+         values ($1, $2, $3, $4, $5, $6) on conflict (tenant_id, alert_id) do nothing`,
         [params.alertId, params.tenant, params.applicationId, params.reason, params.messageId ?? null, params.days ?? null],
       );
       deps.logger.warn({ tenant: params.tenant, applicationId: params.applicationId, reason: params.reason }, 'recruiter alerted');
@@ -91,7 +91,10 @@ export function createActivities(deps: ActivityDeps) {
       await projectJourney(deps.db, entry);
     },
 
-    /** Publishes a journey event to `candor.journey-events`; its id is deterministic, so consumers can dedupe a replay. */
+    /**
+     * Publishes a journey event to `candor.journey-events`. Its id is deterministic, so consumers can dedupe a
+     * replay, and starts with the tenant (the workflow builds it), so it is unique across tenants.
+     */
     async publishJourneyEvent(event: JourneyEventOut): Promise<void> {
       await deps.events.publish(event);
     },

@@ -223,7 +223,8 @@ export async function candidateJourney(input: JourneyInput): Promise<JourneyStat
       case 'publishEvent':
         track(() =>
           acts.publishJourneyEvent({
-            id: command.eventId,
+            // The engine's ids are unique inside one journey; the tenant makes them unique on the shared topic.
+            id: `${input.tenant}:${command.eventId}`,
             type: `candor.journey.${command.eventType}`,
             tenant: input.tenant,
             applicationId: input.applicationId,

@@ -19,9 +19,19 @@ export interface LedgerRow {
   created_at: Date | string;
 }
 
-/** The row for a message id and channel, if any. */
-export async function findLedgerRow(db: Queryable, messageId: string, channel: 'email' | 'sms'): Promise<LedgerRow | undefined> {
-  const found = await db.query<LedgerRow>('select * from message_ledger where message_id = $1 and channel = $2', [messageId, channel]);
+/**
+ * What identifies one message on one channel. Message ids are unique inside a tenant only (ATS application ids
+ * repeat across ATS accounts), so every ledger key starts with the tenant.
+ */
+export interface MessageKey {
+  tenant: string;
+  messageId: string;
+  channel: 'email' | 'sms';
+}
+
+/** The row for a tenant's message id and channel, if any. */
+export async function findLedgerRow(db: Queryable, key: MessageKey): Promise<LedgerRow | undefined> {
+  const found = await db.query<LedgerRow>('select * from message_ledger where tenant_id = $1 and message_id = $2 and channel = $3', [key.tenant, key.messageId, key.channel]);
   return found.rows[0];
 }
 
@@ -36,7 +46,7 @@ export async function claimLedgerRow(
   const result = await db.query<LedgerRow>(
     `insert into message_ledger (message_id, channel, tenant_id, application_id, template, locale, recipient, provider, status, attempts, segments)
      values ($1, $2, $3, $4, $5, $6, $7, $8, 'pending', 1, $9)
-     on conflict (message_id, channel) do update
+     on conflict (tenant_id, message_id, channel) do update
        set attempts = message_ledger.attempts + case when message_ledger.status = 'pending' then 1 else 0 end,
            updated_at = case when message_ledger.status = 'pending' then now() else message_ledger.updated_at end
      returning *`,
@@ -46,42 +56,52 @@ export async function claimLedgerRow(
 }
 
 /** The provider took the message (or, for the sandbox, it is already where the candidate reads it). */
-export async function markAccepted(db: Queryable, messageId: string, channel: 'email' | 'sms', providerMessageId: string, delivered: boolean): Promise<void> {
+export async function markAccepted(db: Queryable, key: MessageKey, providerMessageId: string, delivered: boolean): Promise<void> {
   await db.query(
-    `update message_ledger set status = $3, provider_message_id = $4, failure_type = null, failure_reason = null, updated_at = now()
-     where message_id = $1 and channel = $2 and status in ('pending', 'accepted')`,
-    [messageId, channel, delivered ? 'delivered' : 'accepted', providerMessageId],
+    `update message_ledger set status = $4, provider_message_id = $5, failure_type = null, failure_reason = null, updated_at = now()
+     where tenant_id = $1 and message_id = $2 and channel = $3 and status in ('pending', 'accepted')`,
+    [key.tenant, key.messageId, key.channel, delivered ? 'delivered' : 'accepted', providerMessageId],
   );
 }
 
 /** A definite failure on this channel. */
-export async function markFailed(db: Queryable, messageId: string, channel: 'email' | 'sms', type: string, reason: string): Promise<void> {
+export async function markFailed(db: Queryable, key: MessageKey, type: string, reason: string): Promise<void> {
   await db.query(
-    `update message_ledger set status = 'failed', failure_type = $3, failure_reason = $4, updated_at = now()
-     where message_id = $1 and channel = $2 and status in ('pending', 'accepted')`,
-    [messageId, channel, type, reason],
+    `update message_ledger set status = 'failed', failure_type = $4, failure_reason = $5, updated_at = now()
+     where tenant_id = $1 and message_id = $2 and channel = $3 and status in ('pending', 'accepted')`,
+    [key.tenant, key.messageId, key.channel, type, reason],
   );
 }
 
 /** A passing failure: the row stays pending and remembers why. */
-export async function noteRetryableFailure(db: Queryable, messageId: string, channel: 'email' | 'sms', type: string, reason: string): Promise<void> {
-  await db.query(`update message_ledger set failure_type = $3, failure_reason = $4, updated_at = now() where message_id = $1 and channel = $2 and status = 'pending'`, [messageId, channel, type, reason]);
+export async function noteRetryableFailure(db: Queryable, key: MessageKey, type: string, reason: string): Promise<void> {
+  await db.query(
+    `update message_ledger set failure_type = $4, failure_reason = $5, updated_at = now() where tenant_id = $1 and message_id = $2 and channel = $3 and status = 'pending'`,
+    [key.tenant, key.messageId, key.channel, type, reason],
+  );
 }
 
-/** A status webhook's word on a message, found by the provider's id. Returns the row it updated, if any. */
+/**
+ * A status webhook's word on a message, found by the provider's id (and the tenant, when the callback names
+ * it: Candor puts the tenant into every callback it asks a provider for). Returns the row it updated, if any.
+ * Provider ids are unique per provider account, so one row at most matches; the tenant makes sure it is the
+ * right tenant's even if two rows ever shared one.
+ */
 export async function applyProviderStatus(
   db: Queryable,
   provider: string,
   providerMessageId: string,
   status: 'delivered' | 'failed',
   failure?: { type: string; reason: string },
+  tenant?: string,
 ): Promise<LedgerRow | undefined> {
   // 'delivered' never goes back to 'accepted'; a late 'failed' after 'delivered' (a bounce) is kept.
   const result = await db.query<LedgerRow>(
     `update message_ledger set status = $3, failure_type = $4, failure_reason = $5, updated_at = now()
-     where provider = $1 and provider_message_id = $2 and (status in ('pending', 'accepted') or ($3 = 'failed' and status = 'delivered'))
+     where provider = $1 and provider_message_id = $2 and ($6::text is null or tenant_id = $6)
+       and (status in ('pending', 'accepted') or ($3 = 'failed' and status = 'delivered'))
      returning *`,
-    [provider, providerMessageId, status, failure?.type ?? null, failure?.reason ?? null],
+    [provider, providerMessageId, status, failure?.type ?? null, failure?.reason ?? null, tenant ?? null],
   );
   return result.rows[0];
 }

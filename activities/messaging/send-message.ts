@@ -65,7 +65,7 @@ function serverNow(): number {
 }
 
 /**
- * Sends one message on one channel, at most once per (message id, channel):
+ * Sends one message on one channel, at most once per (tenant, message id, channel):
  * ledger → consent → quiet hours → render → pending row → provider → accepted row.
  * A definite failure is a non-retryable ApplicationFailure (the journey falls back to its next channel);
  * a passing one is retryable (Temporal retries with the workflow's backoff; the ledger makes that safe).
@@ -73,6 +73,8 @@ function serverNow(): number {
 export async function sendMessage(deps: SendDeps, request: DeliverRequest): Promise<DeliveryResult> {
   const { db, providers } = deps;
   const { messageId, channel } = request;
+  // Message ids are unique inside one tenant; the ledger key starts with the tenant.
+  const key = { tenant: request.tenant, messageId, channel };
   // The provider took it (delivery comes later, by webhook), or it reported delivery at once (the sandbox).
   const done = (delivered: boolean): DeliveryResult => ({ messageId, channel, status: delivered ? 'delivered' : 'accepted' });
   const observe = deps.observe;
@@ -85,7 +87,7 @@ export async function sendMessage(deps: SendDeps, request: DeliverRequest): Prom
   };
 
   // 1. The ledger first: a message already taken by a provider is never sent again, whatever else changed.
-  const existing = await findLedgerRow(db, messageId, channel);
+  const existing = await findLedgerRow(db, key);
   if (existing && (existing.status === 'accepted' || existing.status === 'delivered')) return done(existing.status === 'delivered');
   if (existing?.status === 'failed') throw failed((existing.failure_type ?? 'ProviderRejected') as FailureType, existing.failure_reason ?? 'failed earlier');
 
@@ -113,7 +115,7 @@ export async function sendMessage(deps: SendDeps, request: DeliverRequest): Prom
       const sms = await renderSms(request.template, request.text, data);
       segments = sms.length.segments;
       if (segments > SMS_SEGMENT_WARNING) log.warn('long SMS', { messageId, template: request.template, segments, encoding: sms.length.encoding });
-      message = { ...base, locale: request.locale, text: sms.text, statusCallback: `${deps.publicUrl}/webhooks/providers/twilio/status` };
+      message = { ...base, locale: request.locale, text: sms.text, statusCallback: `${deps.publicUrl}/webhooks/providers/twilio/status?tenant=${encodeURIComponent(request.tenant)}` };
     } else {
       const key = await unsubscribeKey(db);
       const token = createUnsubscribeToken(key, { tenant: request.tenant, applicationId: request.applicationId, channel, contact: normaliseContact(channel, to) });
@@ -156,15 +158,15 @@ export async function sendMessage(deps: SendDeps, request: DeliverRequest): Prom
       const unknown = new ProviderError(classified.retryable ? classified.type : 'ProviderUnavailable', `could not ask ${provider.name} whether an earlier attempt sent it: ${classified.message}`);
       const max = deps.maxProviderAttempts ?? 8;
       if (row.attempts >= max) {
-        await markFailed(db, messageId, channel, 'ProviderExhausted', `${unknown.message} (after ${row.attempts} attempts)`);
+        await markFailed(db, key, 'ProviderExhausted', `${unknown.message} (after ${row.attempts} attempts)`);
         throw failed('ProviderExhausted', unknown.message);
       }
-      await noteRetryableFailure(db, messageId, channel, unknown.type, unknown.message);
+      await noteRetryableFailure(db, key, unknown.type, unknown.message);
       throw toApplicationFailure(unknown);
     }
     if (found) {
       const delivered = provider.name === 'sandbox';
-      await markAccepted(db, messageId, channel, found, delivered);
+      await markAccepted(db, key, found, delivered);
       log.info('send found at the provider after a lost ledger write', { messageId, channel });
       return done(delivered);
     }
@@ -180,12 +182,12 @@ export async function sendMessage(deps: SendDeps, request: DeliverRequest): Prom
       const max = deps.maxProviderAttempts ?? 8;
       if (row.attempts >= max) {
         const reason = `${classified.type} after ${row.attempts} attempts: ${classified.message}`;
-        await markFailed(db, messageId, channel, 'ProviderExhausted', reason);
+        await markFailed(db, key, 'ProviderExhausted', reason);
         throw failed('ProviderExhausted', reason);
       }
-      await noteRetryableFailure(db, messageId, channel, classified.type, classified.message);
+      await noteRetryableFailure(db, key, classified.type, classified.message);
     } else {
-      await markFailed(db, messageId, channel, classified.type, classified.message);
+      await markFailed(db, key, classified.type, classified.message);
     }
     lap('provider');
     throw toApplicationFailure(classified);
@@ -193,7 +195,7 @@ export async function sendMessage(deps: SendDeps, request: DeliverRequest): Prom
   lap('provider');
   // The remaining window: a crash here leaves the row pending although the provider has the message.
   deps.crash?.('after-send', request);
-  await markAccepted(db, messageId, channel, accepted.providerMessageId, accepted.delivered);
+  await markAccepted(db, key, accepted.providerMessageId, accepted.delivered);
   lap('ledger');
   deps.crash?.('after-ledger', request);
   log.info('message sent', { messageId, channel, template: request.template, provider: provider.name });

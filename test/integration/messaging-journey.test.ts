@@ -94,7 +94,7 @@ describe('touchpoints on the dev server: quiet hours at send time', () => {
         }
         expect(timeline.filter((e) => e.type === 'message.sent')).toHaveLength(1);
         const row = (await db.query<LedgerRow>('select * from message_ledger where application_id = $1', [applicationId])).rows[0]!;
-        expect(await findLedgerRow(db, row.message_id, 'sms')).toMatchObject({ status: 'accepted', attempts: 1 });
+        expect(await findLedgerRow(db, { tenant: row.tenant_id, messageId: row.message_id, channel: 'sms' })).toMatchObject({ status: 'accepted', attempts: 1 });
       });
     } finally {
       await connection.close();

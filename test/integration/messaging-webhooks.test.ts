@@ -72,7 +72,7 @@ describe('messaging webhooks, unsubscribe link and outbox (real SDKs to fakes, P
     const mail = fakes.sendgrid.sent.at(-1)!;
     const events = `${api.url}/webhooks/providers/sendgrid/events`;
     expect((await fakes.sendgrid.postEvents(events, [fakes.sendgrid.event(mail, 'bounce', { reason: '550 no such user' }), fakes.sendgrid.event(mail, 'unsubscribe')])).status).toBe(204);
-    expect(await findLedgerRow(db, request.messageId, 'email')).toMatchObject({ status: 'failed', failure_type: 'InvalidRecipient' });
+    expect(await findLedgerRow(db, { ...request, channel: 'email' })).toMatchObject({ status: 'failed', failure_type: 'InvalidRecipient' });
     expect((await db.query("select source from consent_opt_outs where contact = 'bounce@example.com'")).rows).toEqual([{ source: 'sendgrid-unsubscribe' }]);
   });
 
@@ -81,7 +81,7 @@ describe('messaging webhooks, unsubscribe link and outbox (real SDKs to fakes, P
     await run(real, request);
     const sms = fakes.twilio.sent.at(-1)!;
     expect((await fakes.twilio.statusCallback(sms.sid, 'undelivered', { errorCode: '30003' })).status).toBe(204);
-    expect(await findLedgerRow(db, request.messageId, 'sms')).toMatchObject({ status: 'failed', failure_reason: 'Twilio undelivered 30003' });
+    expect(await findLedgerRow(db, { ...request, channel: 'sms' })).toMatchObject({ status: 'failed', failure_reason: 'Twilio undelivered 30003' });
     expect(signals.at(-1)).toMatchObject({ kind: 'delivery', value: { messageId: request.messageId, channel: 'sms', status: 'failed' } });
 
     const inbound = `${api.url}/webhooks/providers/twilio/inbound`;

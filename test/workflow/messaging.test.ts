@@ -113,7 +113,7 @@ describe('touchpoints: journeys through real SDKs, fake providers and signed web
     expect(ofType(await timeline(handle), 'message.delivered')).toEqual([]);
 
     expect((await fakes.twilio.statusCallback(row!.provider_message_id!, 'delivered')).status).toBe(204);
-    expect(await findLedgerRow(db, row!.message_id, 'sms')).toMatchObject({ status: 'delivered' });
+    expect(await findLedgerRow(db, { tenant: row!.tenant_id, messageId: row!.message_id, channel: 'sms' })).toMatchObject({ status: 'delivered' });
     expect(ofType(await timeline(handle), 'message.delivered')).toEqual([expect.objectContaining({ channel: 'sms', messageId: row!.message_id })]);
   });
 
@@ -137,7 +137,7 @@ describe('touchpoints: journeys through real SDKs, fake providers and signed web
     expect(mail.subject).toContain('Backend Engineer');
 
     expect((await fakes.sendgrid.postEvents(`${api.url}/webhooks/providers/sendgrid/events`, [fakes.sendgrid.event(mail, 'delivered')])).status).toBe(204);
-    expect(await findLedgerRow(db, rows[1]!.message_id, 'email')).toMatchObject({ status: 'delivered' });
+    expect(await findLedgerRow(db, { tenant: rows[1]!.tenant_id, messageId: rows[1]!.message_id, channel: 'email' })).toMatchObject({ status: 'delivered' });
     expect(ofType(await timeline(handle), 'message.delivered')).toEqual([expect.objectContaining({ channel: 'email', messageId: rows[1]!.message_id })]);
   });
 
@@ -281,7 +281,7 @@ describe('touchpoints: journeys through real SDKs, fake providers and signed web
     const unsubscribe = await fetch(`${api.url}/unsubscribe?token=e30.AAAA`, { method: 'POST' });
     expect(unsubscribe.status).toBe(401);
 
-    expect(await findLedgerRow(db, row!.message_id, 'sms')).toMatchObject({ status: row!.status });
+    expect(await findLedgerRow(db, { tenant: row!.tenant_id, messageId: row!.message_id, channel: 'sms' })).toMatchObject({ status: row!.status });
     expect((await db.query('select 1 from consent_opt_outs where contact in ($1, $2)', [c.phone, c.email])).rows).toHaveLength(0);
     await handle.query(journeyStatusQuery);
     expect(await timeline(handle)).toEqual(before);

@@ -87,7 +87,9 @@ export function registerMessagingRoutes(app: FastifyInstance, deps: MessagingRou
       const sid = form.MessageSid ?? form.SmsSid;
       if (!outcome || !sid) return reply.code(204).send();
       const failure = outcome === 'failed' ? { type: form.ErrorCode === '21610' ? 'RecipientUnsubscribed' : 'ProviderRejected', reason: `Twilio ${form.MessageStatus ?? ''} ${form.ErrorCode ?? ''}`.trim() } : undefined;
-      const row = await applyProviderStatus(db, 'twilio', sid, outcome, failure);
+      // The callback URL Candor gave Twilio names the tenant (and Twilio signed it); older messages' did not.
+      const { tenant } = request.query as { tenant?: string };
+      const row = await applyProviderStatus(db, 'twilio', sid, outcome, failure, typeof tenant === 'string' ? tenant : undefined);
       if (row) await tell('sms status', () => deps.journeys.deliveryResult(row.tenant_id, row.application_id, { messageId: row.message_id, channel: 'sms', status: outcome, ...(failure ? { reason: `${failure.type}: ${failure.reason}` } : {}) }));
       return reply.code(204).send();
     });
@@ -131,7 +133,7 @@ export function registerMessagingRoutes(app: FastifyInstance, deps: MessagingRou
         default:
           if (first) {
             await db.query(
-              `insert into recruiter_alerts (alert_id, tenant_id, application_id, reason) values ($1, $2, $3, 'candidate-replied') on conflict (alert_id) do nothing`,
+              `insert into recruiter_alerts (alert_id, tenant_id, application_id, reason) values ($1, $2, $3, 'candidate-replied') on conflict (tenant_id, alert_id) do nothing`,
               [`reply:${sid}`, tenant, applicationId],
             );
             await tell('reply', () => deps.journeys.reply(tenant, applicationId, { channel: 'sms', text: body }));
@@ -165,18 +167,20 @@ export function registerMessagingRoutes(app: FastifyInstance, deps: MessagingRou
       }
       for (const event of events) {
         const messageId = typeof event.candor_message_id === 'string' ? event.candor_message_id : undefined;
+        // Message ids are unique per tenant: the signed custom args carry both (Candor sets them on every e-mail).
         const sgId = typeof event.sg_message_id === 'string' ? event.sg_message_id.split('.')[0]! : undefined;
-        const row = messageId
-          ? (await db.query<LedgerRow>(`select * from message_ledger where message_id = $1 and channel = 'email'`, [messageId])).rows[0]
+        const tenant = typeof event.candor_tenant === 'string' ? event.candor_tenant : undefined;
+        const row = messageId && tenant
+          ? (await db.query<LedgerRow>(`select * from message_ledger where tenant_id = $1 and message_id = $2 and channel = 'email'`, [tenant, messageId])).rows[0]
           : sgId
-            ? (await db.query<LedgerRow>(`select * from message_ledger where provider = 'sendgrid' and provider_message_id = $1`, [sgId])).rows[0]
+            ? (await db.query<LedgerRow>(`select * from message_ledger where provider = 'sendgrid' and provider_message_id = $1 and ($2::text is null or tenant_id = $2)`, [sgId, tenant ?? null])).rows[0]
             : undefined;
         if (!row) continue;
         const kind = String(event.event);
         if (kind === 'delivered' || kind === 'bounce' || kind === 'dropped') {
           const outcome = kind === 'delivered' ? 'delivered' : 'failed';
           const failure = outcome === 'failed' ? { type: kind === 'bounce' ? 'InvalidRecipient' : 'RecipientBlocked', reason: redactContacts(`SendGrid ${kind}: ${typeof event.reason === 'string' ? event.reason : ''}`.trim()) } : undefined;
-          const updated = row.provider_message_id ? await applyProviderStatus(db, 'sendgrid', row.provider_message_id, outcome, failure) : undefined;
+          const updated = row.provider_message_id ? await applyProviderStatus(db, 'sendgrid', row.provider_message_id, outcome, failure, row.tenant_id) : undefined;
           if (updated) await tell('email status', () => deps.journeys.deliveryResult(row.tenant_id, row.application_id, { messageId: row.message_id, channel: 'email', status: outcome, ...(failure ? { reason: `${failure.type}: ${failure.reason}` } : {}) }));
         } else if (kind === 'unsubscribe' || kind === 'group_unsubscribe' || kind === 'spamreport') {
           await optOut(db, row.tenant_id, 'email', row.recipient, `sendgrid-${kind}`);
