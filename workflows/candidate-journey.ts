@@ -114,6 +114,7 @@ export async function candidateJourney(input: JourneyInput): Promise<JourneyStat
   const searchAttributes = input.searchAttributes !== false;
   const boardProjection = input.boardProjection !== false;
   let boardSeq = carried?.boardSeq ?? 0;
+  let resolvedWith: { jobId?: string; locale?: string } = carried?.resolvedWith ?? {};
 
   const enqueue = (item: QueuedInput): number => {
     queue.push(item);
@@ -248,18 +249,33 @@ export async function candidateJourney(input: JourneyInput): Promise<JourneyStat
   const toInput = async (item: QueuedInput): Promise<Input | undefined> => {
     switch (item.kind) {
       case 'ats': {
-        const mapped = mapAtsEvent(item.event);
+        // Any-order journeys judge a channel by every address known so far, not by this event's alone.
+        const mapped = mapAtsEvent(item.event, state?.anyOrder ? contact : undefined);
         if (!mapped.ok) {
           state?.timeline.push({ at: Date.now(), type: 'event.ignored', eventId: item.event.id, eventType: item.event.type, reason: mapped.reason });
           return undefined;
         }
+        const brought = {
+          ...(mapped.value.contact.jobId ? { jobId: mapped.value.contact.jobId } : {}),
+          ...(mapped.value.event.candidate?.locale ? { locale: mapped.value.event.candidate.locale } : {}),
+        };
         if (!state) {
-          const { definition, version } = await acts.resolveJourneyDefinition({
-            tenant: input.tenant,
-            ...(mapped.value.contact.jobId ? { jobId: mapped.value.contact.jobId } : {}),
-            ...(mapped.value.event.candidate?.locale ? { locale: mapped.value.event.candidate.locale } : {}),
-          });
-          state = initialState({ applicationId: input.applicationId, definition, definitionVersion: version });
+          const { definition, version } = await acts.resolveJourneyDefinition({ tenant: input.tenant, ...brought });
+          // Journeys created from here on accept events in any order (they wait for a way to reach the candidate);
+          // journeys created before keep deciding exactly as they did, so their histories replay unchanged.
+          const anyOrder = patched('any-event-order');
+          state = initialState({ applicationId: input.applicationId, definition, definitionVersion: version, ...(anyOrder ? { anyOrder } : {}) });
+          if (anyOrder) resolvedWith = brought;
+        } else if (state.anyOrder && state.status !== 'completed' && !state.seenEventIds.includes(item.event.id)) {
+          // The first event may have lacked the job or the locale the journey is chosen by: look again once one arrives.
+          const missing = (brought.jobId && !resolvedWith.jobId) || (brought.locale && !resolvedWith.locale);
+          if (missing) {
+            resolvedWith = { ...brought, ...resolvedWith };
+            const again = await acts.resolveJourneyDefinition({ tenant: input.tenant, ...resolvedWith });
+            if (again.version !== state.definitionVersion && again.version !== state.pendingDefinition?.version) {
+              decideAndRun({ kind: 'upgrade', definition: again.definition, version: again.version, resolved: true });
+            }
+          }
         }
         if (!state.seenEventIds.includes(item.event.id)) {
           eventsApplied++;
@@ -278,6 +294,16 @@ export async function candidateJourney(input: JourneyInput): Promise<JourneyStat
       case 'recruiter':
         return { kind: 'recruiter', recruiter: item.action };
     }
+  };
+
+  /** Feeds one input to the engine and carries out its commands. */
+  const decideAndRun = (engineInput: Input): void => {
+    if (!state) return;
+    const decision = decide(state, engineInput, Date.now());
+    state = decision.state;
+    for (const command of decision.commands) execute(command, state);
+    updateSearchAttributes(state);
+    updateBoard();
   };
 
   let shownStage: string | undefined;
@@ -341,13 +367,7 @@ export async function candidateJourney(input: JourneyInput): Promise<JourneyStat
     const item = woken ? queue.shift() : undefined;
     if (woken && !item) continue;
     const engineInput = item ? await toInput(item) : ({ kind: 'timer' } as const);
-    if (engineInput && state) {
-      const decision = decide(state, engineInput, Date.now());
-      state = decision.state;
-      for (const command of decision.commands) execute(command, state);
-      updateSearchAttributes(state);
-      updateBoard();
-    }
+    if (engineInput) decideAndRun(engineInput);
     if (item) processed++;
   }
 
@@ -362,7 +382,16 @@ export async function candidateJourney(input: JourneyInput): Promise<JourneyStat
     }
     await continueAsNew<typeof candidateJourney>({
       ...input,
-      carried: { state, contact, queued: queue, eventsApplied, lastEventType, boardSeq, ...(shownOnBoard !== undefined ? { boardShown: shownOnBoard } : {}) },
+      carried: {
+        state,
+        contact,
+        queued: queue,
+        eventsApplied,
+        lastEventType,
+        boardSeq,
+        ...(shownOnBoard !== undefined ? { boardShown: shownOnBoard } : {}),
+        ...(state?.anyOrder ? { resolvedWith } : {}),
+      },
     });
   }
   return status();

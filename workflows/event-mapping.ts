@@ -30,8 +30,12 @@ export interface MappedEvent {
  * Maps an ATS event to the engine's normalised form (times in epoch ms, candidate facts without
  * identity) and extracts the contact details messages need. Returns an error string for an event the
  * engine cannot use, so the journey records why instead of failing.
+ *
+ * `known` is the contact the journey already holds (any-order journeys pass it): a channel is usable when an
+ * address is known from this event or an earlier one, so an event that carries consent without repeating the
+ * address does not take the channel away.
  */
-export function mapAtsEvent(input: JourneyEvent): { ok: true; value: MappedEvent } | { ok: false; reason: string } {
+export function mapAtsEvent(input: JourneyEvent, known?: JourneyContact): { ok: true; value: MappedEvent } | { ok: false; reason: string } {
   const data = (input.data ?? {}) as EventData;
   const c = data.candidate;
   const time = Date.parse(input.time);
@@ -45,8 +49,8 @@ export function mapAtsEvent(input: JourneyEvent): { ok: true; value: MappedEvent
           ...(c.locale ? { locale: c.locale } : {}),
           consent: {
             // A channel is usable when we have an address and the candidate did not decline it.
-            ...(c.email !== undefined || c.consent?.email !== undefined ? { email: Boolean(c.email) && c.consent?.email !== false } : {}),
-            ...(c.phone !== undefined || c.consent?.sms !== undefined ? { sms: Boolean(c.phone) && c.consent?.sms !== false } : {}),
+            ...(c.email !== undefined || c.consent?.email !== undefined ? { email: Boolean(c.email ?? known?.email) && c.consent?.email !== false } : {}),
+            ...(c.phone !== undefined || c.consent?.sms !== undefined ? { sms: Boolean(c.phone ?? known?.phone) && c.consent?.sms !== false } : {}),
           },
         };
   const parsed = AtsEvent.safeParse({

@@ -31,8 +31,8 @@ export type JourneyEventType =
   | 'sla.breached'
   | 'journey.completed';
 
-/** Why a recruiter is alerted. */
-export type AlertReason = 'max-silence' | 'waiting' | 'all-channels-failed';
+/** Why a recruiter is alerted (`no-contact`: the acknowledgement is overdue because no way to reach the candidate is known). */
+export type AlertReason = 'max-silence' | 'waiting' | 'all-channels-failed' | 'no-contact';
 
 /**
  * Send one message. The delivery activity tries `channels[0]`; if it fails, the engine hears a failed

@@ -21,10 +21,11 @@ import {
 } from './context';
 import type { Command, Outcome } from './commands';
 import { deferOutOfQuietHours } from './calendar';
-import type { StageCategory } from './definition';
+import type { JourneyDefinition, Message, StageCategory } from './definition';
+import { parseDuration } from './duration';
 import type { AtsEvent, Input, RecruiterAction } from './inputs';
 import { applyInterviewEvent } from './interviews';
-import { RECEIPT_WINDOW_MS, SEEN_EVENT_LIMIT, applyProfile, type JourneyState } from './state';
+import { RECEIPT_WINDOW_MS, SEEN_EVENT_LIMIT, applyProfile, awaitingContact, type JourneyState, type ScheduledMessage } from './state';
 
 /** The result of one decision. */
 export interface Decision {
@@ -33,6 +34,11 @@ export interface Decision {
 }
 
 const DAY_MS = 86_400_000;
+/**
+ * How long a journey that ended before the candidate could be reached waits for contact details, so the
+ * closing message still goes (a created event can arrive after the rejection; an ATS user can add an address).
+ */
+export const CONTACT_WAIT_MS = 7 * DAY_MS;
 const OPT_OUT = /^\s*(stop|stopall|stopp|unsubscribe|cancel|end|quit|avsluta)\s*[.!]?\s*$/i;
 const OPT_IN = /^\s*(start|unstop)\s*[.!]?\s*$/i;
 
@@ -60,10 +66,16 @@ export function decide(state: JourneyState, input: Input, now: number): Decision
       applyRecruiterAction(ctx, input.recruiter);
       break;
     case 'upgrade':
+      if (input.resolved && ctx.s.anyOrder && ctx.s.status === 'open' && nothingSentYet(ctx.s)) {
+        switchDefinition(ctx, input.definition, input.version);
+        break;
+      }
       ctx.s.pendingDefinition = { definition: input.definition, version: input.version };
       record(ctx, { type: 'definition.pending', version: input.version, reason: 'applies at the next stage change' });
       break;
   }
+  // Contact details (an event) or consent (an opt-in reply) may have made the candidate reachable at last.
+  if (ctx.s.status !== 'new' && ctx.s.status !== 'completed' && awaitingContact(ctx.s) && reachable(ctx)) becameReachable(ctx);
   runDue(ctx);
   return { state: ctx.s, commands: ctx.commands };
 }
@@ -72,6 +84,13 @@ export function decide(state: JourneyState, input: Input, now: number): Decision
 export function nextWakeUp(state: JourneyState): number | undefined {
   if (state.status === 'completed' || state.status === 'new') return undefined;
   let next = Number.POSITIVE_INFINITY;
+  if (awaitingContact(state)) {
+    // Nothing can be sent before contact details arrive (an input); only the alerts and the closing wait have times.
+    for (const at of [state.status === 'open' ? state.waitingAlertAt : undefined, state.noContactAlertAt, state.status === 'closing' ? state.contactWaitUntil : undefined]) {
+      if (at !== undefined && at < next) next = at;
+    }
+    return next === Number.POSITIVE_INFINITY ? undefined : next;
+  }
   for (const message of state.scheduled) {
     if (state.paused && message.pausable) continue;
     if (message.dueAt < next) next = message.dueAt;
@@ -102,6 +121,8 @@ function applyAtsEvent(ctx: Context, event: AtsEvent): void {
   }
   switch (event.type) {
     case 'ats.application.created':
+      // Webhooks have no order: a created event after another one still brings its details (applied above).
+      if (s.anyOrder) return record(ctx, { type: 'candidate.updated', eventId: event.id, eventType: event.type, reason: 'arrived after the journey had started; its details were applied' });
       return ignore(ctx, event, 'the journey has already started');
     case 'ats.application.stage_changed':
       if (!event.stage) return ignore(ctx, event, 'stage change without a stage');
@@ -132,11 +153,47 @@ function start(ctx: Context, event: AtsEvent): void {
   s.status = 'open';
   s.createdAt = ctx.now;
   record(ctx, { type: 'journey.started', eventId: event.id });
-  enterStage(ctx, 'applied', event.time);
+  // Started by a later event, the journey does not know when the application was made: the applied stage gets no
+  // ATS time, so a stage change that happened before this first event is not taken for stale.
+  enterStage(ctx, 'applied', s.anyOrder && event.type !== 'ats.application.created' ? undefined : event.time);
+  if (!s.anyOrder) return;
+  if (reachable(ctx)) {
+    s.reachableSince = ctx.now;
+    return;
+  }
+  // No way to reach the candidate yet: messages wait for contact details; the recruiter hears if none come in time.
+  const ackWithin = parseDuration(s.definition.ackWithin);
+  s.noContactAlertAt = ctx.now + (ackWithin?.kind === 'fixed' ? ackWithin.ms : 0);
+  record(ctx, { type: 'candidate.updated', eventId: event.id, reason: 'no way to reach the candidate yet: messages wait for contact details' });
+}
+
+/**
+ * The first moment an any-order journey can reach the candidate: what waited goes now (the acknowledgement
+ * first), except interview touchpoints for an interview that has begun; a due follow-up restarts its cadence.
+ */
+function becameReachable(ctx: Context): void {
+  const s = ctx.s;
+  s.reachableSince = ctx.now;
+  s.noContactAlertAt = undefined;
+  s.contactWaitUntil = undefined;
+  record(ctx, { type: 'candidate.reachable', reason: 'contact details arrived: what waited goes now' });
+  const begun = new Set(s.interviews.filter((i) => i.start <= ctx.now).map((i) => i.id));
+  unschedule(
+    ctx,
+    (m) => m.interviewId !== undefined && begun.has(m.interviewId) && (m.purpose === 'interview-reminder' || m.purpose === 'interview-confirmation' || m.purpose === 'interview-rescheduled'),
+    'the interview began before the candidate could be reached',
+  );
+  const followUps = s.scheduled.filter((m) => m.purpose === 'follow-up' && m.dueAt <= ctx.now);
+  unschedule(ctx, (m) => followUps.includes(m), undefined);
+  for (const followUp of followUps) if (followUp.stage) scheduleNextFollowUp(ctx, followUp.stage, followUp.followUp ?? 1);
+  // The acknowledgement goes with the first message out (runDue sends it first), never after another one.
+  if (s.scheduled.some((m) => m.purpose !== 'ack' && m.dueAt <= ctx.now)) {
+    s.scheduled = s.scheduled.map((m) => (m.purpose === 'ack' && m.dueAt > ctx.now ? { ...m, dueAt: ctx.now } : m));
+  }
 }
 
 /** Enters a non-terminal or terminal stage: its entry messages, its follow-up cadence, its waiting alert. */
-function enterStage(ctx: Context, stage: StageCategory, eventTime: number, positionClosed = false): void {
+function enterStage(ctx: Context, stage: StageCategory, eventTime: number | undefined, positionClosed = false): void {
   const s = ctx.s;
   s.stage = stage;
   s.stageEnteredAt = ctx.now;
@@ -181,6 +238,7 @@ function changeStage(ctx: Context, event: AtsEvent, to: StageCategory, positionC
       unschedule(ctx, (m) => m.purpose === 'closing', 'the outcome was reversed before the closing message went');
       s.status = 'open';
       s.outcome = undefined;
+      s.contactWaitUntil = undefined;
     }
     unschedule(ctx, (m) => m.purpose === 'stage' || m.purpose === 'follow-up', `left stage ${s.stage ?? 'none'}`);
     return enterStage(ctx, to, event.time);
@@ -191,6 +249,8 @@ function changeStage(ctx: Context, event: AtsEvent, to: StageCategory, positionC
   s.status = 'closing';
   s.outcome = to === 'rejected' && positionClosed ? 'position-closed' : (to);
   s.waitingAlertAt = undefined;
+  // Ended before the candidate could be reached: the closing message waits (a while) for contact details.
+  if (awaitingContact(s)) s.contactWaitUntil = ctx.now + CONTACT_WAIT_MS;
   enterStage(ctx, to, event.time, positionClosed);
   if (ack) {
     s.scheduled = s.scheduled.map((m) => (m.purpose === 'closing' && m.key.endsWith(':0') && m.dueAt > ack.dueAt ? { ...m, dueAt: ack.dueAt } : m));
@@ -324,9 +384,14 @@ function applyRecruiterAction(ctx: Context, action: RecruiterAction): void {
 function runDue(ctx: Context): void {
   const s = ctx.s;
   if (s.status === 'completed' || s.status === 'new') return;
-  const due = s.scheduled
-    .filter((m) => m.dueAt <= ctx.now && !(s.paused && m.pausable))
-    .sort((a, b) => a.dueAt - b.dueAt || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  if (awaitingContact(s)) return holdForContact(ctx);
+  // Any-order journeys send the acknowledgement first of whatever is due together.
+  const ackFirst = (a: ScheduledMessage, b: ScheduledMessage) => (s.anyOrder ? Number(b.purpose === 'ack') - Number(a.purpose === 'ack') : 0);
+  const due = s.scheduled.filter((m) => m.dueAt <= ctx.now && !(s.paused && m.pausable));
+  // The candidate hears "we got your application" before anything else, even when its slot comes later.
+  const waitingAck = s.anyOrder && due.length > 0 && !due.some((m) => m.purpose === 'ack') ? s.scheduled.find((m) => m.purpose === 'ack') : undefined;
+  if (waitingAck) due.push(waitingAck);
+  due.sort((a, b) => ackFirst(a, b) || a.dueAt - b.dueAt || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   const quiet = due.length > 0 || (s.silenceDueAt !== undefined && ctx.now >= s.silenceDueAt) ? quietNow(ctx) : false;
   if (due.length > 0) {
     if (quiet) {
@@ -356,15 +421,86 @@ function runDue(ctx: Context): void {
       publish(ctx, 'sla.breached', { reason: 'max-silence' });
     }
   }
+  waitingAlert(ctx);
+  if (s.status === 'closing' && s.scheduled.length === 0) {
+    // A closing message the provider accepted may still bounce; the settle deadline bounds the wait.
+    const closingInFlight = s.inFlight.some((m) => m.purpose === 'closing' && m.phase !== 'delivered');
+    if (!closingInFlight || (s.closingSettleBy !== undefined && ctx.now >= s.closingSettleBy)) complete(ctx, s.outcome ?? 'rejected');
+  }
+}
+
+/** Alerts the recruiter once when the candidate has waited in one stage longer than the definition allows. */
+function waitingAlert(ctx: Context): void {
+  const s = ctx.s;
   if (s.status === 'open' && s.waitingAlertAt !== undefined && ctx.now >= s.waitingAlertAt) {
     const days = Math.floor((ctx.now - (s.stageEnteredAt ?? ctx.now)) / DAY_MS);
     s.waitingAlertAt = undefined;
     alert(ctx, 'waiting', { days });
     publish(ctx, 'sla.breached', { reason: 'waiting' });
   }
-  if (s.status === 'closing' && s.scheduled.length === 0) {
-    // A closing message the provider accepted may still bounce; the settle deadline bounds the wait.
-    const closingInFlight = s.inFlight.some((m) => m.purpose === 'closing' && m.phase !== 'delivered');
-    if (!closingInFlight || (s.closingSettleBy !== undefined && ctx.now >= s.closingSettleBy)) complete(ctx, s.outcome ?? 'rejected');
+}
+
+/**
+ * While an any-order journey has no way to reach the candidate, nothing is sent and nothing is dropped: due
+ * messages wait for contact details. The recruiter is alerted once the acknowledgement is overdue for want of
+ * them; a journey that ended meanwhile completes without its closing message after CONTACT_WAIT_MS.
+ */
+function holdForContact(ctx: Context): void {
+  const s = ctx.s;
+  if (s.noContactAlertAt !== undefined && ctx.now >= s.noContactAlertAt) {
+    s.noContactAlertAt = undefined;
+    alert(ctx, 'no-contact');
+    publish(ctx, 'sla.breached', { reason: 'no-contact' });
   }
+  waitingAlert(ctx);
+  if (s.status === 'closing' && s.contactWaitUntil !== undefined && ctx.now >= s.contactWaitUntil) {
+    unschedule(ctx, () => true, 'no way to reach the candidate arrived within 7 days of the outcome');
+    complete(ctx, s.outcome ?? 'rejected');
+  }
+}
+
+/** True when the journey has sent (or tried to send) nothing yet. */
+function nothingSentYet(s: JourneyState): boolean {
+  return s.seq === 0 && s.inFlight.length === 0 && s.lastMessageAt === undefined;
+}
+
+/** The message filling a scheduled message's slot (its key) in another definition, if it has one. */
+function slotIn(definition: JourneyDefinition, message: ScheduledMessage): Message | undefined {
+  const stage = /^stage:([a-z]+):(\d+)$/.exec(message.key);
+  if (stage) return definition.stages[stage[1] as StageCategory]?.onEnter[Number(stage[2])];
+  const followUp = /^follow-up:([a-z]+)$/.exec(message.key);
+  if (followUp) return definition.stages[followUp[1] as StageCategory]?.followUp;
+  const reminder = /^interview:.+:reminder:(\d+)$/.exec(message.key);
+  if (reminder) return definition.interview.reminders[Number(reminder[1])];
+  const touchpoint = /^interview:.+:(confirmation|rescheduled|canceled|after)$/.exec(message.key);
+  if (touchpoint) {
+    const kind = touchpoint[1] as 'confirmation' | 'rescheduled' | 'canceled' | 'after';
+    return kind === 'rescheduled' ? (definition.interview.rescheduled ?? definition.interview.confirmation) : definition.interview[kind];
+  }
+  if (message.purpose === 'recruiter') return { template: message.template };
+  return undefined;
+}
+
+/**
+ * The journey was resolved again with the job or locale a later event brought, and nothing has been sent yet:
+ * it follows the new definition from now on. What is scheduled keeps its time and takes the new definition's
+ * message in the same slot.
+ */
+function switchDefinition(ctx: Context, definition: JourneyDefinition, version: string): void {
+  const s = ctx.s;
+  const before = s.scheduled;
+  s.definition = definition;
+  s.definitionVersion = version;
+  s.pendingDefinition = undefined;
+  invalidateCalendar(ctx);
+  s.scheduled = [];
+  for (const message of before) {
+    const next = slotIn(definition, message);
+    if (!next) {
+      record(ctx, { type: 'message.canceled', template: message.template, purpose: message.purpose, reason: `journey ${version} has no such message` });
+      continue;
+    }
+    s.scheduled.push({ ...message, template: next.template, channel: next.channel });
+  }
+  record(ctx, { type: 'definition.upgraded', version, reason: 'resolved again with the job and locale a later event brought, before anything was sent' });
 }

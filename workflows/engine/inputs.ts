@@ -88,7 +88,11 @@ export const Input = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('reply'), channel: Channel, text: z.string(), optOut: z.boolean().optional() }).strict(),
   z.object({ kind: z.literal('recruiter'), recruiter: RecruiterAction }).strict(),
   /** A new published definition version; it takes effect at the next stage change. */
-  z.object({ kind: z.literal('upgrade'), definition: JourneyDefinition, version: z.string().min(1) }).strict(),
+  /**
+   * With `resolved`: the journey's definition resolved again with the job or locale a later event brought; it
+   * takes effect at once if nothing has been sent yet.
+   */
+  z.object({ kind: z.literal('upgrade'), definition: JourneyDefinition, version: z.string().min(1), resolved: z.boolean().optional() }).strict(),
 ]);
 /** An input to `decide`. */
 export type Input = z.infer<typeof Input>;

@@ -86,6 +86,8 @@ export function simulate(params: SimulationParams): SimulationResult {
     definition: params.definition,
     definitionVersion: 'simulated',
     candidate: { timeZone: params.candidate.timeZone, locale: params.candidate.locale, consent: params.candidate.channels },
+    // As journeys started today decide: events in any order, nothing sent before the candidate can be reached.
+    anyOrder: true,
   });
   const result: SimulationResult = { messages: [], alerts: [], commands: [], longestSilence: { businessDays: 0, hours: 0 }, completed: false, start, end: until, state };
   const deliveries: Input[] = [];

@@ -83,6 +83,7 @@ export type TimelineType =
   | 'interview.completed'
   | 'alert'
   | 'candidate.updated'
+  | 'candidate.reachable'
   | 'candidate.replied'
   | 'candidate.opted_out'
   | 'candidate.opted_in'
@@ -149,6 +150,18 @@ export interface JourneyState {
   closingSettleBy?: number;
   closingDispatched: boolean;
   timeline: TimelineEntry[];
+  /**
+   * Events in any order: set on journeys created by code that waits for a way to reach the candidate
+   * (the workflow sets it under `patched('any-event-order')`). Absent on journeys started earlier, which
+   * keep deciding as they did; the fields below are used only when it is set.
+   */
+  anyOrder?: boolean;
+  /** When the journey first had a way to reach the candidate. Until then nothing is sent: due messages wait. */
+  reachableSince?: number;
+  /** When the recruiter hears that the candidate cannot be acknowledged for want of contact details. */
+  noContactAlertAt?: number;
+  /** A journey that ended before the candidate could be reached waits for contact details until then. */
+  contactWaitUntil?: number;
 }
 
 /** What a journey starts from. */
@@ -158,6 +171,8 @@ export interface InitialStateParams {
   definitionVersion: string;
   /** Facts known at start; the created event may add more. */
   candidate?: CandidateProfile;
+  /** Wait for a way to reach the candidate before sending (see JourneyState.anyOrder). */
+  anyOrder?: boolean;
 }
 
 /** The state of a journey that has seen no event yet. The definition must come from `validateDefinition`. */
@@ -182,7 +197,13 @@ export function initialState(params: InitialStateParams): JourneyState {
     inFlight: [],
     closingDispatched: false,
     timeline: [],
+    ...(params.anyOrder ? { anyOrder: true } : {}),
   };
+}
+
+/** True while an any-order journey has never had a way to reach the candidate: its messages wait for one. */
+export function awaitingContact(state: JourneyState): boolean {
+  return state.anyOrder === true && state.reachableSince === undefined;
 }
 
 /** Candidate facts with a profile patch applied (absent fields keep their value). */

@@ -74,12 +74,13 @@ export class Driver {
   readonly log: { at: number; command: Command }[] = [];
   private eventSeq = 0;
 
-  constructor(definition: JourneyDefinition, candidate: { timeZone: string; email?: boolean; sms?: boolean; locale?: string }) {
+  constructor(definition: JourneyDefinition, candidate: { timeZone: string; email?: boolean; sms?: boolean; locale?: string }, options: { anyOrder?: boolean } = {}) {
     this.state = initialState({
       applicationId: 'app-1',
       definition,
       definitionVersion: 'v1',
       candidate: { timeZone: candidate.timeZone, locale: candidate.locale, consent: { email: candidate.email ?? true, sms: candidate.sms ?? true } },
+      ...(options.anyOrder ? { anyOrder: true } : {}),
     });
   }
 
