@@ -1,18 +1,33 @@
+import { Context } from '@temporalio/activity';
 import type { Queryable } from '../../services/store';
 import { publishedJourneyFor } from '../../services/journeys/store';
 import { defaultJourneyFor, type VersionedDefinition } from './default-journeys';
+import { resolveHolidays } from './holidays';
+
+/** The Temporal server's clock inside an activity (also the time-skipping test server's), else this process's. */
+export function serverNow(): number {
+  try {
+    return Context.current().info.currentAttemptScheduledTimestampMs;
+  } catch {
+    return Date.now();
+  }
+}
 
 /**
  * The journey a new application follows: the tenant's journey assigned to its job, else the tenant's
  * default assignment, else the tenant's own published version of the shipped default for the
- * candidate's locale, else that shipped default (journeys/*.yaml).
+ * candidate's locale, else that shipped default (journeys/*.yaml). A named holiday calendar is resolved
+ * into the returned snapshot for the years from `now` (this year and two more), so the journey's engine
+ * has every holiday date it can meet.
  */
 export async function resolvePublishedJourney(
   db: Queryable,
   shipped: Map<string, VersionedDefinition>,
   params: { tenant: string; jobId?: string; locale?: string },
+  now = serverNow(),
 ): Promise<VersionedDefinition> {
   const fallback = defaultJourneyFor(shipped, params.locale);
   const published = await publishedJourneyFor(db, params.tenant, params.jobId, fallback.definition.id);
-  return published ? { definition: published.definition, version: published.label } : fallback;
+  const chosen = published ? { definition: published.definition, version: published.label } : fallback;
+  return { ...chosen, definition: resolveHolidays(chosen.definition, now) };
 }

@@ -17,8 +17,11 @@ export interface SmsLength {
   segments: number;
 }
 
-/** Segments warn above this many: long SMS cost more and arrive split on older phones. */
-export const SMS_SEGMENT_WARNING = 3;
+/**
+ * Segments warn above this many (when a journey is validated, and in the worker's log when one is sent): long
+ * SMS cost more and arrive split on older phones. Two segments hold 306 GSM-7 characters, or 134 UCS-2 units.
+ */
+export const SMS_SEGMENT_WARNING = 2;
 
 /** Counts the segments an SMS body needs. */
 export function smsLength(body: string): SmsLength {

@@ -1,8 +1,9 @@
 import { Liquid } from 'liquidjs';
-import type { MessageText } from '../../workflows/engine/definition';
+import type { DefinitionError, JourneyDefinition, MessageText } from '../../workflows/engine/definition';
+import { messagesWithPaths } from '../../workflows/engine/promise-checks';
 import type { JourneyContact } from '../../workflows/shared';
 import { pickLocale } from './locale-chain';
-import { smsLength, type SmsLength } from './sms-segments';
+import { SMS_SEGMENT_WARNING, smsLength, type SmsLength } from './sms-segments';
 import { systemTexts } from './system-texts';
 
 // Strict: a placeholder with no value is an error, never a blank in a candidate's message.
@@ -41,7 +42,7 @@ export class TemplateError extends Error {
  */
 export function checkTemplate(text: MessageText): string[] {
   const problems: string[] = [];
-  for (const [part, source] of [['subject', text.subject], ['body', text.body]] as const) {
+  for (const [part, source] of [['subject', text.subject], ['body', text.body], ['sms', text.sms]] as const) {
     if (source === undefined) continue;
     try {
       for (const variable of liquid.globalFullVariablesSync(source)) {
@@ -138,10 +139,18 @@ export function pickMessageText(text: Record<string, MessageText> | undefined, l
   return picked;
 }
 
-/** Renders an SMS: the body only (a subject has no place in an SMS), with its length in segments. */
+// Typographic characters outside GSM-7 that have a GSM-7 look-alike: one of them would make the whole SMS
+// UCS-2 (70 characters a segment instead of 160). Dates formatted by Intl may carry the no-break spaces.
+const GSM_LOOKALIKES: Record<string, string> = { '\u00a0': ' ', '\u202f': ' ', '\u2009': ' ', '\u2013': '-', '\u2014': '-', '\u2018': "'", '\u2019': "'", '\u201c': '"', '\u201d': '"', '\u2026': '...' };
+const toGsmLookalikes = (text: string) => text.replace(/[\u00a0\u202f\u2009\u2013\u2014\u2018\u2019\u201c\u201d\u2026]/g, (c) => GSM_LOOKALIKES[c]!);
+
+/**
+ * Renders an SMS: the message's SMS form (`sms`), else its e-mail body (a subject has no place in an SMS),
+ * with its length in segments. Typographic dashes, quotes and spaces become their GSM-7 look-alikes.
+ */
 export async function renderSms(template: string, text: Record<string, MessageText> | undefined, data: RenderData): Promise<RenderedSms> {
   const picked = pickMessageText(text, data.locale, template);
-  const body = await renderPart(picked.value.body, templateScope(data), template);
+  const body = toGsmLookalikes(await renderPart(picked.value.sms ?? picked.value.body, templateScope(data), template));
   return { locale: picked.locale, text: body, length: smsLength(body) };
 }
 
@@ -166,6 +175,16 @@ export async function renderEmail(
   };
 }
 
+/** The candidate a preview (and the SMS length check) stands in with when no real data is given. */
+export const SAMPLE_CONTACT: JourneyContact = {
+  firstName: 'Astrid',
+  lastName: 'Lindgren',
+  jobTitle: 'Backend Engineer',
+  department: 'Engineering',
+  recruiter: { name: 'Maja Lind', email: 'maja@acme.example' },
+  interview: { id: 'int-1', start: '2026-03-05T09:00:00Z', end: '2026-03-05T10:00:00Z', location: 'Office, Stockholm', link: 'https://meet.example.com/abc' },
+};
+
 /** Renders any message with sample data (or real data when given), for a recruiter's preview. */
 export async function previewTemplate(
   channel: 'email' | 'sms',
@@ -177,14 +196,39 @@ export async function previewTemplate(
     companyName: data.companyName ?? 'Acme',
     timeZone: data.timeZone ?? 'Europe/Stockholm',
     locale,
-    contact: data.contact ?? {
-      firstName: 'Astrid',
-      lastName: 'Lindgren',
-      jobTitle: 'Backend Engineer',
-      department: 'Engineering',
-      recruiter: { name: 'Maja Lind', email: 'maja@acme.example' },
-      interview: { id: 'int-1', start: '2026-03-05T09:00:00Z', end: '2026-03-05T10:00:00Z', location: 'Office, Stockholm', link: 'https://meet.example.com/abc' },
-    },
+    contact: data.contact ?? SAMPLE_CONTACT,
   };
   return channel === 'sms' ? renderSms('preview', text, sample) : renderEmail('preview', text, sample, 'https://candor.example/unsubscribe/preview');
+}
+
+/** An SMS form may take this many segments; validation warns above it (GSM-7: 306 characters, UCS-2: 134). */
+export const SMS_MAX_SEGMENTS = SMS_SEGMENT_WARNING;
+
+/**
+ * Warnings (never errors) about the SMS a candidate reachable only by SMS would get: a message without an SMS
+ * form (its e-mail body goes as the SMS), or an SMS form longer than SMS_MAX_SEGMENTS with sample data.
+ * Texts that do not render are left to the template check.
+ */
+export async function smsFormWarnings(definition: JourneyDefinition): Promise<DefinitionError[]> {
+  const warnings: DefinitionError[] = [];
+  for (const { path, message } of messagesWithPaths(definition)) {
+    for (const [locale, text] of Object.entries(message.text ?? {})) {
+      let length: SmsLength;
+      try {
+        length = (await renderSms(message.template, { [locale]: text }, { contact: SAMPLE_CONTACT, companyName: 'Acme', timeZone: definition.defaultTimeZone, locale })).length;
+      } catch {
+        continue;
+      }
+      const size = `${length.segments} segment${length.segments === 1 ? '' : 's'} (${length.encoding}, ${length.units} ${length.encoding === 'GSM-7' ? 'characters' : 'UTF-16 units'})`;
+      if (text.sms === undefined) {
+        warnings.push({ path: `${path}.text.${locale}.sms`, message: `no SMS form: a candidate reachable only by SMS gets the e-mail body, ${size}; add an sms text of at most ${SMS_MAX_SEGMENTS} segments` });
+      } else if (length.segments > SMS_MAX_SEGMENTS) {
+        warnings.push({
+          path: `${path}.text.${locale}.sms`,
+          message: `the SMS form is ${size} with sample data; keep it to ${SMS_MAX_SEGMENTS} (306 GSM-7 characters, or 134 if it has any character outside GSM-7, such as an emoji)`,
+        });
+      }
+    }
+  }
+  return warnings;
 }

@@ -1,4 +1,5 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { resolveHolidays } from '../../activities/journeys/holidays';
 import { markJourneyGone } from '../../activities/journeys/projection';
 import { definitionPublishedSignal, journeyWorkflowId } from '../../workflows/shared';
 import type { Queryable } from '../store';
@@ -31,6 +32,8 @@ export async function notifyRunningJourneys(client: Client, db: Queryable, tenan
   );
   const open = await db.query<{ n: number }>(`select count(*)::int as n from journey_board where tenant_id = $1 and status <> 'completed'`, [tenantId]);
   const targets = rows.filter((r) => r.definition_version !== published.label);
+  // A named holiday calendar goes out resolved for the years from now: the engine reads dates only.
+  const definition = resolveHolidays(published.definition, Date.now());
   const reach: PublishReach = { signalled: 0, skipped: Number(open.rows[0]?.n ?? 0) - targets.length, failed: 0 };
   let next = 0;
   await Promise.all(
@@ -38,7 +41,7 @@ export async function notifyRunningJourneys(client: Client, db: Queryable, tenan
       while (next < targets.length) {
         const applicationId = targets[next++]!.application_id;
         try {
-          await client.workflow.getHandle(journeyWorkflowId(tenantId, applicationId)).signal(definitionPublishedSignal, { definition: published.definition, version: published.label });
+          await client.workflow.getHandle(journeyWorkflowId(tenantId, applicationId)).signal(definitionPublishedSignal, { definition, version: published.label });
           reach.signalled++;
         } catch (error) {
           reach.failed++;

@@ -17,12 +17,39 @@ export interface Calendar {
   businessMorning: number;
 }
 
+/**
+ * Holidays as a definition holds them: a list of dates (the original form), or a named calendar with extra
+ * dates whose calendar dates were resolved outside the workflow (see definition.ts `HolidaySettings`).
+ */
+export type HolidaySettingsInput =
+  | readonly string[]
+  | { calendar?: string; extra?: readonly string[]; resolved?: { calendar: string; from: number; to: number; dates: readonly string[] } };
+
+/**
+ * True when holidays name a calendar whose resolved dates end before next year: a journey rolling over then
+ * asks for them again (resolution happens outside the workflow; this only reads the snapshot).
+ */
+export function holidaysNeedRefresh(holidays: HolidaySettingsInput | undefined, now: number): boolean {
+  if (!holidays || Array.isArray(holidays)) return false;
+  const named = holidays as Exclude<HolidaySettingsInput, readonly string[]>;
+  if (!named.calendar) return false;
+  return !named.resolved || named.resolved.calendar !== named.calendar || named.resolved.to < new Date(now).getUTCFullYear() + 1;
+}
+
 /** Calendar settings as a journey definition writes them. */
 export interface CalendarSettings {
   quietHours?: { start: string; end: string };
   businessDays: readonly string[];
-  holidays: readonly string[];
+  holidays: HolidaySettingsInput;
   businessMorning: string;
+}
+
+/** Every holiday date a definition's settings name: the list, or the extra dates plus the resolved calendar's. */
+export function holidayDates(holidays: HolidaySettingsInput | undefined): string[] {
+  if (!holidays) return [];
+  if (Array.isArray(holidays)) return [...(holidays as readonly string[])];
+  const named = holidays as Exclude<HolidaySettingsInput, readonly string[]>;
+  return [...(named.extra ?? []), ...(named.resolved?.dates ?? [])];
 }
 
 /** Day names accepted in `businessDays`, in ISO order. */
@@ -46,7 +73,7 @@ export function makeCalendar(timeZone: string, settings: CalendarSettings): Cale
     timeZone,
     quiet: quiet && quiet.start !== quiet.end ? quiet : undefined,
     businessDays: new Set(settings.businessDays.map((name) => WEEKDAY_NAMES.indexOf(name as (typeof WEEKDAY_NAMES)[number]) + 1)),
-    holidays: new Set(settings.holidays),
+    holidays: new Set(holidayDates(settings.holidays)),
     businessMorning: clockMinutes(settings.businessMorning),
   };
 }

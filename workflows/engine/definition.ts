@@ -36,6 +36,37 @@ const isoDate = z
   .refine((text) => !Number.isNaN(Date.parse(`${text}T00:00:00Z`)) && new Date(`${text}T00:00:00Z`).toISOString().startsWith(text), 'not a real calendar date');
 const timeZone = z.string().refine(isValidTimeZone, 'expected an IANA time zone like "Europe/Stockholm"');
 
+/**
+ * A holiday calendar named by ISO country code, optionally with a region (ISO 3166-2 subdivision and, where
+ * the library has them, a region below it): "SE", "GB-ENG", "US-CA", "DE-BY".
+ */
+export const HolidayCalendarCode = z
+  .string()
+  .regex(/^[A-Z]{2}(-[A-Z0-9]{1,5}){0,2}$/, 'expected a country code like "SE", or a country and region like "GB-ENG"');
+
+/**
+ * Which days are holidays. The list form names every date by hand (journeys written before holiday calendars,
+ * and their running snapshots, keep it). The object form names a calendar and extra dates (company days off);
+ * Candor resolves the calendar into `resolved` outside the workflow, for the years a journey can span, when it
+ * starts, rolls over or upgrades: the engine only ever reads dates.
+ */
+export const HolidaySettings = z.union([
+  z.array(isoDate),
+  z
+    .object({
+      calendar: HolidayCalendarCode.optional(),
+      extra: z.array(isoDate).default([]),
+      /** Filled in by Candor: the calendar's public holidays for years `from`..`to` (inclusive). */
+      resolved: z
+        .object({ calendar: HolidayCalendarCode, from: z.number().int(), to: z.number().int(), dates: z.array(isoDate) })
+        .strict()
+        .optional(),
+    })
+    .strict(),
+], { error: 'expected a list of dates, or a calendar like { calendar: "SE", extra: ["2028-06-02"] }' });
+/** Holiday settings, in either form. */
+export type HolidaySettings = z.infer<typeof HolidaySettings>;
+
 /** A template key such as "applied.ack": lowercase segments separated by dots. */
 export const TemplateKey = z.string().regex(/^[a-z][a-z0-9_-]*(\.[a-z0-9_-]+)+$/, 'expected a template key like "applied.ack"');
 
@@ -44,8 +75,12 @@ export const Delay = z.union([duration, z.object({ businessMorning: z.literal(tr
 /** A message delay. */
 export type Delay = z.infer<typeof Delay>;
 
-/** Inline text for one locale, so the simulator and console can show the words; templates may override. */
-export const MessageText = z.object({ subject: z.string().min(1).optional(), body: z.string().min(1) }).strict();
+/**
+ * Inline text for one locale, so the simulator and console can show the words; templates may override.
+ * `subject` and `body` are the e-mail; `sms` is the short form sent when the channel is SMS (the body is
+ * sent instead when a message has none, and validation warns about that).
+ */
+export const MessageText = z.object({ subject: z.string().min(1).optional(), body: z.string().min(1), sms: z.string().min(1).optional() }).strict();
 /** Inline text for one locale. */
 export type MessageText = z.infer<typeof MessageText>;
 
@@ -115,7 +150,7 @@ export const JourneyDefinition = z
     maxSilence: z.number().int().min(1).max(30).default(5),
     quietHours: z.object({ start: clock, end: clock }).strict().default({ start: '21:00', end: '08:00' }),
     businessDays: z.array(z.enum(WEEKDAY_NAMES)).min(1).default(['mon', 'tue', 'wed', 'thu', 'fri']),
-    holidays: z.array(isoDate).default([]),
+    holidays: HolidaySettings.default([]),
     businessMorning: clock.default('09:00'),
     /** Channel preference, which is also the fallback order. */
     channels: z.array(Channel).min(1).default(['email', 'sms']),

@@ -51,7 +51,7 @@ export function openApiDocument(serverUrl: string) {
         post: { tags: ['journeys'], summary: 'Create a journey from a definition (saved as its draft)', requestBody: definitionBody, responses: { '201': { description: 'Created' }, ...errors(400, 401, 409, 422) } },
       },
       '/api/v1/journeys/validate': {
-        post: { tags: ['journeys'], summary: 'Validate a definition without saving it', requestBody: definitionBody, responses: { ...ok('`{ ok: true, definition }` or `{ ok: false, errors: [{ path, message }] }`'), ...errors(400, 401) } },
+        post: { tags: ['journeys'], summary: 'Validate a definition without saving it', requestBody: definitionBody, responses: { ...ok('`{ ok: true, definition, warnings: [{ path, message }] }` (warnings: SMS forms over two segments or missing) or `{ ok: false, errors: [{ path, message }] }`'), ...errors(400, 401) } },
       },
       '/api/v1/journeys/{journeyId}': {
         get: { tags: ['journeys'], summary: 'A journey: draft, latest published version, shipped default', parameters: [journeyId], responses: { ...ok('The journey'), ...errors(400, 401, 404) } },

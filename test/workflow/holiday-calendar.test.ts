@@ -1,0 +1,72 @@
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import { signalJourney } from '../../services/temporal/journeys';
+import { addDays, fromLocal, isoDate, isoWeekday, toLocal, type LocalDate } from '../../workflows/engine/time-zone';
+import { journeyStatusQuery, journeyTimelineQuery } from '../../workflows/shared';
+import { atsEvent } from '../helpers/events';
+import { createTestWorker, createTestWorld, testDataConverter, type TestWorld } from '../helpers/worker';
+
+const TZ = 'Europe/Stockholm';
+// Swedish days off around Christmas and New Year that fall on fixed dates (public and bank holidays).
+const SWEDISH_FIXED = ['12-24', '12-25', '12-26', '12-31', '01-01', '01-06'];
+
+/** The business day `n` after `from`, counted by hand: weekends and the fixed Swedish holidays are skipped. */
+function handCountedBusinessDay(from: LocalDate, n: number): string {
+  let date = from;
+  for (let counted = 0; counted < n; ) {
+    date = addDays(date, 1);
+    if (isoWeekday(date) <= 5 && !SWEDISH_FIXED.includes(isoDate(date).slice(5))) counted++;
+  }
+  return isoDate(date);
+}
+
+describe('a journey on a named holiday calendar (time-skipping server)', () => {
+  let env: TestWorkflowEnvironment;
+  let world: TestWorld;
+  let worker: Worker;
+  let running: Promise<void>;
+  const taskQueue = 'wf-holidays';
+
+  beforeAll(async () => {
+    const path = process.env.TEMPORAL_TEST_SERVER;
+    env = await TestWorkflowEnvironment.createTimeSkipping({
+      ...(path ? { server: { executable: { type: 'existing-path', path } } } : {}),
+      client: { dataConverter: testDataConverter },
+    });
+    world = await createTestWorld();
+    worker = await createTestWorker(env.nativeConnection, taskQueue, world);
+    running = worker.run();
+  });
+  afterAll(async () => {
+    worker?.shutdown();
+    await running;
+    await world?.db.close();
+    await env?.teardown();
+  });
+
+  it('defers a follow-up past Christmas 2028 with `holidays: { calendar: SE }`, a year no date list covered', async () => {
+    // The shipped Swedish journey names `calendar: SE`; its applied-stage follow-up comes 4 business days after the acknowledgement.
+    const year = Math.max(2028, new Date(await env.currentTimeMs()).getUTCFullYear() + 1);
+    let day: LocalDate = { year, month: 12, day: 23 };
+    while (isoWeekday(day) > 5) day = addDays(day, -1);
+    const start = fromLocal(TZ, day, 10 * 60);
+    await env.sleep(start - (await env.currentTimeMs()));
+
+    const handle = await signalJourney(env.client, taskQueue, { tenant: 'acme', applicationId: 'app-xmas' }, atsEvent('ats.application.created', start), { searchAttributes: false });
+    await handle.query(journeyStatusQuery);
+    await env.sleep('14 days');
+
+    const sent = (await handle.query(journeyTimelineQuery)).filter((e) => e.type === 'message.dispatched');
+    expect(sent.map((e) => e.template).slice(0, 2)).toEqual(['applied.ack', 'applied.still-reviewing']);
+    const followUpDate = isoDate(toLocal(sent[1]!.at, TZ));
+    expect(followUpDate).toBe(handCountedBusinessDay(day, 4));
+    // Counting weekdays only, Christmas and Boxing Day would have been business days: the follow-up would have come earlier.
+    let weekdaysOnly = day;
+    for (let counted = 0; counted < 4; ) {
+      weekdaysOnly = addDays(weekdaysOnly, 1);
+      if (isoWeekday(weekdaysOnly) <= 5) counted++;
+    }
+    expect(followUpDate > isoDate(weekdaysOnly)).toBe(true);
+    expect(new Date(sent[1]!.at).getUTCFullYear()).toBeGreaterThanOrEqual(2028);
+  });
+});
