@@ -31,8 +31,9 @@ export function splitName(name: string): Pick<Candidate, 'firstName' | 'lastName
   return compact({ firstName: first ?? name, lastName: rest.length > 0 ? rest.join(' ') : undefined });
 }
 
-/** An event from a vendor, with the vendor's delivery id as its CloudEvents id. */
+/** An event from a vendor, with the vendor's delivery id as its CloudEvents id (a digest of it when it would outgrow the envelope's 256 characters). */
 export function vendorEvent<T extends AtsEventType>(provider: Provider, tenant: string, type: T, id: string, applicationId: string, data: AtsEventData<T>, time?: string): AtsEvent {
   const at = time && !Number.isNaN(Date.parse(time)) ? new Date(time).toISOString() : new Date().toISOString();
-  return exampleEvent(type, { tenant, applicationId, id: `${provider}:${id}`, time: at, data, provider });
+  const eventId = id.length <= 200 ? id : createHash('sha256').update(id).digest('hex');
+  return exampleEvent(type, { tenant, applicationId, id: `${provider}:${eventId}`, time: at, data, provider });
 }

@@ -150,6 +150,8 @@ describe('ATS webhooks: verified, mapped per tenant, produced to ats.events befo
     while ((byKey.get(key)?.length ?? 0) < count) await new Promise<void>((r) => waiting.add(r));
     return byKey.get(key)!.slice(0, count);
   };
+  /** How far the webhook route's clock runs ahead of the real one (to age remembered Lever tokens). */
+  let clockAhead = 0;
   let base = '';
   // A real HTTP round trip (light-my-request's inject cannot load under jest's CommonJS runtime).
   const post = async (provider: string, body: string, headers: Record<string, string>, to = tenant) => {
@@ -177,7 +179,7 @@ describe('ATS webhooks: verified, mapped per tenant, produced to ats.events befo
     await saveTenantAdapter(db, { tenant, provider: 'ashby', secret: SECRET });
     for (const provider of ['greenhouse', 'lever', 'ashby'] as const) await saveTenantAdapter(db, { tenant: other, provider, secret: OTHER_SECRET, config: { defaultTimeZone: 'Europe/Stockholm' } });
     app = buildApi({ logger: createLogger({ logLevel: 'silent', secrets: [] }), probes: [] });
-    registerAtsWebhooks(app, { db, kafka });
+    registerAtsWebhooks(app, { db, kafka, now: () => Date.now() + clockAhead });
     base = await app.listen({ host: '127.0.0.1', port: 0 });
     consumer = kafka.consumer({ groupId: unique('hooks-watch') });
     await consumer.connect();
@@ -288,6 +290,22 @@ describe('ATS webhooks: verified, mapped per tenant, produced to ats.events befo
     expect(onB!.value).toMatchObject({ type: 'ats.application.stage_changed', data: { stage: { to: { id: 'stage-screen' } } } });
   });
 
+  it('Lever: remembered tokens are deleted once their triggeredAt is out of the window', async () => {
+    const tokens = async () => Number((await db.query<{ n: string }>('select count(*) as n from webhook_tokens where tenant_id = $1', [other])).rows[0]!.n);
+    const opportunityId = unique('opp-purge');
+    expect((await postLever(leverDelivery(OTHER_SECRET, 'candidateHired', { candidateId: 'c', opportunityId }), other)).statusCode).toBe(202);
+    expect(await tokens()).toBe(1);
+    clockAhead = 6 * 60_000;
+    try {
+      // Six minutes on, the first token is stale anyway: the next delivery's claim deletes it.
+      const next = leverDelivery(OTHER_SECRET, 'candidateStageChange', { toStageId: 'stage-x', candidateId: 'c', opportunityId: unique('opp-purge') }, { triggeredAt: Date.now() + clockAhead });
+      expect((await postLever(next, other)).statusCode).toBe(202);
+      expect(await tokens()).toBe(1);
+    } finally {
+      clockAhead = 0;
+    }
+  });
+
   it('Ashby: a signed application and interview schedule become created and interview.scheduled; other actions are acknowledged and ignored', async () => {
     const submit = JSON.stringify({
       action: 'applicationSubmit',
@@ -362,6 +380,21 @@ describe('ATS webhooks: verified, mapped per tenant, produced to ats.events befo
     expect(updated).toMatchObject({ type: 'ats.interview.rescheduled' });
     expect(new Set([viaStage!.id, created!.id, updated!.id]).size).toBe(3);
     for (const id of [viaStage!.id, created!.id, updated!.id]) expect(id.startsWith('ashby:')).toBe(true);
+
+    // A hire fires candidateHire, candidateStageChange and applicationUpdate with one id: one hired event, three times.
+    const hiredApp = unique('ashby-hired');
+    const hired = ashbyApplication(hiredApp, candidateId, { status: 'Hired', currentInterviewStage: { id: 'hired', title: 'Hired', type: 'Hired', orderInInterviewPlan: 9 } });
+    const hireAction = randomBytes(16).toString('hex');
+    for (const action of ['candidateStageChange', 'candidateHire', 'applicationUpdate']) expect((await postAshby({ webhookActionId: hireAction, action, data: { application: hired } })).statusCode).toBe(202);
+    const hires = await eventsFor(`${tenant}:${hiredApp}`, 3);
+    expect(hires.map((e) => e.value.type)).toEqual(['ats.application.hired', 'ats.application.hired', 'ats.application.hired']);
+    expect(new Set(hires.map((e) => e.value.id)).size).toBe(1);
+
+    // The candidate deleted in Ashby: both of their applications are erased.
+    const deleted = await postAshby({ webhookActionId: randomBytes(16).toString('hex'), action: 'candidateDelete', data: { candidate: { id: candidateId } } });
+    expect((deleted.json().accepted as { subject: string; type: string }[]).map((a) => [a.subject, a.type]).sort()).toEqual([[appId, 'ats.candidate.erased'], [hiredApp, 'ats.candidate.erased']].sort());
+    const [erased] = (await eventsFor(`${tenant}:${hiredApp}`, 4)).slice(3);
+    expect(erased!.value).toMatchObject({ type: 'ats.candidate.erased', data: { candidate: { id: candidateId } } });
   });
 
   it('Greenhouse: Greenhouse-Event-ID is the event id; the stage change carries its candidate and job; update_candidate (no application in it) reaches the candidate’s applications in its own tenant only; candidate_anonymized erases them', async () => {
@@ -413,6 +446,12 @@ describe('ATS webhooks: verified, mapped per tenant, produced to ats.events befo
     const [otherCreated, otherUpdated] = await eventsFor(`${other}:${appA}`, 2);
     expect(otherCreated!.value).toMatchObject({ type: 'ats.application.created', data: { candidate: { firstName: 'Greta', timeZone: 'Europe/Stockholm' } } });
     expect(otherUpdated!.value).toMatchObject({ type: 'ats.candidate.updated', data: { candidate: { firstName: 'Greta', lastName: 'Gustafsson' } } });
+
+    // Greenhouse's documented "Candidate deleted" names the deleted applications itself.
+    const deleted = await postGreenhouse({ action: 'delete_candidate', payload: { person: { id: candidateId, first_name: 'Greta', last_name: 'Gustafsson', company: null, title: null, created_at: '2013-03-22T00:00:00Z', is_private: false, can_email: true, deleted_application_ids: [appA] } } }, other);
+    expect((deleted.json().accepted as { subject: string; type: string }[]).map((a) => [a.subject, a.type])).toEqual([[String(appA), 'ats.candidate.erased']]);
+    const [, , otherErased] = await eventsFor(`${other}:${appA}`, 3);
+    expect(otherErased!.value).toMatchObject({ type: 'ats.candidate.erased', data: { candidate: { id: String(candidateId) } } });
   });
 
   it('in every order, the events of a Greenhouse, an Ashby and a Lever application carry the candidate wherever the vendor sends one (two tenants)', async () => {
