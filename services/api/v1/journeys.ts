@@ -222,7 +222,8 @@ export function registerJourneyRoutes(scope: FastifyInstance, deps: JourneyRoute
     const { journeyId } = parseRequest(JourneyParams, request.params, 'path');
     const body = parseRequest(SimulateBody, request.body, 'simulation request');
     const definition = body.definition !== undefined ? validOrThrow(definitionFromBody(body.definition).raw) : await currentDefinition(tenant.id, journeyId);
-    return simulateJourney(resolveHolidays(definition, Date.now()), body, { companyName: tenant.name, now: Date.now() });
+    // The named holiday calendar is resolved for the years from the script's start, as a journey starting then would.
+    return simulateJourney(resolveHolidays(definition, body.start ? Date.parse(body.start) : Date.now()), body, { companyName: tenant.name, now: Date.now() });
   });
 
   scope.post('/journeys/:journeyId/preview', async (request) => {
