@@ -51,6 +51,12 @@ export function resolveEncryptionKeys(configured: string | undefined, dataDir: s
   return parseEncryptionKeys(readFileSync(file, 'utf8').trim());
 }
 
+/** The id of the key that encrypted `payload`, or undefined for a payload this codec did not encrypt. */
+export function payloadKeyId(payload: Payload): string | undefined {
+  if (Buffer.from(payload.metadata?.[METADATA_ENCODING_KEY] ?? []).toString() !== ENCODING) return undefined;
+  return Buffer.from(payload.metadata?.[KEY_ID] ?? []).toString();
+}
+
 /** Encrypts every payload Candor hands to Temporal with AES-256-GCM, so journeys are unreadable at rest. */
 export class AesGcmPayloadCodec implements PayloadCodec {
   private readonly byId: Map<string, Buffer>;
@@ -58,6 +64,11 @@ export class AesGcmPayloadCodec implements PayloadCodec {
   constructor(private readonly keys: EncryptionKey[]) {
     if (keys.length === 0) throw new Error('At least one encryption key is required');
     this.byId = new Map(keys.map((k) => [k.id, k.key]));
+  }
+
+  /** The ids of the configured keys, the encrypting one first. */
+  get keyIds(): string[] {
+    return this.keys.map((k) => k.id);
   }
 
   async encode(payloads: Payload[]): Promise<Payload[]> {

@@ -5,39 +5,74 @@ import type { Config } from '../config';
 import type { Logger } from '../logger';
 import type { Database } from '../store';
 import { createPayloadCodec } from '../temporal/connection';
+import { checkKeyRing, WatchedCodec } from './key-ring';
+import { SDK_LOG_LEVELS, sdkLogFields } from './sdk-log';
+
+export { EncryptionKeyMissingError } from './key-ring';
 
 /** A running worker role; `close()` stops polling, lets in-flight tasks finish and disconnects. */
 export interface WorkerRole {
+  /** Resolves while the worker polls and decrypts every payload it is given; rejects saying why not. */
+  check(): Promise<void>;
   close(): Promise<void>;
 }
 
+// Decryption failures a watch has reported in its own line; the SDK repeats them on every retry.
+const watches = new Set<WatchedCodec>();
 let runtimeInstalled = false;
 
-/** Starts a Temporal worker polling Candor's task queue for journey workflows and their activities. */
+/**
+ * Starts a Temporal worker polling Candor's task queue for journey workflows and their activities.
+ * Refuses to start (EncryptionKeyMissingError) when running journeys need an encryption key it lacks.
+ */
 export async function startWorker(config: Config, deps: { logger: Logger; db: Database; events: JourneyEventSink }): Promise<WorkerRole> {
   if (!runtimeInstalled) {
-    // The SDK's core logs through our pino logger at warn and above, so its lines are JSON like ours.
-    Runtime.install({
-      logger: new DefaultLogger('WARN', (entry) => deps.logger.warn({ sdk: entry.meta }, entry.message)),
-      shutdownSignals: [],
-    });
     runtimeInstalled = true;
+    try {
+      // The SDK's core logs through our pino logger at warn and above, so its lines are JSON like ours.
+      Runtime.install({
+        logger: new DefaultLogger('WARN', (entry) => {
+          const error: unknown = entry.meta?.error;
+          // A decryption failure was said once, clearly, by the watch; the SDK repeats it on every retry.
+          const level = [...watches].some((w) => w.isReported(error)) ? 'debug' : SDK_LOG_LEVELS[entry.level];
+          deps.logger[level](sdkLogFields(entry.meta), entry.message);
+        }),
+        shutdownSignals: [],
+      });
+    } catch {
+      // A runtime is already installed in this process (an embedding test harness): keep its logger.
+    }
   }
+  const { taskQueue } = config.temporal;
+  const keyRing = createPayloadCodec(config);
+  const { checked, skipped } = await checkKeyRing({ address: config.temporal.address, namespace: config.temporal.namespace, taskQueue, codec: keyRing });
+  if (skipped) deps.logger.warn({ taskQueue, reason: skipped }, 'could not list running journeys to check the encryption keys; checking as payloads arrive');
+  const codec = new WatchedCodec(keyRing, (keyId, problem) =>
+    deps.logger.error({ keyId, taskQueue }, `${problem}. Journeys that need it are stuck until a worker holding that key runs (README: "Encryption keys")`),
+  );
+  watches.add(codec);
   const connection = await NativeConnection.connect({ address: config.temporal.address });
   const worker = await Worker.create({
     connection,
     namespace: config.temporal.namespace,
-    taskQueue: config.temporal.taskQueue,
+    taskQueue,
     ...(config.temporal.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: config.temporal.maxCachedWorkflows } : {}),
     workflowsPath: require.resolve('../../workflows'),
     activities: createActivities({ logger: deps.logger, db: deps.db, events: deps.events, providers: createProviders(config, deps.db), publicUrl: config.http.publicUrl }),
-    dataConverter: { payloadCodecs: [createPayloadCodec(config)] },
+    dataConverter: { payloadCodecs: [codec] },
     shutdownGraceTime: config.shutdownGraceMs,
   });
   const running = worker.run();
-  deps.logger.info({ taskQueue: config.temporal.taskQueue }, 'worker polling');
+  deps.logger.info({ taskQueue, keys: keyRing.keyIds, journeysChecked: checked }, 'worker polling');
   return {
+    async check() {
+      const failure = codec.failure();
+      if (failure) throw new Error(failure);
+      const state = worker.getState();
+      if (state !== 'RUNNING') throw new Error(`the worker is ${state.toLowerCase()}`);
+    },
     async close() {
+      watches.delete(codec);
       if (worker.getState() === 'RUNNING') worker.shutdown();
       await running;
       await connection.close();
