@@ -50,6 +50,8 @@ export async function startCandor(config: Config, logger = createLogger(config))
     logger.info({ database: db.kind, applied }, 'database migrated');
     const demo = roles.includes('api') ? await ensureDemoTenant(db, { apiKey: config.demoApiKey, dataDir: config.database.dataDir }) : undefined;
 
+    // Roles of this process that report their own readiness (/readyz lists them after the dependencies).
+    const roleProbes: Probe[] = [];
     let temporal: Client | undefined;
     if (roles.includes('ingest') || roles.includes('api')) {
       temporal = await connectTemporalClient(config);
@@ -61,10 +63,12 @@ export async function startCandor(config: Config, logger = createLogger(config))
       closers.push(() => events.close());
       const worker = await startWorker(config, { logger, db, events });
       closers.push(() => worker.close());
+      roleProbes.push({ name: 'worker', check: () => worker.check() });
     }
     if (roles.includes('ingest')) {
-      const ingest = await startIngest(config, { logger, temporal: temporal!, registry });
+      const ingest = await startIngest(config, { logger, temporal: temporal!, db, registry });
       closers.push(() => ingest.close());
+      roleProbes.push({ name: 'ingest', check: () => ingest.check() });
     }
     if (roles.includes('api')) {
       const admin: Admin = new Kafka({ clientId: `${config.kafka.clientId}-health`, brokers: config.kafka.brokers, logLevel: logLevel.NOTHING, retry: { retries: 0 } }).admin();
@@ -80,6 +84,7 @@ export async function startCandor(config: Config, logger = createLogger(config))
           },
         },
         { name: 'database', check: () => db.ping() },
+        ...roleProbes,
       ];
       const app = buildApi({ logger, probes, registry, metrics: config.metrics, v1: { db, temporal, publicUrl: config.http.publicUrl, docsPublic: config.apiDocsPublic } });
       registerAtsWebhooks(app, { db, kafka: createKafka(config, logger, 'api') });

@@ -1,6 +1,7 @@
 /** One dependency's readiness, as /readyz reports it. */
 export interface DependencyCheck {
-  name: 'temporal' | 'kafka' | 'database';
+  /** A dependency, or a role of this process that can be stuck while its dependencies answer. */
+  name: 'temporal' | 'kafka' | 'database' | 'ingest' | 'worker';
   ok: boolean;
   latencyMs: number;
   error?: string;

@@ -1,4 +1,4 @@
-import { Partitioners, type Consumer, type EachBatchPayload, type IHeaders, type Kafka, type KafkaMessage, type Producer } from 'kafkajs';
+import { Partitioners, type Admin, type Consumer, type EachBatchPayload, type IHeaders, type Kafka, type KafkaMessage, type Producer } from 'kafkajs';
 import { isGrpcServiceError, type Client } from '@temporalio/client';
 import { Registry } from 'prom-client';
 import type { Config } from '../config';
@@ -7,6 +7,9 @@ import { createKafka } from '../kafka/client';
 import { TOPIC_ATS_DLQ, TOPIC_ATS_EVENTS } from '../kafka/topics';
 import type { Logger } from '../logger';
 import { JourneyClosedError, signalJourney } from '../temporal/journeys';
+import type { Queryable } from '../store/database';
+import { notConsumingReason, trackConsumer } from './consumer-health';
+import { knownTenants } from './known-tenants';
 import { ingestMetrics, type IngestMetrics } from './metrics';
 import { Semaphore, processPartitionBatch } from './partition-batch';
 
@@ -14,6 +17,8 @@ export { TOPIC_ATS_DLQ, TOPIC_ATS_EVENTS } from '../kafka/topics';
 
 /** A running ingest role. */
 export interface IngestRole {
+  /** Resolves when the consumer is consuming (joined, holding partitions or a spare member); rejects saying why not. */
+  check(): Promise<void>;
   /** Stops fetching, lets in-flight signals finish, commits what Temporal accepted, disconnects. */
   close(): Promise<void>;
 }
@@ -29,10 +34,12 @@ export interface IngestOptions {
   /** Pause after a failed signal: doubles per consecutive failure of a partition, up to `maxBackoffMs`. */
   initialBackoffMs?: number;
   maxBackoffMs?: number;
+  /** The consumer's group session timeout (10 s): how long a vanished member holds its partitions. */
+  sessionTimeoutMs?: number;
 }
 
 /** Why a message went to the dead-letter topic. */
-export type DeadLetterReason = EnvelopeProblem['reason'] | 'rejected-by-temporal' | 'journey-closed';
+export type DeadLetterReason = EnvelopeProblem['reason'] | 'unknown-tenant' | 'rejected-by-temporal' | 'journey-closed';
 
 class TransientError extends Error {
   override name = 'TransientError';
@@ -50,12 +57,12 @@ const headerValue = (value: string) => Buffer.from(value, 'utf8');
  *   drops events it has already applied by their CloudEvents id.
  * - Temporal unreachable: the failing partition is paused and fetched again from its first
  *   unfinished offset after an exponential backoff; nothing is committed past it and nothing crashes.
- * - Invalid input (not JSON, bad envelope, unknown type, bad data, wrong key) goes to
- *   `ats.events.dlq` with the original bytes and headers naming the reason and the position.
+ * - Invalid input (not JSON, bad envelope, unknown type, bad data, wrong key, a tenant that does not
+ *   exist) goes to `ats.events.dlq` with the original bytes and headers naming the reason and the position.
  */
 export async function startIngest(
   config: Config,
-  deps: { logger: Logger; temporal: Client; registry?: Registry; kafka?: Kafka },
+  deps: { logger: Logger; temporal: Client; db: Queryable; registry?: Registry; kafka?: Kafka },
   options: IngestOptions = {},
 ): Promise<IngestRole> {
   const logger = deps.logger.child({ role: 'ingest' });
@@ -66,14 +73,19 @@ export async function startIngest(
   const metrics: IngestMetrics = ingestMetrics(deps.registry ?? new Registry());
   const limit = new Semaphore(options.maxInFlight ?? 64);
   const kafka = deps.kafka ?? createKafka(config, logger, 'ingest');
+  const tenantKnown = knownTenants(deps.db);
 
   const consumer: Consumer = kafka.consumer({
     groupId: config.kafka.groupId,
-    sessionTimeout: 30_000,
-    heartbeatInterval: 3_000,
-    // kafkajs retries its own failures (broker gone, coordinator moving) forever instead of crashing the role.
-    retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 300, maxRetryTime: 10_000 },
+    // After a broker restart the coordinator waits for the members it remembers to rejoin or time out
+    // before a restarted consumer (a new member) gets partitions: the session timeout bounds that wait.
+    sessionTimeout: options.sessionTimeoutMs ?? 10_000,
+    heartbeatInterval: 1_000,
+    // kafkajs retries its own failures (broker gone, coordinator moving) forever instead of crashing the
+    // role; a short ceiling on the backoff finds a returning broker within about a second.
+    retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 200, maxRetryTime: 1_000, restartOnFailure: async () => !closing },
   });
+  const health = trackConsumer(consumer, topic);
   const producer: Producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
 
   const backoffs = new Map<number, number>();
@@ -105,6 +117,15 @@ export async function startIngest(
     const parsed = parseAtsEvent(message.value, message.key);
     if (!parsed.ok) return deadLetter(partition, message, parsed.problem.reason, parsed.problem.detail);
     const event = parsed.event;
+    let known: boolean;
+    try {
+      known = await tenantKnown(event.tenant);
+    } catch (error) {
+      // The database is unreachable: like Temporal being down, retry without committing past this event.
+      throw new TransientError(`could not look up the tenant: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    // Never start a journey (and send messages) in the name of a tenant nobody created.
+    if (!known) return deadLetter(partition, message, 'unknown-tenant', `tenant "${event.tenant}" does not exist`);
     try {
       await deps.temporal.withDeadline(Date.now() + signalTimeoutMs, () =>
         signalJourney(deps.temporal, config.temporal.taskQueue, { tenant: event.tenant, applicationId: event.subject }, { id: event.id, type: event.type, time: event.time, data: event.data }),
@@ -163,24 +184,56 @@ export async function startIngest(
     resumeTimers.add(timer);
   };
 
+  const run = () => consumer.run({ autoCommit: true, eachBatchAutoResolve: false, partitionsConsumedConcurrently: 16, eachBatch });
+  let restartTimer: NodeJS.Timeout | undefined;
+  const restartLater = (delayMs: number) => {
+    restartTimer = setTimeout(() => {
+      if (closing) return;
+      run().catch((error: unknown) => {
+        logger.error({ err: error }, 'ingest consumer could not restart; trying again');
+        restartLater(Math.min(delayMs * 2, 10_000));
+      });
+    }, delayMs);
+  };
   consumer.on(consumer.events.CRASH, ({ payload }) => {
+    if (closing) return;
     logger.error({ err: payload.error, restart: payload.restart }, 'ingest consumer crashed');
+    // kafkajs restarts the consumer only after errors it deems retriable; any other crash would leave
+    // the role alive but consuming nothing, so restart it here.
+    if (!payload.restart) restartLater(1_000);
   });
+  consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+    logger.info({ topic, partitions: payload.memberAssignment[topic] ?? [], durationMs: payload.duration }, 'ingest consumer joined its group');
+  });
+
+  let admin: Admin | undefined;
+  const groupSize = async () => {
+    admin ??= kafka.admin({ retry: { retries: 0 } });
+    await admin.connect();
+    const [{ groups }, metadata] = await Promise.all([admin.describeGroups([config.kafka.groupId]), admin.fetchTopicMetadata({ topics: [topic] })]);
+    return { members: groups[0]?.members.length ?? 0, partitions: metadata.topics[0]?.partitions.length ?? 0 };
+  };
 
   await producer.connect();
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
-  await consumer.run({ autoCommit: true, eachBatchAutoResolve: false, partitionsConsumedConcurrently: 16, eachBatch });
+  await run();
   logger.info({ topic, groupId: config.kafka.groupId }, 'ingest consuming');
 
   return {
+    async check() {
+      const reason = await notConsumingReason(health, groupSize);
+      if (reason) throw new Error(reason);
+    },
     async close() {
       closing = true;
+      clearTimeout(restartTimer);
       for (const timer of resumeTimers) clearTimeout(timer);
       metrics.pausedPartitions.dec(resumeTimers.size);
       resumeTimers.clear();
       await consumer.disconnect();
       await producer.disconnect();
+      await admin?.disconnect();
     },
   };
 }

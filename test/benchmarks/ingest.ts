@@ -12,6 +12,7 @@ import { Registry } from 'prom-client';
 import { loadConfig } from '../../services/config';
 import { exampleEvent } from '../../services/events/examples';
 import { startIngest } from '../../services/ingest';
+import { ensureTenant, migrate, openPgliteDatabase } from '../../services/store';
 import { createLogger } from '../../services/logger';
 import { signalJourney } from '../../services/temporal/journeys';
 import { createPayloadCodec } from '../../services/temporal/connection';
@@ -90,7 +91,11 @@ async function main() {
   const registry = new Registry();
   const done = (ids: { id: string }[]) => ids.every((e) => accepted.has(e.id));
   const pipeStart = Date.now();
-  const ingest = await startIngest(config, { logger, temporal: client, registry, kafka }, { topic, maxInFlight: CONCURRENCY });
+  // Ingest accepts only tenants that exist (looked up once per few seconds per tenant, so the cost is nil).
+  const db = await openPgliteDatabase(undefined);
+  await migrate(db);
+  await ensureTenant(db, { id: 'bench', name: 'Bench' });
+  const ingest = await startIngest(config, { logger, temporal: client, db, registry, kafka }, { topic, maxInFlight: CONCURRENCY });
   while (!done(backlog)) await new Promise((r) => setTimeout(r, 5));
   const firstAccepted = Math.min(...backlog.map((e) => accepted.get(e.id)!));
   const lastAccepted = Math.max(...backlog.map((e) => accepted.get(e.id)!));
@@ -116,6 +121,7 @@ async function main() {
   console.log(`(c) event-to-signal latency at ${rate} events/s: p50 ${percentile(latencies, 50)} ms, p99 ${percentile(latencies, 99)} ms`);
 
   await ingest.close();
+  await db.close();
   await producer.disconnect();
   await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
   await admin.disconnect();

@@ -8,6 +8,7 @@ import { exampleData, exampleEvent } from '../../services/events/examples';
 import { daytimeZone } from '../helpers/events';
 import { startCandor, type Candor } from '../../services/main';
 import { createLogger } from '../../services/logger';
+import { ensureTenant } from '../../services/store';
 import { journeyStatusQuery, journeyWorkflowId } from '../../workflows/shared';
 import { required, testConfig, testPort, unique } from '../helpers/env';
 
@@ -32,6 +33,8 @@ describe('Candor with every role, through its public interfaces', () => {
       METRICS_TOKEN,
     });
     candor = await startCandor(config, createLogger({ logLevel: 'warn', secrets: config.secrets }));
+    // Ingest dead-letters events of tenants that do not exist.
+    await ensureTenant(candor.db, { id: 'acme', name: 'Acme' });
     temporal = await connectTemporalClient(config);
     await producer.connect();
   });
@@ -42,7 +45,7 @@ describe('Candor with every role, through its public interfaces', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('reports Temporal, Kafka and the database ready, each by name', async () => {
+  it('reports Temporal, Kafka, the database, the ingest consumer and the worker ready, each by name', async () => {
     const response = await fetch(`${base}/readyz`);
     expect(response.status).toBe(200);
     const body = (await response.json()) as { status: string; checks: { name: string; ok: boolean }[] };
@@ -51,6 +54,8 @@ describe('Candor with every role, through its public interfaces', () => {
       ['temporal', true],
       ['kafka', true],
       ['database', true],
+      ['ingest', true],
+      ['worker', true],
     ]);
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
   });

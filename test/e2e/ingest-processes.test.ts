@@ -6,7 +6,7 @@ import type { Client } from '@temporalio/client';
 import { journeyStatusQuery, journeyWorkflowId } from '../../workflows/shared';
 import { unique } from '../helpers/env';
 import {
-  applicationEvents, atsProducer, firstOccurrences, groupAssignments, openScript, privateTemporal, signalledEventIds, spawnIngest, testKafka, untilConsuming, waitForJourneys,
+  applicationEvents, atsProducer, firstOccurrences, groupAssignments, openScript, privateTemporal, seededDataDir, signalledEventIds, spawnIngest, testKafka, untilConsuming, waitForJourneys,
 } from '../helpers/ingest-harness';
 import { createTestWorker, createTestWorld, testClient, type TestWorld } from '../helpers/worker';
 
@@ -24,9 +24,10 @@ describe('ingest processes (CANDOR_ROLE=ingest)', () => {
   let workerConnection: NativeConnection;
   let worker: Worker;
   let running: Promise<void>;
+  let seed: string;
 
   const spawn = (name: string, groupId: string) => {
-    const proc = spawnIngest({ name, temporalAddress: temporal.address, taskQueue, groupId, logDir });
+    const proc = spawnIngest({ name, temporalAddress: temporal.address, taskQueue, groupId, logDir, seed });
     started.push(proc);
     return proc;
   };
@@ -39,6 +40,8 @@ describe('ingest processes (CANDOR_ROLE=ingest)', () => {
   };
 
   beforeAll(async () => {
+    // Ingest accepts events only for tenants that exist: each process's embedded database holds this one.
+    seed = await seededDataDir([tenant]);
     await temporal.start();
     client = await testClient(temporal.address);
     world = await createTestWorld();
@@ -56,6 +59,7 @@ describe('ingest processes (CANDOR_ROLE=ingest)', () => {
     await world?.db.close();
     await temporal.dispose();
     rmSync(logDir, { recursive: true, force: true });
+    if (seed) rmSync(seed, { recursive: true, force: true });
   }, 60_000);
 
   it('loses and duplicates nothing when the process is killed (SIGKILL) mid-batch and restarted', async () => {

@@ -5,6 +5,7 @@ import type { Client } from '@temporalio/client';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { exampleData, exampleEvent } from '../../services/events/examples';
 import { createLogger } from '../../services/logger';
+import { ensureTenant } from '../../services/store';
 import { startCandor, type Candor } from '../../services/main';
 import { connectTemporalClient } from '../../services/temporal/connection';
 import { journeyTimelineQuery, journeyWorkflowId } from '../../workflows/shared';
@@ -48,6 +49,8 @@ describe('touchpoints end to end: Kafka → journey → real SDKs → fake provi
       SENDGRID_WEBHOOK_PUBLIC_KEY: fakes.sendgrid.publicKey,
     });
     candor = await startCandor(config, createLogger({ logLevel: 'warn', secrets: config.secrets }));
+    // Ingest dead-letters events of tenants that do not exist.
+    await ensureTenant(candor.db, { id: 'acme', name: 'Acme' });
     temporal = await connectTemporalClient(config);
     await producer.connect();
   });

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
@@ -8,6 +8,7 @@ import { startProcess, startTemporalDevServer, tail, type ManagedProcess, type T
 import { exampleEvent } from '../../services/events/examples';
 import type { AtsEventType } from '../../services/events/schemas';
 import { TOPIC_ATS_DLQ, TOPIC_ATS_EVENTS } from '../../services/kafka/topics';
+import { ensureTenant, migrate, openPgliteDatabase } from '../../services/store';
 import { journeyStatusQuery, journeyWorkflowId, type JourneyStatus } from '../../workflows/shared';
 import { required, testPort } from './env';
 import { testCodec } from './worker';
@@ -149,9 +150,20 @@ export async function groupAssignments(kafka: Kafka, groupId: string): Promise<n
   }
 }
 
-/** A real ingest process: `node --import tsx services/main.ts` with CANDOR_ROLE=ingest. */
-export function spawnIngest(options: { name: string; temporalAddress: string; taskQueue: string; groupId: string; logDir: string }): ManagedProcess & { dataDir: string } {
+/** A CANDOR_DATA_DIR whose embedded database is migrated and holds `tenants`; spawned roles start from a copy. */
+export async function seededDataDir(tenants: string[]): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'candor-seed-'));
+  const db = await openPgliteDatabase(join(dir, 'pglite'));
+  await migrate(db);
+  for (const id of tenants) await ensureTenant(db, { id, name: id });
+  await db.close();
+  return dir;
+}
+
+/** A real ingest process: `node --import tsx services/main.ts` with CANDOR_ROLE=ingest, its data dir a copy of `seed` (see seededDataDir). */
+export function spawnIngest(options: { name: string; temporalAddress: string; taskQueue: string; groupId: string; logDir: string; seed?: string }): ManagedProcess & { dataDir: string } {
   const dataDir = mkdtempSync(join(tmpdir(), `candor-${options.name}-`));
+  if (options.seed) cpSync(options.seed, dataDir, { recursive: true });
   const proc = startProcess({
     name: options.name,
     command: process.execPath,

@@ -3,6 +3,7 @@ import type { Client } from '@temporalio/client';
 import { Registry } from 'prom-client';
 import { startIngest, type IngestRole } from '../../services/ingest';
 import { createLogger } from '../../services/logger';
+import { ensureTenant } from '../../services/store';
 import { testConfig, unique } from '../helpers/env';
 import { applicationEvents, atsProducer, firstOccurrences, openScript, privateTemporal, signalledEventIds, testKafka, waitForJourneys } from '../helpers/ingest-harness';
 import { createTestWorker, createTestWorld, testClient, type TestWorld } from '../helpers/worker';
@@ -35,7 +36,8 @@ describe('ingest while Temporal is down', () => {
     client = await testClient(temporal.address);
     world = await createTestWorld();
     const config = testConfig({ TEMPORAL_ADDRESS: temporal.address, TEMPORAL_TASK_QUEUE: taskQueue, KAFKA_GROUP_ID: unique('outage-group') });
-    ingest = await startIngest(config, { logger: createLogger({ logLevel: 'silent', secrets: [] }), temporal: client, registry }, { signalTimeoutMs: 2_000, initialBackoffMs: 250, maxBackoffMs: 2_000 });
+    await ensureTenant(world.db, { id: tenant, name: tenant });
+    ingest = await startIngest(config, { logger: createLogger({ logLevel: 'silent', secrets: [] }), temporal: client, db: world.db, registry }, { signalTimeoutMs: 2_000, initialBackoffMs: 250, maxBackoffMs: 2_000 });
   });
   afterAll(async () => {
     await ingest?.close();

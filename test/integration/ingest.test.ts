@@ -4,6 +4,8 @@ import { Registry } from 'prom-client';
 import { exampleData, exampleEvent } from '../../services/events/examples';
 import { startIngest, type IngestRole } from '../../services/ingest';
 import { createLogger } from '../../services/logger';
+import { journeyWorkflowId } from '../../workflows/shared';
+import { ensureTenant } from '../../services/store';
 import { testConfig, unique } from '../helpers/env';
 import { applicationEvents, atsProducer, dlqWatcher, firstOccurrences, openScript, privateTemporal, signalledEventIds, testKafka, waitForJourneys } from '../helpers/ingest-harness';
 import { createTestWorker, createTestWorld, testClient, type TestWorld } from '../helpers/worker';
@@ -32,7 +34,8 @@ describe('ingest: ats.events into journeys, on the real broker and dev server', 
     worker = await createTestWorker(workerConnection, taskQueue, world);
     running = worker.run();
     const config = testConfig({ TEMPORAL_ADDRESS: temporal.address, TEMPORAL_TASK_QUEUE: taskQueue, KAFKA_GROUP_ID: unique('ingest-group') });
-    ingest = await startIngest(config, { logger: createLogger({ logLevel: 'error', secrets: [] }), temporal: client, registry });
+    await ensureTenant(world.db, { id: tenant, name: tenant });
+    ingest = await startIngest(config, { logger: createLogger({ logLevel: 'error', secrets: [] }), temporal: client, db: world.db, registry });
     producer = await atsProducer(kafka);
   });
   afterAll(async () => {
@@ -93,6 +96,36 @@ describe('ingest: ats.events into journeys, on the real broker and dev server', 
     for (const [i, id] of applications.entries()) {
       expect(firstOccurrences(await signalledEventIds(client, tenant, id))).toEqual(scripts[i]!.map((e) => e.id));
     }
+  });
+
+  it('dead-letters an event of a tenant that does not exist (unknown-tenant), starting no journey, and accepts the tenant seconds after it is created', async () => {
+    const ghost = unique('ghost').toLowerCase();
+    const applicationId = unique('app');
+    const watcher = await dlqWatcher(kafka, unique('dlq-watch'), applicationId);
+    const event = (n: number) => ({ key: `${ghost}:${applicationId}`, value: JSON.stringify(exampleEvent('ats.application.created', { tenant: ghost, applicationId, id: `${applicationId}-${n}` })) });
+    await producer.sendEvents([event(0)]);
+    const [dead] = await watcher.waitFor(1);
+    expect(dead!.headers).toMatchObject({ 'candor-error-reason': 'unknown-tenant', 'candor-original-topic': 'ats.events' });
+    expect(dead!.headers['candor-error']).toBe(`tenant "${ghost}" does not exist`);
+    await expect(client.workflow.getHandle(journeyWorkflowId(ghost, applicationId)).describe()).rejects.toThrow(/not found/i);
+
+    // Once the tenant exists its events are accepted: at the latest when the cached "unknown" answer expires.
+    await ensureTenant(world.db, { id: ghost, name: 'Ghost' });
+    let n = 1;
+    await producer.sendEvents([event(n)]);
+    for (;;) {
+      const started = await client.workflow.getHandle(journeyWorkflowId(ghost, applicationId)).describe().then(() => true, () => false);
+      if (started) break;
+      await new Promise((r) => setTimeout(r, 500));
+      await producer.sendEvents([event(++n)]);
+    }
+    await watcher.close();
+    const applied = firstOccurrences(await signalledEventIds(client, ghost, applicationId));
+    expect(applied.length).toBeGreaterThan(0);
+    // The dead-lettered event was never applied, and nothing was dead-lettered for another reason.
+    expect(applied).not.toContain(`${applicationId}-0`);
+    expect(watcher.seen.every((d) => d.headers['candor-error-reason'] === 'unknown-tenant')).toBe(true);
+    expect(await registry.metrics()).toMatch(/candor_ingest_events_dead_lettered_total\{reason="unknown-tenant"\} [1-9]/);
   });
 
   it('exposes consumed, signalled, dead-lettered by reason, lag and event-to-signal latency as Prometheus metrics', async () => {

@@ -1,0 +1,62 @@
+import type { Consumer } from 'kafkajs';
+
+/** Where the ingest consumer is: only `consuming` counts as ready. */
+export type ConsumerPhase = 'joining' | 'consuming' | 'rebalancing' | 'crashed' | 'stopped';
+
+/** What /readyz needs to know about the consumer, kept current from kafkajs' instrumentation events. */
+export interface ConsumerHealth {
+  phase: ConsumerPhase;
+  since: number;
+  /** Partitions of the topic this member holds after its last join. */
+  assigned: number;
+  /** The last crash's error message (no payloads: kafkajs errors name brokers and codes). */
+  lastError?: string;
+}
+
+/** Follows a kafkajs consumer's group membership: joined, rebalancing, crashed (and restarting) or stopped. */
+export function trackConsumer(consumer: Consumer, topic: string, now: () => number = Date.now): ConsumerHealth {
+  const health: ConsumerHealth = { phase: 'joining', since: now(), assigned: 0 };
+  const move = (phase: ConsumerPhase) => {
+    if (health.phase !== phase) Object.assign(health, { phase, since: now() });
+  };
+  consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+    health.assigned = (payload.memberAssignment[topic] ?? []).length;
+    move('consuming');
+  });
+  consumer.on(consumer.events.REBALANCING, () => move('rebalancing'));
+  consumer.on(consumer.events.CRASH, ({ payload }) => {
+    health.lastError = payload.error.message;
+    health.assigned = 0;
+    move(payload.restart ? 'crashed' : 'stopped');
+  });
+  consumer.on(consumer.events.STOP, () => move('stopped'));
+  return health;
+}
+
+/**
+ * Why the consumer is not consuming, or undefined when it is. A member holding no partition is idle by
+ * design when the group has more members than the topic has partitions; otherwise it is stuck, so
+ * `groupSize` (members of the group, partitions of the topic) is asked only in that case.
+ */
+export async function notConsumingReason(
+  health: ConsumerHealth,
+  groupSize: () => Promise<{ members: number; partitions: number }>,
+  now: () => number = Date.now,
+): Promise<string | undefined> {
+  const forS = `${((now() - health.since) / 1000).toFixed(1)} s`;
+  switch (health.phase) {
+    case 'joining':
+      return `the consumer has not joined its group yet (${forS})`;
+    case 'rebalancing':
+      return `the consumer group is rebalancing (${forS})`;
+    case 'crashed':
+      return `the consumer crashed ${forS} ago and is restarting: ${health.lastError ?? 'unknown error'}`;
+    case 'stopped':
+      return `the consumer has stopped${health.lastError ? `: ${health.lastError}` : ''}`;
+    case 'consuming': {
+      if (health.assigned > 0) return undefined;
+      const { members, partitions } = await groupSize();
+      return members > partitions ? undefined : `the consumer holds no partition although its group has ${members} member(s) for ${partitions} partition(s)`;
+    }
+  }
+}
