@@ -22,6 +22,8 @@ function takeLock(lockFile: string, apiUrl: string): void {
       console.error(`Candor is already running (pid ${pid}); its API is at ${apiUrl}. Stop it with Ctrl-C in its terminal (or \`kill ${pid}\`) before starting another.`);
       process.exit(1);
     }
+    // Killed before it could clean up: the stack adopts the servers it left running (or stops them).
+    console.log(`An earlier run (pid ${pid}) ended without stopping; recovering what it left behind.`);
   }
   writeFileSync(lockFile, String(process.pid));
 }

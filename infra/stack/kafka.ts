@@ -22,6 +22,8 @@ export interface KafkaBrokerOptions {
   dataDir: string;
   logDir: string;
   heapMb?: number;
+  /** Keep running when the starting process dies (the local stack's servers); a later start adopts it. */
+  survivesParent?: boolean;
   log?: (message: string) => void;
 }
 
@@ -127,6 +129,7 @@ export async function startKafkaBroker(options: KafkaBrokerOptions): Promise<Kaf
       '-cp', classpath, 'kafka.Kafka', propsFile,
     ],
     logFile: join(logsDir, 'stdout.log'),
+    survivesParent: options.survivesParent,
   });
   const brokers = [`127.0.0.1:${options.port}`];
   try {

@@ -1,10 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdirSync, readFileSync, existsSync, writeFileSync, rmSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, existsSync, writeFileSync, rmSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { createConnection } from 'node:net';
 
 const live = new Set<ChildProcess>();
-// Last resort when the parent exits without stopping its children (an uncaught error): they go too.
+// Last resort when the parent exits without stopping its children (an uncaught error): they go too,
+// except servers started to outlive it (`survivesParent`), which a later start adopts or stops.
 process.once('exit', () => {
   for (const child of live) child.kill('SIGTERM');
 });
@@ -22,7 +23,11 @@ export interface ManagedProcess {
   stop(graceMs?: number): Promise<void>;
 }
 
-/** Starts `command` with its output appended to `logFile`. */
+/**
+ * Starts `command` with its output appended to `logFile`. The child writes to the file itself (no
+ * pipe through this process), so it keeps running and logging when this process dies; a pipe would
+ * break and take it down (the Temporal CLI exits on SIGPIPE).
+ */
 export function startProcess(options: {
   name: string;
   command: string;
@@ -30,21 +35,26 @@ export function startProcess(options: {
   logFile: string;
   env?: NodeJS.ProcessEnv;
   cwd?: string;
+  /** Keep running when this process exits, even on an uncaught error (servers of the local stack). */
+  survivesParent?: boolean;
 }): ManagedProcess {
   mkdirSync(dirname(options.logFile), { recursive: true });
-  const log = createWriteStream(options.logFile, { flags: 'a' });
-  log.write(`\n--- ${new Date().toISOString()} starting ${options.command} ${options.args.join(' ')}\n`);
+  const fd = openSync(options.logFile, 'a');
+  writeSync(fd, `\n--- ${new Date().toISOString()} starting ${options.command} ${options.args.join(' ')}\n`);
   // Own process group: a Ctrl-C in the terminal reaches Candor, which then stops the stack in
   // order (roles first, servers last) instead of every process dying at once.
-  const child: ChildProcess = spawn(options.command, options.args, {
-    cwd: options.cwd,
-    env: options.env ?? process.env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
-  if (child.pid) live.add(child);
-  child.stdout?.pipe(log, { end: false });
-  child.stderr?.pipe(log, { end: false });
+  let child: ChildProcess;
+  try {
+    child = spawn(options.command, options.args, {
+      cwd: options.cwd,
+      env: options.env ?? process.env,
+      stdio: ['ignore', fd, fd],
+      detached: true,
+    });
+  } finally {
+    closeSync(fd);
+  }
+  if (child.pid && !options.survivesParent) live.add(child);
   let done = false;
   const exited = new Promise<number | string>((resolve) => {
     child.once('exit', (code, signal) => {
@@ -54,11 +64,14 @@ export function startProcess(options: {
     });
     child.once('error', (error) => {
       done = true;
-      log.write(`failed to start: ${error.message}\n`);
+      try {
+        writeFileSync(options.logFile, `failed to start: ${error.message}\n`, { flag: 'a' });
+      } catch {
+        // the log folder is gone; the error is returned anyway
+      }
       resolve(`error: ${error.message}`);
     });
   });
-  void exited.then(() => log.end());
   return {
     name: options.name,
     pid: child.pid ?? -1,
@@ -71,6 +84,60 @@ export function startProcess(options: {
       const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
       await exited;
       clearTimeout(timer);
+    },
+  };
+}
+
+/** Whether `pid` runs: exists and is not a zombie waiting for a parent (not us) to reap it. */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return true;
+  }
+}
+const alive = isAlive;
+
+/**
+ * Takes over a server an earlier run started and left running (it is not our child, so its end is
+ * noticed by polling every `pollMs`). `stop()` ends it like one we started.
+ */
+export function adoptProcess(options: { name: string; pid: number; logFile: string; pollMs?: number }): ManagedProcess {
+  const { pid } = options;
+  let done = !alive(pid);
+  const exited = new Promise<number | string>((resolve) => {
+    if (done) return resolve('gone');
+    const timer = setInterval(() => {
+      if (alive(pid)) return;
+      done = true;
+      clearInterval(timer);
+      resolve('gone');
+    }, options.pollMs ?? 500);
+    timer.unref();
+  });
+  return {
+    name: options.name,
+    pid,
+    logFile: options.logFile,
+    exited,
+    hasExited: () => done,
+    async stop(graceMs = 15_000) {
+      if (done) return;
+      try {
+        process.kill(pid, 'SIGTERM');
+      } catch {
+        return;
+      }
+      const deadline = Date.now() + graceMs;
+      while (alive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      if (alive(pid)) process.kill(pid, 'SIGKILL');
+      while (alive(pid)) await new Promise((r) => setTimeout(r, 50));
+      done = true;
     },
   };
 }
@@ -154,33 +221,41 @@ export function writePidFile(file: string, processes: ManagedProcess[]): void {
       return '';
     }
   };
-  writeFileSync(file, JSON.stringify(processes.map((p) => ({ name: p.name, pid: p.pid, cmdline: cmdline(p.pid) }))));
+  writeFileSync(file, JSON.stringify(processes.map((p) => ({ name: p.name, pid: p.pid, cmdline: cmdline(p.pid), logFile: p.logFile }))));
 }
 
-/**
- * Stops processes listed in a pid file that are still alive and still ours (same command line as
- * recorded), so a stale pid reused by another program is left alone.
- */
-export async function reapLeftovers(file: string, log: (m: string) => void = () => undefined): Promise<void> {
-  if (!existsSync(file)) return;
-  let entries: { name: string; pid: number; cmdline: string }[] = [];
+/** A process a pid file lists that is still alive and still ours (same command line as recorded). */
+export interface Leftover {
+  name: string;
+  pid: number;
+  logFile: string;
+}
+
+/** The processes of a pid file that still run as recorded; a stale pid reused by another program is not one. */
+export function readLeftovers(file: string): Leftover[] {
+  if (!existsSync(file)) return [];
+  let entries: { name: string; pid: number; cmdline: string; logFile?: string }[] = [];
   try {
     entries = JSON.parse(readFileSync(file, 'utf8')) as typeof entries;
   } catch {
-    entries = [];
+    return [];
   }
-  for (const { name, pid, cmdline: recorded } of entries) {
-    let cmdline = '';
-    try {
-      cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-    } catch {
-      continue;
-    }
-    if (!recorded || cmdline !== recorded) continue;
-    log(`Stopping ${name} (pid ${pid}) left running by an earlier run …`);
-    process.kill(pid, 'SIGTERM');
-    for (let i = 0; i < 200 && existsSync(`/proc/${pid}`); i++) await new Promise((r) => setTimeout(r, 100));
-    if (existsSync(`/proc/${pid}`)) process.kill(pid, 'SIGKILL');
+  return entries
+    .filter(({ pid, cmdline: recorded }) => {
+      try {
+        return Boolean(recorded) && readFileSync(`/proc/${pid}/cmdline`, 'utf8') === recorded;
+      } catch {
+        return false;
+      }
+    })
+    .map(({ name, pid, logFile }) => ({ name, pid, logFile: logFile ?? '' }));
+}
+
+/** Stops every process of a pid file that is still alive and still ours, then removes the file. */
+export async function reapLeftovers(file: string, log: (m: string) => void = () => undefined): Promise<void> {
+  for (const leftover of readLeftovers(file)) {
+    log(`Stopping ${leftover.name} (pid ${leftover.pid}) left running by an earlier run …`);
+    await adoptProcess(leftover).stop(20_000);
   }
   rmSync(file, { force: true });
 }

@@ -19,6 +19,8 @@ export interface TemporalDevServerOptions {
   dbFile: string | undefined;
   logDir: string;
   namespace?: string;
+  /** Keep running when the starting process dies (the local stack's servers); a later start adopts it. */
+  survivesParent?: boolean;
   log?: (message: string) => void;
 }
 
@@ -61,7 +63,7 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions):
     args.push('--db-filename', options.dbFile);
   }
   for (const [name, type] of Object.entries(SEARCH_ATTRIBUTES)) args.push('--search-attribute', `${name}=${type}`);
-  const proc = startProcess({ name: 'temporal', command: cli.path, args, logFile: join(options.logDir, 'temporal.log') });
+  const proc = startProcess({ name: 'temporal', command: cli.path, args, logFile: join(options.logDir, 'temporal.log'), survivesParent: options.survivesParent });
   const address = `127.0.0.1:${options.port}`;
   try {
     await waitUntilReady({ what: 'Temporal dev server', probe: () => isTemporalReady(address, namespace), process: proc, timeoutMs: 60_000 });
