@@ -4,6 +4,7 @@ import { join, relative } from 'node:path';
 import pino from 'pino';
 import { configOrExit, shutdownOnSignals, startCandor } from '../services/main';
 import { createLogger } from '../services/logger';
+import { ensureLocalAdminKey, localAdminKeyFile } from '../services/api/admin/operator-key';
 import { ROOT, StackError, startLocalStack, TOPICS, type LocalStack } from './stack';
 
 const portOf = (address: string): number => Number(address.split(':').pop());
@@ -31,6 +32,14 @@ function takeLock(lockFile: string, apiUrl: string): void {
 async function main(): Promise<void> {
   const config = configOrExit();
   const dataDir = config.database.dataDir;
+  // Locally the admin API is on with a generated operator key (kept in <dataDir>/admin-key); production sets CANDOR_ADMIN_KEY.
+  let adminKeyNote = 'from CANDOR_ADMIN_KEY';
+  if (!config.adminKey) {
+    const local = ensureLocalAdminKey(dataDir);
+    config.adminKey = local.key;
+    config.secrets.push(local.key);
+    adminKeyNote = `in ${relative(ROOT, localAdminKeyFile(dataDir))}${local.source === 'generated' ? ' (new)' : ''}`;
+  }
   mkdirSync(join(dataDir, 'logs'), { recursive: true });
   const lockFile = join(dataDir, 'candor.lock');
   takeLock(lockFile, config.http.publicUrl);
@@ -78,6 +87,7 @@ async function main(): Promise<void> {
         `  Kafka        ${config.kafka.brokers.join(',')}   topics ${TOPICS.map((t) => t.topic).join(', ')}`,
         `  Database     ${candor.db.kind === 'pglite' ? `PGlite (embedded) in ${rel(join(dataDir, 'pglite'))}` : 'PostgreSQL at DATABASE_URL'}`,
         candor.demo ? `  Demo tenant  demo   API key: ${candor.demo.apiKey}${candor.demo.source === 'generated' ? '   (new; kept in ' + rel(join(dataDir, 'demo-api-key')) + ')' : ''}` : '',
+        `  Admin        ${config.http.publicUrl}/admin/v1   operator key ${adminKeyNote}; try: npm run admin -- tenants list`,
         `  Logs         ${rel(join(dataDir, 'logs'))}/`,
         '',
         'Press Ctrl-C to stop Candor and everything this command started.',

@@ -11,7 +11,9 @@ import { createKafka } from './kafka/client';
 import { createJourneyEventPublisher } from './kafka/journey-event-publisher';
 import { createLogger, type Logger } from './logger';
 import { ensureDemoTenant, type DemoTenant } from './store/demo-tenant';
-import { migrate, openDatabase, type Database } from './store';
+import { migrate, openDatabase, sealAtsAdapterSecrets, useSecretKeys, type Database } from './store';
+import { registerAdminApi } from './api/admin';
+import { resolveEncryptionKeys } from './temporal/codec';
 import { connectTemporalClient, pingTemporal } from './temporal/connection';
 import { startWorker } from './worker';
 
@@ -48,6 +50,13 @@ export async function startCandor(config: Config, logger = createLogger(config))
     closers.push(() => db.close());
     const applied = await migrate(db);
     logger.info({ database: db.kind, applied }, 'database migrated');
+    // Webhook secrets are sealed with the payload codec's key ring; rows from before migration 010 are sealed now.
+    useSecretKeys(resolveEncryptionKeys(config.encryptionKeys, config.database.dataDir));
+    const sealing = await sealAtsAdapterSecrets(db);
+    if (sealing.sealed + sealing.resealed > 0) logger.info({ sealed: sealing.sealed, resealed: sealing.resealed }, 'ATS webhook secrets sealed under the current encryption key');
+    for (const { tenant, provider, keyId } of sealing.unreadable) {
+      logger.error({ tenant, provider, keyId }, `the ${provider} webhook secret of tenant ${tenant} was sealed with encryption key "${keyId}", which is not in CANDOR_ENCRYPTION_KEYS; its webhooks fail until the key is added back`);
+    }
     const demo = roles.includes('api') ? await ensureDemoTenant(db, { apiKey: config.demoApiKey, dataDir: config.database.dataDir }) : undefined;
 
     // Roles of this process that report their own readiness (/readyz lists them after the dependencies).
@@ -88,6 +97,7 @@ export async function startCandor(config: Config, logger = createLogger(config))
       ];
       const app = buildApi({ logger, probes, registry, metrics: config.metrics, v1: { db, temporal, publicUrl: config.http.publicUrl, docsPublic: config.apiDocsPublic } });
       registerAtsWebhooks(app, { db, kafka: createKafka(config, logger, 'api') });
+      registerAdminApi(app, { db, adminKey: config.adminKey, publicUrl: config.http.publicUrl });
       registerMessagingRoutes(app, {
         db,
         logger,

@@ -41,11 +41,12 @@ interface Context {
 type Adapter = AtsAdapterSummary & { webhookUrl: string; config: { stages?: Record<string, string> } };
 
 async function call<T>(ctx: Context, method: string, path: string, body?: unknown): Promise<T> {
+  const key = ctx.key();
   let response: Response;
   try {
     response = await fetch(`${ctx.url}/admin/v1${path}`, {
       method,
-      headers: { authorization: `Bearer ${ctx.key()}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      headers: { authorization: `Bearer ${key}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
     });
   } catch (error) {

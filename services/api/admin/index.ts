@@ -1,8 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
-import { AdapterConfig, PROVIDERS } from '../../adapters';
+import { AdapterConfig } from '../../adapters';
 import {
-  TENANT_ID_PATTERN,
   createApiKey,
   createTenant,
   deleteAtsAdapter,
@@ -17,6 +15,7 @@ import {
 } from '../../store';
 import { ApiError, installErrorHandler, parseRequest } from '../v1/errors';
 import { isAdminKey } from './operator-key';
+import { AdapterParams, CreateKey, CreateTenant, KeyParams, SetAdapter, TenantParams, type Provider } from './schemas';
 import { atsWebhookUrl, tenantWebhooks } from './webhook-urls';
 
 export { ensureLocalAdminKey, generateAdminKey, readLocalAdminKey, localAdminKeyFile, ADMIN_KEY_PREFIX } from './operator-key';
@@ -30,43 +29,6 @@ export interface AdminApiDeps {
   /** PUBLIC_URL, for the webhook URLs it shows. */
   publicUrl: string;
 }
-
-const TenantId = z.string().regex(TENANT_ID_PATTERN, 'must be 1–63 lowercase letters, digits or dashes, starting with a letter or digit');
-const KeyId = z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'is not a key id');
-const Provider = z.enum(PROVIDERS);
-const Label = z.string().trim().max(100, 'must be at most 100 characters');
-
-const TenantParams = z.object({ tenantId: TenantId });
-const KeyParams = z.object({ tenantId: TenantId, keyId: KeyId });
-const AdapterParams = z.object({ tenantId: TenantId, provider: Provider });
-
-const CreateTenant = z.strictObject({
-  id: TenantId,
-  name: z.string().trim().min(1, 'is required').max(200, 'must be at most 200 characters'),
-});
-const CreateKey = z.strictObject({ label: Label.default('') });
-const isTimeZone = (zone: string) => {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-};
-const AdapterSettings = AdapterConfig.extend({
-  defaultTimeZone: z.string().refine(isTimeZone, 'is not an IANA time zone (e.g. Europe/Stockholm)').optional(),
-}).strict();
-const SetAdapter = z.strictObject({
-  /** The vendor's signing secret; left out, an existing adapter keeps its secret. */
-  secret: z
-    .string()
-    .min(16, 'must be at least 16 characters (use the secret the vendor shows, or `openssl rand -hex 32`)')
-    .max(1024, 'must be at most 1024 characters')
-    .refine((s) => s.trim() === s, 'must not start or end with whitespace')
-    .optional(),
-  /** Stage mapping, archive reasons and defaults; left out, an existing adapter keeps its config. */
-  config: AdapterSettings.optional(),
-});
 
 /**
  * The operator's API under /admin/v1: tenants, their API keys (the full key is answered once, only its
@@ -157,7 +119,7 @@ export function registerAdminApi(app: FastifyInstance, deps: AdminApiDeps): void
         const { tenantId } = parseRequest(TenantParams, request.params, 'path');
         await tenantOr404(tenantId);
         const adapters = await listAtsAdapters(db, tenantId);
-        return { adapters: adapters.map((a) => ({ ...a, webhookUrl: atsWebhookUrl(deps.publicUrl, a.provider as z.infer<typeof Provider>, tenantId) })) };
+        return { adapters: adapters.map((a) => ({ ...a, webhookUrl: atsWebhookUrl(deps.publicUrl, a.provider as Provider, tenantId) })) };
       });
 
       scope.put('/tenants/:tenantId/adapters/:provider', async (request, reply) => {

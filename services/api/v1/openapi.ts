@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { JourneyDefinition } from '../../../workflows/engine';
 import { PreviewRequest } from '../../journeys/preview';
 import { SimulationRequest } from '../../journeys/simulation';
+import { SetAdapter } from '../admin/schemas';
 
 /**
  * The OpenAPI 3.1 description of /api/v1, served at /docs. Request bodies come from the same zod schemas
@@ -30,6 +31,11 @@ const definitionBody = {
   description: 'A journey definition as JSON, or as YAML with Content-Type application/yaml (the format of journeys/default-en.yaml)',
   content: { 'application/json': { schema: ref('JourneyDefinition') }, 'application/yaml': { schema: { type: 'string' } } },
 };
+// The operator's admin API (/admin/v1) takes CANDOR_ADMIN_KEY, not a tenant key.
+const admin = [{ adminKey: [] }];
+const tenantId = { name: 'tenantId', in: 'path', required: true, schema: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{0,62}$' } };
+const keyId = { name: 'keyId', in: 'path', required: true, schema: { type: 'string' } };
+const provider = { name: 'provider', in: 'path', required: true, schema: { enum: ['greenhouse', 'lever', 'ashby'] } };
 const actionResponses = { ...ok('The journey\u2019s status after the action', ref('ApplicationStatus')), ...errors(400, 401, 404, 409, 503) };
 
 /** Builds the OpenAPI document; `serverUrl` is the public base URL. */
@@ -44,7 +50,7 @@ export function openApiDocument(serverUrl: string) {
     },
     servers: [{ url: serverUrl }],
     security: [{ apiKey: [] }],
-    tags: [{ name: 'journeys' }, { name: 'assignments' }, { name: 'applications' }, { name: 'consent' }],
+    tags: [{ name: 'journeys' }, { name: 'assignments' }, { name: 'applications' }, { name: 'consent' }, { name: 'admin', description: 'Operators only: needs `Authorization: Bearer <CANDOR_ADMIN_KEY>`; answers 404 `admin_disabled` when the server has no operator key' }],
     paths: {
       '/api/v1/journeys': {
         get: { tags: ['journeys'], summary: 'List your journeys and the shipped defaults', responses: { ...ok('Journeys'), ...errors(401) } },
@@ -166,9 +172,59 @@ export function openApiDocument(serverUrl: string) {
           responses: { '202': { description: '`{ erasureId, journeys: [{ applicationId, journey: ended|not-running }], deleted }`' }, ...errors(400, 401) },
         },
       },
+      '/admin/v1/tenants': {
+        get: { tags: ['admin'], security: admin, summary: 'Operator: every tenant with its number of usable API keys', responses: { ...ok('`{ tenants: [{ id, name, createdAt, activeKeys }] }`'), ...errors(401, 404) } },
+        post: {
+          tags: ['admin'],
+          security: admin,
+          summary: 'Operator: create a tenant (`id`: lowercase letters, digits and dashes, up to 63; `name`: its display name)',
+          requestBody: { required: true, content: json({ type: 'object', required: ['id', 'name'], additionalProperties: false, properties: { id: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{0,62}$' }, name: { type: 'string', minLength: 1, maxLength: 200 } } }) },
+          responses: { '201': { description: '`{ tenant, webhooks }`' }, ...errors(400, 401, 404, 409) },
+        },
+      },
+      '/admin/v1/tenants/{tenantId}': {
+        get: { tags: ['admin'], security: admin, summary: 'Operator: a tenant with its keys (never the keys themselves), adapters (never their secrets) and webhook URLs', parameters: [tenantId], responses: { ...ok('`{ tenant, keys, adapters, webhooks }`'), ...errors(400, 401, 404) } },
+      },
+      '/admin/v1/tenants/{tenantId}/keys': {
+        get: { tags: ['admin'], security: admin, summary: 'Operator: a tenant\u2019s API keys: id, prefix, label, created, revoked, replaced by', parameters: [tenantId], responses: { ...ok('`{ keys }`'), ...errors(400, 401, 404) } },
+        post: {
+          tags: ['admin'],
+          security: admin,
+          summary: 'Operator: create an API key; the full key is in this answer only (Candor keeps its hash)',
+          parameters: [tenantId],
+          requestBody: { required: false, content: json({ type: 'object', additionalProperties: false, properties: { label: { type: 'string', maxLength: 100 } } }) },
+          responses: { '201': { description: '`{ id, key, prefix, label, createdAt, revokedAt: null }`' }, ...errors(400, 401, 404) },
+        },
+      },
+      '/admin/v1/tenants/{tenantId}/keys/{keyId}/rotate': {
+        post: { tags: ['admin'], security: admin, summary: 'Operator: replace a key with a new one (same label); the old key is refused from now on', parameters: [tenantId, keyId], responses: { '201': { description: '`{ id, key, …, replaces }` (the key is shown once)' }, ...errors(400, 401, 404, 409) } },
+      },
+      '/admin/v1/tenants/{tenantId}/keys/{keyId}/revoke': {
+        post: { tags: ['admin'], security: admin, summary: 'Operator: revoke a key at once', parameters: [tenantId, keyId], responses: { ...ok('The key, with revokedAt'), ...errors(400, 401, 404) } },
+      },
+      '/admin/v1/tenants/{tenantId}/adapters': {
+        get: { tags: ['admin'], security: admin, summary: 'Operator: a tenant\u2019s ATS adapters with their config and webhook URL (never the secret)', parameters: [tenantId], responses: { ...ok('`{ adapters: [{ provider, config, secretStorage, webhookUrl, createdAt, updatedAt }] }`'), ...errors(400, 401, 404) } },
+      },
+      '/admin/v1/tenants/{tenantId}/adapters/{provider}': {
+        put: {
+          tags: ['admin'],
+          security: admin,
+          summary: 'Operator: create or change an ATS adapter: its signing secret (stored encrypted, never answered) and config (stage mapping, Lever archive reasons, default locale and time zone); a field left out keeps its current value',
+          parameters: [tenantId, provider],
+          requestBody: { required: true, content: json(ref('AdapterSettings')) },
+          responses: { ...ok('Updated'), '201': { description: 'Created' }, ...errors(400, 401, 404) },
+        },
+        delete: { tags: ['admin'], security: admin, summary: 'Operator: remove an ATS adapter (its webhook URL answers 404 from then on)', parameters: [tenantId, provider], responses: { '204': { description: 'Removed' }, ...errors(400, 401, 404) } },
+      },
+      '/admin/v1/tenants/{tenantId}/webhooks': {
+        get: { tags: ['admin'], security: admin, summary: 'Operator: the URLs to give each ATS vendor (PUBLIC_URL + /webhooks/ats/{provider}/{tenant}) and the shared messaging provider webhooks', parameters: [tenantId], responses: { ...ok('`{ tenant, ats: [{ provider, url, configured, signing }], providers: [{ name, url }] }`'), ...errors(400, 401, 404) } },
+      },
     },
     components: {
-      securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'Your tenant\u2019s API key (`cnd_…`)' } },
+      securitySchemes: {
+        apiKey: { type: 'http', scheme: 'bearer', description: 'Your tenant\u2019s API key (`cnd_…`)' },
+        adminKey: { type: 'http', scheme: 'bearer', description: 'The operator key, CANDOR_ADMIN_KEY (`cndadm_…` when generated by `npm start`)' },
+      },
       schemas: {
         Error: {
           type: 'object',
@@ -202,6 +258,7 @@ export function openApiDocument(serverUrl: string) {
         Assignment: { type: 'object', required: ['journeyId'], properties: { journeyId: { type: 'string' } } },
         ApplicationStatus: { type: 'object', properties: { applicationId: { type: 'string' }, status: { type: 'object' } } },
         JourneyDefinition: schema(JourneyDefinition),
+        AdapterSettings: schema(SetAdapter),
         SimulationRequest: schema(SimulationRequest),
         PreviewRequest: schema(PreviewRequest),
       },

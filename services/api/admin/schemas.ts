@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import { AdapterConfig, PROVIDERS } from '../../adapters';
+import { TENANT_ID_PATTERN } from '../../store';
+
+// The admin API's request schemas; the OpenAPI document describes the adapter body from the same schema.
+
+export const TenantId = z.string().regex(TENANT_ID_PATTERN, 'must be 1–63 lowercase letters, digits or dashes, starting with a letter or digit');
+export const KeyId = z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'is not a key id');
+export const Provider = z.enum(PROVIDERS);
+export type Provider = z.infer<typeof Provider>;
+export const Label = z.string().trim().max(100, 'must be at most 100 characters');
+
+export const TenantParams = z.object({ tenantId: TenantId });
+export const KeyParams = z.object({ tenantId: TenantId, keyId: KeyId });
+export const AdapterParams = z.object({ tenantId: TenantId, provider: Provider });
+
+export const CreateTenant = z.strictObject({
+  id: TenantId,
+  name: z.string().trim().min(1, 'is required').max(200, 'must be at most 200 characters'),
+});
+export const CreateKey = z.strictObject({ label: Label.default('') });
+
+const isTimeZone = (zone: string) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+};
+/** An adapter's config as an operator sets it: unknown fields are refused rather than dropped, so a typo is seen. */
+export const AdapterSettings = AdapterConfig.extend({
+  defaultTimeZone: z.string().refine(isTimeZone, 'is not an IANA time zone (e.g. Europe/Stockholm)').optional(),
+}).strict();
+/** The body of PUT /admin/v1/tenants/{tenantId}/adapters/{provider}. */
+export const SetAdapter = z.strictObject({
+  /** The vendor's signing secret; left out, an existing adapter keeps its secret. */
+  secret: z
+    .string()
+    .min(16, 'must be at least 16 characters (use the secret the vendor shows, or `openssl rand -hex 32`)')
+    .max(1024, 'must be at most 1024 characters')
+    .refine((s) => s.trim() === s, 'must not start or end with whitespace')
+    .optional(),
+  /** Stage mapping, archive reasons and defaults; left out, an existing adapter keeps its config. */
+  config: AdapterSettings.optional(),
+});
+
