@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { Client } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
@@ -126,8 +128,9 @@ describe('the HTTP boundary: hostile input, error shape, response headers, metri
         const response = await send(api.base, 'POST', '/api/v1/journeys', { headers: { ...auth(), 'content-type': 'application/json' }, body });
         expectApiError(response, 400, 'invalid_body', 'The JSON body is nested too deeply (more than 64 levels)');
       }
-      // A shipped journey (8 levels) still reads, and the process is alive.
-      expect((await send(api.base, 'GET', '/api/v1/journeys/default-en', { headers: auth() })).status).toBe(200);
+      // A shipped journey as written (8 levels, with comments) still reads, and the process is alive.
+      const shipped = await send(api.base, 'POST', '/api/v1/journeys/validate', { headers: { ...auth(), 'content-type': 'application/yaml' }, body: readFileSync(join(__dirname, '..', '..', 'journeys', 'default-en.yaml'), 'utf8') });
+      expect([shipped.status, shipped.json<{ ok: boolean }>().ok]).toEqual([200, true]);
       expect((await send(api.base, 'GET', '/healthz')).status).toBe(200);
     });
   });
