@@ -17,7 +17,7 @@ export interface ApiDeps {
   /** The recruiter REST API (/api/v1, /docs); left out when absent. */
   v1?: ApiV1Deps;
   /**
-   * Who may read /metrics (README "Metrics"): with `token`, callers that send it as a bearer token; with
+   * Who may read /metrics (README "Metrics and docs"): with `token`, callers that send it as a bearer token; with
    * `port`, it is served only on that port. With neither, /metrics answers 403 and says how to enable it.
    */
   metrics?: Config['metrics'];
