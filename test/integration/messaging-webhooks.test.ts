@@ -119,18 +119,18 @@ describe('messaging webhooks, unsubscribe link and outbox (real SDKs to fakes, P
     const mail = fakes.sendgrid.sent.at(-1)!;
     const events = `${api.url}/webhooks/providers/sendgrid/events`;
     const before = signals.length;
-    const sent = (await findLedgerRow(db, request.messageId, 'email'))!.status;
+    const sent = (await findLedgerRow(db, { tenant: request.tenant, messageId: request.messageId, channel: 'email' }))!.status;
     expect(sent).toBe('accepted');
     for (const signedAt of [Date.now() - 6 * 60_000, Date.now() + 2 * 60_000]) {
       const stale = await fakes.sendgrid.postEvents(events, [fakes.sendgrid.event(mail, 'bounce', { reason: '550 no such user' })], { signedAt });
       expect(stale.status).toBe(401);
       expect(JSON.parse(stale.body)).toMatchObject({ error: { code: 'stale_delivery' } });
     }
-    expect(await findLedgerRow(db, request.messageId, 'email')).toMatchObject({ status: sent });
+    expect(await findLedgerRow(db, { tenant: request.tenant, messageId: request.messageId, channel: 'email' })).toMatchObject({ status: sent });
     expect(signals.length).toBe(before);
     // Signed 4 minutes ago is inside the window.
     expect((await fakes.sendgrid.postEvents(events, [fakes.sendgrid.event(mail, 'delivered')], { signedAt: Date.now() - 4 * 60_000 })).status).toBe(204);
-    expect(await findLedgerRow(db, request.messageId, 'email')).toMatchObject({ status: 'delivered' });
+    expect(await findLedgerRow(db, { tenant: request.tenant, messageId: request.messageId, channel: 'email' })).toMatchObject({ status: 'delivered' });
   });
 
   it('GET /api/v1/outbox lists what the sandbox sent, as the candidate reads it, for the key’s tenant', async () => {
