@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { generateAdminKey, registerAdminApi } from '../../services/api/admin';
+import { ensureLocalAdminKey, generateAdminKey, registerAdminApi } from '../../services/api/admin';
 import { registerApiV1 } from '../../services/api/v1';
 import { openApiDocument } from '../../services/api/v1/openapi';
 import { migrate, openPgliteDatabase, type Database } from '../../services/store';
@@ -124,6 +124,19 @@ describe('npm run admin: the operator CLI against a running admin API', () => {
     expect(revoked).toMatchObject({ code: 0, stderr: '' });
     expect(revoked.stdout).toContain(`Revoked key ${current.id}`);
     expect((await fetch(`${base}/api/v1/journeys`, { headers: { authorization: `Bearer ${next}` } })).status).toBe(401);
+  });
+
+  it('npm start keeps a generated operator key in <data dir>/admin-key (mode 0600) and reuses it on the next start', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'candor-admin-key-'));
+    try {
+      const first = ensureLocalAdminKey(dir);
+      expect(first).toEqual({ key: expect.stringMatching(/^cndadm_[A-Za-z0-9_-]{43}$/), source: 'generated' });
+      expect(statSync(join(dir, 'admin-key')).mode & 0o777).toBe(0o600);
+      expect(readFileSync(join(dir, 'admin-key'), 'utf8')).toBe(`${first.key}\n`);
+      expect(ensureLocalAdminKey(dir)).toEqual({ key: first.key, source: 'generated earlier' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('the OpenAPI document at /docs describes every admin route, under the operator key', () => {
