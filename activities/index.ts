@@ -3,6 +3,7 @@ import type { Logger } from '../services/logger';
 import type { AlertReason, JourneyEventType, Outcome } from '../workflows/engine/commands';
 import type { HolidaySettings } from '../workflows/engine/definition';
 import type { DeliveryResult, JourneyBoardEntry } from '../workflows/shared';
+import { createErasureActivities } from './erasure';
 import { defaultJourneyFor, loadDefaultJourneys, type VersionedDefinition } from './journeys/default-journeys';
 import { resolveHolidaySettings } from './journeys/holidays';
 import { projectJourney } from './journeys/projection';
@@ -55,6 +56,9 @@ export function createActivities(deps: ActivityDeps) {
     ...deps.messaging,
   };
   return {
+    // Erasure after an erased journey ended (workflows/journey-erasure.ts): store wipe, history deletion.
+    ...createErasureActivities({ db: deps.db }),
+
     /** The journey a new application follows: the job's, the tenant's default, or the shipped default for the candidate's locale. */
     async resolveJourneyDefinition(params: { tenant: string; jobId?: string; locale?: string }): Promise<VersionedDefinition> {
       return resolvePublishedJourney(deps.db, journeys, params);

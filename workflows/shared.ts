@@ -23,6 +23,11 @@ export function journeyWorkflowId(tenant: string, applicationId: string): string
   return `journey/${tenant}/${applicationId}`;
 }
 
+/** The workflow that deletes an erased application's journey histories once it has ended (ids only, like the journey's). */
+export function erasureWorkflowId(tenant: string, applicationId: string): string {
+  return `erasure/${journeyWorkflowId(tenant, applicationId).slice('journey/'.length)}`;
+}
+
 /** Search attributes a journey keeps current, so the API can list candidates by stage and wait. No personal data. */
 export const SA_TENANT = defineSearchAttributeKey('CandorTenant', SearchAttributeType.KEYWORD);
 export const SA_STAGE = defineSearchAttributeKey('CandorStage', SearchAttributeType.KEYWORD);

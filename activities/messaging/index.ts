@@ -15,8 +15,17 @@ export { renderEmail, renderSms, previewTemplate, checkTemplate, TEMPLATE_VARIAB
 export { smsLength, SMS_SEGMENT_WARNING } from './sms-segments';
 export { localeChain, pickLocale } from './locale-chain';
 export { systemTexts } from './system-texts';
-export { isOptedOut, optIn, optOut, normaliseContact } from './consent';
-export { createUnsubscribeToken, verifyUnsubscribeToken, unsubscribeKey } from './unsubscribe-token';
+export { isOptedOut, optIn, optOut, optOutForms, normaliseContact } from './consent';
+export {
+  createUnsubscribeToken,
+  lookupUnsubscribeToken,
+  markUnsubscribeTokenUsed,
+  purgeExpiredUnsubscribeTokens,
+  revokeUnsubscribeTokens,
+  UNSUBSCRIBE_TOKEN_DAYS,
+  type UnsubscribeLookup,
+  type UnsubscribeSubject,
+} from './unsubscribe-token';
 export * from './ledger';
 
 /** The provider per channel: Twilio and SendGrid when their credentials are set, the sandbox otherwise. */

@@ -3,13 +3,13 @@ import type { Queryable } from '../../services/store';
 import { deferOutOfQuietHours, isQuietTime, makeCalendar, type CalendarSettings } from '../../workflows/engine';
 import type { MessageText } from '../../workflows/engine/definition';
 import type { DeliveryResult, JourneyContact } from '../../workflows/shared';
-import { isOptedOut, normaliseContact } from './consent';
+import { isOptedOut } from './consent';
 import { ProviderError, toApplicationFailure, type FailureType } from './failures';
 import { claimLedgerRow, findLedgerRow, markAccepted, markFailed, noteRetryableFailure } from './ledger';
 import type { OutboundMessage, Providers } from './provider';
 import { SMS_SEGMENT_WARNING } from './sms-segments';
 import { renderEmail, renderSms, TemplateError } from './templates';
-import { createUnsubscribeToken, unsubscribeKey } from './unsubscribe-token';
+import { createUnsubscribeToken } from './unsubscribe-token';
 
 /** What the workflow asks the delivery activity to send. */
 export interface DeliverRequest {
@@ -117,8 +117,8 @@ export async function sendMessage(deps: SendDeps, request: DeliverRequest): Prom
       if (segments > SMS_SEGMENT_WARNING) log.warn('long SMS', { messageId, template: request.template, segments, encoding: sms.length.encoding });
       message = { ...base, locale: request.locale, text: sms.text, statusCallback: `${deps.publicUrl}/webhooks/providers/twilio/status?tenant=${encodeURIComponent(request.tenant)}` };
     } else {
-      const key = await unsubscribeKey(db);
-      const token = createUnsubscribeToken(key, { tenant: request.tenant, applicationId: request.applicationId, channel, contact: normaliseContact(channel, to) });
+      // An opaque random token stored server-side (hashed), never the address: the link ends up in access logs.
+      const token = await createUnsubscribeToken(db, { tenant: request.tenant, applicationId: request.applicationId, messageId, channel });
       const email = await renderEmail(request.template, request.text, data, `${deps.publicUrl}/unsubscribe?token=${token}`);
       message = { ...base, locale: request.locale, subject: email.subject, text: email.text, html: email.html, headers: email.headers };
     }

@@ -1,56 +1,108 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Queryable } from '../../services/store';
 
-/** Who an unsubscribe link is for: a tenant's candidate on one channel, and the journey to tell. */
+/** How long an unsubscribe link works after its e-mail was rendered. */
+export const UNSUBSCRIBE_TOKEN_DAYS = 90;
+
+/** What an unsubscribe token stands for: one e-mail (message id and channel) of a tenant's application. */
+export interface UnsubscribeTokenSubject {
+  tenant: string;
+  applicationId: string;
+  messageId: string;
+  channel: 'email' | 'sms';
+}
+
+/** Who an unsubscribe link is for, once looked up: the journey to tell and the contact to opt out. */
 export interface UnsubscribeSubject {
   tenant: string;
   applicationId: string;
   channel: 'email' | 'sms';
-  contact: string;
+  /** The address the e-mail went to (from the ledger); undefined when it was erased since. */
+  contact: string | undefined;
+  /** The application's candidate was erased: an opt-out must be recorded without the address (hashed). */
+  erased?: boolean;
 }
 
-const KEY_NAME = 'unsubscribe';
+/** The outcome of looking a token up; `expired` and `unknown` carry nothing, so the page can say nothing. */
+export type UnsubscribeLookup = { status: 'valid'; subject: UnsubscribeSubject } | { status: 'expired' } | { status: 'unknown' };
 
-// The key never changes once created, so each process reads it once per database.
-const cache = new WeakMap<Queryable, Promise<Buffer>>();
+const sha256 = (token: string) => createHash('sha256').update(token, 'utf8').digest('hex');
+// 32 random bytes as base64url: 43 characters of [A-Za-z0-9_-].
+const TOKEN = /^[A-Za-z0-9_-]{43}$/;
 
-/** The unsubscribe-link key, created once (random 256 bits) and shared by every role through the database. */
-export function unsubscribeKey(db: Queryable): Promise<Buffer> {
-  let key = cache.get(db);
-  if (!key) {
-    key = loadKey(db);
-    cache.set(db, key);
-    key.catch(() => cache.delete(db));
+/**
+ * Creates the opaque token of one e-mail's unsubscribe link: 256 random bits (base64url), stored as its SHA-256
+ * with the tenant, application, message id and channel, expiring after UNSUBSCRIBE_TOKEN_DAYS. The link
+ * carries nothing about the candidate; a retried render makes another token and each one works.
+ */
+export async function createUnsubscribeToken(db: Queryable, subject: UnsubscribeTokenSubject, now = new Date()): Promise<string> {
+  const token = randomBytes(32).toString('base64url');
+  const expires = new Date(now.getTime() + UNSUBSCRIBE_TOKEN_DAYS * 86_400_000);
+  await db.query(
+    `insert into unsubscribe_tokens (token_sha256, tenant_id, application_id, message_id, channel, created_at, expires_at) values ($1, $2, $3, $4, $5, $6, $7)`,
+    [sha256(token), subject.tenant, subject.applicationId, subject.messageId, subject.channel, now, expires],
+  );
+  return token;
+}
+
+/** Revokes every unsubscribe token of an application (its links then answer as expired). */
+export async function revokeUnsubscribeTokens(db: Queryable, tenant: string, applicationId: string): Promise<number> {
+  const { rows } = await db.query(`update unsubscribe_tokens set revoked_at = now() where tenant_id = $1 and application_id = $2 and revoked_at is null returning 1`, [tenant, applicationId]);
+  return rows.length;
+}
+
+/** Deletes tokens that expired more than 30 days ago (the page says "expired" for a while, then "unknown"). */
+export async function purgeExpiredUnsubscribeTokens(db: Queryable): Promise<number> {
+  const { rows } = await db.query(`delete from unsubscribe_tokens where expires_at < now() - interval '30 days' returning 1`);
+  return rows.length;
+}
+
+/**
+ * Looks a link's token up: a current token names its subject (the contact read from the e-mail's ledger row);
+ * an expired or revoked one is `expired`; anything else is `unknown`. Links sent before opaque tokens (signed,
+ * carrying the address) are honoured until their key retires (see migration 009).
+ */
+export async function lookupUnsubscribeToken(db: Queryable, token: string, now = new Date()): Promise<UnsubscribeLookup> {
+  if (TOKEN.test(token)) {
+    const { rows } = await db.query<{ tenant_id: string; application_id: string; message_id: string; channel: 'email' | 'sms'; expires_at: Date | string; revoked_at: Date | string | null }>(
+      'select tenant_id, application_id, message_id, channel, expires_at, revoked_at from unsubscribe_tokens where token_sha256 = $1',
+      [sha256(token)],
+    );
+    const row = rows[0];
+    if (!row) return { status: 'unknown' };
+    if (row.revoked_at !== null || new Date(row.expires_at).getTime() <= now.getTime()) return { status: 'expired' };
+    const ledger = await db.query<{ recipient: string }>(
+      `select recipient from message_ledger where tenant_id = $1 and message_id = $2 and channel = $3 and recipient <> 'erased' limit 1`,
+      [row.tenant_id, row.message_id, row.channel],
+    );
+    return { status: 'valid', subject: { tenant: row.tenant_id, applicationId: row.application_id, channel: row.channel, contact: ledger.rows[0]?.recipient } };
   }
-  return key;
+  return lookupLegacyToken(db, token, now);
 }
 
-async function loadKey(db: Queryable): Promise<Buffer> {
-  await db.query('insert into signing_keys (name, secret) values ($1, $2) on conflict (name) do nothing', [KEY_NAME, randomBytes(32).toString('base64')]);
-  const row = await db.query<{ secret: string }>('select secret from signing_keys where name = $1', [KEY_NAME]);
-  return Buffer.from(row.rows[0]!.secret, 'base64');
+/** Marks a token used (kept: a second click shows the same page). */
+export async function markUnsubscribeTokenUsed(db: Queryable, token: string): Promise<void> {
+  if (TOKEN.test(token)) await db.query('update unsubscribe_tokens set used_at = coalesce(used_at, now()) where token_sha256 = $1', [sha256(token)]);
 }
 
-const sign = (key: Buffer, payload: string) => createHmac('sha256', key).update(payload).digest('base64url');
-
-/** A signed token naming the subject; the link carries it, so unsubscribing needs no login. */
-export function createUnsubscribeToken(key: Buffer, subject: UnsubscribeSubject): string {
-  const payload = Buffer.from(JSON.stringify([subject.tenant, subject.applicationId, subject.channel, subject.contact])).toString('base64url');
-  return `${payload}.${sign(key, payload)}`;
-}
-
-/** The subject of a token whose signature is valid, else undefined. */
-export function verifyUnsubscribeToken(key: Buffer, token: string): UnsubscribeSubject | undefined {
+// Links sent before migration 009: base64url JSON [tenant, application, channel, contact] and an HMAC of it.
+async function lookupLegacyToken(db: Queryable, token: string, now: Date): Promise<UnsubscribeLookup> {
   const [payload, signature] = token.split('.');
-  if (!payload || !signature) return undefined;
-  const expected = Buffer.from(sign(key, payload));
+  if (!payload || !signature || token.split('.').length !== 2) return { status: 'unknown' };
+  const { rows } = await db.query<{ secret: string; retire_at: Date | string | null }>(`select secret, retire_at from signing_keys where name = 'unsubscribe'`);
+  const key = rows[0];
+  if (!key) return { status: 'unknown' };
+  const expected = Buffer.from(createHmac('sha256', Buffer.from(key.secret, 'base64')).update(payload).digest('base64url'));
   const given = Buffer.from(signature);
-  if (expected.length !== given.length || !timingSafeEqual(expected, given)) return undefined;
+  if (expected.length !== given.length || !timingSafeEqual(expected, given)) return { status: 'unknown' };
+  if (key.retire_at !== null && new Date(key.retire_at).getTime() <= now.getTime()) return { status: 'expired' };
   try {
     const [tenant, applicationId, channel, contact] = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as string[];
-    if (!tenant || !applicationId || (channel !== 'email' && channel !== 'sms') || !contact) return undefined;
-    return { tenant, applicationId, channel, contact };
+    if (!tenant || !applicationId || (channel !== 'email' && channel !== 'sms') || !contact) return { status: 'unknown' };
+    // An erased application's old link still opts out, but must not bring the address back into the store.
+    const erased = await db.query('select 1 from erased_applications where tenant_id = $1 and application_id = $2', [tenant, applicationId]);
+    return { status: 'valid', subject: { tenant, applicationId, channel, contact, ...(erased.rows.length > 0 ? { erased: true } : {}) } };
   } catch {
-    return undefined;
+    return { status: 'unknown' };
   }
 }

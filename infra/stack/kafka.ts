@@ -1,18 +1,31 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Kafka, logLevel } from 'kafkajs';
+import { ConfigResourceTypes, Kafka, logLevel } from 'kafkajs';
 import { TOPIC_ATS_DLQ, TOPIC_ATS_EVENTS, TOPIC_JOURNEY_EVENTS } from '../../services/kafka/topics';
 import { ROOT } from './paths';
 import { assertPortFree, startProcess, waitUntilReady, type ManagedProcess } from './process';
 import { requireJava17, resolveKafkaLibs } from './tools';
 
-/** The topics of Candor's contract (DESIGN.md), with their local partition counts. */
-export const TOPICS = [
+const DAY_MS = 86_400_000;
+/**
+ * How long each topic keeps a record, set explicitly (not the broker's default): `ats.events` and its
+ * dead-letter topic carry candidates' names and addresses, so an erased candidate's raw events are gone
+ * from them within this bound (README "Erasure"). Ingest reads within seconds; 3 days outlast a weekend outage.
+ * Kafka deletes whole segments, so segments roll daily (segment.ms): a record is gone at most a day after its
+ * retention ended, not when a quiet topic's week-long default segment finally rolls.
+ */
+export const TOPIC_RETENTION_MS = { [TOPIC_ATS_EVENTS]: 3 * DAY_MS, [TOPIC_ATS_DLQ]: 7 * DAY_MS, [TOPIC_JOURNEY_EVENTS]: 7 * DAY_MS } as const;
+
+/** The topics of Candor's contract (DESIGN.md), with their local partition counts and retention. */
+export const TOPICS = ([
   { topic: TOPIC_ATS_EVENTS, numPartitions: 6 },
   { topic: TOPIC_ATS_DLQ, numPartitions: 1 },
   { topic: TOPIC_JOURNEY_EVENTS, numPartitions: 6 },
-] as const;
+] as const).map((t) => ({ ...t, configEntries: [
+    { name: 'retention.ms', value: String(TOPIC_RETENTION_MS[t.topic]) },
+    { name: 'segment.ms', value: String(DAY_MS) },
+  ] }));
 
 /** Options for a local single-node KRaft broker. */
 export interface KafkaBrokerOptions {
@@ -90,6 +103,11 @@ export async function ensureTopics(brokers: string[]): Promise<void> {
     const existing = new Set(await admin.listTopics());
     const missing = TOPICS.filter((t) => !existing.has(t.topic)).map((t) => ({ ...t, replicationFactor: 1 }));
     if (missing.length > 0) await admin.createTopics({ topics: missing, waitForLeaders: true });
+    // Topics created before retention was set explicitly get it now (their only dynamic setting).
+    const present = TOPICS.filter((t) => existing.has(t.topic));
+    if (present.length > 0) {
+      await admin.alterConfigs({ validateOnly: false, resources: present.map((t) => ({ type: ConfigResourceTypes.TOPIC, name: t.topic, configEntries: t.configEntries })) });
+    }
   } finally {
     await admin.disconnect();
   }

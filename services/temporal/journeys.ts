@@ -2,6 +2,7 @@ import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle 
 import { WorkflowIdReusePolicy } from '@temporalio/common';
 import type { candidateJourney } from '../../workflows';
 import { atsEventSignal, journeyWorkflowId, type JourneyEvent, type JourneyInput } from '../../workflows/shared';
+import { requestJourneyErasure } from './erasure';
 
 /** A handle on one application's journey workflow. */
 export type JourneyHandle = WorkflowHandle<typeof candidateJourney>;
@@ -27,6 +28,11 @@ export async function signalJourney(
   event: JourneyEvent,
   options: Pick<JourneyInput, 'searchAttributes' | 'historyLimit'> = {},
 ): Promise<JourneyHandle> {
+  // Erasure never starts a journey: it ends a running one, and every run's history is deleted once it has ended.
+  if (event.type === 'ats.candidate.erased') {
+    await requestJourneyErasure(client, taskQueue, target, event);
+    return journeyHandle(client, target.tenant, target.applicationId);
+  }
   const workflowId = journeyWorkflowId(target.tenant, target.applicationId);
   try {
     return await client.workflow.signalWithStart<typeof candidateJourney, [JourneyEvent]>('candidateJourney', {

@@ -1,9 +1,9 @@
-import type { Client } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { signalJourney } from '../../services/temporal/journeys';
-import { journeyStatusQuery, journeyWorkflowId } from '../../workflows/shared';
+import { erasureWorkflowId, journeyStatusQuery, journeyWorkflowId } from '../../workflows/shared';
 import type { JourneyDefinition } from '../../workflows/engine';
 import { apiHarness, asList, type ApiHarness } from '../helpers/api-harness';
 import { required, unique } from '../helpers/env';
@@ -171,17 +171,19 @@ describe('recruiter API: applications, against the Temporal dev server and a rea
       expect(erased.statusCode).toBe(202);
       expect(erased.json().journeys).toEqual([{ applicationId: app2, journey: 'ended' }]);
       expect(await outboxRows(app2)).toBe(0);
-      const result = await temporal.workflow.getHandle(journeyWorkflowId('acme', app2)).result();
-      expect(result).toMatchObject({ completed: true, lastEventType: 'ats.candidate.erased' });
+      // The journey ended on the erasure, then the erasure workflow deleted its history (every run).
+      const erasure = await temporal.workflow.getHandle(erasureWorkflowId('acme', app2)).result();
+      expect(erasure).toMatchObject({ journey: 'ended', runsDeleted: 1 });
+      await expect(temporal.workflow.getHandle(journeyWorkflowId('acme', app2)).describe()).rejects.toBeInstanceOf(WorkflowNotFoundError);
       expect(world.published).toEqual(expect.arrayContaining([expect.objectContaining({ type: 'candor.journey.journey.completed', applicationId: app2, data: expect.objectContaining({ outcome: 'erased' }) })]));
       expect(await outboxRows(app2)).toBe(0);
       // Off the board, and its board row keeps nothing about the candidate.
       await eventually(async () => ((await listed('acme')).some((i) => i.applicationId === app2) ? undefined : true));
       const boardRow = await world.db.query('select status, outcome, time_zone, locale, last_message_template, last_message_at, next_message_template from journey_board where application_id = $1', [app2]);
       expect(boardRow.rows).toEqual([{ status: 'completed', outcome: 'erased', time_zone: null, locale: null, last_message_template: null, last_message_at: null, next_message_template: null }]);
-      // An ended journey takes no recruiter action, and says so.
+      // An erased journey takes no recruiter action: its history is gone, so there is no such application any more.
       const late = await api.call('acme', 'POST', `/api/v1/applications/${app2}/pause`);
-      expect(late.statusCode).toBe(409);
-      expect(late.json().error.code).toMatch(/journey_closed|action_rejected/);
+      expect(late.statusCode).toBe(404);
+      expect(late.json().error.code).toBe('application_not_found');
     }));
 });

@@ -12,10 +12,17 @@ until "$TOPICS" --bootstrap-server "$BOOTSTRAP" --list > /dev/null 2>&1; do
   sleep 2
 done
 
+CONFIGS=/opt/kafka/bin/kafka-configs.sh
+DAY_MS=86400000
+
+# Retention is set explicitly per topic: ats.events and its dead-letter topic carry candidates' contact
+# details, so an erased candidate's raw events age out within this bound (README "Erasure"); segments roll
+# daily, since Kafka deletes whole segments only.
 create() {
-  "$TOPICS" --bootstrap-server "$BOOTSTRAP" --create --if-not-exists --topic "$1" --partitions "$2" --replication-factor 1
+  "$TOPICS" --bootstrap-server "$BOOTSTRAP" --create --if-not-exists --topic "$1" --partitions "$2" --replication-factor 1 --config "retention.ms=$3" --config "segment.ms=$DAY_MS"
+  "$CONFIGS" --bootstrap-server "$BOOTSTRAP" --alter --entity-type topics --entity-name "$1" --add-config "retention.ms=$3,segment.ms=$DAY_MS" > /dev/null
 }
-create ats.events "$PARTITIONS"
-create ats.events.dlq 1
-create candor.journey-events "$PARTITIONS"
+create ats.events "$PARTITIONS" $((3 * DAY_MS))
+create ats.events.dlq 1 $((7 * DAY_MS))
+create candor.journey-events "$PARTITIONS" $((7 * DAY_MS))
 "$TOPICS" --bootstrap-server "$BOOTSTRAP" --list

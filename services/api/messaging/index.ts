@@ -6,14 +6,15 @@ import {
   optIn,
   optOut,
   redactContacts,
+  lookupUnsubscribeToken,
+  markUnsubscribeTokenUsed,
   systemTexts,
-  unsubscribeKey,
-  verifyUnsubscribeToken,
   type LedgerRow,
 } from '../../../activities/messaging';
 import { signedTimeCheck, SIGNED_MAX_AGE_MS } from '../../adapters/freshness';
 import type { Logger } from '../../logger';
 import type { Queryable } from '../../store';
+import { optOutPseudonymously } from '../../store/erasure';
 import type { JourneySignals } from './journey-signals';
 import { smsKeyword } from './keywords';
 import { registerOutboxRoute } from './outbox';
@@ -190,30 +191,42 @@ export function registerMessagingRoutes(app: FastifyInstance, deps: MessagingRou
       return reply.code(204).send();
     });
 
+    // The token is opaque and random (activities/messaging/unsubscribe-token.ts); every way it can fail gets the
+    // same page, which names nobody. The routes carrying it (GET and POST /unsubscribe?token=…) must keep the
+    // query string out of access logs.
     const unsubscribe = async (token: string) => {
-      const subject = verifyUnsubscribeToken(await unsubscribeKey(db), token);
-      if (!subject) return undefined;
-      await optOut(db, subject.tenant, subject.channel, subject.contact, 'unsubscribe-link');
+      const found = await lookupUnsubscribeToken(db, token);
+      if (found.status !== 'valid') return found;
+      const { subject } = found;
+      if (subject.contact && subject.erased) await optOutPseudonymously(db, subject.tenant, subject.channel, subject.contact, 'unsubscribe-link');
+      else if (subject.contact) await optOut(db, subject.tenant, subject.channel, subject.contact, 'unsubscribe-link');
+      await markUnsubscribeTokenUsed(db, token);
       await tell('unsubscribe', () => deps.journeys.reply(subject.tenant, subject.applicationId, { channel: subject.channel, text: 'unsubscribe', optOut: true }));
-      return subject;
+      return found;
     };
     const page = (title: string, body: string) => `<!doctype html><html><head><meta charset="utf-8"><title>${xml(title)}</title></head><body style="font-family:sans-serif">${body}</body></html>`;
+    const localeOf = async (tenant: string, applicationId: string) =>
+      (await db.query<{ locale: string }>(`select locale from message_ledger where tenant_id = $1 and application_id = $2 order by created_at desc limit 1`, [tenant, applicationId])).rows[0]?.locale ?? 'en';
+    const invalid = (reply: FastifyReply, status: 'expired' | 'unknown') =>
+      reply
+        .code(status === 'expired' ? 410 : 404)
+        .header('cache-control', 'no-store')
+        .type('text/html')
+        .send(page('Link not valid', `<p>${xml(status === 'expired' ? 'This unsubscribe link has expired.' : 'This unsubscribe link is not valid.')} ${xml('To stop messages, reply STOP to an SMS or answer any e-mail from us and say so.')}</p>`));
 
     // GET only shows a button: link scanners fetch links, and must not unsubscribe anyone.
-    // The token rides in the query string: it can outgrow the router's 100-character limit for path parameters.
     scope.get<{ Querystring: { token?: string } }>('/unsubscribe', async (request, reply) => {
-      const subject = verifyUnsubscribeToken(await unsubscribeKey(db), request.query.token ?? '');
-      if (!subject) return reply.code(401).type('text/html').send(page('Invalid link', '<p>This link is not valid.</p>'));
-      const locale = (await db.query<{ locale: string }>(`select locale from message_ledger where tenant_id = $1 and application_id = $2 order by created_at desc limit 1`, [subject.tenant, subject.applicationId])).rows[0]?.locale ?? 'en';
-      const words = systemTexts(locale);
-      return reply.type('text/html').send(page(words.unsubscribeConfirm, `<form method="post"><button type="submit">${xml(words.unsubscribeConfirm)}</button></form>`));
+      const found = await lookupUnsubscribeToken(db, request.query.token ?? '');
+      if (found.status !== 'valid') return invalid(reply, found.status);
+      const words = systemTexts(await localeOf(found.subject.tenant, found.subject.applicationId));
+      return reply.header('cache-control', 'no-store').type('text/html').send(page(words.unsubscribeConfirm, `<form method="post"><button type="submit">${xml(words.unsubscribeConfirm)}</button></form>`));
     });
     // One-click (RFC 8058): mail clients POST "List-Unsubscribe=One-Click" to the List-Unsubscribe URL.
     scope.post<{ Querystring: { token?: string } }>('/unsubscribe', async (request, reply) => {
-      const subject = await unsubscribe(request.query.token ?? '');
-      if (!subject) return reply.code(401).type('text/html').send(page('Invalid link', '<p>This link is not valid.</p>'));
-      const locale = (await db.query<{ locale: string }>(`select locale from message_ledger where tenant_id = $1 and application_id = $2 order by created_at desc limit 1`, [subject.tenant, subject.applicationId])).rows[0]?.locale ?? 'en';
-      return reply.type('text/html').send(page('OK', `<p>${xml(systemTexts(locale).unsubscribedPage)}</p>`));
+      const found = await unsubscribe(request.query.token ?? '');
+      if (found.status !== 'valid') return invalid(reply, found.status);
+      const locale = await localeOf(found.subject.tenant, found.subject.applicationId);
+      return reply.header('cache-control', 'no-store').type('text/html').send(page('OK', `<p>${xml(systemTexts(locale).unsubscribedPage)}</p>`));
     });
   });
 

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { isOptedOut, normaliseContact, optIn, optOut } from '../../../activities/messaging';
-import { atsEventSignal } from '../../../workflows/shared';
+import { isOptedOut, optIn, optOut, optOutForms } from '../../../activities/messaging';
+import { DEFAULT_TASK_QUEUE } from '../../../workflows/shared';
 import type { Database } from '../../store';
-import { journeyHandle } from '../../temporal/journeys';
+import { compactAfterErasure, eraseCandidateData } from '../../store/erasure';
+import { requestJourneyErasure, type JourneyErasureRequest } from '../../temporal/erasure';
 import { tenantOf } from './auth';
 import { parseRequest } from './errors';
 
@@ -32,12 +33,15 @@ const ErasureBody = z
 export interface ConsentRoutesDeps {
   db: Database;
   temporal: Client | undefined;
+  /** Where the erasure workflow runs when the application has no journey (else on the journey's own queue). */
+  taskQueue?: string;
 }
 
 /**
  * Consent (read, opt out, opt back in) per tenant, channel and contact, checked by the send path before every
  * message; and erasure: end the candidate's journeys with an `ats.candidate.erased` event (the journey
- * publishes `candor.journey.journey.completed` with outcome `erased`) and delete their messages from the store.
+ * publishes `candor.journey.journey.completed` with outcome `erased`), delete their personal data from the store
+ * (services/store/erasure.ts) and, once each journey has ended, every run of its history (workflows/journey-erasure.ts).
  */
 export function registerConsentRoutes(scope: FastifyInstance, deps: ConsentRoutesDeps): void {
   const { db } = deps;
@@ -46,8 +50,8 @@ export function registerConsentRoutes(scope: FastifyInstance, deps: ConsentRoute
     const tenant = tenantOf(request);
     const { channel, contact } = parseRequest(ContactBody, request.body, 'request body');
     const { rows } = await db.query<{ source: string; opted_out_at: Date | string }>(
-      'select source, opted_out_at from consent_opt_outs where tenant_id = $1 and channel = $2 and contact = $3',
-      [tenant.id, channel, normaliseContact(channel, contact)],
+      'select source, opted_out_at from consent_opt_outs where tenant_id = $1 and channel = $2 and contact = any($3::text[])',
+      [tenant.id, channel, await optOutForms(db, tenant.id, channel, contact)],
     );
     const row = rows[0];
     return { channel, optedOut: row !== undefined, ...(row ? { source: row.source, optedOutAt: new Date(row.opted_out_at).toISOString() } : {}) };
@@ -71,36 +75,29 @@ export function registerConsentRoutes(scope: FastifyInstance, deps: ConsentRoute
     const tenant = tenantOf(request);
     const body = parseRequest(ErasureBody, request.body, 'erasure request');
     const erasureId = randomUUID();
-    const journeys: { applicationId: string; journey: 'ended' | 'not-running' }[] = [];
+    const journeys: { applicationId: string; journey: JourneyErasureRequest }[] = [];
     for (const applicationId of body.applicationIds) {
       if (!deps.temporal) {
         journeys.push({ applicationId, journey: 'not-running' });
         continue;
       }
-      try {
-        // A plain signal, not signalWithStart: erasing must never start a journey.
-        await journeyHandle(deps.temporal, tenant.id, applicationId).signal(atsEventSignal, {
-          id: `erasure-${erasureId}-${applicationId}`,
-          type: 'ats.candidate.erased',
-          time: new Date().toISOString(),
-          data: { application: { id: applicationId }, candidate: { id: body.candidateId } },
-        });
-        journeys.push({ applicationId, journey: 'ended' });
-      } catch (error) {
-        if (!(error instanceof WorkflowNotFoundError)) throw error;
-        journeys.push({ applicationId, journey: 'not-running' });
-      }
+      // Ends a running journey and starts the erasure workflow, which deletes every run of the journey's history
+      // once it has ended and wipes the store again for anything the journey wrote meanwhile.
+      const event = {
+        id: `erasure-${erasureId}-${applicationId}`,
+        type: 'ats.candidate.erased',
+        time: new Date().toISOString(),
+        data: { application: { id: applicationId }, candidate: { id: body.candidateId } },
+      };
+      journeys.push({ applicationId, journey: await requestJourneyErasure(deps.temporal, deps.taskQueue ?? DEFAULT_TASK_QUEUE, { tenant: tenant.id, applicationId }, event) });
     }
-    const recipients = [body.contacts?.email ? normaliseContact('email', body.contacts.email) : undefined, body.contacts?.phone].filter((r): r is string => r !== undefined);
-    const deleted = await db.transaction(async (tx) => {
-      const scopeSql = 'tenant_id = $1 and (application_id = any($2::text[]) or lower(recipient) = any($3::text[]))';
-      const args = [tenant.id, body.applicationIds, recipients];
-      const outbox = await tx.query(`delete from outbox where ${scopeSql} returning 1`, args);
-      const inbound = await tx.query('delete from inbound_messages where tenant_id = $1 and application_id = any($2::text[]) returning 1', [tenant.id, body.applicationIds]);
-      // The ledger keeps its rows (they stop a retried send from going out twice) without the address.
-      const ledger = await tx.query(`update message_ledger set recipient = 'erased' where ${scopeSql} and recipient <> 'erased' returning 1`, args);
-      return { outboxMessages: outbox.rows.length, inboundMessages: inbound.rows.length, ledgerEntriesRedacted: ledger.rows.length };
+    const deleted = await eraseCandidateData(db, {
+      tenant: tenant.id,
+      applicationIds: body.applicationIds,
+      contacts: { email: body.contacts?.email, phone: body.contacts?.phone },
     });
+    // Deleted rows leave the database files only once compacted (see services/store/erasure.ts).
+    await compactAfterErasure(db);
     request.log.info({ tenant: tenant.id, erasureId, journeys: journeys.length, deleted }, 'candidate erased');
     return reply.code(202).send({ erasureId, candidateId: body.candidateId, journeys, deleted });
   });
