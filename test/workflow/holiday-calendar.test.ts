@@ -1,10 +1,13 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
+import { Worker } from '@temporalio/worker';
+import { createActivities } from '../../activities';
+import { calendarHolidays } from '../../activities/journeys/holidays';
+import { createLogger } from '../../services/logger';
 import { signalJourney } from '../../services/temporal/journeys';
 import { addDays, fromLocal, isoDate, isoWeekday, toLocal, type LocalDate } from '../../workflows/engine/time-zone';
 import { journeyStatusQuery, journeyTimelineQuery } from '../../workflows/shared';
 import { atsEvent } from '../helpers/events';
-import { createTestWorker, createTestWorld, testDataConverter, type TestWorld } from '../helpers/worker';
+import { createTestWorker, createTestWorld, testDataConverter, workflowBundle, type TestWorld } from '../helpers/worker';
 
 const TZ = 'Europe/Stockholm';
 // Swedish days off around Christmas and New Year that fall on fixed dates (public and bank holidays).
@@ -68,5 +71,38 @@ describe('a journey on a named holiday calendar (time-skipping server)', () => {
     }
     expect(followUpDate > isoDate(weekdaysOnly)).toBe(true);
     expect(new Date(sent[1]!.at).getUTCFullYear()).toBeGreaterThanOrEqual(2028);
+  });
+
+  it('resolves the calendar again when a journey started years ago rolls over (continue-as-new), and keeps going', async () => {
+    // A journey started in 2026 carries SE holidays for 2026-2028 in its snapshot; it is now past them.
+    const base = createActivities({ logger: createLogger({ logLevel: 'silent', secrets: [] }), db: world.db, events: { publish: async () => undefined } });
+    const startedIn2026 = [2026, 2027, 2028].flatMap((year) => calendarHolidays('SE', year));
+    const old = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue: 'wf-holidays-old',
+      workflowBundle: await workflowBundle(),
+      dataConverter: testDataConverter,
+      activities: {
+        ...base,
+        resolveJourneyDefinition: async (params: Parameters<typeof base.resolveJourneyDefinition>[0]) => {
+          const chosen = await base.resolveJourneyDefinition(params);
+          return { ...chosen, definition: { ...chosen.definition, holidays: { calendar: 'SE', extra: [], resolved: { calendar: 'SE', from: 2026, to: 2028, dates: startedIn2026 } } } };
+        },
+      },
+    });
+    await old.runUntil(async () => {
+      const at = await env.currentTimeMs();
+      expect(new Date(at).getUTCFullYear()).toBeGreaterThanOrEqual(2029);
+      const handle = await signalJourney(env.client, 'wf-holidays-old', { tenant: 'acme', applicationId: 'app-old' }, atsEvent('ats.application.created', at), { searchAttributes: false, historyLimit: 20 });
+      const firstRun = (await handle.describe()).runId;
+      await env.sleep('3 days');
+      expect((await handle.query(journeyStatusQuery)).status).toBe('open');
+      const latestRun = (await handle.describe()).runId;
+      expect(latestRun).not.toBe(firstRun);
+      // The run that rolled over asked for the calendar again, outside the workflow.
+      const history = await env.client.workflow.getHandle(handle.workflowId, firstRun).fetchHistory();
+      const activities = (history.events ?? []).flatMap((e) => (e.activityTaskScheduledEventAttributes?.activityType?.name ? [e.activityTaskScheduledEventAttributes.activityType.name] : []));
+      expect(activities).toContain('resolveHolidays');
+    });
   });
 });
