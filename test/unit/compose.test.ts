@@ -228,7 +228,7 @@ describe('docker-compose.yml', () => {
   test('holds no secrets: secret variables come from the environment', () => {
     for (const name of CANDOR_SERVICES) {
       const env = services[name]!.environment as Record<string, EnvValue>;
-      for (const key of ['TWILIO_AUTH_TOKEN', 'SENDGRID_API_KEY', 'CANDOR_DEMO_API_KEY', 'CANDOR_ENCRYPTION_KEYS']) {
+      for (const key of ['TWILIO_AUTH_TOKEN', 'SENDGRID_API_KEY', 'CANDOR_DEMO_API_KEY', 'CANDOR_ADMIN_KEY', 'CANDOR_ENCRYPTION_KEYS']) {
         if (key in env && env[key] !== null) expect(String(env[key])).toMatch(/^\$\{[A-Z_]+(:?[-?][^}]*)?\}$/);
       }
     }
