@@ -42,6 +42,8 @@ export async function createUnsubscribeToken(db: Queryable, subject: Unsubscribe
     `insert into unsubscribe_tokens (token_sha256, tenant_id, application_id, message_id, channel, created_at, expires_at) values ($1, $2, $3, $4, $5, $6, $7)`,
     [sha256(token), subject.tenant, subject.applicationId, subject.messageId, subject.channel, now, expires],
   );
+  // Keeps the table bounded: an index range on expires_at, usually empty.
+  await purgeExpiredUnsubscribeTokens(db);
   return token;
 }
 

@@ -144,6 +144,11 @@ describe('unsubscribe tokens (PGlite, the api server with its access log)', () =
       }
     }
     expect(await isOptedOut(db, 'acme', 'email', email)).toBe(false);
+    // A token more than 30 days past its expiry is deleted when the next one is made; its link is then unknown.
+    await db.query(`update unsubscribe_tokens set expires_at = now() - interval '31 days' where token_sha256 = $1`, [sha256(expired.token)]);
+    await sendEmail(email);
+    expect((await db.query('select 1 from unsubscribe_tokens where token_sha256 = $1', [sha256(expired.token)])).rows).toEqual([]);
+    expect((await fetch(expired.url)).status).toBe(404);
   });
 
   it('links sent before opaque tokens still work until their key retires; an erased candidate\u2019s old link keeps only a pseudonym', async () => {

@@ -167,9 +167,9 @@ export function openApiDocument(serverUrl: string) {
       '/api/v1/erasures': {
         post: {
           tags: ['consent'],
-          summary: 'Erase a candidate: end their journeys (no further contact; the journey publishes journey.completed with outcome erased) and delete their messages from the store',
+          summary: 'Erase a candidate: end their journeys (no further contact; the journey publishes journey.completed with outcome erased), delete their personal data from the store (opt-outs kept as pseudonyms) and, once each journey has ended, every run of its history',
           requestBody: { required: true, content: json(ref('Erasure')) },
-          responses: { '202': { description: '`{ erasureId, journeys: [{ applicationId, journey: ended|not-running }], deleted }`' }, ...errors(400, 401) },
+          responses: { '202': { description: '`{ erasureId, journeys: [{ applicationId, journey: ended|not-running }], deleted: { outboxMessages, inboundMessages, ledgerEntriesRedacted, unsubscribeTokens, optOutsPseudonymised } }`' }, ...errors(400, 401) },
         },
       },
       '/admin/v1/tenants': {
