@@ -119,4 +119,24 @@ describe('journey definitions', () => {
     const promiseErrors = errorsOf({ ...raw, ackWithin: '3d', quietHours: { start: '09:00', end: '09:00' } });
     expect(promiseErrors.map((e) => e.path)).toEqual(expect.arrayContaining(['ackWithin', 'quietHours']));
   });
+
+  it('accepts holidays as a list of dates or as a named calendar with extra dates, and names the path of a bad one', () => {
+    const listed = validateDefinition({ ...minimalRaw(), holidays: ['2028-12-25'] });
+    expect(listed.ok && listed.definition.holidays).toEqual(['2028-12-25']);
+    const named = validateDefinition({ ...minimalRaw(), holidays: { calendar: 'GB-ENG', extra: ['2028-06-02'] } });
+    expect(named.ok && named.definition.holidays).toEqual({ calendar: 'GB-ENG', extra: ['2028-06-02'] });
+    const defaults = validateDefinition({ ...minimalRaw(), holidays: { calendar: 'SE' } });
+    expect(defaults.ok && defaults.definition.holidays).toEqual({ calendar: 'SE', extra: [] });
+    expect(errorsOf({ ...minimalRaw(), holidays: { calendar: 'sweden' } })).toEqual([{ path: 'holidays.calendar', message: expect.stringContaining('"GB-ENG"') }]);
+    expect(errorsOf({ ...minimalRaw(), holidays: { calendar: 'SE', extra: ['2028-02-30'] } })).toEqual([{ path: 'holidays.extra[0]', message: 'not a real calendar date' }]);
+    expect(errorsOf({ ...minimalRaw(), holidays: { calendar: 'SE', dates: [] } })).toEqual([{ path: 'holidays', message: expect.stringContaining('dates') }]);
+    expect(errorsOf({ ...minimalRaw(), holidays: 'SE' })).toEqual([{ path: 'holidays', message: expect.stringContaining('{ calendar: "SE"') }]);
+  });
+
+  it('accepts an SMS form next to the e-mail subject and body of a message text', () => {
+    const raw = minimalRaw();
+    const result = validateDefinition({ ...raw, statusUpdate: { template: 'status.update', text: { en: { subject: 'Update', body: 'Long e-mail body', sms: 'Short SMS' } } } });
+    expect(result.ok && result.definition.statusUpdate.text?.en).toEqual({ subject: 'Update', body: 'Long e-mail body', sms: 'Short SMS' });
+    expect(errorsOf({ ...raw, statusUpdate: { template: 'status.update', text: { en: { body: 'x', sms: '' } } } })).toEqual([{ path: 'statusUpdate.text.en.sms', message: expect.any(String) }]);
+  });
 });
