@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { tenantForApiKey, type Queryable, type Tenant } from '../../store';
+import { ADMIN_KEY_PREFIX } from '../admin/operator-key';
 import { ApiError } from './errors';
 
 declare module 'fastify' {
@@ -27,6 +28,9 @@ export function requireApiKey(scope: FastifyInstance, db: Queryable): void {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
     if (!match) throw new ApiError(401, 'unauthenticated', 'The Authorization header must be "Bearer <api key>"');
     const tenant = await tenantForApiKey(db, match[1]!);
+    if (!tenant && match[1]!.startsWith(ADMIN_KEY_PREFIX)) {
+      throw new ApiError(401, 'invalid_api_key', 'This looks like the operator key: it opens /admin/v1 only; the tenant API needs a tenant API key (npm run admin -- keys create <tenant>)');
+    }
     if (!tenant) throw new ApiError(401, 'invalid_api_key', 'The API key is unknown or revoked; ask your administrator for a current key');
     request.tenant = tenant;
   });
