@@ -158,6 +158,9 @@ function render(
     'interview.start': interview ? formatLocal(interview.start, timeZone) : '',
     ...params.variables,
   };
+  // An SMS shows the message's SMS form (the e-mail body when it has none) and no subject, as the send path sends it.
+  const sms = command.channels[0] === 'sms';
+  const words = sms ? (text?.sms ?? text?.body) : text?.body;
   return {
     messageId: command.messageId,
     template: command.template,
@@ -166,8 +169,8 @@ function render(
     attempt: command.attempt,
     at,
     localTime: formatLocal(at, timeZone),
-    subject: text?.subject === undefined ? undefined : fill(text.subject, variables),
-    body: text?.body === undefined ? undefined : fill(text.body, variables),
+    subject: text?.subject === undefined || sms ? undefined : fill(text.subject, variables),
+    body: words === undefined ? undefined : fill(words, variables),
   };
 }
 

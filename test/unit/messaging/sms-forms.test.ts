@@ -1,6 +1,6 @@
 import { loadDefaultJourneys } from '../../../activities/journeys/default-journeys';
 import { renderEmail, renderSms, SAMPLE_CONTACT, smsFormWarnings, type RenderData } from '../../../activities/messaging/templates';
-import { messagesWithPaths } from '../../../workflows/engine';
+import { messagesWithPaths, simulate } from '../../../workflows/engine';
 import { validateDefinition, type JourneyDefinition } from '../../../workflows/engine/definition';
 import { minimalRaw } from '../engine/fixtures';
 
@@ -45,6 +45,26 @@ describe('SMS forms', () => {
       expect(await smsFormWarnings(journey)).toEqual([]);
     }
     expect(checked).toBe(2 * 2 * 19);
+  });
+
+  it('shows an SMS-only candidate the SMS forms in a simulation, without subjects', () => {
+    const journey = loadDefaultJourneys().get('en')!.definition;
+    const start = Date.parse('2026-03-03T10:00:00Z');
+    const result = simulate({
+      definition: journey,
+      candidate: { timeZone: 'Europe/London', channels: { email: false, sms: true } },
+      events: [{ at: start, ats: { type: 'ats.application.created' as const } }],
+      until: start + 12 * 86_400_000,
+      variables: { 'candidate.firstName': 'Ada', 'job.title': 'Backend Engineer', 'company.name': 'Acme', 'recruiter.name': 'Grace Hopper' },
+    });
+    expect(result.messages.length).toBeGreaterThan(1);
+    for (const message of result.messages) {
+      expect(message).toMatchObject({ channel: 'sms', subject: undefined });
+      expect(message.body!.length).toBeLessThanOrEqual(306);
+    }
+    expect(result.messages[0]!.body).toBe(
+      "Hi Ada, thanks for applying for Backend Engineer at Acme. I'll review your application within a few working days, and you will hear from me whatever the outcome. Questions? Just reply. - Grace Hopper",
+    );
   });
 
   it('sends the SMS form on SMS and the body by e-mail', async () => {
