@@ -1,4 +1,4 @@
-import { NativeConnection, Worker, Runtime, DefaultLogger } from '@temporalio/worker';
+import { NativeConnection, Worker, Runtime, DefaultLogger, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createActivities, type JourneyEventSink } from '../../activities';
 import { createProviders } from '../../activities/messaging';
 import type { Config } from '../config';
@@ -6,7 +6,7 @@ import type { Logger } from '../logger';
 import type { Database } from '../store';
 import { createPayloadCodec } from '../temporal/connection';
 import { checkKeyRing, WatchedCodec } from './key-ring';
-import { SDK_LOG_LEVELS, sdkLogFields } from './sdk-log';
+import { SDK_LOG_LEVELS, sdkLogFields, sdkLogText } from './sdk-log';
 
 export { EncryptionKeyMissingError } from './key-ring';
 
@@ -25,18 +25,22 @@ let runtimeInstalled = false;
  * Starts a Temporal worker polling Candor's task queue for journey workflows and their activities.
  * Refuses to start (EncryptionKeyMissingError) when running journeys need an encryption key it lacks.
  */
-export async function startWorker(config: Config, deps: { logger: Logger; db: Database; events: JourneyEventSink }): Promise<WorkerRole> {
+export async function startWorker(
+  config: Config,
+  deps: { logger: Logger; db: Database; events: JourneyEventSink; /** Prebuilt workflow code (tests); bundled from workflows/ otherwise. */ workflowBundle?: WorkflowBundleWithSourceMap },
+): Promise<WorkerRole> {
   if (!runtimeInstalled) {
     runtimeInstalled = true;
     try {
       // The SDK's core logs through our pino logger at warn and above, so its lines are JSON like ours.
       Runtime.install({
         logger: new DefaultLogger('WARN', (entry) => {
-          const error: unknown = entry.meta?.error;
           // A decryption failure was said once, clearly, by the watch; the SDK repeats it on every retry.
-          const level = [...watches].some((w) => w.isReported(error)) ? 'debug' : SDK_LOG_LEVELS[entry.level];
+          const level = [...watches].some((w) => w.isReported(sdkLogText(entry))) ? 'debug' : SDK_LOG_LEVELS[entry.level];
           deps.logger[level](sdkLogFields(entry.meta), entry.message);
         }),
+        // The SDK's native core logs (e.g. "Failing workflow task") come through the same logger, not stderr.
+        telemetryOptions: { logging: { filter: { core: 'WARN', other: 'ERROR' }, forward: {} } },
         shutdownSignals: [],
       });
     } catch {
@@ -57,7 +61,7 @@ export async function startWorker(config: Config, deps: { logger: Logger; db: Da
     namespace: config.temporal.namespace,
     taskQueue,
     ...(config.temporal.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: config.temporal.maxCachedWorkflows } : {}),
-    workflowsPath: require.resolve('../../workflows'),
+    ...(deps.workflowBundle ? { workflowBundle: deps.workflowBundle } : { workflowsPath: require.resolve('../../workflows') }),
     activities: createActivities({ logger: deps.logger, db: deps.db, events: deps.events, providers: createProviders(config, deps.db), publicUrl: config.http.publicUrl }),
     dataConverter: { payloadCodecs: [codec] },
     shutdownGraceTime: config.shutdownGraceMs,

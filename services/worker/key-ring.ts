@@ -64,9 +64,9 @@ export class WatchedCodec implements PayloadCodec {
     }
   }
 
-  /** Whether `error` is a decryption failure this watch has already reported. */
-  isReported(error: unknown): boolean {
-    return this.failed.size > 0 && error instanceof Error && /encryption key|unable to authenticate data/i.test(error.message);
+  /** Whether a log line's text is about a decryption failure this watch has already reported. */
+  isReported(text: string): boolean {
+    return this.failed.size > 0 && /No encryption key "|unable to authenticate data/.test(text);
   }
 
   /** Undefined while every payload decrypted; else the problem of each key that failed. */

@@ -21,3 +21,13 @@ export function sdkLogFields(meta: LogEntry['meta']): { sdk: Record<string, unkn
   }
   return err === undefined ? { sdk } : { sdk, err };
 }
+
+/** An SDK log entry's message, error messages and text fields in one string, to recognise a known failure. */
+export function sdkLogText(entry: Pick<LogEntry, 'message' | 'meta'>): string {
+  const parts = [entry.message];
+  for (const value of Object.values(entry.meta ?? {})) {
+    if (value instanceof Error) parts.push(value.message);
+    else if (typeof value === 'string') parts.push(value);
+  }
+  return parts.join('\n');
+}
