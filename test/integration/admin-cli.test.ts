@@ -7,7 +7,9 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { ensureLocalAdminKey, generateAdminKey, registerAdminApi } from '../../services/api/admin';
 import { registerApiV1 } from '../../services/api/v1';
 import { openApiDocument } from '../../services/api/v1/openapi';
-import { migrate, openPgliteDatabase, type Database } from '../../services/store';
+import pg from 'pg';
+import { migrate, openPostgresDatabase, type Database } from '../../services/store';
+import { required } from '../helpers/env';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -44,6 +46,7 @@ describe('npm run admin: the operator CLI against a running admin API', () => {
   writeFileSync(join(dataDir, 'admin-key'), `${adminKey}\n`);
   const tenant = `cli-${Date.now().toString(36)}`;
   const secret = `whsec-${randomBytes(16).toString('hex')}`;
+  const database = `candor_admin_cli_${randomBytes(6).toString('hex')}`;
   let db: Database;
   let app: FastifyInstance;
   let off: FastifyInstance;
@@ -53,7 +56,14 @@ describe('npm run admin: the operator CLI against a running admin API', () => {
   const adminRoutes: string[] = [];
 
   beforeAll(async () => {
-    db = await openPgliteDatabase(undefined);
+    // A fresh database on the test PostgreSQL server: it migrates in a second, where PGlite takes ten.
+    const url = new URL(required('CANDOR_TEST_DATABASE_URL'));
+    const admin = new pg.Client({ connectionString: url.toString() });
+    await admin.connect();
+    await admin.query(`create database ${database}`);
+    await admin.end();
+    url.pathname = `/${database}`;
+    db = await openPostgresDatabase(url.toString());
     await migrate(db);
     app = Fastify();
     app.addHook('onRoute', (route) => {
@@ -71,6 +81,10 @@ describe('npm run admin: the operator CLI against a running admin API', () => {
     await app?.close();
     await off?.close();
     await db?.close();
+    const admin = new pg.Client({ connectionString: required('CANDOR_TEST_DATABASE_URL') });
+    await admin.connect();
+    await admin.query(`drop database if exists ${database} with (force)`);
+    await admin.end();
     rmSync(dataDir, { recursive: true, force: true });
     rmSync(emptyDir, { recursive: true, force: true });
   });
