@@ -12,19 +12,26 @@ import type { EncryptionKey } from '../temporal/codec';
  * that lives exactly as long as that process and its in-memory data.
  */
 let keyRing: EncryptionKey[] | undefined;
+let ephemeral: EncryptionKey | undefined;
 
 const VERSION = 'v1';
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
-/** Sets the key ring secrets are sealed and opened with (the first key seals). */
+/**
+ * Sets the key ring secrets are sealed and opened with (the first key seals). A process-lifetime key used
+ * before this call still opens what it sealed (and start-up re-seals that under the first key).
+ */
 export function useSecretKeys(keys: EncryptionKey[]): void {
   if (keys.length === 0) throw new Error('At least one encryption key is required');
-  keyRing = keys;
+  keyRing = ephemeral && !keys.some((k) => k.id === ephemeral!.id) ? [...keys, ephemeral] : keys;
 }
 
 function ring(): EncryptionKey[] {
-  keyRing ??= [{ id: `ephemeral-${randomBytes(4).toString('hex')}`, key: randomBytes(32) }];
+  if (!keyRing) {
+    ephemeral = { id: `ephemeral-${randomBytes(4).toString('hex')}`, key: randomBytes(32) };
+    keyRing = [ephemeral];
+  }
   return keyRing;
 }
 
