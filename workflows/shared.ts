@@ -82,13 +82,13 @@ export interface CarriedJourney {
   boardSeq?: number;
   /** What the board was last written with, so the next run writes only when something changed. */
   boardShown?: string;
+  /** Any-order journeys: the job id and locale the definition was resolved with (absent pieces are looked up again when an event brings them). */
+  resolvedWith?: { jobId?: string; locale?: string };
 }
 
 /**
  * One journey as the recruiters' board shows it (table journey_board), written by the journey after each
  * decision that changed it. No personal data; a completed journey keeps only ids, stage and outcome.
-  /** Any-order journeys: the job id and locale the definition was resolved with (absent pieces are looked up again when an event brings them). */
-  resolvedWith?: { jobId?: string; locale?: string };
  * Times are epoch milliseconds.
  */
 export interface JourneyBoardEntry {

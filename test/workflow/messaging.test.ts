@@ -278,8 +278,9 @@ describe('touchpoints: journeys through real SDKs, fake providers and signed web
     const mailRow = { messageId: 'x', to: c.email, from: '', subject: '', text: '', html: '', headers: {}, customArgs: { candor_message_id: row!.message_id } };
     expect((await fakes.sendgrid.postEvents(`${api.url}/webhooks/providers/sendgrid/events`, [fakes.sendgrid.event(mailRow, 'delivered')], { tamper: true })).status).toBe(401);
     expect((await fakes.sendgrid.postEvents(`${api.url}/webhooks/providers/sendgrid/events`, [fakes.sendgrid.event(mailRow, 'unsubscribe')], { signature: 'MEUCIQ==' })).status).toBe(401);
+    // A token Candor never issued is unknown (404, a page naming nobody), and changes nothing.
     const unsubscribe = await fetch(`${api.url}/unsubscribe?token=e30.AAAA`, { method: 'POST' });
-    expect(unsubscribe.status).toBe(401);
+    expect(unsubscribe.status).toBe(404);
 
     expect(await findLedgerRow(db, { tenant: row!.tenant_id, messageId: row!.message_id, channel: 'sms' })).toMatchObject({ status: row!.status });
     expect((await db.query('select 1 from consent_opt_outs where contact in ($1, $2)', [c.phone, c.email])).rows).toHaveLength(0);

@@ -31,8 +31,11 @@ export type JourneyEventType =
   | 'sla.breached'
   | 'journey.completed';
 
-/** Why a recruiter is alerted (`no-contact`: the acknowledgement is overdue because no way to reach the candidate is known). */
-export type AlertReason = 'max-silence' | 'waiting' | 'all-channels-failed' | 'no-contact';
+/**
+ * Why a recruiter is alerted (`no-contact`: the acknowledgement is overdue because no way to reach the candidate
+ * is known; `details-missing`: a message cannot be written until an event brings the details it names).
+ */
+export type AlertReason = 'max-silence' | 'waiting' | 'all-channels-failed' | 'no-contact' | 'details-missing';
 
 /**
  * Send one message. The delivery activity tries `channels[0]`; if it fails, the engine hears a failed

@@ -8,6 +8,7 @@ import {
   beginDecision,
   calendarOf,
   dispatch,
+  dueAfterDelay,
   invalidateCalendar,
   publish,
   quietNow,
@@ -21,10 +22,11 @@ import {
 } from './context';
 import type { Command, Outcome } from './commands';
 import { deferOutOfQuietHours } from './calendar';
-import type { JourneyDefinition, Message, StageCategory } from './definition';
+import type { JourneyDefinition, StageCategory } from './definition';
 import { parseDuration } from './duration';
 import type { AtsEvent, Input, RecruiterAction } from './inputs';
 import { applyInterviewEvent } from './interviews';
+import { messagesWithPaths } from './promise-checks';
 import { RECEIPT_WINDOW_MS, SEEN_EVENT_LIMIT, applyProfile, awaitingContact, type JourneyState, type ScheduledMessage } from './state';
 
 /** The result of one decision. */
@@ -39,6 +41,7 @@ const DAY_MS = 86_400_000;
  * closing message still goes (a created event can arrive after the rejection; an ATS user can add an address).
  */
 export const CONTACT_WAIT_MS = 7 * DAY_MS;
+const DETAILS_WAIT = '; waits for the next event to bring the details';
 const OPT_OUT = /^\s*(stop|stopall|stopp|unsubscribe|cancel|end|quit|avsluta)\s*[.!]?\s*$/i;
 const OPT_IN = /^\s*(start|unstop)\s*[.!]?\s*$/i;
 
@@ -86,16 +89,17 @@ export function nextWakeUp(state: JourneyState): number | undefined {
   let next = Number.POSITIVE_INFINITY;
   if (awaitingContact(state)) {
     // Nothing can be sent before contact details arrive (an input); only the alerts and the closing wait have times.
-    for (const at of [state.status === 'open' ? state.waitingAlertAt : undefined, state.noContactAlertAt, state.status === 'closing' ? state.contactWaitUntil : undefined]) {
+    for (const at of [state.status === 'open' ? state.waitingAlertAt : undefined, state.noContactAlertAt, state.detailsAlertAt, state.status === 'closing' ? state.contactWaitUntil : undefined]) {
       if (at !== undefined && at < next) next = at;
     }
     return next === Number.POSITIVE_INFINITY ? undefined : next;
   }
   for (const message of state.scheduled) {
-    if (state.paused && message.pausable) continue;
+    if ((state.paused && message.pausable) || message.awaitingDetails) continue;
     if (message.dueAt < next) next = message.dueAt;
   }
   if (state.silenceDueAt !== undefined && state.silenceDueAt < next) next = state.silenceDueAt;
+  if (state.detailsAlertAt !== undefined && state.detailsAlertAt < next) next = state.detailsAlertAt;
   if (state.status === 'open' && state.waitingAlertAt !== undefined && state.waitingAlertAt < next) next = state.waitingAlertAt;
   // The settle deadline matters only once nothing is left to send; before that the messages wake us.
   if (state.status === 'closing' && state.scheduled.length === 0 && state.closingSettleBy !== undefined && state.closingSettleBy < next) next = state.closingSettleBy;
@@ -114,6 +118,12 @@ function applyAtsEvent(ctx: Context, event: AtsEvent): void {
 
   if (event.type === 'ats.candidate.erased') return erase(ctx, event);
   if (event.candidate) updateCandidate(ctx, event);
+  // Any event may have brought the details a waiting message needs (the workflow keeps what every event carried).
+  if (s.anyOrder) s.lastEventAt = ctx.now;
+  if (s.scheduled.some((m) => m.awaitingDetails)) {
+    const at = dueAfterDelay(ctx, ctx.now, undefined);
+    s.scheduled = s.scheduled.map((m) => (m.awaitingDetails ? { ...m, awaitingDetails: false, dueAt: Math.max(m.dueAt, at) } : m));
+  }
   if (s.status === 'new') {
     // The first event starts the journey even if the created event was lost: the candidate still gets acknowledged.
     start(ctx, event);
@@ -301,18 +311,42 @@ function applyDeliveryResult(ctx: Context, messageId: string, channel: 'email' |
     // A retried activity or a provider "sent" after "delivered" says nothing new.
     if (inFlight.phase) return;
     s.inFlight = s.inFlight.map((m) => (m === inFlight ? { ...m, phase: 'accepted' as const, settledAt: ctx.now } : m));
+    if (s.anyOrder) s.everSent = true;
     record(ctx, { type: 'message.sent', messageId, channel, template: inFlight.template });
     return;
   }
   if (status === 'delivered') {
     if (inFlight.phase === 'delivered') return;
     s.inFlight = s.inFlight.map((m) => (m === inFlight ? { ...m, phase: 'delivered' as const, settledAt: ctx.now } : m));
+    if (s.anyOrder) s.everSent = true;
     record(ctx, { type: 'message.delivered', messageId, channel, template: inFlight.template });
     publish(ctx, 'message.delivered', { messageId, template: inFlight.template, channel });
     return;
   }
   // Failed: before the provider took it, or later (undelivered, bounced): the next channel gets it.
   s.inFlight = s.inFlight.filter((m) => m !== inFlight);
+  if (s.anyOrder && !inFlight.phase && reason?.startsWith('TemplateDataMissing')) {
+    // Not the channel's fault: the message names a detail no event has brought yet (events come in any order).
+    // It waits for the next event under the same id, on whichever channels are open then; if the details are
+    // still missing after ackWithin, the recruiter hears (once), since it may need their hand.
+    record(ctx, { type: 'message.failed', messageId, channel, template: inFlight.template, reason: `${reason}${DETAILS_WAIT}` });
+    s.scheduled.push({
+      key: `details:${messageId}`,
+      template: inFlight.template,
+      purpose: inFlight.purpose,
+      dueAt: ctx.now,
+      pausable: false,
+      messageId,
+      attempt: inFlight.attempt,
+      // An event that came while it was being written may have brought what it lacked: then it goes again now.
+      awaitingDetails: (s.lastEventAt ?? 0) <= inFlight.sentAt,
+    });
+    if (s.detailsAlertAt === undefined && !s.detailsAlerted) {
+      const ackWithin = parseDuration(s.definition.ackWithin);
+      s.detailsAlertAt = ctx.now + (ackWithin?.kind === 'fixed' ? ackWithin.ms : 0);
+    }
+    return;
+  }
   const late = inFlight.phase ? ` (after the provider ${inFlight.phase === 'delivered' ? 'reported it delivered' : 'accepted it'})` : '';
   record(ctx, { type: 'message.failed', messageId, channel, template: inFlight.template, reason: late ? `${reason ?? 'failed'}${late}` : reason });
   publish(ctx, 'message.failed', { messageId, template: inFlight.template, channel, reason });
@@ -387,9 +421,9 @@ function runDue(ctx: Context): void {
   if (awaitingContact(s)) return holdForContact(ctx);
   // Any-order journeys send the acknowledgement first of whatever is due together.
   const ackFirst = (a: ScheduledMessage, b: ScheduledMessage) => (s.anyOrder ? Number(b.purpose === 'ack') - Number(a.purpose === 'ack') : 0);
-  const due = s.scheduled.filter((m) => m.dueAt <= ctx.now && !(s.paused && m.pausable));
+  const due = s.scheduled.filter((m) => m.dueAt <= ctx.now && !(s.paused && m.pausable) && !m.awaitingDetails);
   // The candidate hears "we got your application" before anything else, even when its slot comes later.
-  const waitingAck = s.anyOrder && due.length > 0 && !due.some((m) => m.purpose === 'ack') ? s.scheduled.find((m) => m.purpose === 'ack') : undefined;
+  const waitingAck = s.anyOrder && due.length > 0 && !due.some((m) => m.purpose === 'ack') ? s.scheduled.find((m) => m.purpose === 'ack' && !m.awaitingDetails) : undefined;
   if (waitingAck) due.push(waitingAck);
   due.sort((a, b) => ackFirst(a, b) || a.dueAt - b.dueAt || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   const quiet = due.length > 0 || (s.silenceDueAt !== undefined && ctx.now >= s.silenceDueAt) ? quietNow(ctx) : false;
@@ -422,6 +456,7 @@ function runDue(ctx: Context): void {
     }
   }
   waitingAlert(ctx);
+  detailsAlert(ctx);
   if (s.status === 'closing' && s.scheduled.length === 0) {
     // A closing message the provider accepted may still bounce; the settle deadline bounds the wait.
     const closingInFlight = s.inFlight.some((m) => m.purpose === 'closing' && m.phase !== 'delivered');
@@ -440,6 +475,17 @@ function waitingAlert(ctx: Context): void {
   }
 }
 
+/** Alerts the recruiter once when a message still lacks details ackWithin after it first could not be written. */
+function detailsAlert(ctx: Context): void {
+  const s = ctx.s;
+  if (s.detailsAlertAt === undefined || ctx.now < s.detailsAlertAt) return;
+  s.detailsAlertAt = undefined;
+  const waiting = s.scheduled.find((m) => m.awaitingDetails);
+  if (!waiting) return;
+  s.detailsAlerted = true;
+  alert(ctx, 'details-missing', waiting.messageId ? { messageId: waiting.messageId } : {});
+}
+
 /**
  * While an any-order journey has no way to reach the candidate, nothing is sent and nothing is dropped: due
  * messages wait for contact details. The recruiter is alerted once the acknowledgement is overdue for want of
@@ -453,6 +499,7 @@ function holdForContact(ctx: Context): void {
     publish(ctx, 'sla.breached', { reason: 'no-contact' });
   }
   waitingAlert(ctx);
+  detailsAlert(ctx);
   if (s.status === 'closing' && s.contactWaitUntil !== undefined && ctx.now >= s.contactWaitUntil) {
     unschedule(ctx, () => true, 'no way to reach the candidate arrived within 7 days of the outcome');
     complete(ctx, s.outcome ?? 'rejected');
@@ -461,41 +508,28 @@ function holdForContact(ctx: Context): void {
 
 /** True when the journey has sent (or tried to send) nothing yet. */
 function nothingSentYet(s: JourneyState): boolean {
-  return s.seq === 0 && s.inFlight.length === 0 && s.lastMessageAt === undefined;
-}
-
-/** The message filling a scheduled message's slot (its key) in another definition, if it has one. */
-function slotIn(definition: JourneyDefinition, message: ScheduledMessage): Message | undefined {
-  const stage = /^stage:([a-z]+):(\d+)$/.exec(message.key);
-  if (stage) return definition.stages[stage[1] as StageCategory]?.onEnter[Number(stage[2])];
-  const followUp = /^follow-up:([a-z]+)$/.exec(message.key);
-  if (followUp) return definition.stages[followUp[1] as StageCategory]?.followUp;
-  const reminder = /^interview:.+:reminder:(\d+)$/.exec(message.key);
-  if (reminder) return definition.interview.reminders[Number(reminder[1])];
-  const touchpoint = /^interview:.+:(confirmation|rescheduled|canceled|after)$/.exec(message.key);
-  if (touchpoint) {
-    const kind = touchpoint[1] as 'confirmation' | 'rescheduled' | 'canceled' | 'after';
-    return kind === 'rescheduled' ? (definition.interview.rescheduled ?? definition.interview.confirmation) : definition.interview[kind];
-  }
-  if (message.purpose === 'recruiter') return { template: message.template };
-  return undefined;
+  return s.everSent !== true && s.inFlight.length === 0;
 }
 
 /**
  * The journey was resolved again with the job or locale a later event brought, and nothing has been sent yet:
- * it follows the new definition from now on. What is scheduled keeps its time and takes the new definition's
- * message in the same slot.
+ * it follows the new definition from now on. What is scheduled keeps its time, slot and id and takes the new
+ * definition's message in the same place (path).
  */
 function switchDefinition(ctx: Context, definition: JourneyDefinition, version: string): void {
   const s = ctx.s;
   const before = s.scheduled;
+  // Templates are unique within a definition: a message's place (its path) names the new definition's message.
+  const pathOf = new Map(messagesWithPaths(s.definition).map(({ path, message }) => [message.template, path]));
+  const messageAt = new Map(messagesWithPaths(definition).map(({ path, message }) => [path, message]));
   s.definition = definition;
   s.definitionVersion = version;
   s.pendingDefinition = undefined;
   invalidateCalendar(ctx);
   s.scheduled = [];
   for (const message of before) {
-    const next = slotIn(definition, message);
+    const path = pathOf.get(message.template);
+    const next = path === undefined ? undefined : messageAt.get(path);
     if (!next) {
       record(ctx, { type: 'message.canceled', template: message.template, purpose: message.purpose, reason: `journey ${version} has no such message` });
       continue;

@@ -32,6 +32,11 @@ export interface ScheduledMessage {
   attempt?: number;
   channels?: Channel[];
   tried?: Channel[];
+  /**
+   * Any-order journeys: the message could not be written for want of details (a placeholder with no value); it
+   * waits for the next ATS event, which may bring them, instead of failing the channel.
+   */
+  awaitingDetails?: boolean;
 }
 
 /**
@@ -162,6 +167,13 @@ export interface JourneyState {
   noContactAlertAt?: number;
   /** A journey that ended before the candidate could be reached waits for contact details until then. */
   contactWaitUntil?: number;
+  /** Some message has reached a provider (accepted or delivered). */
+  everSent?: boolean;
+  /** When the latest new ATS event was applied (a message that lacked details is tried again after one). */
+  lastEventAt?: number;
+  /** When the recruiter hears that a message still lacks details; `detailsAlerted` once they have. */
+  detailsAlertAt?: number;
+  detailsAlerted?: boolean;
 }
 
 /** What a journey starts from. */

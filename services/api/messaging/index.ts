@@ -167,10 +167,10 @@ export function registerMessagingRoutes(app: FastifyInstance, deps: MessagingRou
         return reply.code(400).send(error('not_json', 'The body is not a JSON array of events'));
       }
       for (const event of events) {
-        const messageId = typeof event.candor_message_id === 'string' ? event.candor_message_id : undefined;
         // Message ids are unique per tenant: the signed custom args carry both (Candor sets them on every e-mail).
-        const sgId = typeof event.sg_message_id === 'string' ? event.sg_message_id.split('.')[0]! : undefined;
+        const messageId = typeof event.candor_message_id === 'string' ? event.candor_message_id : undefined;
         const tenant = typeof event.candor_tenant === 'string' ? event.candor_tenant : undefined;
+        const sgId = typeof event.sg_message_id === 'string' ? event.sg_message_id.split('.')[0]! : undefined;
         const row = messageId && tenant
           ? (await db.query<LedgerRow>(`select * from message_ledger where tenant_id = $1 and message_id = $2 and channel = 'email'`, [tenant, messageId])).rows[0]
           : sgId

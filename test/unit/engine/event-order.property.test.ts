@@ -228,6 +228,28 @@ describe('events in any order: journeys that cannot reach the candidate yet', ()
     expect(end.state.timeline.some((e) => e.type === 'message.canceled' && e.reason?.includes('no way to reach the candidate'))).toBe(true);
   });
 
+  it('a message that cannot be written for want of details waits for the next event, same id, recruiter told once', () => {
+    const phoneFirst = run(fresh(), { kind: 'ats', event: { id: 'u', type: 'ats.candidate.updated', time: start, candidate: { consent: { sms: true } } } }, start);
+    const ack = phoneFirst.commands.find((c): c is DeliverCommand => c.type === 'deliver')!;
+    expect(ack).toMatchObject({ template: 'applied.ack', channels: ['sms'] });
+    const failed = run(phoneFirst.state, { kind: 'delivery', messageId: ack.messageId, channel: 'sms', status: 'failed', reason: 'TemplateDataMissing: job.title' }, start + 1000);
+    expect(failed.commands).toEqual([]);
+    // Still missing after ackWithin: the recruiter hears, once.
+    expect(nextWakeUp(failed.state)).toBe(start + 1000 + ACK_MS);
+    const alerted = run(failed.state, { kind: 'timer' }, start + 1000 + ACK_MS);
+    expect(alerted.commands.filter((c) => c.type === 'alertRecruiter')).toMatchObject([{ reason: 'details-missing', messageId: ack.messageId }]);
+    expect(nextWakeUp(alerted.state)).toBeGreaterThan(start + DAY); // the silence clock, not the waiting message
+    // A stage change brings nothing new: it is tried again, fails again, and the recruiter is not told twice.
+    const retried = run(alerted.state, { kind: 'ats', event: { id: 's', type: 'ats.application.stage_changed', time: start + 1, stage: 'screening' } }, start + 10 * MINUTE);
+    const again = retried.commands.find((c): c is DeliverCommand => c.type === 'deliver' && c.template === 'applied.ack')!;
+    expect(again.messageId).toBe(ack.messageId);
+    const failedAgain = run(retried.state, { kind: 'delivery', messageId: ack.messageId, channel: 'sms', status: 'failed', reason: 'TemplateDataMissing: job.title' }, start + 10 * MINUTE);
+    expect(nextWakeUp(failedAgain.state)).toBeGreaterThan(start + DAY);
+    // The created event brings the details (and the e-mail address): the same message goes, by the journey's channel order.
+    const created = run(failedAgain.state, { kind: 'ats', event: { id: 'c', type: 'ats.application.created', time: start - MINUTE, candidate: { consent: { email: true } } } }, start + 11 * MINUTE);
+    expect(created.commands.filter((c): c is DeliverCommand => c.type === 'deliver').map((c) => [c.messageId, c.channels])).toContainEqual([ack.messageId, ['email', 'sms']]);
+  });
+
   it('switches to a definition resolved again with a later event’s job when nothing has been sent yet, else at the next stage change', () => {
     const sv = loadJourney('default-sv');
     let s = run(fresh(), { kind: 'ats', event: { id: 's', type: 'ats.application.stage_changed', time: start, stage: 'screening' } }, start).state;
