@@ -1,12 +1,15 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import { ConfigResourceTypes, Kafka, logLevel } from 'kafkajs';
-import { isOptedOut } from '../../activities/messaging';
+import pg from 'pg';
+import { isOptedOut, optOut } from '../../activities/messaging';
 import { TOPIC_ATS_DLQ, TOPIC_ATS_EVENTS } from '../../services/kafka/topics';
-import { migrate, openPgliteDatabase, type Database } from '../../services/store';
+import { migrate, openPgliteDatabase, openPostgresDatabase, type Database } from '../../services/store';
+import { compactAfterErasure, eraseCandidateData } from '../../services/store/erasure';
 import { signalJourney } from '../../services/temporal/journeys';
 import type { JourneyErasureResult } from '../../workflows/journey-erasure';
 import { erasureWorkflowId, journeyWorkflowId } from '../../workflows/shared';
@@ -149,17 +152,57 @@ describe('erasure (Temporal dev server, a real worker, PGlite on disk, the API)'
     await temporal.workflow.getHandle(journeyWorkflowId('acme', ended.applicationId)).result();
     const needles = [running.person.email, running.person.phone, running.person.firstName, ended.person.email, ended.person.phone, ended.person.firstName];
 
-    for (const { applicationId } of [running, ended]) {
-      const runs = await runsOf(applicationId);
-      // Before, an event for an ended journey was dead-lettered as journey-closed and its history kept.
-      await signalJourney(temporal, taskQueue, { tenant: 'acme', applicationId }, atsEvent('ats.candidate.erased', Date.now(), { application: { id: applicationId }, candidate: { id: 'cand-9' } }));
-      const result = await temporal.workflow.getHandle(erasureWorkflowId('acme', applicationId)).result() as JourneyErasureResult;
-      expect(result).toMatchObject({ journey: 'ended', runsDeleted: runs.length });
-      await expectGoneFromTemporal(applicationId, runs);
-    }
+    // Both at once. Before, an event for an ended journey was dead-lettered as journey-closed and its history kept.
+    await Promise.all(
+      [running, ended].map(async ({ applicationId }) => {
+        const runs = await runsOf(applicationId);
+        await signalJourney(temporal, taskQueue, { tenant: 'acme', applicationId }, atsEvent('ats.candidate.erased', Date.now(), { application: { id: applicationId }, candidate: { id: 'cand-9' } }));
+        const result = (await temporal.workflow.getHandle(erasureWorkflowId('acme', applicationId)).result()) as JourneyErasureResult;
+        expect(result).toMatchObject({ journey: 'ended', runsDeleted: runs.length });
+        await expectGoneFromTemporal(applicationId, runs);
+      }),
+    );
     // The store was wiped by application (the addresses read from the ledger) and compacted by the worker.
     expect((await db.query('select 1 from outbox where application_id = any($1::text[])', [[running.applicationId, ended.applicationId]])).rows).toEqual([]);
     expect(filesContaining(dataDir, needles)).toEqual([]);
+  });
+
+  it('wipes and compacts the same way on a PostgreSQL server (pseudonymous opt-out still honoured)', async () => {
+    const base = new URL(required('CANDOR_TEST_DATABASE_URL'));
+    const name = `candor_${randomUUID().replace(/-/g, '')}`;
+    const admin = new pg.Client({ connectionString: base.toString() });
+    await admin.connect();
+    await admin.query(`create database ${name}`);
+    const url = new URL(base);
+    url.pathname = `/${name}`;
+    const server = await openPostgresDatabase(url.toString());
+    try {
+      await migrate(server);
+      await server.query(`insert into tenants (id, name) values ('acme', 'Acme')`);
+      await server.query(
+        `insert into message_ledger (message_id, channel, tenant_id, application_id, template, locale, recipient, provider, status) values ('m1', 'email', 'acme', 'app-pg', 'applied.ack', 'en', 'PG.Person@example.com', 'sandbox', 'delivered')`,
+      );
+      await server.query(`insert into outbox (message_id, tenant_id, application_id, channel, recipient, locale, template, body) values ('m1', 'acme', 'app-pg', 'email', 'PG.Person@example.com', 'en', 'applied.ack', 'Hi')`);
+      await server.query(`insert into unsubscribe_tokens (token_sha256, tenant_id, application_id, message_id, channel, expires_at) values ('x', 'acme', 'app-pg', 'm1', 'email', now() + interval '1 day')`);
+      await optOut(server, 'acme', 'email', 'PG.Person@example.com', 'test');
+
+      // The address comes from the ledger: an erasure by application id alone finds it.
+      expect(await eraseCandidateData(server, { tenant: 'acme', applicationIds: ['app-pg'] })).toEqual({ outboxMessages: 1, inboundMessages: 0, ledgerEntriesRedacted: 1, unsubscribeTokens: 1, optOutsPseudonymised: 1 });
+      await compactAfterErasure(server);
+      const dump = JSON.stringify([
+        ...(await server.query('select * from message_ledger')).rows,
+        ...(await server.query('select * from outbox')).rows,
+        ...(await server.query('select * from consent_opt_outs')).rows,
+        ...(await server.query('select * from unsubscribe_tokens')).rows,
+      ]).toLowerCase();
+      expect(dump).not.toContain('pg.person@example.com');
+      expect(await isOptedOut(server, 'acme', 'email', 'pg.person@example.com')).toBe(true);
+      expect(await isOptedOut(server, 'acme', 'email', 'someone.else@example.com')).toBe(false);
+    } finally {
+      await server.close();
+      await admin.query(`drop database if exists ${name} with (force)`);
+      await admin.end();
+    }
   });
 
   it('sets the retention of the topics carrying personal data explicitly', async () => {
