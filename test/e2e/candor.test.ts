@@ -45,7 +45,7 @@ describe('Candor with every role, through its public interfaces', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('reports Temporal, Kafka, the database, the ingest consumer and the worker ready, each by name', async () => {
+  it('reports Temporal, Kafka, the database, the worker and the ingest consumer ready, each by name', async () => {
     const response = await fetch(`${base}/readyz`);
     expect(response.status).toBe(200);
     const body = (await response.json()) as { status: string; checks: { name: string; ok: boolean }[] };
@@ -54,8 +54,8 @@ describe('Candor with every role, through its public interfaces', () => {
       ['temporal', true],
       ['kafka', true],
       ['database', true],
-      ['ingest', true],
       ['worker', true],
+      ['ingest', true],
     ]);
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
   });
