@@ -63,7 +63,7 @@ describe('the send path: real Twilio and SendGrid SDKs against local fakes, PGli
     // Twilio took it: "accepted"; delivery is the status callback's word.
     await expect(attempt(deps, request)).resolves.toEqual({ messageId: request.messageId, channel: 'sms', status: 'accepted' });
     expect(fakes.twilio.sent).toHaveLength(1);
-    expect(fakes.twilio.sent[0]).toMatchObject({ to: '+46701234567', body: 'Hej Astrid, tack för din ansökan till Backend Engineer på Acme.', statusCallback: 'https://candor.example/webhooks/providers/twilio/status' });
+    expect(fakes.twilio.sent[0]).toMatchObject({ to: '+46701234567', body: 'Hej Astrid, tack för din ansökan till Backend Engineer på Acme.', statusCallback: 'https://candor.example/webhooks/providers/twilio/status?tenant=acme' });
     expect(await findLedgerRow(db, { ...request, channel: 'sms' })).toMatchObject({ status: 'accepted', provider: 'twilio', provider_message_id: fakes.twilio.sent[0]!.sid, locale: 'sv-FI', segments: 1 });
   });
 
