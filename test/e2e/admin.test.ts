@@ -61,7 +61,7 @@ describe('operators: the admin API through startCandor creates a tenant, its key
     });
     const text = await response.text();
     // Bodies are read loosely (JSON.parse is any); each test asserts the fields it cares about.
-    return { status: response.status, body: text ? JSON.parse(text) : undefined };
+    return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
   };
   const admin = (method: string, path: string, body?: unknown) => request(adminKey, method, `/admin/v1${path}`, body);
 
@@ -100,6 +100,7 @@ describe('operators: the admin API through startCandor creates a tenant, its key
 
     const key = await admin('POST', `/tenants/${tenant}/keys`, { label: 'ci' });
     expect(key.status).toBe(201);
+    expect(key.headers.get('cache-control')).toBe('no-store');
     expect(key.body).toMatchObject({ label: 'ci', revokedAt: null, key: expect.stringMatching(/^cnd_[A-Za-z0-9_-]{43}$/) });
     expect((key.body.key as string).startsWith(key.body.prefix as string)).toBe(true);
     const first = key.body as { id: string; key: string };

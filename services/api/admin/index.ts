@@ -14,6 +14,8 @@ import {
   type Database,
 } from '../../store';
 import { ApiError, installErrorHandler, parseRequest } from '../v1/errors';
+import { installResponseHeaders } from '../v1/response-headers';
+import { installJsonBodyParser } from '../v1/safe-parsing';
 import { isAdminKey } from './operator-key';
 import { AdapterParams, CreateKey, CreateTenant, KeyParams, SetAdapter, TenantParams, type Provider } from './schemas';
 import { atsWebhookUrl, tenantWebhooks } from './webhook-urls';
@@ -41,6 +43,9 @@ export function registerAdminApi(app: FastifyInstance, deps: AdminApiDeps): void
   void app.register(
     async (scope) => {
       installErrorHandler(scope);
+      // Answers carry new API keys: never cached, never sniffed; bodies have the API's nesting limit.
+      installResponseHeaders(scope);
+      installJsonBodyParser(scope);
       scope.addHook('onRequest', async (request) => {
         if (!deps.adminKey) {
           throw new ApiError(404, 'admin_disabled', 'The admin API is off on this server: set CANDOR_ADMIN_KEY (at least 24 characters) on the api role to turn it on');
