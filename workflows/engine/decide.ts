@@ -118,6 +118,7 @@ function applyAtsEvent(ctx: Context, event: AtsEvent): void {
 
   if (event.type === 'ats.candidate.erased') return erase(ctx, event);
   if (event.candidate) updateCandidate(ctx, event);
+  if (s.anyOrder && event.type === 'ats.application.created') s.createdSeen = true;
   // Any event may have brought the details a waiting message needs (the workflow keeps what every event carried).
   if (s.anyOrder) s.lastEventAt = ctx.now;
   if (s.scheduled.some((m) => m.awaitingDetails)) {
@@ -259,8 +260,9 @@ function changeStage(ctx: Context, event: AtsEvent, to: StageCategory, positionC
   s.status = 'closing';
   s.outcome = to === 'rejected' && positionClosed ? 'position-closed' : (to);
   s.waitingAlertAt = undefined;
-  // Ended before the candidate could be reached: the closing message waits (a while) for contact details.
-  if (awaitingContact(s)) s.contactWaitUntil = ctx.now + CONTACT_WAIT_MS;
+  // Ended before the candidate could be reached: the closing message waits (a while) for contact details, unless
+  // the application itself (created) already said there are none.
+  if (awaitingContact(s) && !s.createdSeen) s.contactWaitUntil = ctx.now + CONTACT_WAIT_MS;
   enterStage(ctx, to, event.time, positionClosed);
   if (ack) {
     s.scheduled = s.scheduled.map((m) => (m.purpose === 'closing' && m.key.endsWith(':0') && m.dueAt > ack.dueAt ? { ...m, dueAt: ack.dueAt } : m));
@@ -489,7 +491,8 @@ function detailsAlert(ctx: Context): void {
 /**
  * While an any-order journey has no way to reach the candidate, nothing is sent and nothing is dropped: due
  * messages wait for contact details. The recruiter is alerted once the acknowledgement is overdue for want of
- * them; a journey that ended meanwhile completes without its closing message after CONTACT_WAIT_MS.
+ * them; a journey that ended meanwhile completes without its closing message at once if the created event came
+ * without contact details, else after CONTACT_WAIT_MS.
  */
 function holdForContact(ctx: Context): void {
   const s = ctx.s;
@@ -500,7 +503,12 @@ function holdForContact(ctx: Context): void {
   }
   waitingAlert(ctx);
   detailsAlert(ctx);
-  if (s.status === 'closing' && s.contactWaitUntil !== undefined && ctx.now >= s.contactWaitUntil) {
+  if (s.status !== 'closing') return;
+  if (s.createdSeen) {
+    // The application came without a way to reach the candidate, and it has ended: nobody to tell.
+    unschedule(ctx, () => true, 'the application has no way to reach the candidate');
+    complete(ctx, s.outcome ?? 'rejected');
+  } else if (s.contactWaitUntil !== undefined && ctx.now >= s.contactWaitUntil) {
     unschedule(ctx, () => true, 'no way to reach the candidate arrived within 7 days of the outcome');
     complete(ctx, s.outcome ?? 'rejected');
   }

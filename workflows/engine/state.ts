@@ -165,8 +165,12 @@ export interface JourneyState {
   reachableSince?: number;
   /** When the recruiter hears that the candidate cannot be acknowledged for want of contact details. */
   noContactAlertAt?: number;
-  /** A journey that ended before the candidate could be reached waits for contact details until then. */
+  /**
+   * A journey that ended before the candidate could be reached waits for contact details until then; not when
+   * the created event (the whole application) has come without any (`createdSeen`).
+   */
   contactWaitUntil?: number;
+  createdSeen?: boolean;
   /** Some message has reached a provider (accepted or delivered). */
   everSent?: boolean;
   /** When the latest new ATS event was applied (a message that lacked details is tried again after one). */
