@@ -81,7 +81,10 @@ async function main(): Promise<void> {
         '',
         `Candor is running (ready in ${((Date.now() - started) / 1000).toFixed(1)} s).`,
         `  Console      ${config.http.publicUrl}/console   (sign in with the demo API key)`,
-        `  API          ${config.http.publicUrl}/api/v1   (docs: ${config.http.publicUrl}/docs; health: /healthz, /readyz, /metrics)`,
+        `  API          ${config.http.publicUrl}/api/v1   (docs: ${config.http.publicUrl}/docs; health: /healthz, /readyz)`,
+        config.metrics.port !== undefined
+          ? `  Metrics      http://localhost:${config.metrics.port}/metrics${config.metrics.token ? '   (bearer METRICS_TOKEN)' : ''}`
+          : `  Metrics      ${config.http.publicUrl}/metrics   ${config.metrics.token ? '(bearer METRICS_TOKEN)' : 'closed: set METRICS_TOKEN or METRICS_PORT to open it'}`,
         stack ? `  Temporal UI  ${stack.temporal.uiUrl}` : '',
         `  Temporal     ${config.temporal.address}   namespace ${config.temporal.namespace}, task queue ${config.temporal.taskQueue}`,
         `  Kafka        ${config.kafka.brokers.join(',')}   topics ${TOPICS.map((t) => t.topic).join(', ')}`,

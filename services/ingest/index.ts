@@ -8,6 +8,7 @@ import { TOPIC_ATS_DLQ, TOPIC_ATS_EVENTS } from '../kafka/topics';
 import type { Logger } from '../logger';
 import { JourneyClosedError, signalJourney } from '../temporal/journeys';
 import type { Queryable } from '../store/database';
+import { isApplicationErased } from '../store/erasure';
 import { notConsumingReason, trackConsumer } from './consumer-health';
 import { knownTenants } from './known-tenants';
 import { ingestMetrics, type IngestMetrics } from './metrics';
@@ -39,7 +40,7 @@ export interface IngestOptions {
 }
 
 /** Why a message went to the dead-letter topic. */
-export type DeadLetterReason = EnvelopeProblem['reason'] | 'unknown-tenant' | 'rejected-by-temporal' | 'journey-closed';
+export type DeadLetterReason = EnvelopeProblem['reason'] | 'unknown-tenant' | 'application-erased' | 'rejected-by-temporal' | 'journey-closed';
 
 class TransientError extends Error {
   override name = 'TransientError';
@@ -58,7 +59,8 @@ const headerValue = (value: string) => Buffer.from(value, 'utf8');
  * - Temporal unreachable: the failing partition is paused and fetched again from its first
  *   unfinished offset after an exponential backoff; nothing is committed past it and nothing crashes.
  * - Invalid input (not JSON, bad envelope, unknown type, bad data, wrong key, a tenant that does not
- *   exist) goes to `ats.events.dlq` with the original bytes and headers naming the reason and the position.
+ *   exist, an application whose candidate was erased) goes to `ats.events.dlq` with the original bytes
+ *   and headers naming the reason and the position.
  */
 export async function startIngest(
   config: Config,
@@ -126,6 +128,17 @@ export async function startIngest(
     }
     // Never start a journey (and send messages) in the name of a tenant nobody created.
     if (!known) return deadLetter(partition, message, 'unknown-tenant', `tenant "${event.tenant}" does not exist`);
+    // An erased candidate's journey history is deleted, so a late event (a vendor's retry of an older
+    // delivery) would start a new journey holding their details again. A repeated erasure passes through.
+    if (event.type !== 'ats.candidate.erased') {
+      let erased: boolean;
+      try {
+        erased = await isApplicationErased(deps.db, event.tenant, event.subject);
+      } catch (error) {
+        throw new TransientError(`could not look up erasures: ${error instanceof Error ? error.message : String(error)}`);
+      }
+      if (erased) return deadLetter(partition, message, 'application-erased', `application of tenant "${event.tenant}" was erased; its events are not applied`);
+    }
     try {
       await deps.temporal.withDeadline(Date.now() + signalTimeoutMs, () =>
         signalJourney(deps.temporal, config.temporal.taskQueue, { tenant: event.tenant, applicationId: event.subject }, { id: event.id, type: event.type, time: event.time, data: event.data }),

@@ -128,6 +128,20 @@ describe('ingest: ats.events into journeys, on the real broker and dev server', 
     expect(await registry.metrics()).toMatch(/candor_ingest_events_dead_lettered_total\{reason="unknown-tenant"\} [1-9]/);
   });
 
+  it('dead-letters a late event of an application whose candidate was erased (application-erased), starting no journey', async () => {
+    const applicationId = unique('app');
+    await world.db.query('insert into erased_applications (tenant_id, application_id) values ($1, $2)', [tenant, applicationId]);
+    const watcher = await dlqWatcher(kafka, unique('dlq-watch'), applicationId);
+    const late = exampleEvent('ats.application.stage_changed', { tenant, applicationId, id: `${applicationId}-late` });
+    await producer.sendEvents([{ key: `${tenant}:${applicationId}`, value: JSON.stringify(late) }]);
+    const [dead] = await watcher.waitFor(1);
+    await watcher.close();
+    expect(dead!.headers).toMatchObject({ 'candor-error-reason': 'application-erased', 'candor-original-topic': 'ats.events' });
+    // The reason names neither the application nor the candidate.
+    expect(dead!.headers['candor-error']).not.toContain(applicationId);
+    await expect(client.workflow.getHandle(journeyWorkflowId(tenant, applicationId)).describe()).rejects.toThrow(/not found/i);
+  });
+
   it('exposes consumed, signalled, dead-lettered by reason, lag and event-to-signal latency as Prometheus metrics', async () => {
     const text = await registry.metrics();
     expect(text).toMatch(/candor_ingest_events_consumed_total\{topic="ats.events"\} \d+/);
