@@ -21,6 +21,16 @@ import { createTestWorld, testClient, withWorker, type TestWorld } from '../help
  * (and so the same message ids) in two tenants are two candidates, each acknowledged once.
  */
 describe('tenant-scoped keys', () => {
+  // One store (tenants acme and globex) for the journeys and the webhooks; the migration test makes its own.
+  let world: TestWorld;
+  beforeAll(async () => {
+    world = await createTestWorld();
+    await world.db.query("insert into tenants (id, name) values ('globex', 'Globex') on conflict do nothing");
+  });
+  afterAll(async () => {
+    await world?.db.close();
+  });
+
   describe('migration 007 keeps every existing row', () => {
     const before = loadMigrations().filter((m) => m.version < 7);
     const kinds: [string, () => Promise<{ db: Database; drop: () => Promise<void> }>][] = [
@@ -95,15 +105,6 @@ describe('tenant-scoped keys', () => {
   });
 
   describe('two tenants, one application id, on the dev server', () => {
-    let world: TestWorld;
-    beforeAll(async () => {
-      world = await createTestWorld();
-      await world.db.query("insert into tenants (id, name) values ('globex', 'Globex') on conflict do nothing");
-    });
-    afterAll(async () => {
-      await world?.db.close();
-    });
-
     it('acknowledges both candidates once each, and each timeline tells its own story', async () => {
       const address = required('TEMPORAL_ADDRESS');
       const taskQueue = unique('tenant-keys');
@@ -188,16 +189,13 @@ describe('tenant-scoped keys', () => {
 
     beforeAll(async () => {
       fakes = await startFakes(17560, 17561);
-      db = await openPgliteDatabase(undefined);
-      await migrate(db);
-      await db.query("insert into tenants (id, name) values ('acme', 'Acme'), ('globex', 'Globex')");
+      db = world.db;
       api = await startMessagingApi(17562, db, fakes, journeys);
       deps = { db, providers: fakeProviders(fakes), publicUrl: api.url, calendarFor: () => loadDefaultJourneys().get('sv')!.definition, now: () => STOCKHOLM_MORNING };
     });
     afterAll(async () => {
       await api?.app.close();
       await fakes?.close();
-      await db?.close();
     });
 
     it('Twilio and SendGrid statuses for the same message id in two tenants each reach their own row and journey', async () => {
