@@ -1,8 +1,8 @@
 import { Context } from '@temporalio/activity';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import type { Database } from '../services/store';
-import { compactAfterErasure, eraseCandidateData, markHistoriesDeleted } from '../services/store/erasure';
+import type { Database } from '../core/store';
+import { compactAfterErasure, eraseCandidateData, markHistoriesDeleted } from '../core/store/erasure';
 import { journeyWorkflowId } from '../workflows/shared';
 
 /** What the erasure activities need: the store; Temporal is the worker's own client (activity context). */

@@ -1,5 +1,5 @@
-import type { Database } from '../services/store';
-import type { Logger } from '../services/logger';
+import type { Database } from '../core/store';
+import type { Logger } from '../core/logger';
 import type { AlertReason, JourneyEventType, Outcome } from '../workflows/engine/commands';
 import type { HolidaySettings } from '../workflows/engine/definition';
 import type { DeliveryResult, JourneyBoardEntry } from '../workflows/shared';

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, createWrite
 import { join, relative } from 'node:path';
 import pino from 'pino';
 import { configOrExit, shutdownOnSignals, startCandor } from '../services/main';
-import { createLogger } from '../services/logger';
+import { createLogger } from '../core/logger';
 import { ensureLocalAdminKey, localAdminKeyFile } from '../services/api/admin/operator-key';
 import { ROOT, StackError, startLocalStack, TOPICS, type LocalStack } from './stack';
 

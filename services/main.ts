@@ -4,17 +4,17 @@ import { Registry, collectDefaultMetrics } from 'prom-client';
 import { registerAtsWebhooks } from './api/ats-webhooks';
 import { journeySignals, registerMessagingRoutes } from './api/messaging';
 import { buildApi, listen } from './api/server';
-import { ConfigError, loadConfig, type Config, type Role } from './config';
+import { ConfigError, loadConfig, type Config, type Role } from '../core/config';
 import type { Probe } from './health/readiness';
 import { startIngest } from './ingest';
-import { createKafka } from './kafka/client';
-import { createJourneyEventPublisher } from './kafka/journey-event-publisher';
-import { createLogger, type Logger } from './logger';
-import { ensureDemoTenant, type DemoTenant } from './store/demo-tenant';
-import { migrate, openDatabase, sealAtsAdapterSecrets, useSecretKeys, type Database } from './store';
+import { createKafka } from '../core/kafka/client';
+import { createJourneyEventPublisher } from '../core/kafka/journey-event-publisher';
+import { createLogger, type Logger } from '../core/logger';
+import { ensureDemoTenant, type DemoTenant } from '../core/store/demo-tenant';
+import { migrate, openDatabase, sealAtsAdapterSecrets, useSecretKeys, type Database } from '../core/store';
 import { registerAdminApi } from './api/admin';
-import { resolveEncryptionKeys } from './temporal/codec';
-import { connectTemporalClient, pingTemporal } from './temporal/connection';
+import { resolveEncryptionKeys } from '../core/temporal/codec';
+import { connectTemporalClient, pingTemporal } from '../core/temporal/connection';
 import { startWorker } from './worker';
 
 /** A running Candor process; `close()` shuts every role down gracefully. */

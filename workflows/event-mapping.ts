@@ -1,7 +1,7 @@
 import { AtsEvent, type AtsEvent as EngineEvent } from './engine/inputs';
 import type { JourneyContact, JourneyEvent } from './shared';
 
-/** The loosely typed `data` of an ATS event as ingest validated it (services/events/schemas.ts). */
+/** The loosely typed `data` of an ATS event as ingest validated it (core/events/schemas.ts). */
 interface EventData {
   application?: { id?: string; jobId?: string; jobTitle?: string; department?: string };
   candidate?: {

@@ -1,4 +1,4 @@
-import type { Queryable } from '../../services/store';
+import type { Queryable } from '../../core/store';
 import type { JourneyBoardEntry } from '../../workflows/shared';
 
 const at = (ms: number | null | undefined) => (ms === null || ms === undefined ? null : new Date(ms).toISOString());

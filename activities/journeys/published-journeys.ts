@@ -1,5 +1,5 @@
 import { Context } from '@temporalio/activity';
-import type { Queryable } from '../../services/store';
+import type { Queryable } from '../../core/store';
 import { publishedJourneyFor } from '../../services/journeys/store';
 import { defaultJourneyFor, type VersionedDefinition } from './default-journeys';
 import { resolveHolidays } from './holidays';

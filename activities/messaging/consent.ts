@@ -1,5 +1,5 @@
-import type { Queryable } from '../../services/store';
-import { contactPseudonym } from '../../services/store/erasure';
+import type { Queryable } from '../../core/store';
+import { contactPseudonym } from '../../core/store/erasure';
 
 /** The form a contact is stored in: e-mail lower-cased, phone as given (E.164). */
 export const normaliseContact = (channel: 'email' | 'sms', contact: string) => (channel === 'email' ? contact.trim().toLowerCase() : contact.trim());

@@ -1,5 +1,5 @@
-import type { Config } from '../../services/config';
-import type { Queryable } from '../../services/store';
+import type { Config } from '../../core/config';
+import type { Queryable } from '../../core/store';
 import type { Providers } from './provider';
 import { createSandboxProvider } from './sandbox-provider';
 import { createSendGridEmailProvider } from './sendgrid-email';

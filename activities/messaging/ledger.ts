@@ -1,4 +1,4 @@
-import type { Queryable } from '../../services/store';
+import type { Queryable } from '../../core/store';
 
 /** One message on one channel in the ledger. */
 export interface LedgerRow {

@@ -1,4 +1,4 @@
-import type { Queryable } from '../../services/store';
+import type { Queryable } from '../../core/store';
 import type { Accepted, OutboundMessage, Provider } from './provider';
 
 const sandboxId = (message: OutboundMessage, channel: 'email' | 'sms') => `sandbox:${message.tenant}:${message.messageId}:${channel}`;

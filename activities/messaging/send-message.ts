@@ -1,5 +1,5 @@
 import { Context, log } from '@temporalio/activity';
-import type { Queryable } from '../../services/store';
+import type { Queryable } from '../../core/store';
 import { deferOutOfQuietHours, isQuietTime, makeCalendar, type CalendarSettings } from '../../workflows/engine';
 import type { MessageText } from '../../workflows/engine/definition';
 import type { DeliveryResult, JourneyContact } from '../../workflows/shared';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigResourceTypes, Kafka, logLevel } from 'kafkajs';
-import { TOPIC_ATS_DLQ, TOPIC_ATS_EVENTS, TOPIC_JOURNEY_EVENTS } from '../../services/kafka/topics';
+import { TOPIC_ATS_DLQ, TOPIC_ATS_EVENTS, TOPIC_JOURNEY_EVENTS } from '../../core/kafka/topics';
 import { ROOT } from './paths';
 import { assertPortFree, startProcess, waitUntilReady, type ManagedProcess } from './process';
 import { requireJava17, resolveKafkaLibs } from './tools';

@@ -1,4 +1,4 @@
-import type { AtsEventType, Candidate } from '../events/schemas';
+import type { AtsEventType, Candidate } from '../../core/events/schemas';
 import { bodyDigest, compact, e164, email, idOf, splitName, vendorEvent } from './common';
 import { hexDigestEquals, header, hmacSha256Hex } from './signatures';
 import { PayloadError, mapStage, type CandidateLink, type MapResult, type TenantAdapter, type VendorAdapter } from './types';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { exampleEvent } from '../events/examples';
-import type { AtsEvent } from '../events/envelope';
-import type { AtsEventData, AtsEventType, Candidate } from '../events/schemas';
+import { exampleEvent } from '../../core/events/examples';
+import type { AtsEvent } from '../../core/events/envelope';
+import type { AtsEventData, AtsEventType, Candidate } from '../../core/events/schemas';
 import type { Provider } from './types';
 
 /** A stable id for a delivery the vendor sent without one: a redelivery carries the same bytes, so the same id. */

@@ -1,4 +1,4 @@
-import { readAtsAdapter, writeAtsAdapter, type Queryable } from '../store';
+import { readAtsAdapter, writeAtsAdapter, type Queryable } from '../../core/store';
 import { ashby } from './ashby';
 import { greenhouse } from './greenhouse';
 import { lever } from './lever';

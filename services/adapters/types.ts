@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { StageCategory, type StageRef } from '../events/schemas';
-import type { AtsEvent } from '../events/envelope';
+import { StageCategory, type StageRef } from '../../core/events/schemas';
+import type { AtsEvent } from '../../core/events/envelope';
 
 /** The ATS vendors Candor has webhook adapters for. */
 export const PROVIDERS = ['greenhouse', 'lever', 'ashby'] as const;

@@ -1,4 +1,4 @@
-import type { Queryable } from '../store';
+import type { Queryable } from '../../core/store';
 import type { CandidateLink, Provider } from './types';
 
 /** What a delivery token's first use was: new, the same delivery again (a retry), or another body (a replay). */

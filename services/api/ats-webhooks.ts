@@ -4,9 +4,9 @@ import { VENDOR_ADAPTERS, findTenantAdapter, isProvider, PayloadError, type MapR
 import { bodyDigest } from '../adapters/common';
 import { signedTimeCheck, SIGNED_MAX_AGE_MS } from '../adapters/freshness';
 import { applicationsOfCandidate, claimDeliveryToken, forgetCandidate, releaseDeliveryToken, rememberCandidateLinks } from '../adapters/webhook-state';
-import { eventKey, parseAtsEvent } from '../events/envelope';
-import { TOPIC_ATS_EVENTS } from '../kafka/topics';
-import type { Queryable } from '../store';
+import { eventKey, parseAtsEvent } from '../../core/events/envelope';
+import { TOPIC_ATS_EVENTS } from '../../core/kafka/topics';
+import type { Queryable } from '../../core/store';
 
 /** What the ATS webhook routes need. */
 export interface AtsWebhookDeps {

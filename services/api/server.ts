@@ -1,9 +1,9 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { Registry, collectDefaultMetrics } from 'prom-client';
-import type { Config } from '../config';
+import type { Config } from '../../core/config';
 import { checkReadiness, type Probe } from '../health/readiness';
-import { accessLogRequest, type Logger } from '../logger';
+import { accessLogRequest, type Logger } from '../../core/logger';
 import { registerApiV1, type ApiV1Deps } from './v1';
 import { ApiError, clientErrorHandler, frameworkErrors, installErrorHandler, noRouteError, trackRouteMethods } from './v1/errors';
 import { installResponseHeaders } from './v1/response-headers';

@@ -4,10 +4,10 @@
 // checks, one audit log and one place that holds the encryption keys.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig } from '../config';
+import { ConfigError, loadConfig } from '../../core/config';
 import { readLocalAdminKey } from '../api/admin/operator-key';
 import type { TenantWebhooks } from '../api/admin/webhook-urls';
-import type { ApiKeySummary, AtsAdapterSummary, NewApiKey, Tenant, TenantSummary } from '../store';
+import type { ApiKeySummary, AtsAdapterSummary, NewApiKey, Tenant, TenantSummary } from '../../core/store';
 
 const USAGE = `usage: npm run admin -- tenants create <tenant-id> --name <display name>
        npm run admin -- tenants list

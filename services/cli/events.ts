@@ -6,10 +6,10 @@ import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
-import { loadConfig } from '../config';
-import { demoRounds, SCENARIOS, scenarioMessages, type ScenarioMessage, type ScenarioName } from '../events/examples';
-import { jsonSchemaFiles } from '../events/json-schema';
-import { TOPIC_ATS_EVENTS, TOPIC_JOURNEY_EVENTS } from '../kafka/topics';
+import { loadConfig } from '../../core/config';
+import { demoRounds, SCENARIOS, scenarioMessages, type ScenarioMessage, type ScenarioName } from '../../core/events/examples';
+import { jsonSchemaFiles } from '../../core/events/json-schema';
+import { TOPIC_ATS_EVENTS, TOPIC_JOURNEY_EVENTS } from '../../core/kafka/topics';
 
 const SCHEMAS_DIR = join(__dirname, '..', '..', 'schemas');
 const SCENARIO_NAMES = [...Object.keys(SCENARIOS), 'demo'];

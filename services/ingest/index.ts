@@ -1,20 +1,20 @@
 import { Partitioners, type Admin, type Consumer, type EachBatchPayload, type IHeaders, type Kafka, type KafkaMessage, type Producer } from 'kafkajs';
 import { isGrpcServiceError, type Client } from '@temporalio/client';
 import { Registry } from 'prom-client';
-import type { Config } from '../config';
-import { parseAtsEvent, type EnvelopeProblem } from '../events/envelope';
-import { createKafka } from '../kafka/client';
-import { TOPIC_ATS_DLQ, TOPIC_ATS_EVENTS } from '../kafka/topics';
-import type { Logger } from '../logger';
-import { JourneyClosedError, signalJourney } from '../temporal/journeys';
-import type { Queryable } from '../store/database';
-import { isApplicationErased } from '../store/erasure';
+import type { Config } from '../../core/config';
+import { parseAtsEvent, type EnvelopeProblem } from '../../core/events/envelope';
+import { createKafka } from '../../core/kafka/client';
+import { TOPIC_ATS_DLQ, TOPIC_ATS_EVENTS } from '../../core/kafka/topics';
+import type { Logger } from '../../core/logger';
+import { JourneyClosedError, signalJourney } from '../../core/temporal/journeys';
+import type { Queryable } from '../../core/store/database';
+import { isApplicationErased } from '../../core/store/erasure';
 import { notConsumingReason, trackConsumer } from './consumer-health';
 import { knownTenants } from './known-tenants';
 import { ingestMetrics, type IngestMetrics } from './metrics';
 import { Semaphore, processPartitionBatch } from './partition-batch';
 
-export { TOPIC_ATS_DLQ, TOPIC_ATS_EVENTS } from '../kafka/topics';
+export { TOPIC_ATS_DLQ, TOPIC_ATS_EVENTS } from '../../core/kafka/topics';
 
 /** A running ingest role. */
 export interface IngestRole {

@@ -1,5 +1,5 @@
-import type { Queryable } from '../store/database';
-import { tenantExists } from '../store/tenants';
+import type { Queryable } from '../../core/store/database';
+import { tenantExists } from '../../core/store/tenants';
 
 /**
  * How long ingest trusts one answer to "does this tenant exist?". Short, so a tenant created a moment

@@ -2,7 +2,7 @@ import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { resolveHolidays } from '../../activities/journeys/holidays';
 import { markJourneyGone } from '../../activities/journeys/projection';
 import { definitionPublishedSignal, journeyWorkflowId } from '../../workflows/shared';
-import type { Queryable } from '../store';
+import type { Queryable } from '../../core/store';
 import type { JourneyVersion } from './store';
 
 /** How many running journeys a publish reached. */

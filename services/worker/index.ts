@@ -1,10 +1,10 @@
 import { NativeConnection, Worker, Runtime, DefaultLogger, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createActivities, type JourneyEventSink } from '../../activities';
 import { createProviders } from '../../activities/messaging';
-import type { Config } from '../config';
-import type { Logger } from '../logger';
-import type { Database } from '../store';
-import { createPayloadCodec } from '../temporal/connection';
+import type { Config } from '../../core/config';
+import type { Logger } from '../../core/logger';
+import type { Database } from '../../core/store';
+import { createPayloadCodec } from '../../core/temporal/connection';
 import { checkKeyRing, WatchedCodec } from './key-ring';
 import { SDK_LOG_LEVELS, sdkLogFields, sdkLogText } from './sdk-log';
 

@@ -1,6 +1,6 @@
 import { Connection } from '@temporalio/client';
 import type { Payload, PayloadCodec } from '@temporalio/common';
-import { payloadKeyId, type AesGcmPayloadCodec } from '../temporal/codec';
+import { payloadKeyId, type AesGcmPayloadCodec } from '../../core/temporal/codec';
 
 /** Thrown at start when journeys on the server need a key this worker does not hold. */
 export class EncryptionKeyMissingError extends Error {

@@ -9,13 +9,13 @@
 import { Client, Connection, type WorkflowClientInterceptor } from '@temporalio/client';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { Registry } from 'prom-client';
-import { loadConfig } from '../../services/config';
-import { exampleEvent } from '../../services/events/examples';
+import { loadConfig } from '../../core/config';
+import { exampleEvent } from '../../core/events/examples';
 import { startIngest } from '../../services/ingest';
-import { ensureTenant, migrate, openPgliteDatabase } from '../../services/store';
-import { createLogger } from '../../services/logger';
-import { signalJourney } from '../../services/temporal/journeys';
-import { createPayloadCodec } from '../../services/temporal/connection';
+import { ensureTenant, migrate, openPgliteDatabase } from '../../core/store';
+import { createLogger } from '../../core/logger';
+import { signalJourney } from '../../core/temporal/journeys';
+import { createPayloadCodec } from '../../core/temporal/connection';
 import type { JourneyEvent } from '../../workflows/shared';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 5000);

@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { temporal } from '@temporalio/proto';
-import { signalJourney } from '../../services/temporal/journeys';
+import { signalJourney } from '../../core/temporal/journeys';
 import { journeyStatusQuery, type JourneyEvent } from '../../workflows/shared';
 import { atsEvent } from '../helpers/events';
 import { createTestWorker, createTestWorld, testDataConverter } from '../helpers/worker';

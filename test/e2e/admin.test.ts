@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import { hmacSha256Hex } from '../../services/adapters/signatures';
 import { generateAdminKey } from '../../services/api/admin';
-import { TOPIC_ATS_EVENTS } from '../../services/kafka/topics';
-import { createLogger } from '../../services/logger';
+import { TOPIC_ATS_EVENTS } from '../../core/kafka/topics';
+import { createLogger } from '../../core/logger';
 import { startCandor, type Candor } from '../../services/main';
 import { required, testConfig, testPort, unique } from '../helpers/env';
 

@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { saveTenantAdapter } from '../../services/adapters';
 import { hmacSha256Hex } from '../../services/adapters/signatures';
-import { createLogger } from '../../services/logger';
+import { createLogger } from '../../core/logger';
 import { startCandor, type Candor } from '../../services/main';
-import { addApiKey, generateApiKey } from '../../services/store';
+import { addApiKey, generateApiKey } from '../../core/store';
 import { testConfig, testPort, unique } from '../helpers/env';
 import { daytimeZone } from '../helpers/events';
 

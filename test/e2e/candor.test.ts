@@ -2,13 +2,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
-import { connectTemporalClient } from '../../services/temporal/connection';
+import { connectTemporalClient } from '../../core/temporal/connection';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
-import { exampleData, exampleEvent } from '../../services/events/examples';
+import { exampleData, exampleEvent } from '../../core/events/examples';
 import { daytimeZone } from '../helpers/events';
 import { startCandor, type Candor } from '../../services/main';
-import { createLogger } from '../../services/logger';
-import { ensureTenant } from '../../services/store';
+import { createLogger } from '../../core/logger';
+import { ensureTenant } from '../../core/store';
 import { journeyStatusQuery, journeyWorkflowId } from '../../workflows/shared';
 import { required, testConfig, testPort, unique } from '../helpers/env';
 

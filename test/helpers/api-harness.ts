@@ -2,7 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { registerApiV1 } from '../../services/api/v1';
-import { addApiKey, ensureTenant, generateApiKey, migrate, openPgliteDatabase, type Database } from '../../services/store';
+import { addApiKey, ensureTenant, generateApiKey, migrate, openPgliteDatabase, type Database } from '../../core/store';
 
 /** Two tenants with a key each, so every test can check that one tenant never sees the other's data. */
 export interface ApiHarness {

@@ -1,4 +1,4 @@
-import { loadConfig, type Config } from '../../services/config';
+import { loadConfig, type Config } from '../../core/config';
 
 /** The test stack's configuration (npm test sets TEMPORAL_ADDRESS, KAFKA_BROKERS, … for jest). */
 export function testConfig(overrides: Record<string, string> = {}): Config {

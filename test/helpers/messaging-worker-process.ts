@@ -13,8 +13,8 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import { parse } from 'yaml';
 import { createActivities } from '../../activities';
 import { createSandboxProvider, createSendGridEmailProvider, createTwilioSmsProvider, type Providers } from '../../activities/messaging';
-import { createLogger } from '../../services/logger';
-import { openPostgresDatabase } from '../../services/store';
+import { createLogger } from '../../core/logger';
+import { openPostgresDatabase } from '../../core/store';
 import { validateDefinition } from '../../workflows/engine';
 import { testDataConverter } from './worker';
 

@@ -2,7 +2,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { createSendGridEmailProvider, createTwilioSmsProvider, type Providers } from '../../activities/messaging';
 import type { DeliverRequest } from '../../activities/messaging';
 import { registerMessagingRoutes, type JourneySignals } from '../../services/api/messaging';
-import { migrate, openPgliteDatabase, type Database } from '../../services/store';
+import { migrate, openPgliteDatabase, type Database } from '../../core/store';
 import { FakeSendGrid } from '../fakes/fake-sendgrid';
 import { FakeTwilio } from '../fakes/fake-twilio';
 import { testPort } from './env';

@@ -4,8 +4,8 @@ import { readFileSync } from 'node:fs';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { parse } from 'yaml';
 import { createActivities } from '../../activities';
-import { createLogger } from '../../services/logger';
-import { openPostgresDatabase } from '../../services/store';
+import { createLogger } from '../../core/logger';
+import { openPostgresDatabase } from '../../core/store';
 import { validateDefinition } from '../../workflows/engine';
 import { testDataConverter } from './worker';
 

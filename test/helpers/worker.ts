@@ -1,9 +1,9 @@
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createActivities, type JourneyEventOut } from '../../activities';
-import { createLogger } from '../../services/logger';
-import { migrate, openPgliteDatabase, type Database } from '../../services/store';
-import { AesGcmPayloadCodec } from '../../services/temporal/codec';
+import { createLogger } from '../../core/logger';
+import { migrate, openPgliteDatabase, type Database } from '../../core/store';
+import { AesGcmPayloadCodec } from '../../core/temporal/codec';
 
 // Workers in tests log only warnings; the default runtime prints every state change.
 try {

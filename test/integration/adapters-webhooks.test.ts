@@ -5,9 +5,9 @@ import { saveTenantAdapter } from '../../services/adapters';
 import { hmacSha256Hex } from '../../services/adapters/signatures';
 import { registerAtsWebhooks } from '../../services/api/ats-webhooks';
 import { buildApi } from '../../services/api/server';
-import { createLogger } from '../../services/logger';
-import { migrate, openPgliteDatabase, type Database } from '../../services/store';
-import { TOPIC_ATS_EVENTS } from '../../services/kafka/topics';
+import { createLogger } from '../../core/logger';
+import { migrate, openPgliteDatabase, type Database } from '../../core/store';
+import { TOPIC_ATS_EVENTS } from '../../core/kafka/topics';
 import { unique } from '../helpers/env';
 import { testKafka } from '../helpers/ingest-harness';
 

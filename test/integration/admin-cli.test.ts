@@ -8,7 +8,7 @@ import { ensureLocalAdminKey, generateAdminKey, registerAdminApi } from '../../s
 import { registerApiV1 } from '../../services/api/v1';
 import { openApiDocument } from '../../services/api/v1/openapi';
 import pg from 'pg';
-import { migrate, openPostgresDatabase, type Database } from '../../services/store';
+import { migrate, openPostgresDatabase, type Database } from '../../core/store';
 import { required } from '../helpers/env';
 
 const ROOT = join(__dirname, '..', '..');

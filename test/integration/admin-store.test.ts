@@ -4,8 +4,8 @@ import { findTenantAdapter, saveTenantAdapter } from '../../services/adapters';
 import {
   createApiKey, createTenant, listApiKeys, listAtsAdapters, loadMigrations, migrate, openPgliteDatabase, openPostgresDatabase, readAtsAdapter,
   rotateApiKey, sealAtsAdapterSecrets, tenantForApiKey, useSecretKeys, type Database,
-} from '../../services/store';
-import type { EncryptionKey } from '../../services/temporal/codec';
+} from '../../core/store';
+import type { EncryptionKey } from '../../core/temporal/codec';
 import { required } from '../helpers/env';
 
 const key = (id: string): EncryptionKey => ({ id, key: randomBytes(32) });

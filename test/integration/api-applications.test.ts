@@ -2,7 +2,7 @@ import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { signalJourney } from '../../services/temporal/journeys';
+import { signalJourney } from '../../core/temporal/journeys';
 import { erasureWorkflowId, journeyStatusQuery, journeyWorkflowId } from '../../workflows/shared';
 import type { JourneyDefinition } from '../../workflows/engine';
 import { apiHarness, asList, type ApiHarness } from '../helpers/api-harness';

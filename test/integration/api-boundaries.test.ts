@@ -8,11 +8,11 @@ import type { FastifyInstance } from 'fastify';
 import { registerAtsWebhooks } from '../../services/api/ats-webhooks';
 import { journeySignals, registerMessagingRoutes } from '../../services/api/messaging';
 import { buildApi, listen, metricsAddress, type ApiDeps } from '../../services/api/server';
-import { ConfigError, loadConfig } from '../../services/config';
-import { createKafka } from '../../services/kafka/client';
-import { createLogger } from '../../services/logger';
-import { addApiKey, ensureTenant, generateApiKey, migrate, openPgliteDatabase, type Database } from '../../services/store';
-import { connectTemporalClient } from '../../services/temporal/connection';
+import { ConfigError, loadConfig } from '../../core/config';
+import { createKafka } from '../../core/kafka/client';
+import { createLogger } from '../../core/logger';
+import { addApiKey, ensureTenant, generateApiKey, migrate, openPgliteDatabase, type Database } from '../../core/store';
+import { connectTemporalClient } from '../../core/temporal/connection';
 import { testConfig } from '../helpers/env';
 
 const METRICS_TOKEN = 'metrics-token-for-the-test-0123456789';

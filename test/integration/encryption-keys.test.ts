@@ -1,10 +1,10 @@
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { exampleEvent } from '../../services/events/examples';
-import { createLogger } from '../../services/logger';
-import { ensureTenant, migrate, openPgliteDatabase, type Database } from '../../services/store';
-import { AesGcmPayloadCodec, parseEncryptionKeys } from '../../services/temporal/codec';
-import { signalJourney } from '../../services/temporal/journeys';
+import { exampleEvent } from '../../core/events/examples';
+import { createLogger } from '../../core/logger';
+import { ensureTenant, migrate, openPgliteDatabase, type Database } from '../../core/store';
+import { AesGcmPayloadCodec, parseEncryptionKeys } from '../../core/temporal/codec';
+import { signalJourney } from '../../core/temporal/journeys';
 import { EncryptionKeyMissingError, startWorker, type WorkerRole } from '../../services/worker';
 import { journeyStatusQuery, journeyWorkflowId } from '../../workflows/shared';
 import { required, testConfig, unique } from '../helpers/env';

@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
-import { parseAtsEvent, type AtsEvent } from '../../services/events/envelope';
-import { DEMO_PATHS } from '../../services/events/examples';
-import { TOPIC_ATS_EVENTS } from '../../services/kafka/topics';
+import { parseAtsEvent, type AtsEvent } from '../../core/events/envelope';
+import { DEMO_PATHS } from '../../core/events/examples';
+import { TOPIC_ATS_EVENTS } from '../../core/kafka/topics';
 import { required, unique } from '../helpers/env';
 
 const ROOT = join(__dirname, '..', '..');

@@ -1,11 +1,11 @@
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import type { Client } from '@temporalio/client';
 import { Registry } from 'prom-client';
-import { exampleData, exampleEvent } from '../../services/events/examples';
+import { exampleData, exampleEvent } from '../../core/events/examples';
 import { startIngest, type IngestRole } from '../../services/ingest';
-import { createLogger } from '../../services/logger';
+import { createLogger } from '../../core/logger';
 import { journeyWorkflowId } from '../../workflows/shared';
-import { ensureTenant } from '../../services/store';
+import { ensureTenant } from '../../core/store';
 import { testConfig, unique } from '../helpers/env';
 import { applicationEvents, atsProducer, dlqWatcher, firstOccurrences, openScript, privateTemporal, signalledEventIds, testKafka, waitForJourneys } from '../helpers/ingest-harness';
 import { createTestWorker, createTestWorld, testClient, type TestWorld } from '../helpers/worker';

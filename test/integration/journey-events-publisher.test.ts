@@ -1,5 +1,5 @@
-import { createJourneyEventPublisher } from '../../services/kafka/journey-event-publisher';
-import { TOPIC_JOURNEY_EVENTS } from '../../services/kafka/topics';
+import { createJourneyEventPublisher } from '../../core/kafka/journey-event-publisher';
+import { TOPIC_JOURNEY_EVENTS } from '../../core/kafka/topics';
 import { unique } from '../helpers/env';
 import { testKafka } from '../helpers/ingest-harness';
 

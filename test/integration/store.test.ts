@@ -6,8 +6,8 @@ import pg from 'pg';
 import {
   addApiKey, appliedVersions, ensureTenant, generateApiKey, hashApiKey, loadMigrations, migrate, openPgliteDatabase,
   openPostgresDatabase, revokeApiKeys, tenantForApiKey, type Database,
-} from '../../services/store';
-import { ensureDemoTenant } from '../../services/store/demo-tenant';
+} from '../../core/store';
+import { ensureDemoTenant } from '../../core/store/demo-tenant';
 import { required } from '../helpers/env';
 
 /** A fresh database of each kind: PGlite in a temp dir, and a new database on the test PostgreSQL server. */

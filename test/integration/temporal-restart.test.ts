@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { startTemporalDevServer, type TemporalDevServer } from '../../infra/stack';
-import { signalJourney } from '../../services/temporal/journeys';
+import { signalJourney } from '../../core/temporal/journeys';
 import { atsEventSignal, journeyWorkflowId } from '../../workflows/shared';
 import type { candidateJourney } from '../../workflows';
 import { testPort, unique } from '../helpers/env';

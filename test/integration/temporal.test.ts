@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import type { Client } from '@temporalio/client';
-import { JourneyClosedError, signalJourney } from '../../services/temporal/journeys';
+import { JourneyClosedError, signalJourney } from '../../core/temporal/journeys';
 import { atsEventSignal, journeyStatusQuery, journeyWorkflowId } from '../../workflows/shared';
 import { required, unique } from '../helpers/env';
 import { daytimeZone } from '../helpers/events';

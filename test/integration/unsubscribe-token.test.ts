@@ -8,7 +8,7 @@ import { loadDefaultJourneys } from '../../activities/journeys/default-journeys'
 import { createSandboxProvider, isOptedOut, sendMessage, UNSUBSCRIBE_TOKEN_DAYS, type DeliverRequest, type SendDeps } from '../../activities/messaging';
 import { registerMessagingRoutes, type JourneySignals } from '../../services/api/messaging';
 import { buildApi } from '../../services/api/server';
-import type { Database } from '../../services/store';
+import type { Database } from '../../core/store';
 import type { CandidateReply } from '../../workflows/shared';
 import { testPort } from '../helpers/env';
 import { deliverRequest, messagingDb, STOCKHOLM_MORNING } from '../helpers/messaging-world';

@@ -1,5 +1,5 @@
 import { isAdminKey, generateAdminKey } from '../../services/api/admin/operator-key';
-import { loadConfig } from '../../services/config';
+import { loadConfig } from '../../core/config';
 
 describe('the operator key (CANDOR_ADMIN_KEY)', () => {
   it('is optional, at least 24 characters without spaces, never echoed in a config error, and listed for log redaction', () => {

@@ -1,5 +1,5 @@
 /**
- * docker-compose.yml and infra/Dockerfile against what Candor actually reads (services/config.ts).
+ * docker-compose.yml and infra/Dockerfile against what Candor actually reads (core/config/index.ts).
  * No Docker engine is needed; where a compose client is installed (`docker compose` or Debian's
  * `docker-compose`), the file is also validated and interpolated by it.
  */
@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { CONFIG_VARIABLES, loadConfig } from '../../services/config';
+import { CONFIG_VARIABLES, loadConfig } from '../../core/config';
 
 type EnvValue = string | number | boolean | null;
 type Port = string | number | { target: number | string; published?: number | string };

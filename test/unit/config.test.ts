@@ -1,4 +1,4 @@
-import { CONFIG_VARIABLES, ConfigError, loadConfig, SECRET_VARIABLES } from '../../services/config';
+import { CONFIG_VARIABLES, ConfigError, loadConfig, SECRET_VARIABLES } from '../../core/config';
 
 describe('config', () => {
   it('runs on embedded defaults with an empty environment', () => {

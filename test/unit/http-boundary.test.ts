@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { jsonNestingDepth, MAX_NESTING, parseYamlBody, yamlNestingBound, yamlNestingDepth } from '../../services/api/v1/safe-parsing';
-import { accessLogRequest } from '../../services/logger';
+import { accessLogRequest } from '../../core/logger';
 
 describe('nesting limits for request bodies', () => {
   it('counts JSON nesting outside strings, escapes included', () => {

@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { createLogger } from '../../services/logger';
+import { createLogger } from '../../core/logger';
 
 function capture() {
   const lines: string[] = [];

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 
-type Secrets = typeof import('../../services/store/secrets');
+type Secrets = typeof import('../../core/store/secrets');
 /** A fresh copy of the module: its key ring is process-wide state. */
 const fresh = (): Secrets => {
   let secrets: Secrets | undefined;
   jest.isolateModules(() => {
-    secrets = jest.requireActual<Secrets>('../../services/store/secrets');
+    secrets = jest.requireActual<Secrets>('../../core/store/secrets');
   });
   return secrets!;
 };

@@ -3,7 +3,7 @@ import type { Worker } from '@temporalio/worker';
 import { parse } from 'yaml';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { signalJourney, type JourneyHandle } from '../../services/temporal/journeys';
+import { signalJourney, type JourneyHandle } from '../../core/temporal/journeys';
 import { loadDefaultJourneys } from '../../activities/journeys/default-journeys';
 import { businessDaysBetween, makeCalendar, validateDefinition, type TimelineEntry } from '../../workflows/engine';
 import { atsEventSignal, definitionPublishedSignal, journeyStatusQuery, journeyTimelineQuery, recruiterActionUpdate, type JourneyEvent } from '../../workflows/shared';

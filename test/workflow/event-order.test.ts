@@ -3,7 +3,7 @@ import type { Worker } from '@temporalio/worker';
 import fc from 'fast-check';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { JourneyClosedError, signalJourney } from '../../services/temporal/journeys';
+import { JourneyClosedError, signalJourney } from '../../core/temporal/journeys';
 import { journeyStatusQuery, journeyTimelineQuery, type JourneyEvent } from '../../workflows/shared';
 import { untilLocal } from '../helpers/events';
 import { createTestWorker, createTestWorld, testDataConverter, type TestWorld } from '../helpers/worker';

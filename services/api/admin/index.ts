@@ -12,7 +12,7 @@ import {
   rotateApiKey,
   writeAtsAdapter,
   type Database,
-} from '../../store';
+} from '../../../core/store';
 import { ApiError, installErrorHandler, parseRequest } from '../v1/errors';
 import { installResponseHeaders } from '../v1/response-headers';
 import { installJsonBodyParser } from '../v1/safe-parsing';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AdapterConfig, PROVIDERS } from '../../adapters';
-import { TENANT_ID_PATTERN } from '../../store';
+import { TENANT_ID_PATTERN } from '../../../core/store';
 
 // The admin API's request schemas; the OpenAPI document describes the adapter body from the same schema.
 

@@ -12,9 +12,9 @@ import {
   type LedgerRow,
 } from '../../../activities/messaging';
 import { signedTimeCheck, SIGNED_MAX_AGE_MS } from '../../adapters/freshness';
-import type { Logger } from '../../logger';
-import type { Queryable } from '../../store';
-import { optOutPseudonymously } from '../../store/erasure';
+import type { Logger } from '../../../core/logger';
+import type { Queryable } from '../../../core/store';
+import { optOutPseudonymously } from '../../../core/store/erasure';
 import type { JourneySignals } from './journey-signals';
 import { smsKeyword } from './keywords';
 import { registerOutboxRoute } from './outbox';

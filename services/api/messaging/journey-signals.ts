@@ -1,6 +1,6 @@
 import type { Client } from '@temporalio/client';
 import { candidateReplySignal, deliveryResultSignal, journeyStatusQuery, type CandidateReply, type DeliveryResult, type JourneyStatus } from '../../../workflows/shared';
-import { journeyHandle } from '../../temporal/journeys';
+import { journeyHandle } from '../../../core/temporal/journeys';
 
 /** What the provider webhooks tell journeys, and ask them. */
 export interface JourneySignals {

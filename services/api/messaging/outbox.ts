@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { smsLength } from '../../../activities/messaging/sms-segments';
-import { tenantForApiKey, type Queryable } from '../../store';
+import { tenantForApiKey, type Queryable } from '../../../core/store';
 
 const error = (code: string, message: string) => ({ error: { code, message } });
 

@@ -3,8 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { StageCategory, TemplateKey, type TimelineEntry } from '../../../workflows/engine';
 import { journeyStatusQuery, journeyTimelineQuery, journeyWorkflowId, recruiterActionUpdate, type JourneyStatus, type RecruiterActionRequest } from '../../../workflows/shared';
-import type { Database, Queryable } from '../../store';
-import { journeyHandle } from '../../temporal/journeys';
+import type { Database, Queryable } from '../../../core/store';
+import { journeyHandle } from '../../../core/temporal/journeys';
 import { tenantOf } from './auth';
 import { ApiError, parseRequest } from './errors';
 

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { tenantForApiKey, type Queryable, type Tenant } from '../../store';
+import { tenantForApiKey, type Queryable, type Tenant } from '../../../core/store';
 import { ADMIN_KEY_PREFIX } from '../admin/operator-key';
 import { ApiError } from './errors';
 

@@ -4,9 +4,9 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { isOptedOut, optIn, optOut, optOutForms } from '../../../activities/messaging';
 import { DEFAULT_TASK_QUEUE } from '../../../workflows/shared';
-import type { Database } from '../../store';
-import { compactAfterErasure, eraseCandidateData } from '../../store/erasure';
-import { requestJourneyErasure, type JourneyErasureRequest } from '../../temporal/erasure';
+import type { Database } from '../../../core/store';
+import { compactAfterErasure, eraseCandidateData } from '../../../core/store/erasure';
+import { requestJourneyErasure, type JourneyErasureRequest } from '../../../core/temporal/erasure';
 import { tenantOf } from './auth';
 import { parseRequest } from './errors';
 
@@ -41,7 +41,7 @@ export interface ConsentRoutesDeps {
  * Consent (read, opt out, opt back in) per tenant, channel and contact, checked by the send path before every
  * message; and erasure: end the candidate's journeys with an `ats.candidate.erased` event (the journey
  * publishes `candor.journey.journey.completed` with outcome `erased`), delete their personal data from the store
- * (services/store/erasure.ts) and, once each journey has ended, every run of its history (workflows/journey-erasure.ts).
+ * (core/store/erasure.ts) and, once each journey has ended, every run of its history (workflows/journey-erasure.ts).
  */
 export function registerConsentRoutes(scope: FastifyInstance, deps: ConsentRoutesDeps): void {
   const { db } = deps;
@@ -96,7 +96,7 @@ export function registerConsentRoutes(scope: FastifyInstance, deps: ConsentRoute
       applicationIds: body.applicationIds,
       contacts: { email: body.contacts?.email, phone: body.contacts?.phone },
     });
-    // Deleted rows leave the database files only once compacted (see services/store/erasure.ts).
+    // Deleted rows leave the database files only once compacted (see core/store/erasure.ts).
     await compactAfterErasure(db);
     request.log.info({ tenant: tenant.id, erasureId, journeys: journeys.length, deleted }, 'candidate erased');
     return reply.code(202).send({ erasureId, candidateId: body.candidateId, journeys, deleted });

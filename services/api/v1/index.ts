@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { loadDefaultJourneys, type VersionedDefinition } from '../../../activities/journeys/default-journeys';
 import { notifyRunningJourneys } from '../../journeys/notify-published';
 import { registerConsole } from '../../console';
-import type { Database } from '../../store';
+import type { Database } from '../../../core/store';
 import { registerApplicationRoutes } from './applications';
 import { registerConsentRoutes } from './consent';
 import { requireApiKey } from './auth';

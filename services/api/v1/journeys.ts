@@ -10,7 +10,7 @@ import type { PublishReach } from '../../journeys/notify-published';
 import { PreviewRequest, previewTemplate, templateProblems, templatesOf } from '../../journeys/preview';
 import { SimulationRequest, simulateJourney } from '../../journeys/simulation';
 import * as store from '../../journeys/store';
-import type { Database } from '../../store';
+import type { Database } from '../../../core/store';
 import { tenantOf } from './auth';
 import { ApiError, parseRequest } from './errors';
 import { parseYamlBody } from './safe-parsing';

@@ -1,10 +1,10 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseAtsEvent } from '../../../services/events/envelope';
-import { exampleData, exampleEvent } from '../../../services/events/examples';
-import { jsonSchemaFiles } from '../../../services/events/json-schema';
-import { toJourneyCloudEvent } from '../../../services/events/journey-events';
-import { ATS_EVENT_TYPES, type AtsEventType } from '../../../services/events/schemas';
+import { parseAtsEvent } from '../../../core/events/envelope';
+import { exampleData, exampleEvent } from '../../../core/events/examples';
+import { jsonSchemaFiles } from '../../../core/events/json-schema';
+import { toJourneyCloudEvent } from '../../../core/events/journey-events';
+import { ATS_EVENT_TYPES, type AtsEventType } from '../../../core/events/schemas';
 
 const bytes = (value: unknown) => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value));
 const event = (type: AtsEventType, data?: unknown) => exampleEvent(type, { tenant: 'acme', applicationId: 'app-1', id: 'evt-1', time: '2026-03-02T09:00:00Z', data: data as never });

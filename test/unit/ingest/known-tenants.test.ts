@@ -1,4 +1,4 @@
-import type { Queryable } from '../../../services/store/database';
+import type { Queryable } from '../../../core/store/database';
 import { knownTenants, TENANT_CACHE_TTL_MS } from '../../../services/ingest/known-tenants';
 
 describe("ingest's tenant lookups", () => {

@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { createLogger } from '../../../services/logger';
+import { createLogger } from '../../../core/logger';
 import { sdkLogFields } from '../../../services/worker/sdk-log';
 
 describe("the Temporal SDK's log lines through pino", () => {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEFAULT_TASK_QUEUE } from '../workflows/shared';
+import { DEFAULT_TASK_QUEUE } from '../../workflows/shared';
 
 /**
  * The one place that reads `process.env`. Every other module receives a typed `Config`.

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Database } from './database';
 
-/** One versioned migration: `NNN_name.sql` in services/store/migrations. */
+/** One versioned migration: `NNN_name.sql` in core/store/migrations. */
 export interface Migration {
   version: number;
   name: string;

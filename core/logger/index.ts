@@ -1,5 +1,5 @@
 import pino, { type Logger } from 'pino';
-import type { Config } from './config';
+import type { Config } from '../config';
 
 /** Keys whose values are personal data or credentials; pino replaces them wherever they appear. */
 const REDACTED_PATHS = [

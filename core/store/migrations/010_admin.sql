@@ -1,5 +1,5 @@
 -- The admin surface. ATS webhook secrets are sealed at rest (AES-256-GCM under CANDOR_ENCRYPTION_KEYS,
--- services/store/secrets.ts): `secret_sealed` holds `v1:<key id>:<base64>`. SQL cannot reach the keys,
+-- core/store/secrets.ts): `secret_sealed` holds `v1:<key id>:<base64>`. SQL cannot reach the keys,
 -- so rows stored before this migration keep their secret in `secret_plaintext`, which marks them;
 -- every Candor process seals such rows when it starts (sealAtsAdapterSecrets) and then clears the
 -- plaintext, and the webhook path reads either form until then. Exactly one of the two is set.
