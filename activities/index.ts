@@ -6,7 +6,8 @@ import type { DeliveryResult, JourneyBoardEntry } from '../workflows/shared';
 import { createErasureActivities } from './erasure';
 import { defaultJourneyFor, loadDefaultJourneys, type VersionedDefinition } from './journeys/default-journeys';
 import { resolveHolidaySettings } from './journeys/holidays';
-import { projectJourney } from './journeys/projection';
+import { projectJourney } from '../core/store/board';
+import { recordRecruiterAlert } from '../core/store/alerts';
 import { resolvePublishedJourney, serverNow } from './journeys/published-journeys';
 import { createSandboxProvider, sendMessage, type DeliverRequest, type Providers, type SendDeps } from './messaging';
 
@@ -79,11 +80,7 @@ export function createActivities(deps: ActivityDeps) {
 
     /** Records an alert for the recruiter (the console lists open alerts). */
     async alertRecruiter(params: { tenant: string; applicationId: string; alertId: string; reason: AlertReason; messageId?: string; days?: number }): Promise<void> {
-      await deps.db.query(
-        `insert into recruiter_alerts (alert_id, tenant_id, application_id, reason, message_id, days)
-         values ($1, $2, $3, $4, $5, $6) on conflict (tenant_id, alert_id) do nothing`,
-        [params.alertId, params.tenant, params.applicationId, params.reason, params.messageId ?? null, params.days ?? null],
-      );
+      await recordRecruiterAlert(deps.db, params);
       deps.logger.warn({ tenant: params.tenant, applicationId: params.applicationId, reason: params.reason }, 'recruiter alerted');
     },
 

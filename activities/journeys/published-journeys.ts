@@ -1,6 +1,6 @@
 import { Context } from '@temporalio/activity';
 import type { Queryable } from '../../core/store';
-import { publishedJourneyFor } from '../../services/journeys/store';
+import { publishedJourneyFor } from '../../core/store/journeys';
 import { defaultJourneyFor, type VersionedDefinition } from './default-journeys';
 import { resolveHolidays } from './holidays';
 

@@ -15,7 +15,7 @@ export { renderEmail, renderSms, previewTemplate, checkTemplate, TEMPLATE_VARIAB
 export { smsLength, SMS_SEGMENT_WARNING } from './sms-segments';
 export { localeChain, pickLocale } from './locale-chain';
 export { systemTexts } from './system-texts';
-export { isOptedOut, optIn, optOut, optOutForms, normaliseContact } from './consent';
+export { isOptedOut, optIn, optOut, optOutForms, normaliseContact } from '../../core/store/consent';
 export {
   createUnsubscribeToken,
   lookupUnsubscribeToken,
@@ -25,8 +25,8 @@ export {
   UNSUBSCRIBE_TOKEN_DAYS,
   type UnsubscribeLookup,
   type UnsubscribeSubject,
-} from './unsubscribe-token';
-export * from './ledger';
+} from '../../core/store/unsubscribe-tokens';
+export * from '../../core/store/ledger';
 
 /** The provider per channel: Twilio and SendGrid when their credentials are set, the sandbox otherwise. */
 export function createProviders(config: Pick<Config, 'twilio' | 'sendgrid'>, db: Queryable): Providers {

@@ -1,4 +1,5 @@
 import type { Queryable } from '../../core/store';
+import { outboxHasMessage, recordOutboxMessage } from '../../core/store/outbox';
 import type { Accepted, OutboundMessage, Provider } from './provider';
 
 const sandboxId = (message: OutboundMessage, channel: 'email' | 'sms') => `sandbox:${message.tenant}:${message.messageId}:${channel}`;
@@ -13,28 +14,11 @@ export function createSandboxProvider(db: Queryable, channel: 'email' | 'sms'): 
   return {
     name: 'sandbox',
     async send(message: OutboundMessage): Promise<Accepted> {
-      await db.query(
-        `insert into outbox (message_id, tenant_id, application_id, channel, recipient, locale, template, subject, body, html, headers)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) on conflict (tenant_id, message_id, channel) do nothing`,
-        [
-          message.messageId,
-          message.tenant,
-          message.applicationId,
-          channel,
-          message.to,
-          message.locale,
-          message.template,
-          message.subject ?? null,
-          message.text,
-          message.html ?? null,
-          message.headers ? JSON.stringify(message.headers) : null,
-        ],
-      );
+      await recordOutboxMessage(db, { ...message, channel });
       return { providerMessageId: sandboxId(message, channel), delivered: true };
     },
     async findAccepted(message: OutboundMessage): Promise<string | undefined> {
-      const found = await db.query('select 1 from outbox where tenant_id = $1 and message_id = $2 and channel = $3', [message.tenant, message.messageId, channel]);
-      return found.rows.length > 0 ? sandboxId(message, channel) : undefined;
+      return (await outboxHasMessage(db, message.tenant, message.messageId, channel)) ? sandboxId(message, channel) : undefined;
     },
   };
 }

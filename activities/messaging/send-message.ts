@@ -3,13 +3,14 @@ import type { Queryable } from '../../core/store';
 import { deferOutOfQuietHours, isQuietTime, makeCalendar, type CalendarSettings } from '../../workflows/engine';
 import type { MessageText } from '../../workflows/engine/definition';
 import type { DeliveryResult, JourneyContact } from '../../workflows/shared';
-import { isOptedOut } from './consent';
+import { isOptedOut } from '../../core/store/consent';
+import { tenantName } from '../../core/store/tenants';
 import { ProviderError, toApplicationFailure, type FailureType } from './failures';
-import { claimLedgerRow, findLedgerRow, markAccepted, markFailed, noteRetryableFailure } from './ledger';
+import { claimLedgerRow, findLedgerRow, markAccepted, markFailed, noteRetryableFailure } from '../../core/store/ledger';
 import type { OutboundMessage, Providers } from './provider';
 import { SMS_SEGMENT_WARNING } from './sms-segments';
 import { renderEmail, renderSms, TemplateError } from './templates';
-import { createUnsubscribeToken } from './unsubscribe-token';
+import { createUnsubscribeToken } from '../../core/store/unsubscribe-tokens';
 
 /** What the workflow asks the delivery activity to send. */
 export interface DeliverRequest {
@@ -105,8 +106,7 @@ export async function sendMessage(deps: SendDeps, request: DeliverRequest): Prom
   lap('checks');
 
   // 3. Render in the candidate's language; a template that cannot be rendered fails this channel for good.
-  const tenant = await db.query<{ name: string }>('select name from tenants where id = $1', [request.tenant]);
-  const data = { contact: request.contact, companyName: tenant.rows[0]?.name ?? request.tenant, timeZone: request.timeZone, locale: request.locale };
+  const data = { contact: request.contact, companyName: await tenantName(db, request.tenant), timeZone: request.timeZone, locale: request.locale };
   let message: OutboundMessage;
   let segments: number | undefined;
   try {

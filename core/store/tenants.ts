@@ -164,3 +164,8 @@ export async function rotateApiKey(db: Queryable, tenantId: string, keyId: strin
   }
   return fresh;
 }
+
+/** A tenant's display name (its id when it has none). */
+export async function tenantName(db: Queryable, tenantId: string): Promise<string> {
+  return (await db.query<{ name: string }>('select name from tenants where id = $1', [tenantId])).rows[0]?.name ?? tenantId;
+}

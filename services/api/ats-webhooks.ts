@@ -3,7 +3,7 @@ import { Partitioners, type Kafka, type Producer } from 'kafkajs';
 import { VENDOR_ADAPTERS, findTenantAdapter, isProvider, PayloadError, type MapResult } from '../adapters';
 import { bodyDigest } from '../adapters/common';
 import { signedTimeCheck, SIGNED_MAX_AGE_MS } from '../adapters/freshness';
-import { applicationsOfCandidate, claimDeliveryToken, forgetCandidate, releaseDeliveryToken, rememberCandidateLinks } from '../adapters/webhook-state';
+import { applicationsOfCandidate, claimDeliveryToken, forgetCandidate, releaseDeliveryToken, rememberCandidateLinks } from '../../core/store/webhook-state';
 import { eventKey, parseAtsEvent } from '../../core/events/envelope';
 import { TOPIC_ATS_EVENTS } from '../../core/kafka/topics';
 import type { Queryable } from '../../core/store';

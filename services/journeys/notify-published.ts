@@ -1,9 +1,9 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { resolveHolidays } from '../../activities/journeys/holidays';
-import { markJourneyGone } from '../../activities/journeys/projection';
+import { markJourneyGone, openJourneysOf } from '../../core/store/board';
 import { definitionPublishedSignal, journeyWorkflowId } from '../../workflows/shared';
 import type { Queryable } from '../../core/store';
-import type { JourneyVersion } from './store';
+import type { JourneyVersion } from '../../core/store/journeys';
 
 /** How many running journeys a publish reached. */
 export interface PublishReach {
@@ -25,16 +25,11 @@ const CONCURRENCY = 16;
  * journey found ended when signalled (its last board write never landed) is marked completed on the board.
  */
 export async function notifyRunningJourneys(client: Client, db: Queryable, tenantId: string, published: JourneyVersion): Promise<PublishReach> {
-  const { rows } = await db.query<{ application_id: string; definition_version: string }>(
-    `select application_id, definition_version from journey_board
-     where tenant_id = $1 and journey_id = $2 and status <> 'completed' order by application_id`,
-    [tenantId, published.journeyId],
-  );
-  const open = await db.query<{ n: number }>(`select count(*)::int as n from journey_board where tenant_id = $1 and status <> 'completed'`, [tenantId]);
+  const { rows, open } = await openJourneysOf(db, tenantId, published.journeyId);
   const targets = rows.filter((r) => r.definition_version !== published.label);
   // A named holiday calendar goes out resolved for the years from now: the engine reads dates only.
   const definition = resolveHolidays(published.definition, Date.now());
-  const reach: PublishReach = { signalled: 0, skipped: Number(open.rows[0]?.n ?? 0) - targets.length, failed: 0 };
+  const reach: PublishReach = { signalled: 0, skipped: open - targets.length, failed: 0 };
   let next = 0;
   await Promise.all(
     Array.from({ length: Math.min(CONCURRENCY, targets.length) }, async () => {

@@ -9,12 +9,15 @@ import {
   lookupUnsubscribeToken,
   markUnsubscribeTokenUsed,
   systemTexts,
-  type LedgerRow,
 } from '../../../activities/messaging';
 import { signedTimeCheck, SIGNED_MAX_AGE_MS } from '../../adapters/freshness';
 import type { Logger } from '../../../core/logger';
 import type { Queryable } from '../../../core/store';
 import { optOutPseudonymously } from '../../../core/store/erasure';
+import { recordRecruiterAlert } from '../../../core/store/alerts';
+import { emailLedgerRow, lastLocaleOf, lastSmsTo, sendgridLedgerRow } from '../../../core/store/ledger';
+import { recordInboundSms } from '../../../core/store/replies';
+import { tenantName } from '../../../core/store/tenants';
 import type { JourneySignals } from './journey-signals';
 import { smsKeyword } from './keywords';
 import { registerOutboxRoute } from './outbox';
@@ -103,16 +106,12 @@ export function registerMessagingRoutes(app: FastifyInstance, deps: MessagingRou
       const body = form.Body ?? '';
       const sid = form.MessageSid ?? form.SmsSid ?? '';
       // The application is the one we last texted from this number.
-      const last = (await db.query<LedgerRow>(`select * from message_ledger where channel = 'sms' and recipient = $1 order by created_at desc limit 1`, [from])).rows[0];
+      const last = await lastSmsTo(db, from);
       if (!last) return twiml(reply);
       const { tenant_id: tenant, application_id: applicationId } = last;
       const words = systemTexts(last.locale);
       const keyword = smsKeyword(body);
-      const stored = await db.query(
-        `insert into inbound_messages (provider_message_id, tenant_id, application_id, channel, body, keyword) values ($1, $2, $3, 'sms', $4, $5) on conflict do nothing returning 1`,
-        [sid, tenant, applicationId, body, keyword ?? null],
-      );
-      const first = stored.rows.length > 0; // a redelivered webhook is answered again but acted on once
+      const first = await recordInboundSms(db, { providerMessageId: sid, tenant, applicationId, body, keyword: keyword ?? null }); // a redelivered webhook is answered again but acted on once
       switch (keyword) {
         case 'stop':
           await optOut(db, tenant, 'sms', from, 'sms-keyword');
@@ -123,7 +122,7 @@ export function registerMessagingRoutes(app: FastifyInstance, deps: MessagingRou
           if (first) await tell('opt-in', () => deps.journeys.reply(tenant, applicationId, { channel: 'sms', text: 'START' }));
           return twiml(reply, words.optedIn);
         case 'help': {
-          const name = (await db.query<{ name: string }>('select name from tenants where id = $1', [tenant])).rows[0]?.name ?? tenant;
+          const name = await tenantName(db, tenant);
           return twiml(reply, words.help(name));
         }
         case 'status': {
@@ -133,10 +132,7 @@ export function registerMessagingRoutes(app: FastifyInstance, deps: MessagingRou
         }
         default:
           if (first) {
-            await db.query(
-              `insert into recruiter_alerts (alert_id, tenant_id, application_id, reason) values ($1, $2, $3, 'candidate-replied') on conflict (tenant_id, alert_id) do nothing`,
-              [`reply:${sid}`, tenant, applicationId],
-            );
+            await recordRecruiterAlert(db, { alertId: `reply:${sid}`, tenant, applicationId, reason: 'candidate-replied' });
             await tell('reply', () => deps.journeys.reply(tenant, applicationId, { channel: 'sms', text: body }));
           }
           return twiml(reply);
@@ -172,9 +168,9 @@ export function registerMessagingRoutes(app: FastifyInstance, deps: MessagingRou
         const tenant = typeof event.candor_tenant === 'string' ? event.candor_tenant : undefined;
         const sgId = typeof event.sg_message_id === 'string' ? event.sg_message_id.split('.')[0]! : undefined;
         const row = messageId && tenant
-          ? (await db.query<LedgerRow>(`select * from message_ledger where tenant_id = $1 and message_id = $2 and channel = 'email'`, [tenant, messageId])).rows[0]
+          ? await emailLedgerRow(db, tenant, messageId)
           : sgId
-            ? (await db.query<LedgerRow>(`select * from message_ledger where provider = 'sendgrid' and provider_message_id = $1 and ($2::text is null or tenant_id = $2)`, [sgId, tenant ?? null])).rows[0]
+            ? await sendgridLedgerRow(db, sgId, tenant)
             : undefined;
         if (!row) continue;
         const kind = String(event.event);
@@ -191,7 +187,7 @@ export function registerMessagingRoutes(app: FastifyInstance, deps: MessagingRou
       return reply.code(204).send();
     });
 
-    // The token is opaque and random (activities/messaging/unsubscribe-token.ts); every way it can fail gets the
+    // The token is opaque and random (core/store/unsubscribe-tokens.ts); every way it can fail gets the
     // same page, which names nobody. The routes carrying it (GET and POST /unsubscribe?token=…) must keep the
     // query string out of access logs.
     const unsubscribe = async (token: string) => {
@@ -206,7 +202,7 @@ export function registerMessagingRoutes(app: FastifyInstance, deps: MessagingRou
     };
     const page = (title: string, body: string) => `<!doctype html><html><head><meta charset="utf-8"><title>${xml(title)}</title></head><body style="font-family:sans-serif">${body}</body></html>`;
     const localeOf = async (tenant: string, applicationId: string) =>
-      (await db.query<{ locale: string }>(`select locale from message_ledger where tenant_id = $1 and application_id = $2 order by created_at desc limit 1`, [tenant, applicationId])).rows[0]?.locale ?? 'en';
+      (await lastLocaleOf(db, tenant, applicationId)) ?? 'en';
     const invalid = (reply: FastifyReply, status: 'expired' | 'unknown') =>
       reply
         .code(status === 'expired' ? 410 : 404)

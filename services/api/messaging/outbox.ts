@@ -1,22 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { smsLength } from '../../../activities/messaging/sms-segments';
 import { tenantForApiKey, type Queryable } from '../../../core/store';
+import { listOutbox } from '../../../core/store/outbox';
 
 const error = (code: string, message: string) => ({ error: { code, message } });
-
-interface OutboxRow {
-  message_id: string;
-  application_id: string;
-  channel: string;
-  recipient: string;
-  locale: string;
-  template: string;
-  subject: string | null;
-  body: string;
-  html: string | null;
-  headers: string | null;
-  sent_at: Date | string;
-}
 
 /**
  * `GET /api/v1/outbox?applicationId=…&limit=…`: what the sandbox provider "sent", exactly as the
@@ -29,13 +16,7 @@ export function registerOutboxRoute(app: FastifyInstance, deps: { db: Queryable 
     if (!tenant) return reply.code(401).send(error('unauthenticated', 'Send your API key as "Authorization: Bearer <api key>"'));
     const applicationId = request.query.applicationId ?? request.query.application;
     const limit = Math.min(Math.max(Number(request.query.limit ?? 100) || 100, 1), 500);
-    const rows = (
-      await deps.db.query<OutboxRow>(
-        `select message_id, application_id, channel, recipient, locale, template, subject, body, html, headers, sent_at from outbox
-         where tenant_id = $1 and ($2::text is null or application_id = $2) order by sent_at desc, message_id limit $3`,
-        [tenant.id, applicationId ?? null, limit],
-      )
-    ).rows;
+    const rows = await listOutbox(deps.db, tenant.id, applicationId, limit);
     return {
       messages: rows.map((r) => ({
         messageId: r.message_id,

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { StageCategory, TemplateKey, type TimelineEntry } from '../../../workflows/engine';
 import { journeyStatusQuery, journeyTimelineQuery, journeyWorkflowId, recruiterActionUpdate, type JourneyStatus, type RecruiterActionRequest } from '../../../workflows/shared';
 import type { Database, Queryable } from '../../../core/store';
+import { analyzeBoard, readBoardPage } from '../../../core/store/board';
 import { journeyHandle } from '../../../core/temporal/journeys';
 import { tenantOf } from './auth';
 import { ApiError, parseRequest } from './errors';
@@ -46,76 +47,17 @@ const ListQuery = z
   .strict();
 type ListQuery = z.infer<typeof ListQuery>;
 
-interface BoardRow {
-  application_id: string;
-  journey_id: string;
-  definition_version: string;
-  stage: string;
-  status: string;
-  paused: boolean;
-  time_zone: string | null;
-  locale: string | null;
-  started_at: Date | string | null;
-  waiting_since: Date | string;
-  last_message_template: string | null;
-  last_message_channel: string | null;
-  last_message_at: Date | string | null;
-  next_message_template: string | null;
-  next_message_at: Date | string | null;
-  open_alerts: number;
-  alert_reasons: string[] | null;
-}
-
 const isoOf = (value: Date | string | null) => (value === null ? null : new Date(value).toISOString());
-const OPEN_ALERT = 'select 1 from recruiter_alerts r where r.tenant_id = b.tenant_id and r.application_id = b.application_id and r.acknowledged_at is null';
-
-/**
- * The conditions and parameters of a board query: `where` for every match (the total, using the first
- * `whereParams` parameters), `page` adds the cursor.
- */
-function boardFilter(tenantId: string, query: ListQuery): { where: string; page: string; params: unknown[]; whereParams: number } {
-  const params: unknown[] = [tenantId];
-  const clauses = ['b.tenant_id = $1', "b.status <> 'completed'"];
-  if (query.stage) clauses.push(`b.stage = $${params.push(query.stage)}`);
-  if (query.waitingSinceBefore) clauses.push(`b.waiting_since < $${params.push(new Date(query.waitingSinceBefore).toISOString())}::timestamptz`);
-  if (query.sla === 'breached') clauses.push(`exists (${OPEN_ALERT})`);
-  if (query.sla === 'ok') clauses.push(`not exists (${OPEN_ALERT})`);
-  const where = clauses.join(' and ');
-  const whereParams = params.length;
-  if (!query.cursor) return { where, page: where, params, whereParams };
-  const at = params.push(query.cursor.waitingSince);
-  const id = params.push(query.cursor.applicationId);
-  return { where, page: `${where} and (b.waiting_since, b.application_id) > ($${at}::timestamptz, $${id})`, params, whereParams };
-}
 
 /**
  * One page of the board, longest waiting first, from the journey_board projection (each journey writes its
- * own row; see activities/journeys/projection.ts) with the open recruiter alerts of each application. One
- * statement: the page by index order, each row's alerts, and the total of every match (computed once).
+ * own row; see core/store/board.ts) with the open recruiter alerts of each application. The
+ * SQL lives in core/store/board.ts.
  */
 async function readBoard(db: Queryable, tenantId: string, query: ListQuery) {
-  const { where, page, params, whereParams } = boardFilter(tenantId, query);
-  const limit = params.push(query.limit + 1);
-  // The page is cut first (the board index gives its order), then each of its rows gets its open alerts.
-  const rows = await db.query<BoardRow & { total: number }>(
-    `select (select count(*)::int from journey_board b where ${where}) as total, b.*, a.open_alerts, a.alert_reasons
-     from (
-       select b.tenant_id, b.application_id, b.journey_id, b.definition_version, b.stage, b.status, b.paused, b.time_zone,
-         b.locale, b.started_at, b.waiting_since, b.last_message_template, b.last_message_channel, b.last_message_at,
-         b.next_message_template, b.next_message_at
-       from journey_board b where ${page} order by b.waiting_since, b.application_id limit $${limit}
-     ) b
-     cross join lateral (
-       select count(*)::int as open_alerts, array_agg(distinct r.reason order by r.reason) as alert_reasons from recruiter_alerts r
-       where r.tenant_id = b.tenant_id and r.application_id = b.application_id and r.acknowledged_at is null
-     ) a
-     order by b.waiting_since, b.application_id`,
-    params,
-  );
-  // An empty page (past the end, or nothing matches) has no row to carry the total.
-  const total = rows.rows[0]?.total ?? (await db.query<{ total: number }>(`select count(*)::int as total from journey_board b where ${where}`, params.slice(0, whereParams))).rows[0]?.total ?? 0;
-  const more = rows.rows.length > query.limit;
-  const applications = rows.rows.slice(0, query.limit).map((row) => {
+  const { rows: found, total } = await readBoardPage(db, tenantId, query);
+  const more = found.length > query.limit;
+  const applications = found.slice(0, query.limit).map((row) => {
     const openAlerts = Number(row.open_alerts);
     return {
       applicationId: row.application_id,
@@ -176,7 +118,7 @@ export function registerApplicationRoutes(scope: FastifyInstance, deps: Applicat
   const refreshStatistics = () => {
     if (db.kind !== 'pglite' || Date.now() - statisticsAt < STATISTICS_EVERY_MS) return;
     statisticsAt = Date.now();
-    db.query('analyze journey_board, recruiter_alerts').catch(() => {
+    analyzeBoard(db).catch(() => {
       statisticsAt = 0;
     });
   };

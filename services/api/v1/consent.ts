@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { isOptedOut, optIn, optOut, optOutForms } from '../../../activities/messaging';
+import { isOptedOut, optIn, optOut, optOutOf } from '../../../core/store/consent';
 import { DEFAULT_TASK_QUEUE } from '../../../workflows/shared';
 import type { Database } from '../../../core/store';
 import { compactAfterErasure, eraseCandidateData } from '../../../core/store/erasure';
@@ -49,11 +49,7 @@ export function registerConsentRoutes(scope: FastifyInstance, deps: ConsentRoute
   scope.post('/consent/status', async (request) => {
     const tenant = tenantOf(request);
     const { channel, contact } = parseRequest(ContactBody, request.body, 'request body');
-    const { rows } = await db.query<{ source: string; opted_out_at: Date | string }>(
-      'select source, opted_out_at from consent_opt_outs where tenant_id = $1 and channel = $2 and contact = any($3::text[])',
-      [tenant.id, channel, await optOutForms(db, tenant.id, channel, contact)],
-    );
-    const row = rows[0];
+    const row = await optOutOf(db, tenant.id, channel, contact);
     return { channel, optedOut: row !== undefined, ...(row ? { source: row.source, optedOutAt: new Date(row.opted_out_at).toISOString() } : {}) };
   });
 

@@ -9,7 +9,7 @@ import { diffDefinitions } from '../../journeys/diff';
 import type { PublishReach } from '../../journeys/notify-published';
 import { PreviewRequest, previewTemplate, templateProblems, templatesOf } from '../../journeys/preview';
 import { SimulationRequest, simulateJourney } from '../../journeys/simulation';
-import * as store from '../../journeys/store';
+import * as store from '../../../core/store/journeys';
 import type { Database } from '../../../core/store';
 import { tenantOf } from './auth';
 import { ApiError, parseRequest } from './errors';

@@ -1,5 +1,5 @@
 import { validateDefinition, type JourneyDefinition } from '../../workflows/engine';
-import type { Queryable } from '../../core/store';
+import type { Queryable } from './database';
 
 /** Where a tenant's journeys, drafts, published versions and job assignments are stored (migration 005). */
 

@@ -1,5 +1,5 @@
-import type { Queryable } from '../../core/store';
-import { contactPseudonym } from '../../core/store/erasure';
+import type { Queryable } from './database';
+import { contactPseudonym } from './erasure';
 
 /** The form a contact is stored in: e-mail lower-cased, phone as given (E.164). */
 export const normaliseContact = (channel: 'email' | 'sms', contact: string) => (channel === 'email' ? contact.trim().toLowerCase() : contact.trim());
@@ -24,4 +24,13 @@ export async function optOut(db: Queryable, tenant: string, channel: 'email' | '
 /** Removes an opt-out (a candidate texting START). */
 export async function optIn(db: Queryable, tenant: string, channel: 'email' | 'sms', contact: string): Promise<void> {
   await db.query('delete from consent_opt_outs where tenant_id = $1 and channel = $2 and contact = any($3::text[])', [tenant, channel, await optOutForms(db, tenant, channel, contact)]);
+}
+
+/** The opt-out of a contact on a channel (any stored form of it), with its source and time; undefined if none. */
+export async function optOutOf(db: Queryable, tenant: string, channel: 'email' | 'sms', contact: string): Promise<{ source: string; opted_out_at: Date | string } | undefined> {
+  const { rows } = await db.query<{ source: string; opted_out_at: Date | string }>(
+    'select source, opted_out_at from consent_opt_outs where tenant_id = $1 and channel = $2 and contact = any($3::text[])',
+    [tenant, channel, await optOutForms(db, tenant, channel, contact)],
+  );
+  return rows[0];
 }

@@ -1,5 +1,11 @@
-import type { Queryable } from '../../core/store';
-import type { CandidateLink, Provider } from './types';
+import type { Queryable } from './database';
+/** A candidate and one of their applications, as a vendor's webhook names them. */
+interface CandidateLink {
+  candidateId: string;
+  applicationId: string;
+}
+/** The vendor (greenhouse, lever, ashby); the adapters own the list. */
+type Provider = string;
 
 /** What a delivery token's first use was: new, the same delivery again (a retry), or another body (a replay). */
 export type TokenUse = 'new' | 'retry' | 'reused';

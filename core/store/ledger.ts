@@ -1,4 +1,4 @@
-import type { Queryable } from '../../core/store';
+import type { Queryable } from './database';
 
 /** One message on one channel in the ledger. */
 export interface LedgerRow {
@@ -104,4 +104,24 @@ export async function applyProviderStatus(
     [provider, providerMessageId, status, failure?.type ?? null, failure?.reason ?? null, tenant ?? null],
   );
   return result.rows[0];
+}
+
+/** The ledger row of the last SMS sent to this number (any tenant): whose candidate a reply comes from. */
+export async function lastSmsTo(db: Queryable, recipient: string): Promise<LedgerRow | undefined> {
+  return (await db.query<LedgerRow>(`select * from message_ledger where channel = 'sms' and recipient = $1 order by created_at desc limit 1`, [recipient])).rows[0];
+}
+
+/** The ledger row of an e-mail by its message id and tenant. */
+export async function emailLedgerRow(db: Queryable, tenant: string, messageId: string): Promise<LedgerRow | undefined> {
+  return (await db.query<LedgerRow>(`select * from message_ledger where tenant_id = $1 and message_id = $2 and channel = 'email'`, [tenant, messageId])).rows[0];
+}
+
+/** The ledger row of a SendGrid message by SendGrid's id (within the tenant, when known). */
+export async function sendgridLedgerRow(db: Queryable, providerMessageId: string, tenant: string | undefined): Promise<LedgerRow | undefined> {
+  return (await db.query<LedgerRow>(`select * from message_ledger where provider = 'sendgrid' and provider_message_id = $1 and ($2::text is null or tenant_id = $2)`, [providerMessageId, tenant ?? null])).rows[0];
+}
+
+/** The locale of the last message sent for an application, if any. */
+export async function lastLocaleOf(db: Queryable, tenant: string, applicationId: string): Promise<string | undefined> {
+  return (await db.query<{ locale: string }>(`select locale from message_ledger where tenant_id = $1 and application_id = $2 order by created_at desc limit 1`, [tenant, applicationId])).rows[0]?.locale;
 }

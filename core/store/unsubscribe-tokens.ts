@@ -1,5 +1,5 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { Queryable } from '../../core/store';
+import type { Queryable } from './database';
 
 /** How long an unsubscribe link works after its e-mail was rendered. */
 export const UNSUBSCRIBE_TOKEN_DAYS = 90;

@@ -1,0 +1,71 @@
+import type { Queryable } from './database';
+
+/**
+ * The sandbox provider's outbox: each message exactly as the candidate would see it, keyed by (tenant, message
+ * id, channel), so a send whose ledger write was lost is still recorded once.
+ */
+export interface OutboxMessage {
+  messageId: string;
+  tenant: string;
+  applicationId: string;
+  channel: 'email' | 'sms';
+  to: string;
+  locale: string;
+  template: string;
+  subject?: string | undefined;
+  text: string;
+  html?: string | undefined;
+  headers?: Record<string, string> | undefined;
+}
+
+/** One stored message, as the outbox route reads it. */
+export interface OutboxRow {
+  message_id: string;
+  application_id: string;
+  channel: string;
+  recipient: string;
+  locale: string;
+  template: string;
+  subject: string | null;
+  body: string;
+  html: string | null;
+  headers: string | null;
+  sent_at: Date | string;
+}
+
+/** Records one message; a second write of the same (tenant, message id, channel) changes nothing. */
+export async function recordOutboxMessage(db: Queryable, message: OutboxMessage): Promise<void> {
+  await db.query(
+    `insert into outbox (message_id, tenant_id, application_id, channel, recipient, locale, template, subject, body, html, headers)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) on conflict (tenant_id, message_id, channel) do nothing`,
+    [
+      message.messageId,
+      message.tenant,
+      message.applicationId,
+      message.channel,
+      message.to,
+      message.locale,
+      message.template,
+      message.subject ?? null,
+      message.text,
+      message.html ?? null,
+      message.headers ? JSON.stringify(message.headers) : null,
+    ],
+  );
+}
+
+/** Whether the outbox holds this message. */
+export async function outboxHasMessage(db: Queryable, tenant: string, messageId: string, channel: 'email' | 'sms'): Promise<boolean> {
+  const found = await db.query('select 1 from outbox where tenant_id = $1 and message_id = $2 and channel = $3', [tenant, messageId, channel]);
+  return found.rows.length > 0;
+}
+
+/** A tenant's outbox (one application's, when given), newest first, at most `limit` messages. */
+export async function listOutbox(db: Queryable, tenant: string, applicationId: string | undefined, limit: number): Promise<OutboxRow[]> {
+  const { rows } = await db.query<OutboxRow>(
+    `select message_id, application_id, channel, recipient, locale, template, subject, body, html, headers, sent_at from outbox
+     where tenant_id = $1 and ($2::text is null or application_id = $2) order by sent_at desc, message_id limit $3`,
+    [tenant, applicationId ?? null, limit],
+  );
+  return rows;
+}
