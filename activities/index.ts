@@ -1,25 +1,17 @@
 import type { Database } from '../core/store';
 import type { Logger } from '../core/logger';
-import type { AlertReason, JourneyEventType, Outcome } from '../workflows/engine/commands';
 import type { HolidaySettings } from '../workflows/engine/definition';
+import type { Activities, AlertRequest, JourneyEventOut } from '../workflows/contracts';
 import type { DeliveryResult, JourneyBoardEntry } from '../workflows/shared';
 import { createErasureActivities } from './erasure';
-import { defaultJourneyFor, loadDefaultJourneys, type VersionedDefinition } from './journeys/default-journeys';
-import { resolveHolidaySettings } from './journeys/holidays';
+import { defaultJourneyFor, loadDefaultJourneys, type VersionedDefinition } from '../core/journeys/default-journeys';
+import { resolveHolidaySettings } from '../core/journeys/holidays';
 import { projectJourney } from '../core/store/board';
 import { recordRecruiterAlert } from '../core/store/alerts';
 import { resolvePublishedJourney, serverNow } from './journeys/published-journeys';
 import { createSandboxProvider, sendMessage, type DeliverRequest, type Providers, type SendDeps } from './messaging';
 
-/** An outbound journey event, as published to `candor.journey-events` (CloudEvents). */
-export interface JourneyEventOut {
-  id: string;
-  type: `candor.journey.${JourneyEventType}`;
-  tenant: string;
-  applicationId: string;
-  time: string;
-  data: { messageId?: string; template?: string; channel?: string; reason?: string; outcome?: Outcome };
-}
+export type { JourneyEventOut } from '../workflows/contracts';
 
 /** Where journey events go; the worker wires the Kafka producer. */
 export interface JourneyEventSink {
@@ -45,9 +37,9 @@ export type { DeliverRequest } from './messaging';
 
 /**
  * Builds every activity the journey workflow can call, with its clients injected.
- * Workflows type their proxies with `ReturnType<typeof createActivities>`.
+ * Workflows type their proxies with the Activities interface of workflows/contracts.ts, which this implements.
  */
-export function createActivities(deps: ActivityDeps) {
+export function createActivities(deps: ActivityDeps): Activities {
   const journeys = deps.journeys ?? loadDefaultJourneys();
   const send: SendDeps = {
     db: deps.db,
@@ -79,7 +71,7 @@ export function createActivities(deps: ActivityDeps) {
     },
 
     /** Records an alert for the recruiter (the console lists open alerts). */
-    async alertRecruiter(params: { tenant: string; applicationId: string; alertId: string; reason: AlertReason; messageId?: string; days?: number }): Promise<void> {
+    async alertRecruiter(params: AlertRequest): Promise<void> {
       await recordRecruiterAlert(deps.db, params);
       deps.logger.warn({ tenant: params.tenant, applicationId: params.applicationId, reason: params.reason }, 'recruiter alerted');
     },
@@ -102,5 +94,5 @@ export function createActivities(deps: ActivityDeps) {
   };
 }
 
-/** The activities object the workflow proxies. */
-export type Activities = ReturnType<typeof createActivities>;
+/** The activities object the workflow proxies (declared in workflows/contracts.ts). */
+export type { Activities } from '../workflows/contracts';

@@ -14,7 +14,7 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { Activities, DeliverRequest } from '../activities';
+import type { Activities, DeliverRequest } from './contracts';
 import { decide, initialState, messagesWithPaths, nextWakeUp, RecruiterAction, type Command, type Input, type JourneyState } from './engine';
 import { holidaysNeedRefresh } from './engine/calendar';
 import { mapAtsEvent } from './event-mapping';

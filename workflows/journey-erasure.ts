@@ -1,5 +1,5 @@
 import { ActivityFailure, proxyActivities } from '@temporalio/workflow';
-import type { Activities } from '../activities';
+import type { Activities } from './contracts';
 
 /** Which application's journey to erase; ids only, so this workflow's own history holds no personal data. */
 export interface JourneyErasureInput {

@@ -1,8 +1,8 @@
 import { Context } from '@temporalio/activity';
 import type { Queryable } from '../../core/store';
 import { publishedJourneyFor } from '../../core/store/journeys';
-import { defaultJourneyFor, type VersionedDefinition } from './default-journeys';
-import { resolveHolidays } from './holidays';
+import { defaultJourneyFor, type VersionedDefinition } from '../../core/journeys/default-journeys';
+import { resolveHolidays } from '../../core/journeys/holidays';
 
 /** The Temporal server's clock inside an activity (also the time-skipping test server's), else this process's. */
 export function serverNow(): number {

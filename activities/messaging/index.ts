@@ -7,14 +7,14 @@ import { createTwilioSmsProvider } from './twilio-sms';
 
 export type { Provider, Providers, OutboundMessage, Accepted } from './provider';
 export { sendMessage, type DeliverRequest, type SendDeps, type CrashPoint, type SendStep } from './send-message';
-export { ProviderError, RETRYABLE, NON_RETRYABLE, redactContacts, type FailureType } from './failures';
+export { ProviderError, RETRYABLE, NON_RETRYABLE, redactContacts, type FailureType } from '../../core/messaging/failures';
 export { createSandboxProvider } from './sandbox-provider';
 export { createTwilioSmsProvider, classifyTwilioError, type TwilioSettings } from './twilio-sms';
 export { createSendGridEmailProvider, classifySendGridError, type SendGridSettings } from './sendgrid-email';
-export { renderEmail, renderSms, previewTemplate, checkTemplate, TEMPLATE_VARIABLES, TemplateError } from './templates';
-export { smsLength, SMS_SEGMENT_WARNING } from './sms-segments';
-export { localeChain, pickLocale } from './locale-chain';
-export { systemTexts } from './system-texts';
+export { renderEmail, renderSms, previewTemplate, checkTemplate, TEMPLATE_VARIABLES, TemplateError } from '../../core/messaging/templates';
+export { smsLength, SMS_SEGMENT_WARNING } from '../../core/messaging/sms-segments';
+export { localeChain, pickLocale } from '../../core/messaging/locale-chain';
+export { systemTexts } from '../../core/messaging/system-texts';
 export { isOptedOut, optIn, optOut, optOutForms, normaliseContact } from '../../core/store/consent';
 export {
   createUnsubscribeToken,

@@ -1,31 +1,19 @@
 import { Context, log } from '@temporalio/activity';
 import type { Queryable } from '../../core/store';
 import { deferOutOfQuietHours, isQuietTime, makeCalendar, type CalendarSettings } from '../../workflows/engine';
-import type { MessageText } from '../../workflows/engine/definition';
-import type { DeliveryResult, JourneyContact } from '../../workflows/shared';
+import type { DeliverRequest } from '../../workflows/contracts';
+import type { DeliveryResult } from '../../workflows/shared';
 import { isOptedOut } from '../../core/store/consent';
 import { tenantName } from '../../core/store/tenants';
-import { ProviderError, toApplicationFailure, type FailureType } from './failures';
+import { ProviderError, toApplicationFailure, type FailureType } from '../../core/messaging/failures';
 import { claimLedgerRow, findLedgerRow, markAccepted, markFailed, noteRetryableFailure } from '../../core/store/ledger';
 import type { OutboundMessage, Providers } from './provider';
-import { SMS_SEGMENT_WARNING } from './sms-segments';
-import { renderEmail, renderSms, TemplateError } from './templates';
+import { SMS_SEGMENT_WARNING } from '../../core/messaging/sms-segments';
+import { renderEmail, renderSms, TemplateError } from '../../core/messaging/templates';
 import { createUnsubscribeToken } from '../../core/store/unsubscribe-tokens';
 
 /** What the workflow asks the delivery activity to send. */
-export interface DeliverRequest {
-  tenant: string;
-  applicationId: string;
-  messageId: string;
-  template: string;
-  channel: 'email' | 'sms';
-  locale: string;
-  timeZone: string;
-  text: Record<string, MessageText> | undefined;
-  contact: JourneyContact;
-  /** The journey's calendar settings, re-checked at send time; when absent, the tenant's default journey's. */
-  calendar?: CalendarSettings;
-}
+export type { DeliverRequest } from '../../workflows/contracts';
 
 /** Points in a send where a test can make the activity crash (throw), as a killed worker would. */
 export type CrashPoint = 'before-ledger' | 'before-send' | 'after-send' | 'after-ledger';

@@ -1,6 +1,6 @@
 import { Client } from '@sendgrid/client';
 import { MailService } from '@sendgrid/mail';
-import { classifyHttp, ProviderError } from './failures';
+import { classifyHttp, ProviderError } from '../../core/messaging/failures';
 import type { Accepted, OutboundMessage, Provider } from './provider';
 
 /** SendGrid credentials and where its API lives (a local fake in tests). */

@@ -1,6 +1,6 @@
 import twilio from 'twilio';
 import RequestClient from 'twilio/lib/base/RequestClient';
-import { classifyHttp, ProviderError } from './failures';
+import { classifyHttp, ProviderError } from '../../core/messaging/failures';
 import type { Accepted, OutboundMessage, Provider } from './provider';
 
 /** Twilio credentials and where its API lives (a local fake in tests). */

@@ -66,7 +66,8 @@ export class WatchedCodec implements PayloadCodec {
 
   /** Whether a log line's text is about a decryption failure this watch has already reported. */
   isReported(text: string): boolean {
-    return this.failed.size > 0 && /No encryption key "|unable to authenticate data/.test(text);
+    // The SDK core's lines carry the failure in Rust's debug form, which escapes the quote: `key \"id\"`.
+    return this.failed.size > 0 && /No encryption key \\?"|unable to authenticate data/.test(text);
   }
 
   /** Undefined while every payload decrypted; else the problem of each key that failed. */

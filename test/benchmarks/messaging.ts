@@ -6,7 +6,7 @@
  */
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
-import { loadDefaultJourneys } from '../../activities/journeys/default-journeys';
+import { loadDefaultJourneys } from '../../core/journeys/default-journeys';
 import { createSandboxProvider, sendMessage, type SendDeps, type SendStep } from '../../activities/messaging';
 import { deliverRequest, fakeProviders, messagingDb, startFakes, STOCKHOLM_MORNING } from '../helpers/messaging-world';
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { loadDefaultJourneys } from '../../activities/journeys/default-journeys';
+import { loadDefaultJourneys } from '../../core/journeys/default-journeys';
 import { resolvePublishedJourney } from '../../activities/journeys/published-journeys';
 import type { JourneyDefinition } from '../../workflows/engine';
 import { apiHarness, asList, type ApiHarness } from '../helpers/api-harness';

@@ -2,7 +2,7 @@ import type { Client } from '@temporalio/client';
 import { temporal as proto } from '@temporalio/proto';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { projectJourney } from '../../activities/journeys/projection';
+import { projectJourney } from '../../core/store/board';
 import { openPgliteDatabase, openPostgresDatabase, type Database } from '../../core/store';
 import { signalJourney } from '../../core/temporal/journeys';
 import { journeyWorkflowId, type JourneyBoardEntry } from '../../workflows/shared';

@@ -1,6 +1,6 @@
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities';
-import { loadDefaultJourneys } from '../../activities/journeys/default-journeys';
+import { loadDefaultJourneys } from '../../core/journeys/default-journeys';
 import { findLedgerRow, type LedgerRow } from '../../activities/messaging';
 import { createLogger } from '../../core/logger';
 import type { Database } from '../../core/store';

@@ -1,7 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
-import { loadDefaultJourneys } from '../../activities/journeys/default-journeys';
+import { loadDefaultJourneys } from '../../core/journeys/default-journeys';
 import { createSandboxProvider, findLedgerRow, optOut, sendMessage, type CrashPoint, type DeliverRequest, type SendDeps } from '../../activities/messaging';
 import type { Database } from '../../core/store';
 import { deliverRequest, fakeProviders, messagingDb, startFakes, STOCKHOLM_MORNING, type Fakes } from '../helpers/messaging-world';

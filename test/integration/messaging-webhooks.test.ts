@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
-import { loadDefaultJourneys } from '../../activities/journeys/default-journeys';
+import { loadDefaultJourneys } from '../../core/journeys/default-journeys';
 import { createSandboxProvider, findLedgerRow, sendMessage, type DeliverRequest, type SendDeps } from '../../activities/messaging';
 import type { JourneySignals } from '../../services/api/messaging';
 import { createLogger } from '../../core/logger';

@@ -3,7 +3,7 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
-import { loadDefaultJourneys } from '../../activities/journeys/default-journeys';
+import { loadDefaultJourneys } from '../../core/journeys/default-journeys';
 import { findLedgerRow, sendMessage, type DeliverRequest, type LedgerRow, type SendDeps } from '../../activities/messaging';
 import type { JourneySignals } from '../../services/api/messaging';
 import { loadMigrations, migrate, openPgliteDatabase, openPostgresDatabase, type Database } from '../../core/store';

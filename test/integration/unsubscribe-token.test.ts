@@ -4,7 +4,7 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
-import { loadDefaultJourneys } from '../../activities/journeys/default-journeys';
+import { loadDefaultJourneys } from '../../core/journeys/default-journeys';
 import { createSandboxProvider, isOptedOut, sendMessage, UNSUBSCRIBE_TOKEN_DAYS, type DeliverRequest, type SendDeps } from '../../activities/messaging';
 import { registerMessagingRoutes, type JourneySignals } from '../../services/api/messaging';
 import { buildApi } from '../../services/api/server';

@@ -4,7 +4,7 @@ import { parse } from 'yaml';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { signalJourney, type JourneyHandle } from '../../core/temporal/journeys';
-import { loadDefaultJourneys } from '../../activities/journeys/default-journeys';
+import { loadDefaultJourneys } from '../../core/journeys/default-journeys';
 import { businessDaysBetween, makeCalendar, validateDefinition, type TimelineEntry } from '../../workflows/engine';
 import { atsEventSignal, definitionPublishedSignal, journeyStatusQuery, journeyTimelineQuery, recruiterActionUpdate, type JourneyEvent } from '../../workflows/shared';
 import { atsEvent, untilLocal } from '../helpers/events';

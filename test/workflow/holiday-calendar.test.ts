@@ -1,7 +1,7 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities';
-import { calendarHolidays } from '../../activities/journeys/holidays';
+import { calendarHolidays } from '../../core/journeys/holidays';
 import { createLogger } from '../../core/logger';
 import { signalJourney } from '../../core/temporal/journeys';
 import { addDays, fromLocal, isoDate, isoWeekday, toLocal, type LocalDate } from '../../workflows/engine/time-zone';

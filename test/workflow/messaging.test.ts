@@ -2,7 +2,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
 import { createActivities, type JourneyEventOut } from '../../activities';
-import { loadDefaultJourneys } from '../../activities/journeys/default-journeys';
+import { loadDefaultJourneys } from '../../core/journeys/default-journeys';
 import { findLedgerRow, type CrashPoint, type DeliverRequest, type LedgerRow } from '../../activities/messaging';
 import { journeySignals } from '../../services/api/messaging';
 import { createLogger } from '../../core/logger';

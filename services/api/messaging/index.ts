@@ -1,21 +1,15 @@
 import { EventWebhook } from '@sendgrid/eventwebhook';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import twilio from 'twilio';
-import {
-  applyProviderStatus,
-  optIn,
-  optOut,
-  redactContacts,
-  lookupUnsubscribeToken,
-  markUnsubscribeTokenUsed,
-  systemTexts,
-} from '../../../activities/messaging';
+import { redactContacts, systemTexts } from '../../../core/messaging';
+import { optIn, optOut } from '../../../core/store/consent';
+import { lookupUnsubscribeToken, markUnsubscribeTokenUsed } from '../../../core/store/unsubscribe-tokens';
 import { signedTimeCheck, SIGNED_MAX_AGE_MS } from '../../adapters/freshness';
 import type { Logger } from '../../../core/logger';
 import type { Queryable } from '../../../core/store';
 import { optOutPseudonymously } from '../../../core/store/erasure';
 import { recordRecruiterAlert } from '../../../core/store/alerts';
-import { emailLedgerRow, lastLocaleOf, lastSmsTo, sendgridLedgerRow } from '../../../core/store/ledger';
+import { applyProviderStatus, emailLedgerRow, lastLocaleOf, lastSmsTo, sendgridLedgerRow } from '../../../core/store/ledger';
 import { recordInboundSms } from '../../../core/store/replies';
 import { tenantName } from '../../../core/store/tenants';
 import type { JourneySignals } from './journey-signals';

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { smsLength } from '../../../activities/messaging/sms-segments';
+import { smsLength } from '../../../core/messaging/sms-segments';
 import { tenantForApiKey, type Queryable } from '../../../core/store';
 import { listOutbox } from '../../../core/store/outbox';
 

@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
-import { loadDefaultJourneys, type VersionedDefinition } from '../../../activities/journeys/default-journeys';
-import { notifyRunningJourneys } from '../../journeys/notify-published';
+import { loadDefaultJourneys, type VersionedDefinition } from '../../../core/journeys/default-journeys';
+import { notifyRunningJourneys } from '../../../core/journeys/notify-published';
 import { registerConsole } from '../../console';
 import type { Database } from '../../../core/store';
 import { registerApplicationRoutes } from './applications';

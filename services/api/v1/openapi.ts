@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { JourneyDefinition } from '../../../workflows/engine';
-import { PreviewRequest } from '../../journeys/preview';
-import { SimulationRequest } from '../../journeys/simulation';
+import { PreviewRequest } from '../../../core/journeys/preview';
+import { SimulationRequest } from '../../../core/journeys/simulation';
 import { SetAdapter } from '../admin/schemas';
 
 /**

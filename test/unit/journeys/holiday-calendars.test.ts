@@ -1,5 +1,5 @@
-import { loadDefaultJourneys } from '../../../activities/journeys/default-journeys';
-import { calendarHolidays, holidayCalendarProblems, resolveHolidays } from '../../../activities/journeys/holidays';
+import { loadDefaultJourneys } from '../../../core/journeys/default-journeys';
+import { calendarHolidays, holidayCalendarProblems, resolveHolidays } from '../../../core/journeys/holidays';
 import { holidaysNeedRefresh, isBusinessDay, makeCalendar } from '../../../workflows/engine/calendar';
 import { validateDefinition, type JourneyDefinition } from '../../../workflows/engine/definition';
 import { minimalRaw } from '../engine/fixtures';

@@ -1,4 +1,4 @@
-import { loadDefaultJourneys } from '../../../activities/journeys/default-journeys';
+import { loadDefaultJourneys } from '../../../core/journeys/default-journeys';
 import { checkTemplate, localeChain, previewTemplate, renderEmail, renderSms, TemplateError } from '../../../activities/messaging';
 import { messagesWithPaths } from '../../../workflows/engine';
 

@@ -1,5 +1,5 @@
-import { loadDefaultJourneys } from '../../../activities/journeys/default-journeys';
-import { renderEmail, renderSms, SAMPLE_CONTACT, smsFormWarnings, type RenderData } from '../../../activities/messaging/templates';
+import { loadDefaultJourneys } from '../../../core/journeys/default-journeys';
+import { renderEmail, renderSms, SAMPLE_CONTACT, smsFormWarnings, type RenderData } from '../../../core/messaging/templates';
 import { messagesWithPaths, simulate } from '../../../workflows/engine';
 import { validateDefinition, type JourneyDefinition } from '../../../workflows/engine/definition';
 import { minimalRaw } from '../engine/fixtures';

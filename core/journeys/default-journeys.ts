@@ -2,16 +2,12 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { validateDefinition, type JourneyDefinition } from '../../workflows/engine';
+import { validateDefinition } from '../../workflows/engine';
 import { holidayCalendarProblems, resolveHolidays } from './holidays';
+import type { VersionedDefinition } from '../../workflows/contracts';
 
 /** A validated journey definition with a version that changes whenever its content does. */
-export interface VersionedDefinition {
-  definition: JourneyDefinition;
-  version: string;
-  /** The YAML it was read from, comments and all (shipped journeys only). */
-  source?: string;
-}
+export type { VersionedDefinition } from '../../workflows/contracts';
 
 const JOURNEYS_DIR = join(__dirname, '..', '..', 'journeys');
 

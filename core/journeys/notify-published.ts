@@ -1,9 +1,9 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { resolveHolidays } from '../../activities/journeys/holidays';
-import { markJourneyGone, openJourneysOf } from '../../core/store/board';
+import { resolveHolidays } from './holidays';
+import { markJourneyGone, openJourneysOf } from '../store/board';
 import { definitionPublishedSignal, journeyWorkflowId } from '../../workflows/shared';
-import type { Queryable } from '../../core/store';
-import type { JourneyVersion } from '../../core/store/journeys';
+import type { Queryable } from '../store';
+import type { JourneyVersion } from '../store/journeys';
 
 /** How many running journeys a publish reached. */
 export interface PublishReach {

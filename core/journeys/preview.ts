@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { checkTemplate, previewTemplate as renderPreview } from '../../activities/messaging';
+import { checkTemplate, previewTemplate as renderPreview } from '../messaging/templates';
 import { Channel, isValidTimeZone, messagesWithPaths, TemplateKey, type DefinitionError, type JourneyDefinition } from '../../workflows/engine';
 
 /** A template preview request: which message, on which channel and in which language, filled with which sample data. */

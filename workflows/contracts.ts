@@ -1,0 +1,71 @@
+/**
+ * The activities the workflows call, declared here so workflow code imports nothing from activities/: the
+ * worker's implementation (activities/index.ts, createActivities) is checked against this interface. Types
+ * only; nothing here runs.
+ */
+import type { AlertReason, JourneyEventType, Outcome } from './engine/commands';
+import type { CalendarSettings } from './engine/calendar';
+import type { HolidaySettings, JourneyDefinition, MessageText } from './engine/definition';
+import type { DeliveryResult, JourneyBoardEntry, JourneyContact } from './shared';
+
+/** One message on one channel for the send path (deliverMessage). */
+export interface DeliverRequest {
+  tenant: string;
+  applicationId: string;
+  messageId: string;
+  template: string;
+  channel: 'email' | 'sms';
+  locale: string;
+  timeZone: string;
+  text: Record<string, MessageText> | undefined;
+  contact: JourneyContact;
+  /** The journey's calendar settings, re-checked at send time; when absent, the tenant's default journey's. */
+  calendar?: CalendarSettings;
+}
+
+/** A journey definition with the version label it runs under. */
+export interface VersionedDefinition {
+  definition: JourneyDefinition;
+  version: string;
+  /** The YAML it was read from, comments and all (shipped journeys only). */
+  source?: string;
+}
+
+/** An outbound journey event, as published to `candor.journey-events` (CloudEvents). */
+export interface JourneyEventOut {
+  id: string;
+  type: `candor.journey.${JourneyEventType}`;
+  tenant: string;
+  applicationId: string;
+  time: string;
+  data: { messageId?: string; template?: string; channel?: string; reason?: string; outcome?: Outcome };
+}
+
+/** Which application's journey an erasure activity works on (ids only). */
+export interface ErasureTarget {
+  tenant: string;
+  applicationId: string;
+}
+
+/** A recruiter alert as the journey raises it. */
+export interface AlertRequest {
+  tenant: string;
+  applicationId: string;
+  alertId: string;
+  reason: AlertReason;
+  messageId?: string;
+  days?: number;
+}
+
+/** Every activity the workflows proxy. */
+export interface Activities {
+  resolveJourneyDefinition(params: { tenant: string; jobId?: string; locale?: string }): Promise<VersionedDefinition>;
+  resolveHolidays(params: { holidays: HolidaySettings }): Promise<HolidaySettings>;
+  deliverMessage(request: DeliverRequest): Promise<DeliveryResult>;
+  alertRecruiter(params: AlertRequest): Promise<void>;
+  projectJourney(entry: JourneyBoardEntry): Promise<void>;
+  publishJourneyEvent(event: JourneyEventOut): Promise<void>;
+  awaitJourneyClosed(target: ErasureTarget): Promise<boolean>;
+  eraseJourneyStoreData(target: ErasureTarget): Promise<void>;
+  deleteJourneyHistories(target: ErasureTarget): Promise<number>;
+}
