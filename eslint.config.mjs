@@ -8,6 +8,13 @@ import globals from 'globals';
 const ioModules = ['kafkajs', 'twilio', '@sendgrid/*', 'pg', '@electric-sql/*', 'fastify', 'pino', 'prom-client', 'liquidjs', '@temporalio/client', '@temporalio/worker', '@temporalio/activity', '@temporalio/testing'];
 const builtins = builtinModules.flatMap((m) => [m, `node:${m}`]);
 
+// Layer fences (docs/architecture.md, "Layers"): workflows/ at the bottom imports only itself; core/ (shared
+// libraries) imports the workflows' contracts and the pure engine, never a role or an activity; activities/
+// imports core/ and workflows/, never services/; services/ (the runnable roles) imports activities/ only in
+// the worker role (which registers them) and main (which starts every role). Lint fails on a new back arrow.
+const fence = (dirs) => dirs.flatMap((d) => [`**/${d}`, `**/${d}/**`]);
+const layer = (files, patterns, ignores = []) => ({ files, ignores, rules: { 'no-restricted-imports': ['error', { patterns }] } });
+
 export default tseslint.config(
   { ignores: ['node_modules/**', '.local/**', '.data/**', 'dist/**', 'coverage/**', 'test-artifacts/**', 'jest.config.js', '**/*.mjs', '**/*.cjs'] },
   {
@@ -45,13 +52,26 @@ export default tseslint.config(
           paths: builtins.map((name) => ({ name, message: 'Workflow code must be deterministic: no Node built-ins under workflows/.' })),
           patterns: [
             { group: ioModules, message: 'Workflow code must be deterministic: do I/O in an activity.' },
-            { group: ['**/activities/*', '**/activities', '**/services/*', '!**/activities/index'], allowTypeImports: true, message: 'Import activities and services with `import type` only.' },
+            // Fence: workflows/ imports only itself (and @temporalio/workflow); the activities it calls are declared in workflows/contracts.ts.
+            { group: fence(['activities', 'services', 'core', 'infra', 'test']), message: 'workflows/ imports only workflows/ (declare an activity contract in workflows/contracts.ts).' },
           ],
         },
       ],
       'no-restricted-globals': ['error', { name: 'setTimeout', message: 'Use sleep() or condition() from @temporalio/workflow.' }, { name: 'setInterval', message: 'Use sleep() in a loop.' }, { name: 'process', message: 'Workflows get configuration through their input.' }],
     },
   },
+  layer(['core/**/*.ts'], [
+    { group: fence(['services', 'activities', 'infra', 'test']), message: 'core/ imports no role, activity, infra or test code.' },
+    {
+      group: ['**/workflows/**', '!**/workflows/shared', '!**/workflows/contracts', '!**/workflows/engine', '!**/workflows/engine/*'],
+      message: 'core/ imports only the workflows\' contracts (workflows/shared, workflows/contracts) and the pure engine (workflows/engine).',
+    },
+    // The journey client names the workflow functions it starts: a type-only import of workflows/index.
+    { regex: '(^|/)workflows(/index)?$', allowTypeImports: true, message: 'core/ may import the workflow functions as types only.' },
+  ]),
+  layer(['activities/**/*.ts'], [{ group: fence(['services', 'infra', 'test']), message: 'activities/ imports core/ and workflows/, never services/ (move the library to core/).' }]),
+  layer(['services/**/*.ts'], [{ group: fence(['activities', 'infra', 'test']), message: 'Only the worker role and main import activities/; move a shared library to core/.' }], ['services/worker/**', 'services/main.ts']),
+  layer(['services/worker/**/*.ts', 'services/main.ts'], [{ group: fence(['infra', 'test']), message: 'Roles import no infra or test code.' }]),
   {
     files: ['test/**/*.ts'],
     rules: {
