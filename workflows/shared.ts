@@ -11,15 +11,19 @@ import type { JourneyState, TimelineEntry } from './engine/state';
 /** The task queue journey workflows and their activities run on, unless TEMPORAL_TASK_QUEUE says otherwise. */
 export const DEFAULT_TASK_QUEUE = 'candor-journeys';
 
-const ID_PART = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+/**
+ * The one id pattern (tenants, ATS application and candidate ids, journey ids): 1-128 letters, digits, ".", "_"
+ * or "-", starting with a letter or digit. The API, the event schemas and the workflow ids all use it.
+ */
+export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
 /**
  * The deterministic workflow id of one application's journey. Ids hold only the tenant and the
  * ATS's application id (never a name, e-mail or phone), so they are safe to log and to show.
  */
 export function journeyWorkflowId(tenant: string, applicationId: string): string {
-  if (!ID_PART.test(tenant)) throw new Error(`tenant "${tenant}" must be 1-128 letters, digits, '.', '_' or '-'`);
-  if (!ID_PART.test(applicationId)) throw new Error('applicationId must be 1-128 letters, digits, ".", "_" or "-"');
+  if (!ID_PATTERN.test(tenant)) throw new Error(`tenant "${tenant}" must be 1-128 letters, digits, '.', '_' or '-'`);
+  if (!ID_PATTERN.test(applicationId)) throw new Error('applicationId must be 1-128 letters, digits, ".", "_" or "-"');
   return `journey/${tenant}/${applicationId}`;
 }
 

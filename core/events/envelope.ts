@@ -1,9 +1,10 @@
 import { z } from 'zod';
+import { ID_PATTERN } from '../../workflows/shared';
 import { ATS_EVENT_DATA, ATS_EVENT_TYPES, type AtsEventData, type AtsEventType } from './schemas';
 
 export { ATS_EVENT_TYPES, type AtsEventType } from './schemas';
 
-const idPart = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, 'must be 1-128 letters, digits, ".", "_" or "-"');
+const idPart = z.string().regex(ID_PATTERN, 'must be 1-128 letters, digits, ".", "_" or "-"');
 
 const envelopeShape = {
   specversion: z.literal('1.0'),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ID_PATTERN } from '../../workflows/shared';
 
 /**
  * Outbound events on `candor.journey-events`: what Candor did on a journey, for platform teams to
@@ -31,7 +32,7 @@ export type JourneyEventType = keyof typeof JOURNEY_EVENT_DATA;
 /** Every journey event type. */
 export const JOURNEY_EVENT_TYPES = Object.keys(JOURNEY_EVENT_DATA) as JourneyEventType[];
 
-const tenant = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/);
+const tenant = z.string().regex(ID_PATTERN);
 
 /** What a caller publishes: the id must be deterministic (chosen in the workflow), so a retried publish is a duplicate, not a new event. */
 export const JourneyEventInput = z.object({

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ID_PATTERN } from '../../workflows/shared';
 
 /**
  * The `data` of each inbound ATS event type (DESIGN.md, "Contracts"). One schema per type, each
@@ -9,7 +10,7 @@ const text = z.string().trim().min(1).max(500);
 const ref = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/, 'must be 1-128 letters, digits, ".", "_", ":" or "-"');
 const dateTime = z.iso.datetime({ offset: true });
 /** Application ids become part of workflow ids, so they follow the envelope's `subject` rule. */
-const applicationId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, 'must be 1-128 letters, digits, ".", "_" or "-"');
+const applicationId = z.string().regex(ID_PATTERN, 'must be 1-128 letters, digits, ".", "_" or "-"');
 
 /** An IANA time-zone name such as `Europe/Stockholm`, as this runtime's time-zone database knows it. */
 export const IanaTimeZone = z

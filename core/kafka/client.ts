@@ -1,4 +1,4 @@
-import { Kafka, logLevel, type LogEntry } from 'kafkajs';
+import { Kafka, logLevel, Partitioners, type LogEntry, type Producer } from 'kafkajs';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
 
@@ -30,4 +30,13 @@ export function createKafka(config: Pick<Config, 'kafka'>, logger: Logger, role:
     logLevel: logLevel.INFO,
     logCreator: logCreator(logger),
   });
+}
+
+/**
+ * The one idempotent producer: kafkajs never writes a message twice on its own retries, one request in
+ * flight keeps a partition's order, and the default partitioner keys by murmur2 (Java-compatible), so one
+ * application's events land on one partition whoever produced them.
+ */
+export function createIdempotentProducer(kafka: Kafka): Producer {
+  return kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
 }

@@ -1,7 +1,8 @@
-import { CompressionTypes, Partitioners, type Kafka, type Producer } from 'kafkajs';
+import { CompressionTypes, type Kafka, type Producer } from 'kafkajs';
 import { eventKey } from '../events/envelope';
 import { toJourneyCloudEvent, type JourneyCloudEvent, type JourneyEventInput } from '../events/journey-events';
 import { TOPIC_JOURNEY_EVENTS } from './topics';
+import { createIdempotentProducer } from './client';
 
 /** Publishes journey events to `candor.journey-events`. */
 export interface JourneyEventPublisher {
@@ -16,7 +17,7 @@ export interface JourneyEventPublisher {
  * writes the same CloudEvents id again, which consumers dedupe. Connects on the first publish.
  */
 export function createJourneyEventPublisher(kafka: Kafka): JourneyEventPublisher {
-  const producer: Producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+  const producer: Producer = createIdempotentProducer(kafka);
   let connected: Promise<void> | undefined;
   const connect = () => {
     connected ??= producer.connect().catch((error: unknown) => {

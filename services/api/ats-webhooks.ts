@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { Partitioners, type Kafka, type Producer } from 'kafkajs';
+import { type Kafka, type Producer } from 'kafkajs';
 import { VENDOR_ADAPTERS, findTenantAdapter, isProvider, PayloadError, type MapResult } from '../adapters';
 import { bodyDigest } from '../adapters/common';
 import { signedTimeCheck, SIGNED_MAX_AGE_MS } from '../adapters/freshness';
@@ -7,6 +7,8 @@ import { applicationsOfCandidate, claimDeliveryToken, forgetCandidate, releaseDe
 import { eventKey, parseAtsEvent } from '../../core/events/envelope';
 import { TOPIC_ATS_EVENTS } from '../../core/kafka/topics';
 import type { Queryable } from '../../core/store';
+import { errorBody as error } from './v1/errors';
+import { createIdempotentProducer } from '../../core/kafka/client';
 
 /** What the ATS webhook routes need. */
 export interface AtsWebhookDeps {
@@ -16,7 +18,6 @@ export interface AtsWebhookDeps {
   now?: () => number;
 }
 
-const error = (code: string, message: string) => ({ error: { code, message } });
 
 /**
  * `POST /webhooks/ats/:provider/:tenant` for Greenhouse, Lever and Ashby. Each delivery is verified
@@ -28,7 +29,7 @@ const error = (code: string, message: string) => ({ error: { code, message } });
  * nothing produced, the token on another body 409 `replayed_token`.
  */
 export function registerAtsWebhooks(app: FastifyInstance, deps: AtsWebhookDeps): void {
-  const producer: Producer = deps.kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+  const producer: Producer = createIdempotentProducer(deps.kafka);
   let connected: Promise<void> | undefined;
   const connect = () => {
     connected ??= producer.connect().catch((e: unknown) => {

@@ -5,11 +5,12 @@
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { Kafka, logLevel, Partitioners } from 'kafkajs';
+import { Kafka, logLevel } from 'kafkajs';
 import { loadConfig } from '../../core/config';
 import { demoRounds, SCENARIOS, scenarioMessages, type ScenarioMessage, type ScenarioName } from '../../core/events/examples';
 import { jsonSchemaFiles } from '../../core/events/json-schema';
 import { TOPIC_ATS_EVENTS, TOPIC_JOURNEY_EVENTS } from '../../core/kafka/topics';
+import { createIdempotentProducer } from '../../core/kafka/client';
 
 const SCHEMAS_DIR = join(__dirname, '..', '..', 'schemas');
 const SCENARIO_NAMES = [...Object.keys(SCENARIOS), 'demo'];
@@ -54,7 +55,7 @@ async function produce(args: string[]): Promise<number> {
   const rounds: ScenarioMessage[][] = demo
     ? demoRounds({ tenant: values.tenant, base, count, provider: 'cli' })
     : Array.from({ length: count }, (_, n) => scenarioMessages(scenario as ScenarioName, { tenant: values.tenant, applicationId: count === 1 ? base : `${base}-${n + 1}`, provider: 'cli' }));
-  const producer = kafka().producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+  const producer = createIdempotentProducer(kafka());
   await producer.connect();
   try {
     for (const [index, messages] of rounds.entries()) {

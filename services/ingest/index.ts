@@ -1,9 +1,9 @@
-import { Partitioners, type Admin, type Consumer, type EachBatchPayload, type IHeaders, type Kafka, type KafkaMessage, type Producer } from 'kafkajs';
+import { type Admin, type Consumer, type EachBatchPayload, type IHeaders, type Kafka, type KafkaMessage, type Producer } from 'kafkajs';
 import { isGrpcServiceError, type Client } from '@temporalio/client';
 import { Registry } from 'prom-client';
 import type { Config } from '../../core/config';
 import { parseAtsEvent, type EnvelopeProblem } from '../../core/events/envelope';
-import { createKafka } from '../../core/kafka/client';
+import { createKafka, createIdempotentProducer } from '../../core/kafka/client';
 import { TOPIC_ATS_DLQ, TOPIC_ATS_EVENTS } from '../../core/kafka/topics';
 import type { Logger } from '../../core/logger';
 import { JourneyClosedError, signalJourney } from '../../core/temporal/journeys';
@@ -88,7 +88,7 @@ export async function startIngest(
     retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 200, maxRetryTime: 1_000, restartOnFailure: async () => !closing },
   });
   const health = trackConsumer(consumer, topic);
-  const producer: Producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+  const producer: Producer = createIdempotentProducer(kafka);
 
   const backoffs = new Map<number, number>();
   const resumeTimers = new Set<NodeJS.Timeout>();

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
-import { AssignerProtocol, Kafka, logLevel, Partitioners, type Consumer, type Producer } from 'kafkajs';
+import { AssignerProtocol, Kafka, logLevel, type Consumer, type Producer } from 'kafkajs';
 import { startProcess, startTemporalDevServer, tail, type ManagedProcess, type TemporalDevServer } from '../../infra/stack';
 import { exampleEvent } from '../../core/events/examples';
 import type { AtsEventType } from '../../core/events/schemas';
@@ -12,6 +12,7 @@ import { ensureTenant, migrate, openPgliteDatabase } from '../../core/store';
 import { journeyStatusQuery, journeyWorkflowId, type JourneyStatus } from '../../workflows/shared';
 import { required, testPort } from './env';
 import { testCodec } from './worker';
+import { createIdempotentProducer } from '../../core/kafka/client';
 
 /** Test tooling for the ingest role: a private Temporal dev server, Kafka producers and watchers, child ingest processes. */
 
@@ -47,7 +48,7 @@ export function testKafka(clientId = 'candor-ingest-test'): Kafka {
 
 /** An idempotent producer for `ats.events`. */
 export async function atsProducer(kafka: Kafka): Promise<Producer & { sendEvents(events: { key: string | null; value: string }[]): Promise<void> }> {
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+  const producer = createIdempotentProducer(kafka);
   await producer.connect();
   return Object.assign(producer, {
     async sendEvents(events: { key: string | null; value: string }[]) {

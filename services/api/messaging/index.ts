@@ -15,6 +15,7 @@ import { tenantName } from '../../../core/store/tenants';
 import type { JourneySignals } from './journey-signals';
 import { smsKeyword } from './keywords';
 import { registerOutboxRoute } from './outbox';
+import { errorBody as error } from '../v1/errors';
 
 export { journeySignals, type JourneySignals } from './journey-signals';
 export { smsKeyword, type SmsKeyword } from './keywords';
@@ -34,7 +35,6 @@ export interface MessagingRouteDeps {
   now?: () => number;
 }
 
-const error = (code: string, message: string) => ({ error: { code, message } });
 const xml = (s: string) => s.replace(/[<>&'"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c]!);
 const twiml = (reply: FastifyReply, message?: string) =>
   reply.type('text/xml').send(`<?xml version="1.0" encoding="UTF-8"?><Response>${message ? `<Message>${xml(message)}</Message>` : ''}</Response>`);

@@ -2,8 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import { smsLength } from '../../../core/messaging/sms-segments';
 import { tenantForApiKey, type Queryable } from '../../../core/store';
 import { listOutbox } from '../../../core/store/outbox';
+import { errorBody as error } from '../v1/errors';
 
-const error = (code: string, message: string) => ({ error: { code, message } });
 
 /**
  * `GET /api/v1/outbox?applicationId=…&limit=…`: what the sandbox provider "sent", exactly as the

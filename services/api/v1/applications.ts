@@ -2,7 +2,7 @@ import { ServiceError, WorkflowNotFoundError, WorkflowUpdateFailedError, type Cl
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { StageCategory, TemplateKey, type TimelineEntry } from '../../../workflows/engine';
-import { journeyStatusQuery, journeyTimelineQuery, journeyWorkflowId, recruiterActionUpdate, type JourneyStatus, type RecruiterActionRequest } from '../../../workflows/shared';
+import { ID_PATTERN, journeyStatusQuery, journeyTimelineQuery, journeyWorkflowId, recruiterActionUpdate, type JourneyStatus, type RecruiterActionRequest } from '../../../workflows/shared';
 import type { Database, Queryable } from '../../../core/store';
 import { analyzeBoard, readBoardPage } from '../../../core/store/board';
 import { journeyHandle } from '../../../core/temporal/journeys';
@@ -32,7 +32,7 @@ const Cursor = z.string().transform((value, ctx): BoardCursor => {
   return z.NEVER;
 });
 
-const ApplicationParams = z.object({ applicationId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, 'expected an ATS application id: letters, digits, ".", "_" or "-"') });
+const ApplicationParams = z.object({ applicationId: z.string().regex(ID_PATTERN, 'expected an ATS application id: letters, digits, ".", "_" or "-"') });
 const ListQuery = z
   .object({
     stage: StageCategory.optional(),

@@ -3,7 +3,7 @@ import type { Client } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { isOptedOut, optIn, optOut, optOutOf } from '../../../core/store/consent';
-import { DEFAULT_TASK_QUEUE } from '../../../workflows/shared';
+import { DEFAULT_TASK_QUEUE, ID_PATTERN } from '../../../workflows/shared';
 import type { Database } from '../../../core/store';
 import { compactAfterErasure, eraseCandidateData } from '../../../core/store/erasure';
 import { requestJourneyErasure, type JourneyErasureRequest } from '../../../core/temporal/erasure';
@@ -11,7 +11,7 @@ import { tenantOf } from './auth';
 import { parseRequest } from './errors';
 
 const E164 = /^\+[1-9]\d{6,14}$/;
-const ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+const ID = ID_PATTERN;
 
 /** A contact on one channel. Sent in a body, never a URL, so addresses stay out of access logs. */
 const ContactBody = z.discriminatedUnion('channel', [

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { VersionedDefinition } from '../../../core/journeys/default-journeys';
 import { holidayCalendarProblems, resolveHolidays } from '../../../core/journeys/holidays';
 import { smsFormWarnings, TemplateError } from '../../../core/messaging/templates';
+import { ID_PATTERN } from '../../../workflows/shared';
 import { validateDefinition, type DefinitionValidation, type JourneyDefinition } from '../../../workflows/engine';
 import { diffDefinitions } from '../../../core/journeys/diff';
 import type { PublishReach } from '../../../core/journeys/notify-published';
@@ -23,7 +24,7 @@ export interface JourneyRoutesDeps {
   notifyPublished?: (tenantId: string, published: store.JourneyVersion) => Promise<PublishReach>;
 }
 
-const JOURNEY_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+const JOURNEY_ID = ID_PATTERN;
 const JourneyParams = z.object({ journeyId: z.string().regex(JOURNEY_ID, 'expected a journey id: letters, digits, ".", "_" or "-"') });
 const VersionParams = JourneyParams.extend({ version: z.coerce.number().int().min(1) });
 const DiffQuery = z

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { JourneyDefinition } from '../../../workflows/engine';
+import { ID_PATTERN } from '../../../workflows/shared';
 import { PreviewRequest } from '../../../core/journeys/preview';
 import { SimulationRequest } from '../../../core/journeys/simulation';
 import { SetAdapter } from '../admin/schemas';
@@ -23,7 +24,7 @@ const ERROR_TEXT: Record<number, string> = {
   503: 'The journey did not answer in time (its worker is busy or down); retry shortly',
 };
 const ok = (description: string, body: object = { type: 'object' }) => ({ '200': { description, content: json(body) } });
-const journeyId = { name: 'journeyId', in: 'path', required: true, schema: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$' } };
+const journeyId = { name: 'journeyId', in: 'path', required: true, schema: { type: 'string', pattern: ID_PATTERN.source } };
 const applicationId = { name: 'applicationId', in: 'path', required: true, schema: { type: 'string' } };
 const jobId = { name: 'jobId', in: 'path', required: true, schema: { type: 'string' } };
 const definitionBody = {
