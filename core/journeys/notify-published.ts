@@ -1,7 +1,7 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { resolveHolidays } from './holidays';
 import { markJourneyGone, openJourneysOf } from '../store/board';
-import { definitionPublishedSignal, journeyWorkflowId } from '../../workflows/shared';
+import { signalDefinitionPublished } from '../temporal/journeys';
 import type { Queryable } from '../store';
 import type { JourneyVersion } from '../store/journeys';
 
@@ -36,7 +36,7 @@ export async function notifyRunningJourneys(client: Client, db: Queryable, tenan
       while (next < targets.length) {
         const applicationId = targets[next++]!.application_id;
         try {
-          await client.workflow.getHandle(journeyWorkflowId(tenantId, applicationId)).signal(definitionPublishedSignal, { definition, version: published.label });
+          await signalDefinitionPublished(client, tenantId, applicationId, { definition, version: published.label });
           reach.signalled++;
         } catch (error) {
           reach.failed++;

@@ -1,8 +1,29 @@
-import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { WorkflowIdReusePolicy } from '@temporalio/common';
 import type { candidateJourney } from '../../workflows';
-import { atsEventSignal, journeyWorkflowId, type JourneyEvent, type JourneyInput } from '../../workflows/shared';
+import {
+  atsEventSignal,
+  candidateReplySignal,
+  definitionPublishedSignal,
+  deliveryResultSignal,
+  journeyStatusQuery,
+  journeyTimelineQuery,
+  journeyWorkflowId,
+  recruiterActionUpdate,
+  type CandidateReply,
+  type DeliveryResult,
+  type JourneyEvent,
+  type JourneyInput,
+  type JourneyStatus,
+  type RecruiterActionRequest,
+} from '../../workflows/shared';
+import type { JourneyDefinition, TimelineEntry } from '../../workflows/engine';
 import { requestJourneyErasure } from './erasure';
+
+/*
+ * The one journey client: everything that talks to running journeys (start with an event, signal, query,
+ * update, list and delete runs) goes through the functions of this module.
+ */
 
 /** A handle on one application's journey workflow. */
 export type JourneyHandle = WorkflowHandle<typeof candidateJourney>;
@@ -53,3 +74,113 @@ export async function signalJourney(
 export function journeyHandle(client: Client, tenant: string, applicationId: string): JourneyHandle {
   return client.workflow.getHandle<typeof candidateJourney>(journeyWorkflowId(tenant, applicationId));
 }
+
+/** The journey's status (query). */
+export async function journeyStatus(client: Client, tenant: string, applicationId: string): Promise<JourneyStatus> {
+  return journeyHandle(client, tenant, applicationId).query(journeyStatusQuery);
+}
+
+/** The journey's timeline (query). */
+export async function journeyTimeline(client: Client, tenant: string, applicationId: string): Promise<TimelineEntry[]> {
+  return journeyHandle(client, tenant, applicationId).query(journeyTimelineQuery);
+}
+
+/** A recruiter's action (pause, resume, send now …) as an update; resolves with the journey's status after it. */
+export async function recruiterAction(client: Client, tenant: string, applicationId: string, action: RecruiterActionRequest): Promise<JourneyStatus> {
+  return journeyHandle(client, tenant, applicationId).executeUpdate(recruiterActionUpdate, { args: [action] });
+}
+
+/** Tells the journey how a message's delivery ended (provider callback). */
+export async function signalDeliveryResult(client: Client, tenant: string, applicationId: string, result: DeliveryResult): Promise<void> {
+  await journeyHandle(client, tenant, applicationId).signal(deliveryResultSignal, result);
+}
+
+/** Tells the journey the candidate replied (SMS, unsubscribe link, e-mail opt-out). */
+export async function signalCandidateReply(client: Client, tenant: string, applicationId: string, reply: CandidateReply): Promise<void> {
+  await journeyHandle(client, tenant, applicationId).signal(candidateReplySignal, reply);
+}
+
+/** Tells the journey a new version of its journey was published; it applies it at its next stage change. */
+export async function signalDefinitionPublished(client: Client, tenant: string, applicationId: string, update: { definition: JourneyDefinition; version: string }): Promise<void> {
+  await journeyHandle(client, tenant, applicationId).signal(definitionPublishedSignal, update);
+}
+
+/** Whether the journey still runs: true running, false closed, undefined when there is none. */
+export async function journeyRunning(client: Client, tenant: string, applicationId: string): Promise<boolean | undefined> {
+  try {
+    return (await journeyHandle(client, tenant, applicationId).describe()).status.name === 'RUNNING';
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    throw error;
+  }
+}
+
+/** Whether a journey (any status) exists. */
+export async function journeyExists(client: Client, tenant: string, applicationId: string): Promise<boolean> {
+  return journeyHandle(client, tenant, applicationId)
+    .describe()
+    .then(
+      () => true,
+      () => false,
+    );
+}
+
+/** Deletes one run of a workflow's history; a run already gone counts as deleted. */
+export async function deleteRun(client: Client, namespace: string, workflowId: string, runId: string): Promise<void> {
+  try {
+    await client.workflowService.deleteWorkflowExecution({ namespace, workflowExecution: { workflowId, runId } });
+  } catch (error) {
+    if (!isNotFound(error)) throw error;
+  }
+}
+
+/** Whether one run of a workflow can still be described (not deleted yet). */
+export async function runExists(client: Client, workflowId: string, runId: string): Promise<boolean> {
+  return client.workflow
+    .getHandle(workflowId, runId)
+    .describe()
+    .then(
+      () => true,
+      (error: unknown) => {
+        if (isNotFound(error)) return false;
+        throw error;
+      },
+    );
+}
+
+const NOT_FOUND = 5; // gRPC status code
+
+/** Whether a Temporal error says the workflow (or run) does not exist. */
+export const isNotFound = (error: unknown) => error instanceof WorkflowNotFoundError || (error as { code?: unknown } | undefined)?.code === NOT_FOUND;
+
+/**
+ * Every run of a journey, oldest first: the runs visibility lists under its workflow id, and the chain of
+ * continue-as-new runs walked back from the latest (each run's first event names the one it continued), so a
+ * run visibility has not indexed yet is found too. Deleting oldest first keeps the chain walkable after a crash.
+ */
+export async function journeyRuns(client: Client, namespace: string, workflowId: string): Promise<string[]> {
+  const chain: string[] = [];
+  let runId: string | undefined;
+  try {
+    runId = (await client.workflow.getHandle(workflowId).describe()).runId;
+  } catch (error) {
+    if (!isNotFound(error)) throw error;
+  }
+  while (runId && !chain.includes(runId)) {
+    chain.push(runId);
+    let previous: string | undefined;
+    try {
+      const page = await client.workflowService.getWorkflowExecutionHistory({ namespace, execution: { workflowId, runId }, maximumPageSize: 1 });
+      previous = page.history?.events?.[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId ?? undefined;
+    } catch (error) {
+      if (!isNotFound(error)) throw error;
+    }
+    runId = previous || undefined;
+  }
+  const listed: string[] = [];
+  for await (const execution of client.workflow.list({ query: `WorkflowId = "${workflowId.replace(/["\\]/g, '\\$&')}"` })) {
+    if (!chain.includes(execution.runId)) listed.push(execution.runId);
+  }
+  return [...listed, ...chain.reverse()];
+}
+

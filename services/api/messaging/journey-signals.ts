@@ -1,6 +1,6 @@
 import type { Client } from '@temporalio/client';
-import { candidateReplySignal, deliveryResultSignal, journeyStatusQuery, type CandidateReply, type DeliveryResult, type JourneyStatus } from '../../../workflows/shared';
-import { journeyHandle } from '../../../core/temporal/journeys';
+import type { CandidateReply, DeliveryResult, JourneyStatus } from '../../../workflows/shared';
+import { journeyStatus, signalCandidateReply, signalDeliveryResult } from '../../../core/temporal/journeys';
 
 /** What the provider webhooks tell journeys, and ask them. */
 export interface JourneySignals {
@@ -14,14 +14,14 @@ export interface JourneySignals {
 export function journeySignals(client: Client): JourneySignals {
   return {
     async deliveryResult(tenant, applicationId, result) {
-      await journeyHandle(client, tenant, applicationId).signal(deliveryResultSignal, result);
+      await signalDeliveryResult(client, tenant, applicationId, result);
     },
     async reply(tenant, applicationId, reply) {
-      await journeyHandle(client, tenant, applicationId).signal(candidateReplySignal, reply);
+      await signalCandidateReply(client, tenant, applicationId, reply);
     },
     async status(tenant, applicationId) {
       try {
-        return await journeyHandle(client, tenant, applicationId).query(journeyStatusQuery);
+        return await journeyStatus(client, tenant, applicationId);
       } catch {
         return undefined;
       }

@@ -2,10 +2,10 @@ import { ServiceError, WorkflowNotFoundError, WorkflowUpdateFailedError, type Cl
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { StageCategory, TemplateKey, type TimelineEntry } from '../../../workflows/engine';
-import { ID_PATTERN, journeyStatusQuery, journeyTimelineQuery, journeyWorkflowId, recruiterActionUpdate, type JourneyStatus, type RecruiterActionRequest } from '../../../workflows/shared';
+import { ID_PATTERN, journeyWorkflowId, type JourneyStatus, type RecruiterActionRequest } from '../../../workflows/shared';
 import type { Database, Queryable } from '../../../core/store';
 import { analyzeBoard, readBoardPage } from '../../../core/store/board';
-import { journeyHandle } from '../../../core/temporal/journeys';
+import { journeyExists, journeyStatus, journeyTimeline, recruiterAction } from '../../../core/temporal/journeys';
 import { tenantOf } from './auth';
 import { ApiError, parseRequest } from './errors';
 
@@ -140,15 +140,14 @@ export function registerApplicationRoutes(scope: FastifyInstance, deps: Applicat
   scope.get('/applications/:applicationId', async (request) => {
     const tenant = tenantOf(request);
     const { applicationId } = parseRequest(ApplicationParams, request.params, 'path');
-    const handle = journeyHandle(temporal, tenant.id, applicationId);
     // One query after the other: a journey the worker no longer caches is replayed by the first and answers the
     // second from the cache. Two at once on such a journey both wait for the replay, and under load they tripped
     // the SDK core ("Extra buffered run should not have produced an activation") until the worker stopped polling.
     // Each query has a deadline, so a busy or stopped worker is a 503, not a request that never ends.
     const query = <T>(fn: () => Promise<T>) => temporal.connection.withDeadline(Date.now() + QUERY_DEADLINE_MS, fn);
     try {
-      const status = await query(() => handle.query(journeyStatusQuery));
-      const timeline = await query(() => handle.query(journeyTimelineQuery));
+      const status = await query(() => journeyStatus(temporal, tenant.id, applicationId));
+      const timeline = await query(() => journeyTimeline(temporal, tenant.id, applicationId));
       return { applicationId, workflowId: journeyWorkflowId(tenant.id, applicationId), status: presentStatus(status), timeline: timeline.map(presentEntry) };
     } catch (error) {
       if (error instanceof WorkflowNotFoundError) throw notFound(applicationId);
@@ -157,19 +156,15 @@ export function registerApplicationRoutes(scope: FastifyInstance, deps: Applicat
   });
 
   const act = async (tenantId: string, applicationId: string, action: RecruiterActionRequest) => {
-    const handle = journeyHandle(temporal, tenantId, applicationId);
     try {
-      return presentStatus(await handle.executeUpdate(recruiterActionUpdate, { args: [action] }));
+      return presentStatus(await recruiterAction(temporal, tenantId, applicationId, action));
     } catch (error) {
       if (error instanceof WorkflowUpdateFailedError) {
         throw new ApiError(409, 'action_rejected', error.cause?.message ?? error.message);
       }
       if (error instanceof WorkflowNotFoundError) {
         // An ended journey is also "not found" to an update; say which it is.
-        const exists = await handle.describe().then(
-          () => true,
-          () => false,
-        );
+        const exists = await journeyExists(temporal, tenantId, applicationId);
         if (exists) throw new ApiError(409, 'journey_closed', `The journey of application "${applicationId}" has ended; nothing more can be sent`);
         throw notFound(applicationId);
       }
