@@ -40,3 +40,25 @@ export function createKafka(config: Pick<Config, 'kafka'>, logger: Logger, role:
 export function createIdempotentProducer(kafka: Kafka): Producer {
   return kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
 }
+
+/** A producer's connection, made on its first use; a failed connect is tried again by the next use. */
+export interface LazyConnection {
+  connect(): Promise<void>;
+  /** The connect under way or made, if any use has asked for one. */
+  started(): Promise<void> | undefined;
+}
+
+/** Connects `producer` once, on the first `connect()`. */
+export function connectOnFirstUse(producer: Producer): LazyConnection {
+  let connected: Promise<void> | undefined;
+  return {
+    connect() {
+      connected ??= producer.connect().catch((error: unknown) => {
+        connected = undefined;
+        throw error;
+      });
+      return connected;
+    },
+    started: () => connected,
+  };
+}

@@ -2,7 +2,7 @@ import { CompressionTypes, type Kafka, type Producer } from 'kafkajs';
 import { eventKey } from '../events/envelope';
 import { toJourneyCloudEvent, type JourneyCloudEvent, type JourneyEventInput } from '../events/journey-events';
 import { TOPIC_JOURNEY_EVENTS } from './topics';
-import { createIdempotentProducer } from './client';
+import { connectOnFirstUse, createIdempotentProducer } from './client';
 
 /** Publishes journey events to `candor.journey-events`. */
 export interface JourneyEventPublisher {
@@ -18,18 +18,11 @@ export interface JourneyEventPublisher {
  */
 export function createJourneyEventPublisher(kafka: Kafka): JourneyEventPublisher {
   const producer: Producer = createIdempotentProducer(kafka);
-  let connected: Promise<void> | undefined;
-  const connect = () => {
-    connected ??= producer.connect().catch((error: unknown) => {
-      connected = undefined;
-      throw error;
-    });
-    return connected;
-  };
+  const connection = connectOnFirstUse(producer);
   return {
     async publish(input) {
       const event = toJourneyCloudEvent(input);
-      await connect();
+      await connection.connect();
       await producer.send({
         topic: TOPIC_JOURNEY_EVENTS,
         acks: -1,
@@ -39,7 +32,7 @@ export function createJourneyEventPublisher(kafka: Kafka): JourneyEventPublisher
       return event;
     },
     async close() {
-      if (connected) await connected.catch(() => undefined);
+      await connection.started()?.catch(() => undefined);
       await producer.disconnect();
     },
   };

@@ -1,22 +1,9 @@
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { WorkflowIdReusePolicy } from '@temporalio/common';
 import type { candidateJourney } from '../../workflows';
-import {
-  atsEventSignal,
-  candidateReplySignal,
-  definitionPublishedSignal,
-  deliveryResultSignal,
-  journeyStatusQuery,
-  journeyTimelineQuery,
-  journeyWorkflowId,
-  recruiterActionUpdate,
-  type CandidateReply,
-  type DeliveryResult,
-  type JourneyEvent,
-  type JourneyInput,
-  type JourneyStatus,
-  type RecruiterActionRequest,
-} from '../../workflows/shared';
+import { atsEventSignal, candidateReplySignal, definitionPublishedSignal, deliveryResultSignal, journeyWorkflowId } from '../../workflows/shared';
+import { journeyStatusQuery, journeyTimelineQuery, recruiterActionUpdate } from '../../workflows/shared';
+import type { CandidateReply, DeliveryResult, JourneyEvent, JourneyInput, JourneyStatus, RecruiterActionRequest } from '../../workflows/shared';
 import type { JourneyDefinition, TimelineEntry } from '../../workflows/engine';
 import { requestJourneyErasure } from './erasure';
 

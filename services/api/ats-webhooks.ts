@@ -8,7 +8,7 @@ import { eventKey, parseAtsEvent } from '../../core/events/envelope';
 import { TOPIC_ATS_EVENTS } from '../../core/kafka/topics';
 import type { Queryable } from '../../core/store';
 import { errorBody as error } from './v1/errors';
-import { createIdempotentProducer } from '../../core/kafka/client';
+import { connectOnFirstUse, createIdempotentProducer } from '../../core/kafka/client';
 
 /** What the ATS webhook routes need. */
 export interface AtsWebhookDeps {
@@ -30,16 +30,9 @@ export interface AtsWebhookDeps {
  */
 export function registerAtsWebhooks(app: FastifyInstance, deps: AtsWebhookDeps): void {
   const producer: Producer = createIdempotentProducer(deps.kafka);
-  let connected: Promise<void> | undefined;
-  const connect = () => {
-    connected ??= producer.connect().catch((e: unknown) => {
-      connected = undefined;
-      throw e;
-    });
-    return connected;
-  };
+  const connection = connectOnFirstUse(producer);
   app.addHook('onClose', async () => {
-    if (connected) await producer.disconnect();
+    if (connection.started()) await producer.disconnect();
   });
 
   void app.register(async (scope) => {
@@ -105,7 +98,7 @@ export function registerAtsWebhooks(app: FastifyInstance, deps: AtsWebhookDeps):
         messages.push({ key: eventKey(event.tenant, event.subject), value, headers: { 'ce-id': event.id, 'ce-type': event.type } });
       }
       try {
-        await connect();
+        await connection.connect();
         await producer.send({ topic: TOPIC_ATS_EVENTS, acks: -1, messages });
       } catch (e) {
         request.log.error({ provider, tenant, err: e }, 'could not produce ATS webhook events');
