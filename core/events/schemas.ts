@@ -1,8 +1,9 @@
 import { z } from 'zod';
+import type { AtsEventType as EngineAtsEventType } from '../../workflows/engine/inputs';
 import { ID_PATTERN } from '../../workflows/shared';
 
 /**
- * The `data` of each inbound ATS event type (DESIGN.md, "Contracts"). One schema per type, each
+ * The `data` of each inbound ATS event type (docs/architecture.md, "Contracts"). One schema per type, each
  * with its type inferred under the same name. The journey receives `data` exactly as validated here.
  */
 
@@ -172,9 +173,9 @@ export const ATS_EVENT_DATA = {
   'ats.application.hired': ApplicationHiredData,
   'ats.candidate.updated': CandidateUpdatedData,
   'ats.candidate.erased': CandidateErasedData,
-} as const;
+} as const satisfies Record<EngineAtsEventType, z.ZodType>; // the type checker ties this list to the engine's inputs
 
-/** Every ATS event type Candor understands (DESIGN.md, "Contracts"). */
+/** Every ATS event type Candor understands (docs/architecture.md, "Contracts"). */
 export const ATS_EVENT_TYPES = Object.keys(ATS_EVENT_DATA) as AtsEventType[];
 
 /** One of the ATS event types of the contract. */

@@ -1,4 +1,4 @@
-/** Kafka topics of the contract (DESIGN.md). */
+/** Kafka topics of the contract (docs/architecture.md). */
 export const TOPIC_ATS_EVENTS = 'ats.events';
 /** Where ingest puts what it cannot read, with headers naming why. */
 export const TOPIC_ATS_DLQ = 'ats.events.dlq';

@@ -17,7 +17,7 @@ const DAY_MS = 86_400_000;
  */
 export const TOPIC_RETENTION_MS = { [TOPIC_ATS_EVENTS]: 3 * DAY_MS, [TOPIC_ATS_DLQ]: 7 * DAY_MS, [TOPIC_JOURNEY_EVENTS]: 7 * DAY_MS } as const;
 
-/** The topics of Candor's contract (DESIGN.md), with their local partition counts and retention. */
+/** The topics of Candor's contract (docs/architecture.md), with their local partition counts and retention. */
 export const TOPICS = ([
   { topic: TOPIC_ATS_EVENTS, numPartitions: 6 },
   { topic: TOPIC_ATS_DLQ, numPartitions: 1 },

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { Channel, JourneyDefinition, StageCategory, TemplateKey } from './definition';
 
-/** ATS event types (DESIGN.md, Contracts). */
+/** ATS event types (docs/architecture.md, Contracts). */
 export const AtsEventType = z.enum([
   'ats.application.created',
   'ats.application.stage_changed',

@@ -1,5 +1,5 @@
 /**
- * Checks that a structurally valid definition can keep the promise in DESIGN.md. A definition that
+ * Checks that a structurally valid definition can keep the promise in docs/architecture.md. A definition that
  * parses but would, say, stay silent longer than `maxSilence` by design is rejected with the reason.
  */
 import { clockMinutes } from './calendar';

@@ -1,5 +1,5 @@
 /**
- * The promise in DESIGN.md, checked by fast-check over random definitions, time zones, candidates and
+ * The promise in docs/architecture.md, checked by fast-check over random definitions, time zones, candidates and
  * event sequences (duplicates, stale stage changes, interviews moved and cancelled, opt-outs, pauses,
  * failing channels). Each run replays the real engine through the simulator.
  */
