@@ -91,6 +91,11 @@ function boardEntry(tenant: string, applicationId: string, s: JourneyState): Omi
   };
 }
 
+/** The messages of one decision: the last one handed to delivery, which the next one waits for. */
+interface SendBatch {
+  previous?: Promise<void>;
+}
+
 /** History length after which a journey continues as new, well below Temporal's limits (50k events). */
 const DEFAULT_HISTORY_LIMIT = 5_000;
 
@@ -173,7 +178,7 @@ export async function candidateJourney(input: JourneyInput): Promise<JourneyStat
       .finally(() => inFlight--);
   };
 
-  const execute = (command: Command, journey: JourneyState): void => {
+  const execute = (command: Command, journey: JourneyState, batch: SendBatch): void => {
     switch (command.type) {
       case 'deliver': {
         const channel = command.channels[0]!;
@@ -196,8 +201,13 @@ export async function candidateJourney(input: JourneyInput): Promise<JourneyStat
             businessMorning: journey.definition.businessMorning,
           },
         };
-        track(async () => {
+        // One decision's messages reach the provider in the order the engine chose (the acknowledgement
+        // first): each waits until the one before it has been handed over. Histories recorded before ran
+        // them side by side, and replay them so.
+        const previous = batch.previous !== undefined && patched('ordered-sends') ? batch.previous : undefined;
+        const send = async (): Promise<void> => {
           if (command.notBefore > Date.now()) await sleep(command.notBefore - Date.now());
+          if (previous) await previous;
           try {
             enqueue({ kind: 'delivery', result: await delivery.deliverMessage({ ...request, contact }) });
           } catch (error) {
@@ -206,7 +216,10 @@ export async function candidateJourney(input: JourneyInput): Promise<JourneyStat
             const reason = cause instanceof ApplicationFailure ? `${cause.type ?? 'error'}: ${cause.message}` : 'delivery failed';
             enqueue({ kind: 'delivery', result: { messageId: command.messageId, channel, status: 'failed', reason } });
           }
-        });
+        };
+        const sending = send();
+        batch.previous = sending;
+        track(() => sending);
         break;
       }
       case 'alertRecruiter':
@@ -301,7 +314,8 @@ export async function candidateJourney(input: JourneyInput): Promise<JourneyStat
     if (!state) return;
     const decision = decide(state, engineInput, Date.now());
     state = decision.state;
-    for (const command of decision.commands) execute(command, state);
+    const batch: SendBatch = {};
+    for (const command of decision.commands) execute(command, state, batch);
     updateSearchAttributes(state);
     updateBoard();
   };
