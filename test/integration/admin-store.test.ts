@@ -1,43 +1,15 @@
-import { randomBytes, randomUUID } from 'node:crypto';
-import pg from 'pg';
+import { randomBytes } from 'node:crypto';
 import { findTenantAdapter, saveTenantAdapter } from '../../services/adapters';
 import {
-  createApiKey, createTenant, listApiKeys, listAtsAdapters, loadMigrations, migrate, openPgliteDatabase, openPostgresDatabase, readAtsAdapter,
+  createApiKey, createTenant, listApiKeys, listAtsAdapters, loadMigrations, migrate, readAtsAdapter,
   rotateApiKey, sealAtsAdapterSecrets, tenantForApiKey, useSecretKeys, type Database,
 } from '../../core/store';
 import type { EncryptionKey } from '../../core/temporal/codec';
-import { required } from '../helpers/env';
+import { databaseKinds } from '../helpers/databases';
 
 const key = (id: string): EncryptionKey => ({ id, key: randomBytes(32) });
 
-/** A fresh in-memory PGlite and a fresh database on the test PostgreSQL server. */
-const kinds: [string, () => Promise<{ db: Database; drop: () => Promise<void> }>][] = [
-  ['PGlite', async () => ({ db: await openPgliteDatabase(undefined), drop: async () => undefined })],
-  [
-    'PostgreSQL',
-    async () => {
-      const base = new URL(required('CANDOR_TEST_DATABASE_URL'));
-      const name = `candor_${randomUUID().replace(/-/g, '')}`;
-      const admin = new pg.Client({ connectionString: base.toString() });
-      await admin.connect();
-      await admin.query(`create database ${name}`);
-      await admin.end();
-      const url = new URL(base);
-      url.pathname = `/${name}`;
-      return {
-        db: await openPostgresDatabase(url.toString()),
-        drop: async () => {
-          const c = new pg.Client({ connectionString: base.toString() });
-          await c.connect();
-          await c.query(`drop database if exists ${name} with (force)`);
-          await c.end();
-        },
-      };
-    },
-  ],
-];
-
-describe.each(kinds)('admin store on %s', (_kind, create) => {
+describe.each(databaseKinds)('admin store on %s', (_kind, create) => {
   // One migrated database for the tests that need only the current schema (PGlite migrations take seconds).
   let ctx: Awaited<ReturnType<typeof create>>;
   beforeAll(async () => {

@@ -1,12 +1,10 @@
 import type { Client } from '@temporalio/client';
 import { temporal as proto } from '@temporalio/proto';
-import { randomUUID } from 'node:crypto';
-import pg from 'pg';
 import { projectJourney } from '../../core/store/board';
-import { openPgliteDatabase, openPostgresDatabase, type Database } from '../../core/store';
 import { signalJourney } from '../../core/temporal/journeys';
 import { journeyWorkflowId, type JourneyBoardEntry } from '../../workflows/shared';
 import { apiHarness, type ApiHarness } from '../helpers/api-harness';
+import { databaseKinds, type FreshDatabase } from '../helpers/databases';
 import { required, unique } from '../helpers/env';
 import { atsEvent, candidate, daytimeZone } from '../helpers/events';
 import { createTestWorld, testClient, withWorker, type TestWorld } from '../helpers/worker';
@@ -51,33 +49,6 @@ const board = async (api: ApiHarness, as: 'acme' | 'globex', query = '') => {
   return response.json<BoardPage>();
 };
 
-/** A fresh, empty database of each kind the store supports: in-memory PGlite, and a new database on the test PostgreSQL server. */
-const kinds: [string, () => Promise<{ db: Database; drop: () => Promise<void> }>][] = [
-  ['PGlite', async () => ({ db: await openPgliteDatabase(undefined), drop: async () => undefined })],
-  [
-    'PostgreSQL',
-    async () => {
-      const base = new URL(required('CANDOR_TEST_DATABASE_URL'));
-      const name = `candor_${randomUUID().replace(/-/g, '')}`;
-      const admin = new pg.Client({ connectionString: base.toString() });
-      await admin.connect();
-      await admin.query(`create database ${name}`);
-      await admin.end();
-      const url = new URL(base);
-      url.pathname = `/${name}`;
-      return {
-        db: await openPostgresDatabase(url.toString()),
-        drop: async () => {
-          const c = new pg.Client({ connectionString: base.toString() });
-          await c.connect();
-          await c.query(`drop database if exists ${name} with (force)`);
-          await c.end();
-        },
-      };
-    },
-  ],
-];
-
 const T0 = Date.parse('2026-03-02T09:00:00Z');
 const MINUTE = 60_000;
 /** A board entry as a journey writes it, `waitedMinutes` after T0. */
@@ -100,8 +71,8 @@ const entry = (tenant: string, applicationId: string, waitedMinutes: number, ove
   ...overrides,
 });
 
-describe.each(kinds)('the candidates board on %s (journey_board, through the HTTP API)', (_kind, create) => {
-  let ctx: Awaited<ReturnType<(typeof kinds)[number][1]>>;
+describe.each(databaseKinds)('the candidates board on %s (journey_board, through the HTTP API)', (_kind, create) => {
+  let ctx: FreshDatabase;
   let temporal: Client;
   let api: ApiHarness;
   beforeAll(async () => {

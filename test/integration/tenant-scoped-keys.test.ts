@@ -1,15 +1,14 @@
-import { randomUUID } from 'node:crypto';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
-import pg from 'pg';
 import { loadDefaultJourneys } from '../../core/journeys/default-journeys';
 import { findLedgerRow, sendMessage, type DeliverRequest, type LedgerRow, type SendDeps } from '../../activities/messaging';
 import type { JourneySignals } from '../../services/api/messaging';
-import { loadMigrations, migrate, openPgliteDatabase, openPostgresDatabase, type Database } from '../../core/store';
+import { loadMigrations, migrate, type Database } from '../../core/store';
 import { signalJourney } from '../../core/temporal/journeys';
 import type { TimelineEntry } from '../../workflows/engine';
 import { journeyTimelineQuery, type CandidateReply, type DeliveryResult } from '../../workflows/shared';
+import { databaseKinds } from '../helpers/databases';
 import { required, unique } from '../helpers/env';
 import { atsEvent, candidate, daytimeZone } from '../helpers/events';
 import { deliverRequest, fakeProviders, startFakes, startMessagingApi, STOCKHOLM_MORNING, type Fakes } from '../helpers/messaging-world';
@@ -33,33 +32,8 @@ describe('tenant-scoped keys', () => {
 
   describe('migration 007 keeps every existing row', () => {
     const before = loadMigrations().filter((m) => m.version < 7);
-    const kinds: [string, () => Promise<{ db: Database; drop: () => Promise<void> }>][] = [
-      ['PGlite', async () => ({ db: await openPgliteDatabase(undefined), drop: async () => undefined })],
-      [
-        'PostgreSQL',
-        async () => {
-          const base = new URL(required('CANDOR_TEST_DATABASE_URL'));
-          const name = `candor_${randomUUID().replace(/-/g, '')}`;
-          const admin = new pg.Client({ connectionString: base.toString() });
-          await admin.connect();
-          await admin.query(`create database ${name}`);
-          await admin.end();
-          const url = new URL(base);
-          url.pathname = `/${name}`;
-          return {
-            db: await openPostgresDatabase(url.toString()),
-            drop: async () => {
-              const c = new pg.Client({ connectionString: base.toString() });
-              await c.connect();
-              await c.query(`drop database if exists ${name} with (force)`);
-              await c.end();
-            },
-          };
-        },
-      ],
-    ];
 
-    it.each(kinds)('on %s', async (_kind, open) => {
+    it.each(databaseKinds)('on %s', async (_kind, open) => {
       const { db, drop } = await open();
       try {
         await migrate(db, before);
