@@ -114,6 +114,17 @@ export interface JourneyBoardEntry {
   nextMessage: { template: string; dueAt: number } | null;
   /** Grows with every write of one journey; a write whose seq is not above the row's is ignored. */
   seq: number;
+  /**
+   * What the status endpoint shows without asking the workflow (absent in writes from older code): the
+   * journey's status as its status query gives it, less tenant and application id.
+   */
+  detail?: Omit<JourneyStatus, 'tenant' | 'applicationId'>;
+  /**
+   * Timeline entries recorded since the last write: `entries[i]` is the journey's timeline entry number
+   * `from + i` (numbered from 0 over the journey's whole life, across continue-as-new). A write may repeat
+   * entries an earlier write carried (a retry); the store keeps each number once.
+   */
+  timeline?: { from: number; entries: TimelineEntry[] };
 }
 
 /** An input waiting for the journey loop. */
