@@ -98,55 +98,41 @@ export const Recruiter = z.object({ name: text, email: z.email() });
 export type Recruiter = z.infer<typeof Recruiter>;
 
 const reason = text.optional();
+/** What every event after the first says about whom: the application, and the candidate when the ATS sends them. */
+const about = { application: ApplicationRef, candidate: Candidate.optional() };
+const recruiter = Recruiter.optional();
 
 /** `ats.application.created`: the application and the candidate, in full. */
 export const ApplicationCreatedData = z.object({
   application: Application,
   candidate: Candidate,
   stage: Stage.optional(),
-  recruiter: Recruiter.optional(),
+  recruiter,
 });
 export type ApplicationCreatedData = z.infer<typeof ApplicationCreatedData>;
 
 /** `ats.application.stage_changed`: the stage moved. */
-export const ApplicationStageChangedData = z.object({
-  application: ApplicationRef,
-  candidate: Candidate.optional(),
-  stage: Stage,
-  recruiter: Recruiter.optional(),
-});
+export const ApplicationStageChangedData = z.object({ ...about, stage: Stage, recruiter });
 export type ApplicationStageChangedData = z.infer<typeof ApplicationStageChangedData>;
 
 /** `ats.interview.*`: the interview concerned. */
-export const InterviewData = z.object({
-  application: ApplicationRef,
-  candidate: Candidate.optional(),
-  interview: Interview,
-  recruiter: Recruiter.optional(),
-  reason,
-});
+export const InterviewData = z.object({ ...about, interview: Interview, recruiter, reason });
 export type InterviewData = z.infer<typeof InterviewData>;
 
 /** `ats.offer.*`: an offer was extended, accepted or declined. */
-export const OfferData = z.object({ application: ApplicationRef, candidate: Candidate.optional(), recruiter: Recruiter.optional(), reason });
+export const OfferData = z.object({ ...about, recruiter, reason });
 export type OfferData = z.infer<typeof OfferData>;
 
 /** `ats.application.rejected`: with the reason, and whether the position itself closed. */
-export const ApplicationRejectedData = z.object({
-  application: ApplicationRef,
-  candidate: Candidate.optional(),
-  recruiter: Recruiter.optional(),
-  reason,
-  positionClosed: z.boolean().optional(),
-});
+export const ApplicationRejectedData = z.object({ ...about, recruiter, reason, positionClosed: z.boolean().optional() });
 export type ApplicationRejectedData = z.infer<typeof ApplicationRejectedData>;
 
 /** `ats.application.withdrawn`: the candidate withdrew. */
-export const ApplicationWithdrawnData = z.object({ application: ApplicationRef, candidate: Candidate.optional(), recruiter: Recruiter.optional(), reason });
+export const ApplicationWithdrawnData = z.object({ ...about, recruiter, reason });
 export type ApplicationWithdrawnData = z.infer<typeof ApplicationWithdrawnData>;
 
 /** `ats.application.hired`: the candidate was hired. */
-export const ApplicationHiredData = z.object({ application: ApplicationRef, candidate: Candidate.optional(), recruiter: Recruiter.optional() });
+export const ApplicationHiredData = z.object({ ...about, recruiter });
 export type ApplicationHiredData = z.infer<typeof ApplicationHiredData>;
 
 /** `ats.candidate.updated`: the candidate's details as they are now (a full snapshot, not a patch). */

@@ -1,7 +1,8 @@
 import type { AtsEventType, Candidate } from '../../core/events/schemas';
 import { bodyDigest, compact, e164, email, idOf, splitName, vendorEvent } from './common';
+import { candidateLinks, requireApplication } from './application';
 import { hexDigestEquals, header, hmacSha256Hex } from './signatures';
-import { PayloadError, mapStage, type CandidateLink, type MapResult, type TenantAdapter, type VendorAdapter } from './types';
+import { PayloadError, mapStage, type MapResult, type TenantAdapter, type VendorAdapter } from './types';
 
 /**
  * Ashby webhooks: `{ webhookActionId, action, data: {…} }`, signed with `Ashby-Signature: sha256=<hex
@@ -80,22 +81,13 @@ export const ashby: VendorAdapter = {
     const actionId = idOf(body.webhookActionId) ?? bodyDigest(rawBody);
     /** The event id: the action, then what this event says (never the action id alone). */
     const idFor = (...parts: (string | undefined)[]) => [actionId, ...parts.map((p) => p ?? '-')].join(':');
-    const app = body.data?.application;
-    const appId = idOf(app?.id);
-    const forApp = () => {
-      if (!app || !appId) throw new PayloadError('data.application.id is missing');
-      return { app, appId };
-    };
-    const linksOf = (a: AshbyApplication, id: string): CandidateLink[] => {
-      const candidateId = idOf(a.candidate?.id);
-      return candidateId ? [{ candidateId, applicationId: id }] : [];
-    };
+    const forApp = () => requireApplication(body.data?.application, 'data.application');
     /** An archived or hired application as one outcome event, whichever of the action's webhooks reports it. */
     const outcome = (a: AshbyApplication, id: string, type: NonNullable<ReturnType<typeof outcomeOf>>): MapResult => {
       const candidate = candidateOf(a.candidate, adapter);
       const reason = type === 'ats.application.hired' ? undefined : a.archiveReason?.text?.trim() || undefined;
       const data = compact({ application: { id }, candidate, reason });
-      return { events: [vendorEvent('ashby', adapter.tenant, type, idFor('outcome', id, type), id, data, a.updatedAt)], links: linksOf(a, id) };
+      return { events: [vendorEvent('ashby', adapter.tenant, type, idFor('outcome', id, type), id, data, a.updatedAt)], links: candidateLinks(a, id) };
     };
     switch (action) {
       case 'applicationSubmit': {
@@ -104,7 +96,7 @@ export const ashby: VendorAdapter = {
         const candidate = candidateOf(app.candidate, adapter);
         if (!jobId || !app.job?.title || !candidate) throw new PayloadError('data.application needs job.id, job.title, candidate.id and candidate.name');
         const data = compact({ application: { id: appId, jobId, jobTitle: app.job.title }, candidate, stage: stageOf(app, adapter) });
-        return { events: [vendorEvent('ashby', adapter.tenant, 'ats.application.created', idFor(action, appId), appId, data, app.updatedAt)], links: linksOf(app, appId) };
+        return { events: [vendorEvent('ashby', adapter.tenant, 'ats.application.created', idFor(action, appId), appId, data, app.updatedAt)], links: candidateLinks(app, appId) };
       }
       case 'candidateStageChange': {
         const { app, appId } = forApp();
@@ -115,7 +107,7 @@ export const ashby: VendorAdapter = {
         const jobId = idOf(app.job?.id);
         const application = compact({ id: appId, jobId, jobTitle: jobId ? app.job?.title || undefined : undefined });
         const data = compact({ application, candidate: candidateOf(app.candidate, adapter), stage });
-        return { events: [vendorEvent('ashby', adapter.tenant, 'ats.application.stage_changed', idFor(action, appId, stage.to.id), appId, data, app.updatedAt)], links: linksOf(app, appId) };
+        return { events: [vendorEvent('ashby', adapter.tenant, 'ats.application.stage_changed', idFor(action, appId, stage.to.id), appId, data, app.updatedAt)], links: candidateLinks(app, appId) };
       }
       case 'candidateHire': {
         const { app, appId } = forApp();

@@ -1,7 +1,8 @@
 import type { AtsEventType, Candidate } from '../../core/events/schemas';
 import { bodyDigest, compact, e164, email, idOf, vendorEvent } from './common';
+import { candidateLinks, requireApplication } from './application';
 import { hexDigestEquals, header, hmacSha256Hex } from './signatures';
-import { PayloadError, mapStage, type CandidateLink, type MapResult, type TenantAdapter, type VendorAdapter } from './types';
+import { PayloadError, mapStage, type MapResult, type TenantAdapter, type VendorAdapter } from './types';
 
 /**
  * Greenhouse Harvest webhooks: `{ action, payload: {…} }`, signed with `Signature: sha256 <hex
@@ -84,21 +85,12 @@ export const greenhouse: VendorAdapter = {
     const { action, payload } = (body ?? {}) as { action?: string; payload?: GhPayload };
     if (typeof action !== 'string') throw new PayloadError('missing "action"');
     const delivery = eventIdOf(headers) ?? bodyDigest(rawBody);
-    const app = payload?.application;
-    const appId = idOf(app?.id);
-    const need = () => {
-      if (!app || !appId) throw new PayloadError('payload.application.id is missing');
-      return { app, appId };
-    };
-    const linksOf = (a: GhApplication, id: string): CandidateLink[] => {
-      const candidateId = idOf(a.candidate?.id);
-      return candidateId ? [{ candidateId, applicationId: id }] : [];
-    };
+    const need = () => requireApplication(payload?.application, 'payload.application');
     /** One event about the delivery's application, carrying its candidate and job when the payload has them. */
     const single = <T extends AtsEventType>(type: T, extra: Record<string, unknown> = {}): MapResult => {
       const { app, appId } = need();
       const data = compact({ application: compact({ id: appId, ...jobOf(app) }), candidate: candidateOf(app.candidate, adapter), ...extra });
-      return { events: [vendorEvent('greenhouse', adapter.tenant, type, delivery, appId, data as never, app.last_activity_at)], links: linksOf(app, appId) };
+      return { events: [vendorEvent('greenhouse', adapter.tenant, type, delivery, appId, data as never, app.last_activity_at)], links: candidateLinks(app, appId) };
     };
     /** Erases the candidate from each of their journeys. */
     const erase = (candidateId: string, applications: string[]): MapResult => {

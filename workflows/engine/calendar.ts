@@ -2,7 +2,7 @@
  * The candidate's calendar: quiet hours in their local time, business days with holidays, and the
  * "next business morning". Every function is pure over (instant, calendar); instants are epoch ms.
  */
-import { addDays, fromLocal, isoDate, isoWeekday, toLocal, type LocalDate } from './time-zone';
+import { addDays, fromLocal, isoDate, isoWeekday, toLocal, type LocalDate, type LocalTime } from './time-zone';
 
 /** What the engine needs to place a message in one candidate's time. */
 export interface Calendar {
@@ -94,13 +94,20 @@ export function isQuietTime(t: number, calendar: Calendar): boolean {
   return quietAtMinute(minuteOfDay(toLocal(t, calendar.timeZone)), calendar.quiet);
 }
 
-/** Moves an instant inside quiet hours to the end of that quiet window; other instants are returned as they are. */
-export function deferOutOfQuietHours(t: number, calendar: Calendar): number {
+/** Where instant `t` falls when it is inside quiet hours: the window, the local time and its minute of the day. */
+function insideQuietHours(t: number, calendar: Calendar): { quiet: NonNullable<Calendar['quiet']>; local: LocalTime; minute: number } | undefined {
   const quiet = calendar.quiet;
-  if (!quiet) return t;
+  if (!quiet) return undefined;
   const local = toLocal(t, calendar.timeZone);
   const minute = minuteOfDay(local);
-  if (!quietAtMinute(minute, quiet)) return t;
+  return quietAtMinute(minute, quiet) ? { quiet, local, minute } : undefined;
+}
+
+/** Moves an instant inside quiet hours to the end of that quiet window; other instants are returned as they are. */
+export function deferOutOfQuietHours(t: number, calendar: Calendar): number {
+  const inside = insideQuietHours(t, calendar);
+  if (!inside) return t;
+  const { quiet, local, minute } = inside;
   // A window crossing midnight that we are in before midnight ends tomorrow.
   const endsTomorrow = quiet.start > quiet.end && minute >= quiet.start;
   const endDate = endsTomorrow ? addDays(local, 1) : local;
@@ -112,11 +119,9 @@ export function deferOutOfQuietHours(t: number, calendar: Calendar): number {
  * Reminders use it, because a reminder moved past quiet hours could land after the interview.
  */
 export function latestAllowedAtOrBefore(t: number, calendar: Calendar): number {
-  const quiet = calendar.quiet;
-  if (!quiet) return t;
-  const local = toLocal(t, calendar.timeZone);
-  const minute = minuteOfDay(local);
-  if (!quietAtMinute(minute, quiet)) return t;
+  const inside = insideQuietHours(t, calendar);
+  if (!inside) return t;
+  const { quiet, local, minute } = inside;
   const startedYesterday = quiet.start > quiet.end && minute < quiet.end;
   const startDate = startedYesterday ? addDays(local, -1) : local;
   return Math.min(t, fromLocal(calendar.timeZone, startDate, quiet.start) - 60_000);

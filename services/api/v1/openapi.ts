@@ -37,6 +37,10 @@ const admin = [{ adminKey: [] }];
 const tenantId = { name: 'tenantId', in: 'path', required: true, schema: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{0,62}$' } };
 const keyId = { name: 'keyId', in: 'path', required: true, schema: { type: 'string' } };
 const provider = { name: 'provider', in: 'path', required: true, schema: { enum: ['greenhouse', 'lever', 'ashby'] } };
+/** A POST on one journey with a `request` body (a component schema) answered with `answer`: simulate, preview. */
+const journeyTool = (summary: string, request: string, answer: string) => ({
+  post: { tags: ['journeys'], summary, parameters: [journeyId], requestBody: { required: true, content: json(ref(request)) }, responses: { ...ok(answer), ...errors(400, 401, 404, 422) } },
+});
 const actionResponses = { ...ok('The journey\u2019s status after the action', ref('ApplicationStatus')), ...errors(400, 401, 404, 409, 503) };
 
 /** Builds the OpenAPI document; `serverUrl` is the public base URL. */
@@ -97,24 +101,12 @@ export function openApiDocument(serverUrl: string) {
           responses: { ...ok('`{ changes: [{ path, change: added|removed|changed, from, to }] }`'), ...errors(400, 401, 404) },
         },
       },
-      '/api/v1/journeys/{journeyId}/simulate': {
-        post: {
-          tags: ['journeys'],
-          summary: 'Run the draft (or `definition`) over a scripted candidate timeline: every message in the candidate\u2019s local time, alerts, the longest silence',
-          parameters: [journeyId],
-          requestBody: { required: true, content: json(ref('SimulationRequest')) },
-          responses: { ...ok('The candidate\u2019s-eye timeline'), ...errors(400, 401, 404, 422) },
-        },
-      },
-      '/api/v1/journeys/{journeyId}/preview': {
-        post: {
-          tags: ['journeys'],
-          summary: 'Render one template with sample data, as the candidate would read it',
-          parameters: [journeyId],
-          requestBody: { required: true, content: json(ref('PreviewRequest')) },
-          responses: { ...ok('`{ template, path, locale, subject, body }`'), ...errors(400, 401, 404, 422) },
-        },
-      },
+      '/api/v1/journeys/{journeyId}/simulate': journeyTool(
+        'Run the draft (or `definition`) over a scripted candidate timeline: every message in the candidate\u2019s local time, alerts, the longest silence',
+        'SimulationRequest',
+        'The candidate\u2019s-eye timeline',
+      ),
+      '/api/v1/journeys/{journeyId}/preview': journeyTool('Render one template with sample data, as the candidate would read it', 'PreviewRequest', '`{ template, path, locale, subject, body }`'),
       '/api/v1/journey-assignments': {
         get: { tags: ['assignments'], summary: 'Which journey each job follows, and the tenant default', responses: { ...ok('Assignments'), ...errors(401) } },
       },
