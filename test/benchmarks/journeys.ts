@@ -1,0 +1,337 @@
+// Journey benchmark: how fast Candor acknowledges candidates compared with what bare Temporal accepts,
+// measured side by side in one run on the same Temporal server (issue 12's goals 1, 2, 3 and 6).
+//
+//   npm run bench                                   (the runner starts a private stack and runs this)
+//   npm run bench -- journeys                       (this script only)
+//   BENCH_BURST=10000 BENCH_SUSTAIN_S=300 npm run bench -- journeys      (the issue's full sizes)
+//
+// What runs: Candor's real worker role and real ingest role (services/main.ts with CANDOR_ROLE=worker /
+// ingest), each in its own process, on a PostgreSQL database of their own; events are produced to
+// Kafka `ats.events` by a plain kafkajs producer (not Candor's), each a new application with contact
+// details. "Acknowledged" = the `applied.ack` message recorded by the sandbox provider (outbox.sent_at).
+//
+// Phases and figures (printed as `BENCH {json}` lines, see run.ts):
+//   bare      N signalWithStart calls of the journey workflow type on a task queue no worker polls,
+//             BENCH_CONCURRENCY in flight: bare signals per second (the baseline of every ratio).
+//   burst     N applications produced at once; time until every one is acknowledged.
+//             → acknowledgements/s ÷ bare signals/s (goal ≥ 0.5), burst time ÷ bare time (goal ≤ 2),
+//             → worker RSS growth over the N open (cached) journeys ÷ N (goal < 0.3 MiB).
+//   timers    BENCH_TIMERS of the burst's journeys get an interview whose 2-hours-before reminder is due
+//             at a known instant (spread over 10 s), while all N journeys sleep; lateness = reminder's
+//             outbox.sent_at − due (goal p99 < 1 s).
+//   sustained applications at half the bare signal rate for BENCH_SUSTAIN_S seconds; event (produce
+//             time) → acknowledgement p50/p99 (goal p99 < 1 s). Events not acknowledged within
+//             BENCH_DRAIN_S of the last one count as infinitely late.
+// Environment: BENCH_BURST (2000), BENCH_CONCURRENCY (64), BENCH_SUSTAIN_S (60), BENCH_TIMERS (min(N, 500)),
+// BENCH_WAIT_S (300: the longest wait for a burst), BENCH_DRAIN_S (60), BENCH_PHASES (bare,burst,timers,sustained).
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
+import { loadConfig } from '../../core/config';
+import { exampleData, exampleEvent } from '../../core/events/examples';
+import { ensureTenant, migrate, openPostgresDatabase, type Database } from '../../core/store';
+import { signalJourney } from '../../core/temporal/journeys';
+import { createPayloadCodec } from '../../core/temporal/connection';
+import { daytimeZone } from '../helpers/events';
+import { benchEncryptionKeys, createBenchDatabase, emit, percentile, round, sleep, startBenchStack, startRole, cpuSeconds, type RoleProcess } from './support';
+
+const N = Number(process.env.BENCH_BURST ?? 2000);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 64);
+const SUSTAIN_S = Number(process.env.BENCH_SUSTAIN_S ?? 60);
+const TIMERS = Math.min(N, Number(process.env.BENCH_TIMERS ?? 500));
+const WAIT_S = Number(process.env.BENCH_WAIT_S ?? 300);
+const DRAIN_S = Number(process.env.BENCH_DRAIN_S ?? 60);
+const PHASES = new Set((process.env.BENCH_PHASES ?? 'bare,burst,timers,sustained').split(','));
+const TENANT = 'bench';
+const TOPIC = 'ats.events';
+const run = Date.now().toString(36);
+const log = (m: string) => console.error(`[journeys] ${m}`);
+
+/** A new application with contact details, in a time zone where it is now office hours (no quiet-hours hold). */
+function application(applicationId: string, zone: string) {
+  const data = exampleData(applicationId)['ats.application.created'];
+  return exampleEvent('ats.application.created', { tenant: TENANT, applicationId, data: { ...data, candidate: { ...data.candidate, timeZone: zone } } });
+}
+
+/** First `template` message per application of this run, as ms since the epoch (the sandbox provider's outbox). */
+async function recorded(db: Database, template: string, prefix: string): Promise<Map<string, number>> {
+  const { rows } = await db.query<{ application_id: string; at: number }>(
+    `select application_id, (extract(epoch from min(sent_at)) * 1000)::float8 as at from outbox
+      where tenant_id = $1 and template = $2 and application_id like $3 group by application_id`,
+    [TENANT, template, `${prefix}%`],
+  );
+  return new Map(rows.map((r) => [r.application_id, Number(r.at)]));
+}
+
+/** Polls until `count` applications of `prefix` have a `template` message, or until `deadline`; returns what was recorded. */
+async function waitRecorded(db: Database, template: string, prefix: string, count: number, deadline: number): Promise<Map<string, number>> {
+  let seen = new Map<string, number>();
+  let lastLog = Date.now();
+  while (Date.now() < deadline) {
+    seen = await recorded(db, template, prefix);
+    if (seen.size >= count) return seen;
+    if (Date.now() - lastLog > 15_000) {
+      log(`  … ${seen.size}/${count} ${template}`);
+      lastLog = Date.now();
+    }
+    await sleep(200);
+  }
+  return recorded(db, template, prefix);
+}
+
+async function produce(producer: Producer, events: ReturnType<typeof application>[] | ReturnType<typeof exampleEvent>[]): Promise<void> {
+  for (let i = 0; i < events.length; i += 500) {
+    await producer.send({ topic: TOPIC, messages: events.slice(i, i + 500).map((e) => ({ key: `${e.tenant}:${e.subject}`, value: JSON.stringify(e) })) });
+  }
+}
+
+/** The Temporal dev server's pid, found by its port in /proc (for its CPU time); undefined if not on this machine. */
+function temporalPid(address: string): number | undefined {
+  const port = address.split(':').pop()!;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const args = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
+      if (args.includes('start-dev') && args.includes(port)) return Number(entry);
+    } catch {
+      // gone
+    }
+  }
+  return undefined;
+}
+
+/** CPU use (% of one core) of each watched process between two calls. */
+function cpuMeter(pids: Record<string, number | undefined>) {
+  const take = () => Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, pid ? cpuSeconds(pid) : NaN]));
+  let start = take();
+  let at = Date.now();
+  return {
+    reset() {
+      start = take();
+      at = Date.now();
+    },
+    read(): string {
+      const now = take();
+      const s = (Date.now() - at) / 1000;
+      return Object.entries(now)
+        .filter(([, v]) => !Number.isNaN(v))
+        .map(([k, v]) => `${k} ${Math.round(((v - start[k]!) / s) * 100)}%`)
+        .join(', ');
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  const standalone = process.env.BENCH !== '1';
+  const stack = standalone ? await startBenchStack(log) : undefined;
+  if (stack) Object.assign(process.env, stack.env);
+  const dataDir = process.env.BENCH_DATA_DIR ?? join(stack?.dir ?? '.data/bench', 'scripts', 'journeys');
+  mkdirSync(join(dataDir, 'logs'), { recursive: true });
+  const roles: RoleProcess[] = [];
+  try {
+    const databaseUrl = await createBenchDatabase('bench_journeys');
+    const db = await openPostgresDatabase(databaseUrl);
+    await migrate(db);
+    await ensureTenant(db, { id: TENANT, name: 'Bench' });
+    const taskQueue = process.env.BENCH_TASK_QUEUE ?? `bench-journeys-${run}`;
+    const env = {
+      TEMPORAL_ADDRESS: process.env.TEMPORAL_ADDRESS!,
+      KAFKA_BROKERS: process.env.KAFKA_BROKERS!,
+      DATABASE_URL: databaseUrl,
+      CANDOR_DATA_DIR: dataDir,
+      CANDOR_ENCRYPTION_KEYS: benchEncryptionKeys(),
+      TEMPORAL_TASK_QUEUE: taskQueue,
+      KAFKA_GROUP_ID: `bench-journeys-${run}`,
+      // Every journey of the burst stays cached, so RSS growth ÷ N is the cost of one cached journey.
+      TEMPORAL_MAX_CACHED_WORKFLOWS: String(Math.max(N + 500, 2500)),
+    };
+    const config = loadConfig(env);
+    log(`starting the worker and ingest roles (task queue ${taskQueue}) …`);
+    const [worker, ingest] = await Promise.all([
+      startRole('worker', env, join(dataDir, 'logs', 'worker.log')),
+      startRole('ingest', env, join(dataDir, 'logs', 'ingest.log')),
+    ]);
+    roles.push(worker, ingest);
+    const client = new Client({
+      connection: await Connection.connect({ address: config.temporal.address }),
+      namespace: config.temporal.namespace,
+      dataConverter: { payloadCodecs: [createPayloadCodec(config)] },
+    });
+    const kafka = new Kafka({ clientId: `ats-bench-${run}`, brokers: config.kafka.brokers, logLevel: logLevel.NOTHING });
+    const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+    await producer.connect();
+    const zone = daytimeZone();
+    const cpu = cpuMeter({ worker: worker.pid, ingest: ingest.pid, temporal: temporalPid(config.temporal.address), bench: process.pid });
+
+    // Warm-up: the ingest consumer joins its group, the worker's first workflow tasks, the dev server's caches.
+    const warm = Array.from({ length: 20 }, (_, i) => application(`${run}-warm-${i}`, zone));
+    await produce(producer, warm);
+    const warmed = await waitRecorded(db, 'applied.ack', `${run}-warm-`, warm.length, Date.now() + 120_000);
+    if (warmed.size < warm.length) throw new Error(`warm-up: only ${warmed.size} of ${warm.length} applications were acknowledged within 120 s (see ${dataDir}/logs)`);
+    await Promise.all(
+      Array.from({ length: 50 }, (_, i) => application(`${run}-bwarm-${i}`, zone)).map((e) =>
+        signalJourney(client, `${taskQueue}-bare`, { tenant: TENANT, applicationId: e.subject }, { id: e.id, type: e.type, time: e.time, data: e.data }),
+      ),
+    );
+    log(`warm (${N} applications per burst, ${CONCURRENCY} in flight, candidates in ${zone})`);
+
+    // bare: the same first signal of N new journeys, on a task queue no worker polls.
+    const bareEvents = Array.from({ length: N }, (_, i) => application(`${run}-bare-${i}`, zone));
+    let bareRate = NaN;
+    {
+      const queue = [...bareEvents];
+      const started = Date.now();
+      await Promise.all(
+        Array.from({ length: CONCURRENCY }, async () => {
+          for (let e = queue.shift(); e; e = queue.shift()) {
+            await signalJourney(client, `${taskQueue}-bare`, { tenant: TENANT, applicationId: e.subject }, { id: e.id, type: e.type, time: e.time, data: e.data });
+          }
+        }),
+      );
+      bareRate = N / ((Date.now() - started) / 1000);
+      log(`bare signalWithStart: ${round(bareRate, 1)}/s`);
+      emit({ figure: 'Bare signalWithStart rate', value: round(bareRate, 1), unit: '/s', goal: '(baseline)', pass: null, ratio: 1, baseline: round(bareRate, 1), note: `${N} new journeys, ${CONCURRENCY} in flight, no worker` });
+    }
+    const bareSeconds = N / bareRate;
+
+    let ackRate = NaN;
+    if (PHASES.has('burst')) {
+      await sleep(2000);
+      const rssBefore = worker.rssMiB();
+      const burst = Array.from({ length: N }, (_, i) => application(`${run}-b-${i}`, zone));
+      cpu.reset();
+      const started = Date.now();
+      await produce(producer, burst);
+      const producedIn = Date.now() - started;
+      const acks = await waitRecorded(db, 'applied.ack', `${run}-b-`, N, started + WAIT_S * 1000);
+      const usage = cpu.read();
+      const complete = acks.size >= N;
+      const last = Math.max(...acks.values());
+      const seconds = complete ? (last - started) / 1000 : WAIT_S;
+      ackRate = acks.size / seconds;
+      log(`burst: ${acks.size}/${N} acknowledged in ${round(seconds, 1)} s (produced in ${producedIn} ms): ${round(ackRate, 1)}/s; CPU ${usage}`);
+      const bottleneck = `CPU during the burst: ${usage}`;
+      emit({
+        figure: 'Acknowledgements per second (burst)',
+        value: round(ackRate, 1),
+        unit: '/s',
+        goal: '≥ 0.5 × bare',
+        pass: ackRate / bareRate >= 0.5,
+        ratio: round(ackRate / bareRate, 3),
+        baseline: round(bareRate, 1),
+        bottleneck,
+        note: complete ? `${N} applications` : `only ${acks.size} of ${N} acknowledged within ${WAIT_S} s`,
+      });
+      emit({
+        figure: `Burst of ${N} applications, all acknowledged`,
+        value: complete ? round(seconds, 1) : null,
+        unit: 's',
+        goal: '≤ 2 × bare',
+        pass: complete ? seconds / bareSeconds <= 2 : false,
+        ratio: complete ? round(seconds / bareSeconds, 2) : null,
+        baseline: round(bareSeconds, 1),
+        bottleneck,
+        note: complete ? undefined : `> ${WAIT_S} s: ${N - acks.size} not acknowledged`,
+      });
+      await sleep(3000);
+      const samples = [worker.rssMiB()];
+      for (let i = 0; i < 4; i++) {
+        await sleep(500);
+        samples.push(worker.rssMiB());
+      }
+      const rssAfter = percentile(samples, 50);
+      const perJourney = (rssAfter - rssBefore) / Math.max(1, acks.size);
+      log(`worker RSS ${round(rssBefore, 0)} → ${round(rssAfter, 0)} MiB over ${acks.size} journeys: ${round(perJourney, 3)} MiB each`);
+      emit({
+        figure: 'Worker RSS per cached journey',
+        value: round(perJourney, 3),
+        unit: 'MiB',
+        goal: '< 0.3 MiB',
+        pass: perJourney < 0.3,
+        ratio: null,
+        baseline: null,
+        note: `worker RSS ${round(rssBefore, 0)} → ${round(rssAfter, 0)} MiB over ${acks.size} open journeys`,
+      });
+
+      if (PHASES.has('timers') && complete) {
+        // Interviews whose 2-hours-before reminder is due at a known instant, spread over 10 s, far enough
+        // ahead for the scheduling events to be through at the measured acknowledgement rate.
+        const lead = Math.min(WAIT_S, Math.max(30, (TIMERS / ackRate) * 2 + 15)) * 1000;
+        const first = Math.ceil((Date.now() + lead) / 1000) * 1000;
+        const due = new Map<string, number>();
+        const events = burst.slice(0, TIMERS).map((e, i) => {
+          const at = first + Math.floor((i * 10_000) / TIMERS);
+          due.set(e.subject, at);
+          const start = new Date(at + 2 * 3_600_000);
+          const end = new Date(start.getTime() + 3_600_000);
+          return exampleEvent('ats.interview.scheduled', {
+            tenant: TENANT,
+            applicationId: e.subject,
+            data: { application: { id: e.subject }, interview: { id: `int-${i}`, start: start.toISOString(), end: end.toISOString(), location: 'Office', link: 'https://meet.example.com/bench' }, recruiter: e.data.recruiter },
+          });
+        });
+        log(`timers: ${TIMERS} reminders due from ${new Date(first).toISOString()} over 10 s, ${N + warm.length} journeys open`);
+        await produce(producer, events);
+        cpu.reset();
+        const fired = await waitRecorded(db, 'interview.reminder-soon', `${run}-b-`, TIMERS, first + 10_000 + DRAIN_S * 1000);
+        const lateness = [...due].map(([id, at]) => (fired.has(id) ? fired.get(id)! - at : Infinity));
+        const missing = lateness.filter((l) => l === Infinity).length;
+        const p50 = percentile(lateness, 50);
+        const p99 = percentile(lateness, 99);
+        const usage = cpu.read();
+        log(`timer lateness: p50 ${Math.round(p50)} ms, p99 ${Math.round(p99)} ms, max ${Math.round(Math.max(...lateness))} ms, ${missing} not fired within ${DRAIN_S} s; CPU ${usage}`);
+        const note = `${TIMERS} reminders due over 10 s, ${N + warm.length} journeys open${missing ? `; ${missing} not fired within ${DRAIN_S} s` : ''}`;
+        emit({ figure: 'Timer lateness p50', value: Number.isFinite(p50) ? Math.round(p50) : null, unit: 'ms', goal: '', pass: null, ratio: null, baseline: null, note });
+        emit({ figure: 'Timer lateness p99', value: Number.isFinite(p99) ? Math.round(p99) : null, unit: 'ms', goal: '< 1000 ms', pass: p99 < 1000, ratio: null, baseline: null, bottleneck: `CPU while the timers fired: ${usage}`, note });
+      } else if (PHASES.has('timers')) {
+        log('timers: skipped, the burst was not acknowledged in full');
+      }
+    }
+
+    if (PHASES.has('sustained')) {
+      const rate = bareRate / 2;
+      const total = Math.round(rate * SUSTAIN_S);
+      const produced = new Map<string, number>();
+      const tickMs = 50;
+      log(`sustained: ${round(rate, 1)} applications/s for ${SUSTAIN_S} s (${total})`);
+      cpu.reset();
+      const started = Date.now();
+      let sent = 0;
+      for (let tick = 1; sent < total; tick++) {
+        const upTo = Math.min(total, Math.round((rate * tick * tickMs) / 1000));
+        const slice = Array.from({ length: upTo - sent }, (_, k) => application(`${run}-s-${sent + k}`, zone));
+        const at = Date.now();
+        if (slice.length) await producer.send({ topic: TOPIC, messages: slice.map((e) => ({ key: `${e.tenant}:${e.subject}`, value: JSON.stringify(e) })) });
+        for (const e of slice) produced.set(e.subject, at);
+        sent = upTo;
+        await sleep(Math.max(0, started + tick * tickMs - Date.now()));
+      }
+      const acks = await waitRecorded(db, 'applied.ack', `${run}-s-`, total, Date.now() + DRAIN_S * 1000);
+      const usage = cpu.read();
+      const latencies = [...produced].map(([id, at]) => (acks.has(id) ? acks.get(id)! - at : Infinity));
+      const missing = latencies.filter((l) => l === Infinity).length;
+      const p50 = percentile(latencies, 50);
+      const p99 = percentile(latencies, 99);
+      log(`sustained: p50 ${Math.round(p50)} ms, p99 ${Math.round(p99)} ms, ${missing} of ${total} not acknowledged within ${DRAIN_S} s of the last; CPU ${usage}`);
+      const note = `${round(rate, 1)}/s (half the bare rate) for ${SUSTAIN_S} s${missing ? `; ${missing} of ${total} not acknowledged within ${DRAIN_S} s after the last event` : ''}`;
+      emit({ figure: 'Event → acknowledgement p50 (sustained)', value: Number.isFinite(p50) ? Math.round(p50) : null, unit: 'ms', goal: '', pass: null, ratio: null, baseline: null, note });
+      emit({ figure: 'Event → acknowledgement p99 (sustained)', value: Number.isFinite(p99) ? Math.round(p99) : null, unit: 'ms', goal: '< 1000 ms', pass: p99 < 1000, ratio: null, baseline: null, bottleneck: `CPU during the sustained run: ${usage}`, note });
+    }
+
+    await producer.disconnect();
+    await client.connection.close();
+    await db.close();
+  } finally {
+    for (const role of roles.reverse()) await role.stop().catch(() => undefined);
+    await stack?.stop();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
