@@ -1,31 +1,53 @@
 import type { Queryable } from './database';
-import type { JourneyBoardEntry } from '../../workflows/shared';
+import type { JourneyBoardEntry, JourneyStatus } from '../../workflows/shared';
+import type { TimelineEntry } from '../../workflows/engine';
 
 const at = (ms: number | null | undefined) => (ms === null || ms === undefined ? null : new Date(ms).toISOString());
 
+/** The status fields a completed journey's detail drops, as its board row drops time zone, locale and message times. */
+const PERSONAL_WHEN_COMPLETED = ['timeZone', 'locale', 'lastMessageAt', 'nextWakeUp'] as const;
+
+/** The detail as stored: a completed journey keeps ids, stage, outcome and counts, nothing about the candidate. */
+function storedDetail(entry: JourneyBoardEntry): string | null {
+  if (!entry.detail) return null;
+  if (entry.status !== 'completed') return JSON.stringify(entry.detail);
+  const kept: Record<string, unknown> = { ...entry.detail, scheduled: [] };
+  for (const key of PERSONAL_WHEN_COMPLETED) delete kept[key];
+  return JSON.stringify(kept);
+}
+
 /**
- * Writes one journey's row on the recruiters' board (journey_board). The journey calls this as a local
- * activity after each decision that changed what the board shows. The write is a whole-row upsert that
- * lands only when its `seq` is above the row's, so a retried, duplicated or late write never moves a row
- * backwards. A completed journey keeps only ids, stage and outcome (nothing about the candidate's
- * messages, time zone or locale), also after an erasure.
+ * Writes one journey's row on the recruiters' board (journey_board), its status detail and the timeline
+ * entries recorded since its last write (journey_timeline), in one statement, so a reader never sees a row
+ * newer than its timeline. The journey calls this as a local activity after each decision that changed what
+ * the board shows. The row is a whole-row upsert that lands only when its `seq` is above the row's, so a
+ * retried, duplicated or late write never moves a row backwards; timeline entries are keyed by their number
+ * and the first write of a number stays, so a retry that repeats entries changes nothing. A completed journey
+ * keeps only ids, stage and outcome (nothing about the candidate's messages, time zone or locale), also after
+ * an erasure.
  */
 export async function projectJourney(db: Queryable, entry: JourneyBoardEntry): Promise<void> {
   const completed = entry.status === 'completed';
   const last = completed ? null : entry.lastMessage;
   const next = completed ? null : entry.nextMessage;
+  // An unreferenced data-modifying WITH still runs, exactly once, in the statement's snapshot and transaction.
   await db.query(
-    `insert into journey_board (tenant_id, application_id, journey_id, definition_version, status, outcome, stage, paused,
+    `with timeline as (
+       insert into journey_timeline (tenant_id, application_id, n, entry)
+       select $1, $2, $20::int + (t.ord::int - 1), t.entry from jsonb_array_elements($21::jsonb) with ordinality as t(entry, ord)
+       on conflict (tenant_id, application_id, n) do nothing
+     )
+     insert into journey_board (tenant_id, application_id, journey_id, definition_version, status, outcome, stage, paused,
        time_zone, locale, started_at, waiting_since, last_message_template, last_message_channel, last_message_at,
-       next_message_template, next_message_at, seq, updated_at)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::timestamptz, $12::timestamptz, $13, $14, $15::timestamptz, $16, $17::timestamptz, $18, now())
+       next_message_template, next_message_at, seq, detail, updated_at)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::timestamptz, $12::timestamptz, $13, $14, $15::timestamptz, $16, $17::timestamptz, $18, $19::jsonb, now())
      on conflict (tenant_id, application_id) do update set
        journey_id = excluded.journey_id, definition_version = excluded.definition_version, status = excluded.status,
        outcome = excluded.outcome, stage = excluded.stage, paused = excluded.paused, time_zone = excluded.time_zone,
        locale = excluded.locale, started_at = excluded.started_at, waiting_since = excluded.waiting_since,
        last_message_template = excluded.last_message_template, last_message_channel = excluded.last_message_channel,
        last_message_at = excluded.last_message_at, next_message_template = excluded.next_message_template,
-       next_message_at = excluded.next_message_at, seq = excluded.seq, updated_at = excluded.updated_at
+       next_message_at = excluded.next_message_at, seq = excluded.seq, detail = excluded.detail, updated_at = excluded.updated_at
      where excluded.seq > journey_board.seq`,
     [
       entry.tenant,
@@ -46,23 +68,45 @@ export async function projectJourney(db: Queryable, entry: JourneyBoardEntry): P
       next?.template ?? null,
       at(next?.dueAt),
       entry.seq,
+      storedDetail(entry),
+      entry.timeline?.from ?? 0,
+      JSON.stringify(entry.timeline?.entries ?? []),
     ],
   );
 }
 
-/**
- * Marks a board row completed when its journey turned out to have ended without saying so (terminated by
- * an operator, or its last write failed): nothing is known about it any more, so only ids and stage stay.
- */
-export async function markJourneyGone(db: Queryable, tenant: string, applicationId: string): Promise<void> {
-  await db.query(
-    `update journey_board set status = 'completed', time_zone = null, locale = null, last_message_template = null,
-       last_message_channel = null, last_message_at = null, next_message_template = null, next_message_at = null,
-       updated_at = now()
-     where tenant_id = $1 and application_id = $2 and status <> 'completed'`,
-    [tenant, applicationId],
-  );
+/** One journey's status and timeline as the store holds them (see readJourneyDetail). */
+export interface StoredJourneyDetail {
+  status: Omit<JourneyStatus, 'tenant' | 'applicationId'>;
+  /** Entries 0 to n-1, in order. */
+  timeline: TimelineEntry[];
 }
+
+/**
+ * One journey's status and whole timeline from the store: its board row's detail and its timeline rows, in
+ * one statement over two primary keys. Undefined when the store cannot answer for it: no board row, a row
+ * written by code that sent no detail (journeys started before), or a timeline with a missing number (a
+ * write that never landed), so the caller asks the workflow instead.
+ */
+export async function readJourneyDetail(db: Queryable, tenantId: string, applicationId: string): Promise<StoredJourneyDetail | undefined> {
+  const { rows } = await db.query<{ detail: unknown; entries: unknown; count: number; last: number | null }>(
+    `select b.detail, t.entries, t.count, t.last from journey_board b
+     cross join lateral (
+       select jsonb_agg(t.entry order by t.n) as entries, count(*)::int as count, max(t.n) as last from journey_timeline t
+       where t.tenant_id = b.tenant_id and t.application_id = b.application_id
+     ) t
+     where b.tenant_id = $1 and b.application_id = $2`,
+    [tenantId, applicationId],
+  );
+  const row = rows[0];
+  if (!row?.detail) return undefined;
+  const count = Number(row.count);
+  if (count > 0 && Number(row.last) !== count - 1) return undefined;
+  return { status: parsed(row.detail) as StoredJourneyDetail['status'], timeline: (parsed(row.entries) ?? []) as TimelineEntry[] };
+}
+
+/** A jsonb value as the driver hands it over (PGlite and node-postgres parse it; a string is parsed here). */
+const parsed = (value: unknown): unknown => (typeof value === 'string' ? JSON.parse(value) : value);
 
 /** Which rows of the board a page shows: stage, waiting since before, SLA state, page size and the cursor. */
 export interface BoardQuery {
@@ -146,17 +190,15 @@ export async function readBoardPage(db: Queryable, tenantId: string, query: Boar
 }
 
 /**
- * The open journeys (board rows not completed) of a tenant that follow one journey, by application id, with
- * the version each runs; and how many journeys of the tenant are open in all.
+ * How many open journeys (board rows not completed) of a tenant follow one journey: what a publish reports as
+ * moving to the new version at their next stage change. One count over the journey_board_journey index.
  */
-export async function openJourneysOf(db: Queryable, tenantId: string, journeyId: string): Promise<{ rows: { application_id: string; definition_version: string }[]; open: number }> {
-  const { rows } = await db.query<{ application_id: string; definition_version: string }>(
-    `select application_id, definition_version from journey_board
-     where tenant_id = $1 and journey_id = $2 and status <> 'completed' order by application_id`,
+export async function countOpenJourneysOf(db: Queryable, tenantId: string, journeyId: string): Promise<number> {
+  const { rows } = await db.query<{ n: number }>(
+    `select count(*)::int as n from journey_board where tenant_id = $1 and journey_id = $2 and status <> 'completed'`,
     [tenantId, journeyId],
   );
-  const open = await db.query<{ n: number }>(`select count(*)::int as n from journey_board where tenant_id = $1 and status <> 'completed'`, [tenantId]);
-  return { rows, open: Number(open.rows[0]?.n ?? 0) };
+  return Number(rows[0]?.n ?? 0);
 }
 
 /** Refreshes the planner statistics of the board and the alerts (embedded PGlite runs no autovacuum). */

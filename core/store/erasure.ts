@@ -53,8 +53,9 @@ export async function contactPseudonym(db: Queryable, tenant: string, channel: '
  * Deletes an erased candidate's personal data from the store in one transaction: their sandbox outbox
  * messages and inbound replies, the ledger's recipient (the row stays, so a retried send still finds it),
  * their unsubscribe tokens; opt-outs are kept as pseudonyms. Addresses are the caller's plus those the
- * ledger holds for the applications. Marks the applications erased. Idempotent: run it again when the
- * journey has ended, for anything written in between.
+ * ledger holds for the applications; their store-served timelines and status details. Marks the applications
+ * erased. Idempotent: run it again when the journey has ended, for anything written in between (the journey's
+ * last board write brings a status detail and timeline entries back until then).
  */
 export async function eraseCandidateData(db: Database, scope: ErasureScope): Promise<ErasureCounts> {
   const { tenant, applicationIds } = scope;
@@ -93,6 +94,10 @@ export async function eraseCandidateData(db: Database, scope: ErasureScope): Pro
       await tx.query('delete from consent_opt_outs where tenant_id = $1 and channel = $2 and contact = $3', [tenant, channel, contact]);
       optOuts += moved.rows.length;
     }
+    // The store-served status and timeline go too (they hold no contact details, but they are the candidate's
+    // story): the API then finds nothing and asks the workflow, whose history the erasure deletes.
+    await tx.query('delete from journey_timeline where tenant_id = $1 and application_id = any($2::text[])', [tenant, applicationIds]);
+    await tx.query('update journey_board set detail = null where tenant_id = $1 and application_id = any($2::text[]) and detail is not null', [tenant, applicationIds]);
     await tx.query(
       `insert into erased_applications (tenant_id, application_id) select $1, unnest($2::text[]) on conflict do nothing`,
       [tenant, applicationIds],

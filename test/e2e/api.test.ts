@@ -104,7 +104,9 @@ describe('recruiter API through startCandor: publish a journey, and a running jo
     const published = await api('POST', '/api/v1/journeys/default-sv/publish');
     expect(published.status).toBe(201);
     expect(published.body).toMatchObject({ version: 1, label: 'default-sv@v1' });
-    expect(published.body.runningJourneys.signalled).toBeGreaterThanOrEqual(1);
+    // Publishing signals no journey: the running one takes the new version at its next stage change, below.
+    expect(published.body.runningJourneys.upgradesAt).toBe('next-stage-change');
+    expect(published.body.runningJourneys.following).toBeGreaterThanOrEqual(1);
 
     await produce('ats.application.stage_changed', applicationId, exampleData(applicationId)['ats.application.stage_changed']);
     const message = await eventually(async () => {

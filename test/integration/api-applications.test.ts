@@ -1,5 +1,6 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { readFileSync } from 'node:fs';
+import { isDeepStrictEqual } from 'node:util';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { signalJourney } from '../../core/temporal/journeys';
@@ -88,6 +89,14 @@ describe('recruiter API: applications, against the Temporal dev server and a rea
       expect(detail.status).toMatchObject({ tenant: 'acme', applicationId: app1, stage: 'applied', paused: false, definitionVersion: expect.stringMatching(/^default-sv@/) });
       const delivered = asList<{ type: string }>(detail.timeline).find((e) => e.type === 'message.delivered');
       expect(delivered).toMatchObject({ template: 'applied.ack', at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) });
+      // Served from the store the journey writes with its board row, as its workflow queries give them (?source=workflow).
+      const served = await eventually(async () => {
+        const stored = (await api.call('acme', 'GET', `/api/v1/applications/${app1}`)).json();
+        const live = (await api.call('acme', 'GET', `/api/v1/applications/${app1}?source=workflow`)).json();
+        return stored.source === 'store' && isDeepStrictEqual(stored.timeline, live.timeline) && isDeepStrictEqual(stored.status, live.status) ? { stored, live } : undefined;
+      });
+      expect(served.live.source).toBe('workflow');
+      expect(served.stored).toEqual({ ...served.live, source: 'store' });
 
       const paused = await api.call('acme', 'POST', `/api/v1/applications/${app1}/pause`);
       expect(paused.statusCode).toBe(200);
@@ -120,6 +129,7 @@ describe('recruiter API: applications, against the Temporal dev server and a rea
       }
       for (const [method, path] of [
         ['GET', ''],
+        ['GET', '?source=workflow'],
         ['POST', '/pause'],
         ['POST', '/resume'],
       ] as const) {
@@ -131,24 +141,33 @@ describe('recruiter API: applications, against the Temporal dev server and a rea
       expect(status.paused).toBe(false);
     }));
 
-  it('publishing a version reaches the running journeys on that journey, which apply it at their next stage', () =>
+  it('publishing a version signals no journey; the running journeys on that journey take it at their next stage change', () =>
     run(async () => {
       const definition = parse(readFileSync(join(__dirname, '..', '..', 'journeys', 'default-sv.yaml'), 'utf8')) as JourneyDefinition;
       definition.stages.screening.onEnter[0]!.text!.sv!.body = 'Hej {{ candidate.firstName }}! Version två av vår resa.';
       expect((await api.call('acme', 'PUT', '/api/v1/journeys/default-sv/draft', definition)).statusCode).toBe(201);
       // globex has its own journeys: publishing its version must not touch acme's.
       await api.call('globex', 'PUT', '/api/v1/journeys/default-sv/draft', definition);
-      expect((await api.call('globex', 'POST', '/api/v1/journeys/default-sv/publish')).json().runningJourneys.signalled).toBe(0);
+      expect((await api.call('globex', 'POST', '/api/v1/journeys/default-sv/publish')).json().runningJourneys).toEqual({ following: 0, upgradesAt: 'next-stage-change' });
 
       const published = await api.call('acme', 'POST', '/api/v1/journeys/default-sv/publish');
       expect(published.statusCode).toBe(201);
-      expect(published.json().runningJourneys.signalled).toBeGreaterThanOrEqual(2);
+      expect(published.json()).toMatchObject({ version: 1, label: 'default-sv@v1', runningJourneys: { upgradesAt: 'next-stage-change' } });
+      // Both open journeys on default-sv will move (others of this file's worker may be open on the board too).
+      expect(published.json().runningJourneys.following).toBeGreaterThanOrEqual(2);
+      // The publish itself sent nothing to any running journey.
+      for (const applicationId of [app1, app2]) {
+        const history = await temporal.workflow.getHandle(journeyWorkflowId('acme', applicationId)).fetchHistory();
+        expect((history.events ?? []).flatMap((e) => (e.workflowExecutionSignaledEventAttributes ? [e.workflowExecutionSignaledEventAttributes.signalName] : []))).not.toContain('definitionPublished');
+      }
       await signalJourney(temporal, taskQueue, { tenant: 'acme', applicationId: app1 }, atsEvent('ats.application.stage_changed', Date.now(), { application: { id: app1 }, stage: { to: { id: 's2', name: 'Screen', category: 'screening' } } }));
       const status = await eventually(async () => {
         const body = (await api.call('acme', 'GET', `/api/v1/applications/${app1}`)).json();
         return body.status.stage === 'screening' ? (body.status as Record<string, unknown>) : undefined;
       });
       expect(status.definitionVersion).toBe('default-sv@v1');
+      const timeline = asList<{ type: string; version?: string }>((await api.call('acme', 'GET', `/api/v1/applications/${app1}`)).json().timeline);
+      expect(timeline).toEqual(expect.arrayContaining([expect.objectContaining({ type: 'definition.upgraded', version: 'default-sv@v1' })]));
       const sent = await eventually(async () => {
         const { rows } = await world.db.query<{ body: string }>("select body from outbox where application_id = $1 and template = 'screening.started'", [app1]);
         return rows[0];
@@ -182,6 +201,11 @@ describe('recruiter API: applications, against the Temporal dev server and a rea
       await eventually(async () => ((await listed('acme')).some((i) => i.applicationId === app2) ? undefined : true));
       const boardRow = await world.db.query('select status, outcome, time_zone, locale, last_message_template, last_message_at, next_message_template from journey_board where application_id = $1', [app2]);
       expect(boardRow.rows).toEqual([{ status: 'completed', outcome: 'erased', time_zone: null, locale: null, last_message_template: null, last_message_at: null, next_message_template: null }]);
+      // Its store-served status and timeline are gone with it: the application is unknown, as its history is.
+      expect((await world.db.query('select 1 from journey_timeline where tenant_id = $1 and application_id = $2', ['acme', app2])).rows).toEqual([]);
+      expect((await world.db.query('select detail from journey_board where tenant_id = $1 and application_id = $2', ['acme', app2])).rows).toEqual([{ detail: null }]);
+      const shown = await api.call('acme', 'GET', `/api/v1/applications/${app2}`);
+      expect([shown.statusCode, shown.json().error.code]).toEqual([404, 'application_not_found']);
       // An erased journey takes no recruiter action: its history is gone, so there is no such application any more.
       const late = await api.call('acme', 'POST', `/api/v1/applications/${app2}/pause`);
       expect(late.statusCode).toBe(404);

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { loadDefaultJourneys } from '../../core/journeys/default-journeys';
 import { resolvePublishedJourney } from '../../activities/journeys/published-journeys';
+import { projectJourney } from '../../core/store/board';
 import type { JourneyDefinition } from '../../workflows/engine';
 import { apiHarness, asList, type ApiHarness } from '../helpers/api-harness';
 
@@ -38,7 +39,9 @@ describe('recruiter API: journeys', () => {
     const registered = api.routes.filter((r) => !r.endsWith('*'));
     expect(registered.length).toBeGreaterThan(15);
     // Without a Temporal client the application routes answer 503 from one wildcard; api-applications checks them.
-    expect(described.filter((r) => !r.includes('/applications')).sort()).toEqual([...registered].sort());
+    // GET /api/v1/outbox is registered with the messaging routes; outbox-paging.test.ts checks its description.
+    expect(described.filter((r) => !r.includes('/applications') && r !== 'GET /api/v1/outbox').sort()).toEqual([...registered].sort());
+    expect(described).toContain('GET /api/v1/outbox');
     expect(described.filter((r) => r.includes('/applications'))).toHaveLength(5);
   });
 
@@ -164,9 +167,22 @@ describe('recruiter API: journeys', () => {
       await api.call('acme', 'PUT', '/api/v1/journeys/sales/draft', journey('sales'));
       const v1 = await api.call('acme', 'POST', '/api/v1/journeys/sales/publish');
       expect(v1.statusCode).toBe(201);
-      expect(v1.json()).toMatchObject({ journeyId: 'sales', version: 1, label: 'sales@v1', runningJourneys: null });
+      expect(v1.json()).toMatchObject({ journeyId: 'sales', version: 1, label: 'sales@v1', runningJourneys: { following: 0, upgradesAt: 'next-stage-change' } });
+      // Journeys on the board (as running journeys write their rows): two open on sales, one ended, one on another
+      // journey, and globex's own journey with the same id. Publishing counts the first two and signals none of them
+      // (this harness has no Temporal client at all); each takes the new version at its next stage change.
+      const row = (tenant: string, applicationId: string, journeyId: string, status: 'open' | 'closing' | 'completed') =>
+        projectJourney(api.db, {
+          tenant, applicationId, journeyId, definitionVersion: `${journeyId}@v1`, status, outcome: null, stage: 'applied', paused: false, timeZone: null, locale: null,
+          startedAt: null, waitingSince: Date.now(), lastMessage: null, nextMessage: null, seq: 1,
+        });
+      await row('acme', 'sales-1', 'sales', 'open');
+      await row('acme', 'sales-2', 'sales', 'closing');
+      await row('acme', 'sales-3', 'sales', 'completed');
+      await row('acme', 'other-1', 'default-en', 'open');
+      await row('globex', 'sales-1', 'sales', 'open');
       await api.call('acme', 'PUT', '/api/v1/journeys/sales/draft', journey('sales', (d) => (d.ackWithin = '2m')));
-      expect((await api.call('acme', 'POST', '/api/v1/journeys/sales/publish')).json()).toMatchObject({ version: 2, label: 'sales@v2' });
+      expect((await api.call('acme', 'POST', '/api/v1/journeys/sales/publish')).json()).toMatchObject({ version: 2, label: 'sales@v2', runningJourneys: { following: 2, upgradesAt: 'next-stage-change' } });
 
       const versions = await api.call('acme', 'GET', '/api/v1/journeys/sales/versions');
       expect(asList<{ version: number }>(versions.json().versions).map((v) => v.version)).toEqual([2, 1]);

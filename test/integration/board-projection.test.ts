@@ -1,8 +1,11 @@
 import type { Client } from '@temporalio/client';
+import { isDeepStrictEqual } from 'node:util';
 import { temporal as proto } from '@temporalio/proto';
 import { projectJourney } from '../../core/store/board';
+import { eraseCandidateData } from '../../core/store/erasure';
 import { signalJourney } from '../../core/temporal/journeys';
 import { journeyWorkflowId, type JourneyBoardEntry } from '../../workflows/shared';
+import type { TimelineEntry } from '../../workflows/engine';
 import { apiHarness, type ApiHarness } from '../helpers/api-harness';
 import { databaseKinds, type FreshDatabase } from '../helpers/databases';
 import { required, unique } from '../helpers/env';
@@ -69,6 +72,42 @@ const entry = (tenant: string, applicationId: string, waitedMinutes: number, ove
   nextMessage: { template: 'applied.still-reviewing', dueAt: T0 + 5 * 86_400_000 },
   seq: 1,
   ...overrides,
+});
+
+const DAY = 86_400_000;
+/** A status detail as a journey writes it with its board row (its status query less tenant and application id). */
+const detail = (overrides: Partial<NonNullable<JourneyBoardEntry['detail']>> = {}): NonNullable<JourneyBoardEntry['detail']> => ({
+  eventsApplied: 1,
+  lastEventType: 'ats.application.created',
+  completed: false,
+  status: 'open',
+  stage: 'applied',
+  paused: false,
+  definitionVersion: 'default-sv@abc123',
+  timeZone: 'Europe/Stockholm',
+  locale: 'sv-SE',
+  lastMessageAt: T0 + MINUTE,
+  nextWakeUp: T0 + 5 * DAY,
+  scheduled: [{ template: 'applied.still-reviewing', purpose: 'follow-up', dueAt: T0 + 5 * DAY }],
+  ...overrides,
+});
+/** Timeline entries 0-3 of one journey. */
+const entries: TimelineEntry[] = [
+  { at: T0, type: 'journey.started', version: 'default-sv@abc123' },
+  { at: T0, type: 'message.scheduled', template: 'applied.ack', purpose: 'ack', messageId: 'm-1', dueAt: T0 },
+  { at: T0 + MINUTE, type: 'message.dispatched', template: 'applied.ack', channel: 'email', messageId: 'm-1', dueAt: T0 },
+  { at: T0 + 2 * DAY, type: 'stage.entered', stage: 'screening', eventId: 'ev-2', eventType: 'ats.application.stage_changed' },
+];
+/** A status or timeline entry as the API shows it: times as ISO strings. */
+const iso = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).toISOString());
+const shownEntry = (e: TimelineEntry) => ({ ...e, at: iso(e.at), ...(e.dueAt !== undefined ? { dueAt: iso(e.dueAt) } : {}) });
+const shownStatus = (tenant: string, applicationId: string, d: NonNullable<JourneyBoardEntry['detail']>) => ({
+  tenant,
+  applicationId,
+  ...d,
+  lastMessageAt: iso(d.lastMessageAt),
+  nextWakeUp: iso(d.nextWakeUp),
+  scheduled: d.scheduled.map((m) => ({ ...m, dueAt: iso(m.dueAt) })),
 });
 
 describe.each(databaseKinds)('the candidates board on %s (journey_board, through the HTTP API)', (_kind, create) => {
@@ -179,11 +218,74 @@ describe.each(databaseKinds)('the candidates board on %s (journey_board, through
   });
 
   it('keeps nothing about the candidate once a journey has completed', async () => {
-    await projectJourney(ctx.db, entry('acme', 'gone-1', 50, { seq: 4 }));
-    await projectJourney(ctx.db, entry('acme', 'gone-1', 50, { seq: 5, status: 'completed', outcome: 'erased' }));
+    await projectJourney(ctx.db, entry('acme', 'gone-1', 50, { seq: 4, detail: detail(), timeline: { from: 0, entries: entries.slice(0, 3) } }));
+    const closed = detail({ completed: true, status: 'completed', stage: 'withdrawn', lastEventType: 'ats.application.withdrawn', eventsApplied: 2 });
+    await projectJourney(ctx.db, entry('acme', 'gone-1', 50, { seq: 5, status: 'completed', outcome: 'erased', detail: closed, timeline: { from: 3, entries: [] } }));
     const { rows } = await ctx.db.query('select * from journey_board where application_id = $1', ['gone-1']);
     expect(rows[0]).toMatchObject({ status: 'completed', outcome: 'erased', time_zone: null, locale: null, last_message_template: null, last_message_at: null, next_message_template: null, next_message_at: null });
     expect((await board(api, 'acme')).applications.map((a) => a.applicationId)).not.toContain('gone-1');
+    // Its status keeps ids, stage and counts: no time zone, locale, message times or scheduled messages.
+    const shown = await api.call('acme', 'GET', '/api/v1/applications/gone-1');
+    expect(shown.json()).toMatchObject({ source: 'store', status: { completed: true, status: 'completed', stage: 'withdrawn', eventsApplied: 2, lastMessageAt: null, nextWakeUp: null, scheduled: [] } });
+    expect(shown.json().status).not.toHaveProperty('timeZone');
+    expect(shown.json().status).not.toHaveProperty('locale');
+  });
+
+  it('serves a journey\'s status and timeline from the store: each entry number once, a late write changes nothing, tenants apart', async () => {
+    await projectJourney(ctx.db, entry('acme', 'tl-1', 0, { seq: 1, detail: detail(), timeline: { from: 0, entries: entries.slice(0, 2) } }));
+    // The next write repeats entry 1 (a retried write) and brings 2 and 3.
+    const later = detail({ stage: 'screening', eventsApplied: 2, lastEventType: 'ats.application.stage_changed' });
+    await projectJourney(ctx.db, entry('acme', 'tl-1', 0, { seq: 2, stage: 'screening', detail: later, timeline: { from: 1, entries: entries.slice(1) } }));
+    // The first write again, late: its row does not land and its entries are there already.
+    await projectJourney(ctx.db, entry('acme', 'tl-1', 0, { seq: 1, detail: detail(), timeline: { from: 0, entries: entries.slice(0, 2) } }));
+    // Another tenant's journey with the same application id and a timeline of its own.
+    const theirs = detail({ stage: 'offer', timeZone: 'America/New_York', locale: 'en-US' });
+    await projectJourney(ctx.db, entry('globex', 'tl-1', 0, { seq: 7, stage: 'offer', detail: theirs, timeline: { from: 0, entries: entries.slice(0, 1) } }));
+
+    const ours = await api.call('acme', 'GET', '/api/v1/applications/tl-1');
+    expect(ours.statusCode).toBe(200);
+    expect(ours.json()).toEqual({ applicationId: 'tl-1', workflowId: journeyWorkflowId('acme', 'tl-1'), source: 'store', status: shownStatus('acme', 'tl-1', later), timeline: entries.map(shownEntry) });
+    const other = await api.call('globex', 'GET', '/api/v1/applications/tl-1');
+    expect(other.json()).toEqual({ applicationId: 'tl-1', workflowId: journeyWorkflowId('globex', 'tl-1'), source: 'store', status: shownStatus('globex', 'tl-1', theirs), timeline: entries.slice(0, 1).map(shownEntry) });
+    const numbers = await ctx.db.query<{ n: number }>("select n from journey_timeline where tenant_id = 'acme' and application_id = 'tl-1' order by n");
+    expect(numbers.rows.map((r) => Number(r.n))).toEqual([0, 1, 2, 3]);
+
+    // ?source=workflow asks the journey itself (there is none behind these rows), and nothing else is accepted.
+    const live = await api.call('acme', 'GET', '/api/v1/applications/tl-1?source=workflow');
+    expect([live.statusCode, live.json().error.code]).toEqual([404, 'application_not_found']);
+    const bad = await api.call('acme', 'GET', '/api/v1/applications/tl-1?source=cache');
+    expect([bad.statusCode, bad.json().error.details[0].path]).toEqual([400, 'source']);
+  });
+
+  it('asks the workflow when the store cannot answer: a row from older code without detail, or a timeline missing an entry', async () => {
+    await projectJourney(ctx.db, entry('acme', 'old-1', 0));
+    const old = await api.call('acme', 'GET', '/api/v1/applications/old-1');
+    expect([old.statusCode, old.json().error.code]).toEqual([404, 'application_not_found']);
+
+    // Entries 0 and 1 never landed: the store does not show a timeline with a hole.
+    await projectJourney(ctx.db, entry('acme', 'gap-1', 0, { seq: 2, detail: detail(), timeline: { from: 2, entries: entries.slice(2) } }));
+    expect((await api.call('acme', 'GET', '/api/v1/applications/gap-1')).statusCode).toBe(404);
+    await projectJourney(ctx.db, entry('acme', 'gap-1', 0, { seq: 3, detail: detail(), timeline: { from: 0, entries: entries.slice(0, 2) } }));
+    const filled = await api.call('acme', 'GET', '/api/v1/applications/gap-1');
+    expect(filled.json()).toMatchObject({ source: 'store', timeline: entries.map(shownEntry) });
+  });
+
+  it('erasure deletes the journey\'s timeline and status detail, and only that tenant\'s', async () => {
+    for (const tenant of ['acme', 'globex']) {
+      await projectJourney(ctx.db, entry(tenant, 'erase-1', 0, { seq: 1, detail: detail(), timeline: { from: 0, entries } }));
+    }
+    await eraseCandidateData(ctx.db, { tenant: 'acme', applicationIds: ['erase-1'] });
+    const left = await ctx.db.query<{ tenant_id: string; n: number }>("select tenant_id, count(*)::int as n from journey_timeline where application_id = 'erase-1' group by tenant_id");
+    expect(left.rows.map((r) => [r.tenant_id, Number(r.n)])).toEqual([['globex', 4]]);
+    const details = await ctx.db.query<{ tenant_id: string; detail: unknown }>("select tenant_id, detail from journey_board where application_id = 'erase-1' order by tenant_id");
+    expect(details.rows.map((r) => [r.tenant_id, r.detail === null])).toEqual([
+      ['acme', true],
+      ['globex', false],
+    ]);
+    // Nothing in the store for it, and no journey history behind it: gone.
+    const erased = await api.call('acme', 'GET', '/api/v1/applications/erase-1');
+    expect([erased.statusCode, erased.json().error.code]).toEqual([404, 'application_not_found']);
+    expect((await api.call('globex', 'GET', '/api/v1/applications/erase-1')).json()).toMatchObject({ source: 'store', timeline: entries.map(shownEntry) });
   });
 });
 
@@ -262,6 +364,38 @@ describe('the board follows real journeys (Temporal dev server, real worker and 
       expect(types.filter((t) => t === 'EVENT_TYPE_MARKER_RECORDED').length).toBeGreaterThanOrEqual(4);
       const scheduled = (history.events ?? []).flatMap((e) => (e.activityTaskScheduledEventAttributes?.activityType?.name ? [e.activityTaskScheduledEventAttributes.activityType.name] : []));
       expect(scheduled).not.toContain('projectJourney');
+    }));
+
+  it('serves status and timeline from the store as the journey\'s own queries give them, for two tenants with one application id', () =>
+    run(async () => {
+      const applicationId = unique('app');
+      type Detail = { source: string; status: Record<string, unknown>; timeline: { type: string }[] };
+      const detailOf = async (tenant: 'acme' | 'globex', query = '') => (await api.call(tenant, 'GET', `/api/v1/applications/${applicationId}${query}`)).json<Detail>();
+      /** The store's answer once it has caught up with the journey (`ready`) and equals the workflow queries' answer. */
+      const converged = (tenant: 'acme' | 'globex', ready: (d: Detail) => boolean) =>
+        eventually(async () => {
+          const stored = await detailOf(tenant);
+          if (stored.source !== 'store' || !ready(stored)) return undefined;
+          const live = await detailOf(tenant, '?source=workflow');
+          return live.source === 'workflow' && isDeepStrictEqual(stored.status, live.status) && isDeepStrictEqual(stored.timeline, live.timeline) ? stored : undefined;
+        });
+      await send('acme', applicationId, 'ats.application.created');
+      await send('globex', applicationId, 'ats.application.created');
+      for (const tenant of ['acme', 'globex'] as const) {
+        const shown = await converged(tenant, (d) => d.timeline.some((e) => e.type === 'message.delivered'));
+        expect(shown.status).toMatchObject({ tenant, applicationId, stage: 'applied', completed: false });
+        expect(shown.timeline.map((e) => e.type)).toEqual(expect.arrayContaining(['journey.started', 'message.dispatched', 'message.delivered']));
+      }
+      // One tenant's journey moves on; the other's store answer stays as it was.
+      await send('acme', applicationId, 'ats.application.stage_changed', { stage: { to: { id: 's2', name: 'Screen', category: 'screening' } } });
+      const moved = await converged('acme', (d) => d.status.stage === 'screening' && d.timeline.some((e) => e.type === 'stage.entered'));
+      expect(moved.timeline.length).toBeGreaterThan((await detailOf('globex')).timeline.length);
+      expect((await detailOf('globex')).status).toMatchObject({ tenant: 'globex', stage: 'applied' });
+      const rows = await world.db.query<{ tenant_id: string; n: number }>('select tenant_id, count(*)::int as n from journey_timeline where application_id = $1 group by tenant_id order by tenant_id', [applicationId]);
+      expect(rows.rows.map((r) => [r.tenant_id, Number(r.n)])).toEqual([
+        ['acme', moved.timeline.length],
+        ['globex', (await detailOf('globex')).timeline.length],
+      ]);
     }));
 
   it('keeps the journey going while the board cannot be written, and catches up when it can', () =>

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { StageCategory, TemplateKey, type TimelineEntry } from '../../../workflows/engine';
 import { ID_PATTERN, journeyWorkflowId, type JourneyStatus, type RecruiterActionRequest } from '../../../workflows/shared';
 import type { Database, Queryable } from '../../../core/store';
-import { analyzeBoard, readBoardPage } from '../../../core/store/board';
+import { analyzeBoard, readBoardPage, readJourneyDetail } from '../../../core/store/board';
 import { journeyExists, journeyStatus, journeyTimeline, recruiterAction } from '../../../core/temporal/journeys';
 import { tenantOf } from './auth';
 import { ApiError, parseRequest } from './errors';
@@ -88,6 +88,12 @@ async function readBoard(db: Queryable, tenantId: string, query: ListQuery) {
 }
 
 const SendNowBody = z.object({ template: TemplateKey }).strict();
+const DetailQuery = z
+  .object({
+    /** `workflow`: ask the running journey itself (two workflow queries), for diagnosis; by default the store answers. */
+    source: z.literal('workflow').optional(),
+  })
+  .strict();
 /** How long one workflow query may take before the timeline answers 503 journey_unavailable. */
 const QUERY_DEADLINE_MS = 10_000;
 
@@ -104,8 +110,9 @@ const presentEntry = (entry: TimelineEntry) => ({ ...entry, at: iso(entry.at), .
 
 /**
  * Applications as their journeys see them: the board (the journey_board projection each journey keeps current),
- * one application's status and timeline (workflow queries), and recruiter actions (a validated update, so a
- * rejected action answers with the journey's own reason).
+ * one application's status and timeline (from the same projection; workflow queries for journeys that have not
+ * written one yet, or on request), and recruiter actions (a validated update, so a rejected action answers with
+ * the journey's own reason).
  */
 export function registerApplicationRoutes(scope: FastifyInstance, deps: ApplicationRoutesDeps): void {
   const { temporal, db } = deps;
@@ -140,6 +147,17 @@ export function registerApplicationRoutes(scope: FastifyInstance, deps: Applicat
   scope.get('/applications/:applicationId', async (request) => {
     const tenant = tenantOf(request);
     const { applicationId } = parseRequest(ApplicationParams, request.params, 'path');
+    const { source } = parseRequest(DetailQuery, request.query, 'query string');
+    const workflowId = journeyWorkflowId(tenant.id, applicationId);
+    // The store first: the status and timeline the journey wrote with its board row (two primary-key reads, no
+    // replay). A journey that has written none (started before, or erased) is asked itself, as is any with ?source=workflow.
+    if (source !== 'workflow') {
+      const stored = await readJourneyDetail(db, tenant.id, applicationId);
+      if (stored) {
+        const status = presentStatus({ tenant: tenant.id, applicationId, ...stored.status });
+        return { applicationId, workflowId, source: 'store', status, timeline: stored.timeline.map(presentEntry) };
+      }
+    }
     // One query after the other: a journey the worker no longer caches is replayed by the first and answers the
     // second from the cache. Two at once on such a journey both wait for the replay, and under load they tripped
     // the SDK core ("Extra buffered run should not have produced an activation") until the worker stopped polling.
@@ -148,7 +166,7 @@ export function registerApplicationRoutes(scope: FastifyInstance, deps: Applicat
     try {
       const status = await query(() => journeyStatus(temporal, tenant.id, applicationId));
       const timeline = await query(() => journeyTimeline(temporal, tenant.id, applicationId));
-      return { applicationId, workflowId: journeyWorkflowId(tenant.id, applicationId), status: presentStatus(status), timeline: timeline.map(presentEntry) };
+      return { applicationId, workflowId, source: 'workflow', status: presentStatus(status), timeline: timeline.map(presentEntry) };
     } catch (error) {
       if (error instanceof WorkflowNotFoundError) throw notFound(applicationId);
       throw unanswered(error, applicationId);

@@ -1,7 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
 import { loadDefaultJourneys, type VersionedDefinition } from '../../../core/journeys/default-journeys';
-import { notifyRunningJourneys } from '../../../core/journeys/notify-published';
 import { registerConsole } from '../../console';
 import type { Database } from '../../../core/store';
 import { registerApplicationRoutes } from './applications';
@@ -16,7 +15,7 @@ import { installJsonBodyParser } from './safe-parsing';
 /** What the recruiter API needs; main.ts wires the process's database and Temporal client. */
 export interface ApiV1Deps {
   db: Database;
-  /** Without a client, journey routes still work but publishing reaches no running journey and /applications answers 503. */
+  /** Without a client, journey routes still work (publishing never signals journeys) and /applications answers 503. */
   temporal: Client | undefined;
   /** Public base URL, for the OpenAPI document. */
   publicUrl: string;
@@ -57,11 +56,7 @@ export function registerApiV1(app: FastifyInstance, deps: ApiV1Deps): void {
       scope.addContentTypeParser(YAML_TYPES, { parseAs: 'string', bodyLimit: 1024 * 1024 }, (_request, body, done) => done(null, body));
       requireApiKey(scope, deps.db);
       const temporal = deps.temporal;
-      registerJourneyRoutes(scope, {
-        db: deps.db,
-        shipped,
-        ...(temporal ? { notifyPublished: (tenantId, published) => notifyRunningJourneys(temporal, deps.db, tenantId, published) } : {}),
-      });
+      registerJourneyRoutes(scope, { db: deps.db, shipped });
       registerConsentRoutes(scope, { db: deps.db, temporal, ...(deps.taskQueue ? { taskQueue: deps.taskQueue } : {}) });
       if (temporal) {
         registerApplicationRoutes(scope, { db: deps.db, temporal });

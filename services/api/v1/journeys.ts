@@ -6,7 +6,7 @@ import { smsFormWarnings, TemplateError } from '../../../core/messaging/template
 import { ID_PATTERN } from '../../../workflows/shared';
 import { validateDefinition, type DefinitionValidation, type JourneyDefinition } from '../../../workflows/engine';
 import { diffDefinitions } from '../../../core/journeys/diff';
-import type { PublishReach } from '../../../core/journeys/notify-published';
+import { publishReach } from '../../../core/journeys/notify-published';
 import { PreviewRequest, previewTemplate, templateProblems, templatesOf } from '../../../core/journeys/preview';
 import { SimulationRequest, simulateJourney } from '../../../core/journeys/simulation';
 import * as store from '../../../core/store/journeys';
@@ -20,8 +20,6 @@ export interface JourneyRoutesDeps {
   db: Database;
   /** The shipped default journeys (journeys/*.yaml), listed read-only next to the tenant's own. */
   shipped: Map<string, VersionedDefinition>;
-  /** Tells running journeys about a new version; absent when no Temporal client is wired. */
-  notifyPublished?: (tenantId: string, published: store.JourneyVersion) => Promise<PublishReach>;
 }
 
 const JOURNEY_ID = ID_PATTERN;
@@ -171,9 +169,11 @@ export function registerJourneyRoutes(scope: FastifyInstance, deps: JourneyRoute
         ? new ApiError(409, 'no_draft', `Journey "${journeyId}" has no draft to publish; save one with PUT /api/v1/journeys/${journeyId}/draft`)
         : new ApiError(404, 'journey_not_found', `There is no journey "${journeyId}" of yours; save a draft first with PUT /api/v1/journeys/${journeyId}/draft`);
     }
-    const reach = deps.notifyPublished ? await deps.notifyPublished(tenant.id, published) : undefined;
+    // Publishing stores the version and nothing more: no running journey is signalled (O(1) in running journeys).
+    // Each takes the new version itself at its next stage change; the answer says how many will.
+    const reach = await publishReach(db, tenant.id, published);
     request.log.info({ tenant: tenant.id, journeyId, version: published.version, reach }, 'journey published');
-    return reply.code(201).send({ journeyId, version: published.version, label: published.label, publishedAt: published.publishedAt, runningJourneys: reach ?? null });
+    return reply.code(201).send({ journeyId, version: published.version, label: published.label, publishedAt: published.publishedAt, runningJourneys: reach });
   });
 
   scope.get('/journeys/:journeyId/versions', async (request) => {
