@@ -95,7 +95,7 @@ export async function startCandor(config: Config, logger = createLogger(config))
         { name: 'database', check: () => db.ping() },
         ...roleProbes,
       ];
-      const app = buildApi({ logger, probes, registry, metrics: config.metrics, v1: { db, temporal, publicUrl: config.http.publicUrl, docsPublic: config.apiDocsPublic, taskQueue: config.temporal.taskQueue } });
+      const app = buildApi({ logger, probes, registry, metrics: config.metrics, reads: config.apiReads, v1: { db, temporal, publicUrl: config.http.publicUrl, docsPublic: config.apiDocsPublic, taskQueue: config.temporal.taskQueue } });
       registerAtsWebhooks(app, { db, kafka: createKafka(config, logger, 'api') });
       registerAdminApi(app, { db, adminKey: config.adminKey, publicUrl: config.http.publicUrl });
       registerMessagingRoutes(app, {

@@ -55,6 +55,10 @@ export const EnvSchema = z.object({
   METRICS_PORT: port.optional(),
   /** Whether /docs (the OpenAPI document) is served without an API key. */
   API_DOCS_PUBLIC: z.enum(['true', 'false']).default('true'),
+  /** Read-heavy API requests (outbox, board, timelines) served at once; more wait, so reads never starve the send path. */
+  API_READ_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(2),
+  /** Read-heavy requests that may wait for a turn; beyond them the API answers 503 with Retry-After. */
+  API_READ_QUEUE: z.coerce.number().int().min(0).max(100_000).default(32),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   CANDOR_DEMO_API_KEY: optionalSecret.pipe(
     z.string().min(24, 'must be at least 24 characters').optional(),
@@ -97,6 +101,8 @@ export interface Config {
   metrics: { token: string | undefined; port: number | undefined };
   /** /docs without an API key. */
   apiDocsPublic: boolean;
+  /** How many read-heavy API requests run at once and how many may wait (services/api/read-limiter.ts). */
+  apiReads: { concurrency: number; queue: number };
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
   demoApiKey: string | undefined;
   /** The admin API's operator key; undefined turns the admin API off. */
@@ -172,6 +178,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     metrics: { token: e.METRICS_TOKEN, port: e.METRICS_PORT },
     apiDocsPublic: e.API_DOCS_PUBLIC === 'true',
+    apiReads: { concurrency: e.API_READ_CONCURRENCY, queue: e.API_READ_QUEUE },
     logLevel: e.LOG_LEVEL,
     demoApiKey: e.CANDOR_DEMO_API_KEY,
     adminKey: e.CANDOR_ADMIN_KEY,

@@ -60,12 +60,27 @@ export async function outboxHasMessage(db: Queryable, tenant: string, messageId:
   return found.rows.length > 0;
 }
 
-/** A tenant's outbox (one application's, when given), newest first, at most `limit` messages. */
-export async function listOutbox(db: Queryable, tenant: string, applicationId: string | undefined, limit: number): Promise<OutboxRow[]> {
-  const { rows } = await db.query<OutboxRow>(
-    `select message_id, application_id, channel, recipient, locale, template, subject, body, html, headers, sent_at from outbox
-     where tenant_id = $1 and ($2::text is null or application_id = $2) order by sent_at desc, message_id limit $3`,
-    [tenant, applicationId ?? null, limit],
+/** Where a page of the outbox starts: after this message in the outbox's order. `sentAt` keeps the database's microseconds. */
+export interface OutboxPosition {
+  sentAt: string;
+  messageId: string;
+  channel: string;
+}
+
+/**
+ * A tenant's outbox (one application's, when given), newest first, at most `limit` messages, starting after
+ * `after` when given. The order is total (sent at, descending, then message id and channel), so pages
+ * neither skip nor repeat a message; each row carries its position (`sent_at_key`) for the next page.
+ */
+export async function listOutbox(db: Queryable, tenant: string, applicationId: string | undefined, limit: number, after?: OutboxPosition): Promise<(OutboxRow & { sent_at_key: string })[]> {
+  const { rows } = await db.query<OutboxRow & { sent_at_key: string }>(
+    `select message_id, application_id, channel, recipient, locale, template, subject, body, html, headers, sent_at,
+            to_char(sent_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as sent_at_key
+     from outbox
+     where tenant_id = $1 and ($2::text is null or application_id = $2)
+       and ($4::timestamptz is null or sent_at < $4 or (sent_at = $4 and (message_id, channel) > ($5::text, $6::text)))
+     order by sent_at desc, message_id, channel limit $3`,
+    [tenant, applicationId ?? null, limit, after?.sentAt ?? null, after?.messageId ?? null, after?.channel ?? null],
   );
   return rows;
 }

@@ -8,6 +8,7 @@ import { registerApiV1, type ApiV1Deps } from './v1';
 import { ApiError, clientErrorHandler, frameworkErrors, installErrorHandler, noRouteError, trackRouteMethods } from './v1/errors';
 import { installResponseHeaders } from './v1/response-headers';
 import { installJsonBodyParser } from './v1/safe-parsing';
+import { DEFAULT_READ_LIMIT, installReadLimiter } from './read-limiter';
 
 /** What the api role needs; probes come from the process that owns the connections. */
 export interface ApiDeps {
@@ -21,6 +22,8 @@ export interface ApiDeps {
    * `port`, it is served only on that port. With neither, /metrics answers 403 and says how to enable it.
    */
   metrics?: Config['metrics'];
+  /** How many read-heavy requests (outbox, board, timelines) run at once and wait (services/api/read-limiter.ts); a default otherwise. */
+  reads?: Config['apiReads'];
 }
 
 /** Longer path parameters answer 414; it leaves room for the API's longest ids (128 characters). */
@@ -95,6 +98,8 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     });
   }
 
+  // Before any route: the outbox (registered later on this app) and the board are limited alike.
+  installReadLimiter(app, { ...DEFAULT_READ_LIMIT, ...deps.reads });
   if (deps.v1) registerApiV1(app, deps.v1);
   return app;
 }

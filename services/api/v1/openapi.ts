@@ -21,7 +21,7 @@ const ERROR_TEXT: Record<number, string> = {
   404: 'Not found in your tenant (other tenants\u2019 data is never visible)',
   409: 'The request conflicts with the current state; the message says why',
   422: 'The content is invalid; `details` lists every problem with its path',
-  503: 'The journey did not answer in time (its worker is busy or down); retry shortly',
+  503: 'The journey did not answer in time (its worker is busy or down), or too many reads are already waiting (`busy`, with Retry-After); retry shortly',
 };
 const ok = (description: string, body: object = { type: 'object' }) => ({ '200': { description, content: json(body) } });
 const journeyId = { name: 'journeyId', in: 'path', required: true, schema: { type: 'string', pattern: ID_PATTERN.source } };
@@ -55,7 +55,7 @@ export function openApiDocument(serverUrl: string) {
     },
     servers: [{ url: serverUrl }],
     security: [{ apiKey: [] }],
-    tags: [{ name: 'journeys' }, { name: 'assignments' }, { name: 'applications' }, { name: 'consent' }, { name: 'admin', description: 'Operators only: needs `Authorization: Bearer <CANDOR_ADMIN_KEY>`; answers 404 `admin_disabled` when the server has no operator key' }],
+    tags: [{ name: 'journeys' }, { name: 'assignments' }, { name: 'applications' }, { name: 'consent' }, { name: 'outbox', description: 'The sandbox provider\u2019s messages (no Twilio or SendGrid configured)' }, { name: 'admin', description: 'Operators only: needs `Authorization: Bearer <CANDOR_ADMIN_KEY>`; answers 404 `admin_disabled` when the server has no operator key' }],
     paths: {
       '/api/v1/journeys': {
         get: { tags: ['journeys'], summary: 'List your journeys and the shipped defaults', responses: { ...ok('Journeys'), ...errors(401) } },
@@ -131,7 +131,7 @@ export function openApiDocument(serverUrl: string) {
             { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } },
             { name: 'cursor', in: 'query', schema: { type: 'string' }, description: 'The previous page\u2019s `nextCursor`' },
           ],
-          responses: { ...ok('`{ applications: [{ applicationId, stage, status, paused, waitingSince, startedAt, timeZone, locale, lastMessage, nextMessage, sla, openAlerts, alertReasons }], total, truncated, nextCursor }`'), ...errors(400, 401) },
+          responses: { ...ok('`{ applications: [{ applicationId, stage, status, paused, waitingSince, startedAt, timeZone, locale, lastMessage, nextMessage, sla, openAlerts, alertReasons }], total, truncated, nextCursor }`'), ...errors(400, 401, 503) },
         },
       },
       '/api/v1/applications/{applicationId}': {
@@ -146,6 +146,20 @@ export function openApiDocument(serverUrl: string) {
           parameters: [applicationId],
           requestBody: { required: true, content: json({ type: 'object', required: ['template'], properties: { template: { type: 'string', examples: ['status.update'] } } }) },
           responses: actionResponses,
+        },
+      },
+      '/api/v1/outbox': {
+        get: {
+          tags: ['outbox'],
+          summary: 'What the sandbox provider sent, exactly as each candidate reads it, newest first (sent at, then message id and channel)',
+          description:
+            'Each message: `{ messageId, applicationId, channel, to, locale, template, subject?, text, length? (SMS), html?, headers?, sentAt }`. Pass `nextCursor` as `cursor` for the next page (`null` on the last one): paging returns every message once. Like the board and timelines, it waits its turn behind a few other reads and answers 503 `busy` with Retry-After when too many wait.',
+          parameters: [
+            { name: 'applicationId', in: 'query', schema: { type: 'string' }, description: 'Only this application\u2019s messages' },
+            { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 500, default: 100 } },
+            { name: 'cursor', in: 'query', schema: { type: 'string' }, description: 'The previous page\u2019s `nextCursor`, unchanged (any other value answers 400)' },
+          ],
+          responses: { ...ok('`{ messages: [{ messageId, applicationId, channel, to, locale, template, subject, text, length, html, headers, sentAt }], nextCursor }`'), ...errors(400, 401, 503) },
         },
       },
       '/api/v1/consent/status': {
