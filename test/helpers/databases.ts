@@ -7,6 +7,8 @@ import { required } from './env';
 export interface FreshDatabase {
   db: Database;
   drop: () => Promise<void>;
+  /** The PostgreSQL database's URL, for another process or connection pool; undefined for PGlite. */
+  url?: string;
 }
 
 async function onTestServer(sql: (admin: pg.Client) => Promise<unknown>): Promise<void> {
@@ -27,6 +29,7 @@ export async function freshPostgresDatabase(): Promise<FreshDatabase> {
   url.pathname = `/${name}`;
   return {
     db: await openPostgresDatabase(url.toString()),
+    url: url.toString(),
     drop: () => onTestServer((admin) => admin.query(`drop database if exists ${name} with (force)`)),
   };
 }

@@ -5,7 +5,7 @@ import { registerMessagingRoutes, type JourneySignals } from '../../services/api
 import { migrate, openPgliteDatabase, type Database } from '../../core/store';
 import { FakeSendGrid } from '../fakes/fake-sendgrid';
 import { FakeTwilio } from '../fakes/fake-twilio';
-import { testPort } from './env';
+import { freePort } from './ports';
 
 /** The fake providers, running. */
 export interface Fakes {
@@ -14,10 +14,10 @@ export interface Fakes {
   close(): Promise<void>;
 }
 
-/** Starts fake Twilio and SendGrid on test ports (base + CANDOR_TEST_PORT_OFFSET). */
-export async function startFakes(twilioPortBase: number, sendgridPortBase: number): Promise<Fakes> {
-  const twilio = await new FakeTwilio().start(testPort(twilioPortBase));
-  const sendgrid = await new FakeSendGrid().start(testPort(sendgridPortBase));
+/** Starts fake Twilio and SendGrid, on ports the OS picks unless given. */
+export async function startFakes(twilioPort = 0, sendgridPort = 0): Promise<Fakes> {
+  const twilio = await new FakeTwilio().start(twilioPort);
+  const sendgrid = await new FakeSendGrid().start(sendgridPort);
   return {
     twilio,
     sendgrid,
@@ -44,9 +44,10 @@ export async function messagingDb(): Promise<Database> {
   return db;
 }
 
-/** The api's messaging routes on a test port, with Twilio and SendGrid verification keys from the fakes. */
-export async function startMessagingApi(portBase: number, db: Database, fakes: Fakes, journeys: JourneySignals): Promise<{ app: FastifyInstance; url: string }> {
-  const port = testPort(portBase);
+/** The api's messaging routes on a port from the OS, with Twilio and SendGrid verification keys from the fakes. */
+export async function startMessagingApi(db: Database, fakes: Fakes, journeys: JourneySignals): Promise<{ app: FastifyInstance; url: string }> {
+  // The routes sign their links with the public URL, so the port is known before they are registered.
+  const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const app = Fastify();
   registerMessagingRoutes(app, { db, journeys, publicUrl: url, twilioAuthToken: fakes.twilio.authToken, sendgridWebhookPublicKey: fakes.sendgrid.publicKey });

@@ -1,6 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { createActivities, type JourneyEventOut } from '../../activities';
+import { createActivities, type ActivityDeps, type JourneyEventOut } from '../../activities';
 import { createLogger } from '../../core/logger';
 import { migrate, openPgliteDatabase, type Database } from '../../core/store';
 import { AesGcmPayloadCodec } from '../../core/temporal/codec';
@@ -38,18 +38,21 @@ export async function createTestWorld(): Promise<TestWorld> {
   return { db, published: [] };
 }
 
-/** A worker with Candor's workflows and real activities writing into `world`. */
-export async function createTestWorker(connection: NativeConnection, taskQueue: string, world: TestWorld, namespace?: string): Promise<Worker> {
+/** What a test may add to a test worker's activities: journeys, providers, public URL, send-path hooks. */
+export type TestActivityDeps = Partial<Omit<ActivityDeps, 'db' | 'events' | 'logger'>>;
+
+/** A worker with Candor's workflows and real activities writing into `world` (and `activities` added to their deps). */
+export async function createTestWorker(connection: NativeConnection, taskQueue: string, world: TestWorld, activities: TestActivityDeps = {}): Promise<Worker> {
   return Worker.create({
     connection,
     taskQueue,
-    ...(namespace ? { namespace } : {}),
     workflowBundle: await workflowBundle(),
     dataConverter: testDataConverter,
     activities: createActivities({
       logger: createLogger({ logLevel: 'silent', secrets: [] }),
       db: world.db,
       events: { publish: async (event) => void world.published.push(event) },
+      ...activities,
     }),
   });
 }

@@ -1,18 +1,17 @@
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
-import type { FastifyInstance } from 'fastify';
 import { loadDefaultJourneys } from '../../core/journeys/default-journeys';
 import { findLedgerRow, sendMessage, type DeliverRequest, type LedgerRow, type SendDeps } from '../../activities/messaging';
 import type { JourneySignals } from '../../services/api/messaging';
-import { loadMigrations, migrate, type Database } from '../../core/store';
+import { loadMigrations, migrate } from '../../core/store';
 import { signalJourney } from '../../core/temporal/journeys';
 import type { TimelineEntry } from '../../workflows/engine';
 import { journeyTimelineQuery, type CandidateReply, type DeliveryResult } from '../../workflows/shared';
 import { databaseKinds } from '../helpers/databases';
-import { required, unique } from '../helpers/env';
+import { unique } from '../helpers/env';
 import { atsEvent, candidate, daytimeZone } from '../helpers/events';
-import { deliverRequest, fakeProviders, startFakes, startMessagingApi, STOCKHOLM_MORNING, type Fakes } from '../helpers/messaging-world';
-import { createTestWorld, testClient, withWorker, type TestWorld } from '../helpers/worker';
+import { useFixture } from '../helpers/fixture';
+import { deliverRequest, STOCKHOLM_MORNING } from '../helpers/messaging-world';
 
 /**
  * ATS application ids are unique inside one ATS account only, so two of Candor's tenants can share one. Every
@@ -21,14 +20,13 @@ import { createTestWorld, testClient, withWorker, type TestWorld } from '../help
  */
 describe('tenant-scoped keys', () => {
   // One store (tenants acme and globex) for the journeys and the webhooks; the migration test makes its own.
-  let world: TestWorld;
-  beforeAll(async () => {
-    world = await createTestWorld();
-    await world.db.query("insert into tenants (id, name) values ('globex', 'Globex') on conflict do nothing");
-  });
-  afterAll(async () => {
-    await world?.db.close();
-  });
+  const signals: { tenant: string; applicationId: string; value: DeliveryResult | CandidateReply }[] = [];
+  const journeys: JourneySignals = {
+    deliveryResult: async (tenant, applicationId, value) => void signals.push({ tenant, applicationId, value }),
+    reply: async (tenant, applicationId, value) => void signals.push({ tenant, applicationId, value }),
+    status: async () => undefined,
+  };
+  const t = useFixture({ tenants: ['acme', 'globex'], temporal: 'shared', fakes: true, messagingApi: () => journeys });
 
   describe('migration 007 keeps every existing row', () => {
     const before = loadMigrations().filter((m) => m.version < 7);
@@ -80,67 +78,55 @@ describe('tenant-scoped keys', () => {
 
   describe('two tenants, one application id, on the dev server', () => {
     it('acknowledges both candidates once each, and each timeline tells its own story', async () => {
-      const address = required('TEMPORAL_ADDRESS');
-      const taskQueue = unique('tenant-keys');
       const applicationId = unique('app');
       const timeZone = daytimeZone();
       const tenants = [
         { tenant: 'acme', email: 'astrid@acme-candidate.test' },
         { tenant: 'globex', email: 'bo@globex-candidate.test' },
       ];
-      const client = await testClient(address);
-      try {
-        await withWorker(
-          address,
-          taskQueue,
-          async () => {
-            const handles = await Promise.all(
-              tenants.map(({ tenant, email }) =>
-                signalJourney(
-                  client,
-                  taskQueue,
-                  { tenant, applicationId },
-                  atsEvent('ats.application.created', Date.now(), {
-                    application: { id: applicationId, jobId: 'job-7', jobTitle: 'Backend Engineer' },
-                    candidate: candidate({ email, phone: undefined, timeZone, consent: { email: true, sms: false } }),
-                  }),
-                  { searchAttributes: false },
-                ),
-              ),
-            );
-            // The journeys run on their own; their timelines say when the acknowledgement was delivered.
-            const delivered = async (handle: (typeof handles)[number]): Promise<TimelineEntry[]> => {
-              for (;;) {
-                const timeline = await handle.query(journeyTimelineQuery);
-                if (timeline.some((e) => e.type === 'message.delivered' || e.type === 'message.failed')) return timeline;
-                await new Promise((resolve) => setTimeout(resolve, 100));
-              }
-            };
-            const timelines = await Promise.all(handles.map(delivered));
-            for (const timeline of timelines) {
-              expect(timeline.filter((e) => e.type === 'message.dispatched').map((e) => e.template)).toEqual(['applied.ack']);
-              expect(timeline.filter((e) => e.type === 'message.delivered').map((e) => e.template)).toEqual(['applied.ack']);
-              expect(timeline.filter((e) => e.type === 'message.failed')).toEqual([]);
-            }
-          },
-          world,
+      await t.withWorker(async () => {
+        const handles = await Promise.all(
+          tenants.map(({ tenant, email }) =>
+            signalJourney(
+              t.client,
+              t.taskQueue,
+              { tenant, applicationId },
+              atsEvent('ats.application.created', Date.now(), {
+                application: { id: applicationId, jobId: 'job-7', jobTitle: 'Backend Engineer' },
+                candidate: candidate({ email, phone: undefined, timeZone, consent: { email: true, sms: false } }),
+              }),
+              { searchAttributes: false },
+            ),
+          ),
         );
-      } finally {
-        await client.connection.close();
-      }
+        // The journeys run on their own; their timelines say when the acknowledgement was delivered.
+        const delivered = async (handle: (typeof handles)[number]): Promise<TimelineEntry[]> => {
+          for (;;) {
+            const timeline = await handle.query(journeyTimelineQuery);
+            if (timeline.some((e) => e.type === 'message.delivered' || e.type === 'message.failed')) return timeline;
+            await new Promise((resolve) => setTimeout(resolve, 100));
+          }
+        };
+        const timelines = await Promise.all(handles.map(delivered));
+        for (const timeline of timelines) {
+          expect(timeline.filter((e) => e.type === 'message.dispatched').map((e) => e.template)).toEqual(['applied.ack']);
+          expect(timeline.filter((e) => e.type === 'message.delivered').map((e) => e.template)).toEqual(['applied.ack']);
+          expect(timeline.filter((e) => e.type === 'message.failed')).toEqual([]);
+        }
+      });
 
-      const outbox = (await world.db.query<{ tenant_id: string; recipient: string; message_id: string }>(
+      const outbox = (await t.db.query<{ tenant_id: string; recipient: string; message_id: string }>(
         'select tenant_id, recipient, message_id from outbox where application_id = $1 order by tenant_id',
         [applicationId],
       )).rows;
       expect(outbox.map((r) => [r.tenant_id, r.recipient])).toEqual(tenants.map((t) => [t.tenant, t.email]));
       // Both journeys chose the same message id: only the tenant tells the two messages apart.
       expect(outbox[0]!.message_id).toBe(outbox[1]!.message_id);
-      const ledger = (await world.db.query<LedgerRow>('select * from message_ledger where application_id = $1 order by tenant_id', [applicationId])).rows;
+      const ledger = (await t.db.query<LedgerRow>('select * from message_ledger where application_id = $1 order by tenant_id', [applicationId])).rows;
       expect(ledger.map((r) => [r.tenant_id, r.recipient, r.status])).toEqual(tenants.map((t) => [t.tenant, t.email, 'delivered']));
       expect(new Set(ledger.map((r) => r.provider_message_id)).size).toBe(2);
       // Journey events are unique on the shared topic: their ids start with the tenant.
-      const published = world.published.filter((e) => e.applicationId === applicationId);
+      const published = t.published.filter((e) => e.applicationId === applicationId);
       expect(published.length).toBeGreaterThanOrEqual(4);
       expect(new Set(published.map((e) => e.id)).size).toBe(published.length);
       for (const event of published) expect(event.id.startsWith(`${event.tenant}:`)).toBe(true);
@@ -150,26 +136,10 @@ describe('tenant-scoped keys', () => {
   describe('status webhooks find the right tenant’s message', () => {
     const quiet = new DefaultLogger('ERROR');
     const run = (deps: SendDeps, request: DeliverRequest) => new MockActivityEnvironment({ attempt: 1 }, { logger: quiet }).run(() => sendMessage(deps, request));
-    let fakes: Fakes;
-    let db: Database;
-    let api: { app: FastifyInstance; url: string };
-    const signals: { tenant: string; applicationId: string; value: DeliveryResult | CandidateReply }[] = [];
-    const journeys: JourneySignals = {
-      deliveryResult: async (tenant, applicationId, value) => void signals.push({ tenant, applicationId, value }),
-      reply: async (tenant, applicationId, value) => void signals.push({ tenant, applicationId, value }),
-      status: async () => undefined,
-    };
     let deps: SendDeps;
 
-    beforeAll(async () => {
-      fakes = await startFakes(17560, 17561);
-      db = world.db;
-      api = await startMessagingApi(17562, db, fakes, journeys);
-      deps = { db, providers: fakeProviders(fakes), publicUrl: api.url, calendarFor: () => loadDefaultJourneys().get('sv')!.definition, now: () => STOCKHOLM_MORNING };
-    });
-    afterAll(async () => {
-      await api?.app.close();
-      await fakes?.close();
+    beforeAll(() => {
+      deps = { db: t.db, providers: t.providers(), publicUrl: t.messagingApi.url, calendarFor: () => loadDefaultJourneys().get('sv')!.definition, now: () => STOCKHOLM_MORNING };
     });
 
     it('Twilio and SendGrid statuses for the same message id in two tenants each reach their own row and journey', async () => {
@@ -181,19 +151,19 @@ describe('tenant-scoped keys', () => {
         await run(deps, { ...request, channel: 'email' });
       }
       // Each tenant's send reached the provider: two SMS and two e-mails, to two different people.
-      expect(fakes.twilio.sent.filter((m) => m.to === acme.contact.phone || m.to === globex.contact.phone)).toHaveLength(2);
-      expect(fakes.sendgrid.sent.filter((m) => m.to === acme.contact.email || m.to === globex.contact.email)).toHaveLength(2);
+      expect(t.fakes.twilio.sent.filter((m) => m.to === acme.contact.phone || m.to === globex.contact.phone)).toHaveLength(2);
+      expect(t.fakes.sendgrid.sent.filter((m) => m.to === acme.contact.email || m.to === globex.contact.email)).toHaveLength(2);
 
-      const sms = fakes.twilio.sent.find((m) => m.to === globex.contact.phone)!;
+      const sms = t.fakes.twilio.sent.find((m) => m.to === globex.contact.phone)!;
       expect(sms.statusCallback).toContain('tenant=globex');
-      expect((await fakes.twilio.statusCallback(sms.sid, 'undelivered', { errorCode: '30003' })).status).toBe(204);
-      const mail = fakes.sendgrid.sent.find((m) => m.to === globex.contact.email)!;
-      expect((await fakes.sendgrid.postEvents(`${api.url}/webhooks/providers/sendgrid/events`, [fakes.sendgrid.event(mail, 'bounce', { reason: '550' })])).status).toBe(204);
+      expect((await t.fakes.twilio.statusCallback(sms.sid, 'undelivered', { errorCode: '30003' })).status).toBe(204);
+      const mail = t.fakes.sendgrid.sent.find((m) => m.to === globex.contact.email)!;
+      expect((await t.fakes.sendgrid.postEvents(`${t.messagingApi.url}/webhooks/providers/sendgrid/events`, [t.fakes.sendgrid.event(mail, 'bounce', { reason: '550' })])).status).toBe(204);
 
-      expect(await findLedgerRow(db, { ...globex, channel: 'sms' })).toMatchObject({ status: 'failed', recipient: globex.contact.phone });
-      expect(await findLedgerRow(db, { ...globex, channel: 'email' })).toMatchObject({ status: 'failed', recipient: globex.contact.email });
-      expect(await findLedgerRow(db, { ...acme, channel: 'sms' })).toMatchObject({ status: 'accepted', recipient: acme.contact.phone });
-      expect(await findLedgerRow(db, { ...acme, channel: 'email' })).toMatchObject({ status: 'accepted', recipient: acme.contact.email });
+      expect(await findLedgerRow(t.db, { ...globex, channel: 'sms' })).toMatchObject({ status: 'failed', recipient: globex.contact.phone });
+      expect(await findLedgerRow(t.db, { ...globex, channel: 'email' })).toMatchObject({ status: 'failed', recipient: globex.contact.email });
+      expect(await findLedgerRow(t.db, { ...acme, channel: 'sms' })).toMatchObject({ status: 'accepted', recipient: acme.contact.phone });
+      expect(await findLedgerRow(t.db, { ...acme, channel: 'email' })).toMatchObject({ status: 'accepted', recipient: acme.contact.email });
       expect(signals.map((s) => [s.tenant, (s.value as DeliveryResult).channel, (s.value as DeliveryResult).status])).toEqual([
         ['globex', 'sms', 'failed'],
         ['globex', 'email', 'failed'],

@@ -1,12 +1,9 @@
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import fc from 'fast-check';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { JourneyClosedError, signalJourney } from '../../core/temporal/journeys';
 import { journeyStatusQuery, journeyTimelineQuery, type JourneyEvent } from '../../workflows/shared';
 import { untilLocal } from '../helpers/events';
-import { createTestWorker, createTestWorld, testDataConverter, type TestWorld } from '../helpers/worker';
+import { useFixture } from '../helpers/fixture';
+import { historyRecorder } from '../helpers/histories';
 
 const TZ = 'Europe/Stockholm';
 const MINUTE = 60_000;
@@ -26,44 +23,10 @@ type Kind = 'created' | 'screening' | 'interview-scheduled' | 'updated' | 'inter
  * number that comes first makes the journey try, and the message then waits for the event with the details.
  */
 describe('candidateJourney with events in any order (time-skipping server)', () => {
-  let env: TestWorkflowEnvironment;
-  let world: TestWorld;
-  let worker: Worker;
-  let running: Promise<void>;
-  const taskQueue = 'wf-event-order';
+  const t = useFixture({ temporal: 'time-skipping', worker: true });
   let appSeq = 0;
-
-  beforeAll(async () => {
-    const path = process.env.TEMPORAL_TEST_SERVER;
-    env = await TestWorkflowEnvironment.createTimeSkipping({
-      ...(path ? { server: { executable: { type: 'existing-path', path } } } : {}),
-      client: { dataConverter: testDataConverter },
-    });
-    world = await createTestWorld();
-    worker = await createTestWorker(env.nativeConnection, taskQueue, world);
-    running = worker.run();
-  });
   /** `RECORD_HISTORIES=1` saves the history of the fixed scenario below for the replay test (after the last test). */
-  const toRecord: [Awaited<ReturnType<typeof signalJourney>>, string][] = [];
-  afterAll(async () => {
-    if (process.env.RECORD_HISTORIES === '1') {
-      for (const [handle, name] of toRecord) {
-        const history = await handle.fetchHistory();
-        // int64 as strings and bytes as base64, the forms protobufjs' fromObject reads back.
-        const json = JSON.stringify(history, function (this: unknown, key, value: unknown) {
-          const raw = (this as Record<string, unknown>)[key];
-          if (Buffer.isBuffer(raw) || raw instanceof Uint8Array) return Buffer.from(raw).toString('base64');
-          if (raw && typeof raw === 'object' && 'low' in raw && 'high' in raw && 'unsigned' in raw) return (raw as { toString(): string }).toString();
-          return value;
-        });
-        writeFileSync(join(__dirname, 'histories', `${name}.json`), json);
-      }
-    }
-    worker?.shutdown();
-    await running;
-    await world?.db.close();
-    await env?.teardown();
-  });
+  const record = historyRecorder(t);
 
   /** The ATS event of a kind; ATS times follow the real order (created first, the rejection last). */
   const eventOf = (kind: Kind, applicationId: string, t0: number): JourneyEvent => {
@@ -106,30 +69,30 @@ describe('candidateJourney with events in any order (time-skipping server)', () 
   };
 
   it('a stage change and the phone number before created: the acknowledgement goes when created arrives, the rejection closes', async () => {
-    await env.sleep(untilLocal(await env.currentTimeMs(), TZ, 10));
+    await t.env.sleep(untilLocal(await t.env.currentTimeMs(), TZ, 10));
     const applicationId = `order-${++appSeq}`;
-    const t0 = await env.currentTimeMs();
+    const t0 = await t.env.currentTimeMs();
     const send = async (kind: Kind) => {
-      const handle = await signalJourney(env.client, taskQueue, { tenant: 'acme', applicationId }, eventOf(kind, applicationId, t0), { searchAttributes: false });
+      const handle = await signalJourney(t.env.client, t.taskQueue, { tenant: 'acme', applicationId }, eventOf(kind, applicationId, t0), { searchAttributes: false });
       await handle.query(journeyStatusQuery);
       return handle;
     };
     const handle = await send('screening');
-    await env.sleep('2 minutes');
+    await t.env.sleep('2 minutes');
     await send('updated');
-    await env.sleep('3 minutes');
-    const createdAt = await env.currentTimeMs();
+    await t.env.sleep('3 minutes');
+    const createdAt = await t.env.currentTimeMs();
     await send('created');
-    await env.sleep('1 hour');
+    await t.env.sleep('1 hour');
     await send('rejected');
-    await env.sleep('2 days');
+    await t.env.sleep('2 days');
     const timeline = await handle.query(journeyTimelineQuery);
-    const outbox = (await world.db.query<{ template: string; channel: string; sent_at: Date }>('select template, channel, sent_at from outbox where tenant_id = $1 and application_id = $2 order by sent_at', ['acme', applicationId])).rows;
+    const outbox = (await t.db.query<{ template: string; channel: string; sent_at: Date }>('select template, channel, sent_at from outbox where tenant_id = $1 and application_id = $2 order by sent_at', ['acme', applicationId])).rows;
     expect(outbox.map((m) => m.template)).toEqual(['applied.ack', 'screening.started', 'rejected.closing']);
     expect(outbox[0]!.sent_at.getTime() - createdAt).toBeLessThanOrEqual(ACK_WITHIN);
     expect(timeline.some((e) => e.type === 'definition.upgraded')).toBe(true);
     expect((await handle.query(journeyStatusQuery)).completed).toBe(true);
-    toRecord.push([handle, 'sv-stage-change-and-phone-before-created-then-rejected']);
+    record(handle, 'sv-stage-change-and-phone-before-created-then-rejected');
   });
 
   const scenarioArb = fc.record({
@@ -145,16 +108,16 @@ describe('candidateJourney with events in any order (time-skipping server)', () 
         runs++;
         const order = scenario.withRejection ? scenario.order : scenario.order.filter((k) => k !== 'rejected');
         // A weekday morning in the candidate's zone: nothing here is held for quiet hours.
-        await env.sleep(untilLocal(await env.currentTimeMs(), TZ, 10));
+        await t.env.sleep(untilLocal(await t.env.currentTimeMs(), TZ, 10));
         const applicationId = `order-${++appSeq}`;
-        const t0 = await env.currentTimeMs();
+        const t0 = await t.env.currentTimeMs();
         const arrivals: { kind: Kind; at: number }[] = [];
         let handle: Awaited<ReturnType<typeof signalJourney>> | undefined;
         for (const [i, kind] of order.entries()) {
-          if (scenario.gapsMinutes[i]! > 0) await env.sleep(scenario.gapsMinutes[i]! * MINUTE);
-          arrivals.push({ kind, at: await env.currentTimeMs() });
+          if (scenario.gapsMinutes[i]! > 0) await t.env.sleep(scenario.gapsMinutes[i]! * MINUTE);
+          arrivals.push({ kind, at: await t.env.currentTimeMs() });
           try {
-            handle = await signalJourney(env.client, taskQueue, { tenant: 'acme', applicationId }, eventOf(kind, applicationId, t0), { searchAttributes: false });
+            handle = await signalJourney(t.env.client, t.taskQueue, { tenant: 'acme', applicationId }, eventOf(kind, applicationId, t0), { searchAttributes: false });
           } catch (error) {
             // The rejection's closing message went and the journey ended: later events are refused, as they should be.
             if (!(error instanceof JourneyClosedError)) throw error;
@@ -162,9 +125,9 @@ describe('candidateJourney with events in any order (time-skipping server)', () 
           }
           await handle.query(journeyStatusQuery);
         }
-        await env.sleep('1 hour');
+        await t.env.sleep('1 hour');
         const timeline = await handle!.query(journeyTimelineQuery);
-        const outbox = (await world.db.query<{ template: string; channel: string; recipient: string; locale: string; body: string; sent_at: Date }>(
+        const outbox = (await t.db.query<{ template: string; channel: string; recipient: string; locale: string; body: string; sent_at: Date }>(
           'select template, channel, recipient, locale, body, sent_at from outbox where tenant_id = $1 and application_id = $2 order by sent_at',
           ['acme', applicationId],
         )).rows;

@@ -1,4 +1,3 @@
-import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities';
 import { calendarHolidays } from '../../core/journeys/holidays';
@@ -7,7 +6,8 @@ import { signalJourney } from '../../core/temporal/journeys';
 import { addDays, fromLocal, isoDate, isoWeekday, toLocal, type LocalDate } from '../../workflows/engine/time-zone';
 import { journeyStatusQuery, journeyTimelineQuery } from '../../workflows/shared';
 import { atsEvent } from '../helpers/events';
-import { createTestWorker, createTestWorld, testDataConverter, workflowBundle, type TestWorld } from '../helpers/worker';
+import { useFixture } from '../helpers/fixture';
+import { testDataConverter, workflowBundle } from '../helpers/worker';
 
 const TZ = 'Europe/Stockholm';
 // Swedish days off around Christmas and New Year that fall on fixed dates (public and bank holidays).
@@ -24,40 +24,19 @@ function handCountedBusinessDay(from: LocalDate, n: number): string {
 }
 
 describe('a journey on a named holiday calendar (time-skipping server)', () => {
-  let env: TestWorkflowEnvironment;
-  let world: TestWorld;
-  let worker: Worker;
-  let running: Promise<void>;
-  const taskQueue = 'wf-holidays';
-
-  beforeAll(async () => {
-    const path = process.env.TEMPORAL_TEST_SERVER;
-    env = await TestWorkflowEnvironment.createTimeSkipping({
-      ...(path ? { server: { executable: { type: 'existing-path', path } } } : {}),
-      client: { dataConverter: testDataConverter },
-    });
-    world = await createTestWorld();
-    worker = await createTestWorker(env.nativeConnection, taskQueue, world);
-    running = worker.run();
-  });
-  afterAll(async () => {
-    worker?.shutdown();
-    await running;
-    await world?.db.close();
-    await env?.teardown();
-  });
+  const t = useFixture({ temporal: 'time-skipping', worker: true });
 
   it('defers a follow-up past Christmas 2028 with `holidays: { calendar: SE }`, a year no date list covered', async () => {
     // The shipped Swedish journey names `calendar: SE`; its applied-stage follow-up comes 4 business days after the acknowledgement.
-    const year = Math.max(2028, new Date(await env.currentTimeMs()).getUTCFullYear() + 1);
+    const year = Math.max(2028, new Date(await t.env.currentTimeMs()).getUTCFullYear() + 1);
     let day: LocalDate = { year, month: 12, day: 23 };
     while (isoWeekday(day) > 5) day = addDays(day, -1);
     const start = fromLocal(TZ, day, 10 * 60);
-    await env.sleep(start - (await env.currentTimeMs()));
+    await t.env.sleep(start - (await t.env.currentTimeMs()));
 
-    const handle = await signalJourney(env.client, taskQueue, { tenant: 'acme', applicationId: 'app-xmas' }, atsEvent('ats.application.created', start), { searchAttributes: false });
+    const handle = await signalJourney(t.env.client, t.taskQueue, { tenant: 'acme', applicationId: 'app-xmas' }, atsEvent('ats.application.created', start), { searchAttributes: false });
     await handle.query(journeyStatusQuery);
-    await env.sleep('14 days');
+    await t.env.sleep('14 days');
 
     const sent = (await handle.query(journeyTimelineQuery)).filter((e) => e.type === 'message.dispatched');
     expect(sent.map((e) => e.template).slice(0, 2)).toEqual(['applied.ack', 'applied.still-reviewing']);
@@ -75,10 +54,10 @@ describe('a journey on a named holiday calendar (time-skipping server)', () => {
 
   it('resolves the calendar again when a journey started years ago rolls over (continue-as-new), and keeps going', async () => {
     // A journey started in 2026 carries SE holidays for 2026-2028 in its snapshot; it is now past them.
-    const base = createActivities({ logger: createLogger({ logLevel: 'silent', secrets: [] }), db: world.db, events: { publish: async () => undefined } });
+    const base = createActivities({ logger: createLogger({ logLevel: 'silent', secrets: [] }), db: t.db, events: { publish: async () => undefined } });
     const startedIn2026 = [2026, 2027, 2028].flatMap((year) => calendarHolidays('SE', year));
     const old = await Worker.create({
-      connection: env.nativeConnection,
+      connection: t.env.nativeConnection,
       taskQueue: 'wf-holidays-old',
       workflowBundle: await workflowBundle(),
       dataConverter: testDataConverter,
@@ -91,16 +70,16 @@ describe('a journey on a named holiday calendar (time-skipping server)', () => {
       },
     });
     await old.runUntil(async () => {
-      const at = await env.currentTimeMs();
+      const at = await t.env.currentTimeMs();
       expect(new Date(at).getUTCFullYear()).toBeGreaterThanOrEqual(2029);
-      const handle = await signalJourney(env.client, 'wf-holidays-old', { tenant: 'acme', applicationId: 'app-old' }, atsEvent('ats.application.created', at), { searchAttributes: false, historyLimit: 20 });
+      const handle = await signalJourney(t.env.client, 'wf-holidays-old', { tenant: 'acme', applicationId: 'app-old' }, atsEvent('ats.application.created', at), { searchAttributes: false, historyLimit: 20 });
       const firstRun = (await handle.describe()).runId;
-      await env.sleep('3 days');
+      await t.env.sleep('3 days');
       expect((await handle.query(journeyStatusQuery)).status).toBe('open');
       const latestRun = (await handle.describe()).runId;
       expect(latestRun).not.toBe(firstRun);
       // The run that rolled over asked for the calendar again, outside the workflow.
-      const history = await env.client.workflow.getHandle(handle.workflowId, firstRun).fetchHistory();
+      const history = await t.env.client.workflow.getHandle(handle.workflowId, firstRun).fetchHistory();
       const activities = (history.events ?? []).flatMap((e) => (e.activityTaskScheduledEventAttributes?.activityType?.name ? [e.activityTaskScheduledEventAttributes.activityType.name] : []));
       expect(activities).toContain('resolveHolidays');
     });

@@ -1,18 +1,10 @@
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
-import type { FastifyInstance } from 'fastify';
-import { createActivities, type JourneyEventOut } from '../../activities';
 import { loadDefaultJourneys } from '../../core/journeys/default-journeys';
 import { findLedgerRow, type CrashPoint, type DeliverRequest, type LedgerRow } from '../../activities/messaging';
-import { journeySignals } from '../../services/api/messaging';
-import { createLogger } from '../../core/logger';
-import type { Database } from '../../core/store';
 import { signalJourney, type JourneyHandle } from '../../core/temporal/journeys';
 import type { TimelineEntry } from '../../workflows/engine';
 import { journeyStatusQuery, journeyTimelineQuery, type JourneyEvent } from '../../workflows/shared';
 import { atsEvent, candidate, untilLocal } from '../helpers/events';
-import { fakeProviders, messagingDb, startFakes, startMessagingApi, type Fakes } from '../helpers/messaging-world';
-import { testDataConverter, workflowBundle } from '../helpers/worker';
+import { useFixture } from '../helpers/fixture';
 
 const TZ = 'Europe/Stockholm';
 const DAY = 86_400_000;
@@ -25,56 +17,22 @@ const DAY = 86_400_000;
  * time-skipping test server does not honour an activity failure's nextRetryDelay.
  */
 describe('touchpoints: journeys through real SDKs, fake providers and signed webhooks', () => {
-  let env: TestWorkflowEnvironment;
-  let fakes: Fakes;
-  let db: Database;
-  let api: { app: FastifyInstance; url: string };
-  let worker: Worker;
-  let running: Promise<void>;
-  const published: JourneyEventOut[] = [];
   let crash: ((point: CrashPoint, request: DeliverRequest) => void) | undefined;
-  const taskQueue = 'wf-messaging';
+  const t = useFixture({
+    temporal: 'time-skipping',
+    fakes: true,
+    messagingApi: true,
+    worker: (f) => {
+      const journeys = loadDefaultJourneys();
+      for (const j of journeys.values()) j.definition.channels = ['sms', 'email'];
+      return { journeys, providers: f.providers(), publicUrl: f.messagingApi.url, messaging: { maxProviderAttempts: 2, crash: (point, request) => crash?.(point, request) } };
+    },
+  });
   let seq = 0;
 
-  beforeAll(async () => {
-    const path = process.env.TEMPORAL_TEST_SERVER;
-    env = await TestWorkflowEnvironment.createTimeSkipping({
-      ...(path ? { server: { executable: { type: 'existing-path', path } } } : {}),
-      client: { dataConverter: testDataConverter },
-    });
-    fakes = await startFakes(17510, 17511);
-    db = await messagingDb();
-    api = await startMessagingApi(17512, db, fakes, journeySignals(env.client));
-    const journeys = loadDefaultJourneys();
-    for (const j of journeys.values()) j.definition.channels = ['sms', 'email'];
-    worker = await Worker.create({
-      connection: env.nativeConnection,
-      taskQueue,
-      workflowBundle: await workflowBundle(),
-      dataConverter: testDataConverter,
-      activities: createActivities({
-        logger: createLogger({ logLevel: 'silent', secrets: [] }),
-        db,
-        events: { publish: async (event) => void published.push(event) },
-        journeys,
-        providers: fakeProviders(fakes),
-        publicUrl: api.url,
-        messaging: { maxProviderAttempts: 2, crash: (point, request) => crash?.(point, request) },
-      }),
-    });
-    running = worker.run();
-  });
-  afterAll(async () => {
-    worker?.shutdown();
-    await running;
-    await api?.app.close();
-    await fakes?.close();
-    await db?.close();
-    await env?.teardown();
-  });
   beforeEach(() => {
-    fakes.twilio.reset();
-    fakes.sendgrid.reset();
+    t.fakes.twilio.reset();
+    t.fakes.sendgrid.reset();
     crash = undefined;
   });
 
@@ -83,27 +41,27 @@ describe('touchpoints: journeys through real SDKs, fake providers and signed web
     return { app: `tp-${seq}`, phone: `+4670555${String(seq).padStart(4, '0')}`, email: `cand${seq}@example.com` };
   };
   const send = async (applicationId: string, event: JourneyEvent): Promise<JourneyHandle> => {
-    const handle = await signalJourney(env.client, taskQueue, { tenant: 'acme', applicationId }, event, { searchAttributes: false });
+    const handle = await signalJourney(t.env.client, t.taskQueue, { tenant: 'acme', applicationId }, event, { searchAttributes: false });
     await handle.query(journeyStatusQuery);
     return handle;
   };
   const created = async (c: { app: string; phone: string; email: string }) =>
-    send(c.app, atsEvent('ats.application.created', await env.currentTimeMs(), { application: { id: c.app, jobId: 'job-7', jobTitle: 'Backend Engineer' }, candidate: candidate({ phone: c.phone, email: c.email }) }));
+    send(c.app, atsEvent('ats.application.created', await t.env.currentTimeMs(), { application: { id: c.app, jobId: 'job-7', jobTitle: 'Backend Engineer' }, candidate: candidate({ phone: c.phone, email: c.email }) }));
   const stageChange = async (c: { app: string; phone: string; email: string }, category: string) =>
-    send(c.app, atsEvent('ats.application.stage_changed', await env.currentTimeMs(), { application: { id: c.app }, candidate: candidate({ phone: c.phone, email: c.email }), stage: { to: { id: `st-${category}`, name: category, category } } }));
+    send(c.app, atsEvent('ats.application.stage_changed', await t.env.currentTimeMs(), { application: { id: c.app }, candidate: candidate({ phone: c.phone, email: c.email }), stage: { to: { id: `st-${category}`, name: category, category } } }));
   const timeline = (handle: JourneyHandle) => handle.query(journeyTimelineQuery);
   const ofType = (entries: TimelineEntry[], type: string) => entries.filter((e) => e.type === type);
-  const ledger = async (app: string) => (await db.query<LedgerRow>('select * from message_ledger where application_id = $1 order by created_at', [app])).rows;
-  const smsTo = (phone: string) => fakes.twilio.sent.filter((m) => m.to === phone);
-  const morning = async () => env.sleep(untilLocal(await env.currentTimeMs(), TZ, 10));
+  const ledger = async (app: string) => (await t.db.query<LedgerRow>('select * from message_ledger where application_id = $1 order by created_at', [app])).rows;
+  const smsTo = (phone: string) => t.fakes.twilio.sent.filter((m) => m.to === phone);
+  const morning = async () => t.env.sleep(untilLocal(await t.env.currentTimeMs(), TZ, 10));
 
   it('429 then 200 → one SMS; a signed status callback marks it delivered in the ledger and the timeline', async () => {
     await morning();
     const c = newCandidate();
-    fakes.twilio.failures.fail('429');
+    t.fakes.twilio.failures.fail('429');
     const handle = await created(c);
-    await env.sleep('10 minutes');
-    expect(fakes.twilio.requestsTo.get(c.phone)).toBe(2);
+    await t.env.sleep('10 minutes');
+    expect(t.fakes.twilio.requestsTo.get(c.phone)).toBe(2);
     expect(smsTo(c.phone)).toHaveLength(1);
     expect(smsTo(c.phone)[0]!.body).toContain('Astrid');
     const [row] = await ledger(c.app);
@@ -112,32 +70,32 @@ describe('touchpoints: journeys through real SDKs, fake providers and signed web
     expect(ofType(await timeline(handle), 'message.sent')).toEqual([expect.objectContaining({ channel: 'sms', messageId: row!.message_id })]);
     expect(ofType(await timeline(handle), 'message.delivered')).toEqual([]);
 
-    expect((await fakes.twilio.statusCallback(row!.provider_message_id!, 'delivered')).status).toBe(204);
-    expect(await findLedgerRow(db, { tenant: row!.tenant_id, messageId: row!.message_id, channel: 'sms' })).toMatchObject({ status: 'delivered' });
+    expect((await t.fakes.twilio.statusCallback(row!.provider_message_id!, 'delivered')).status).toBe(204);
+    expect(await findLedgerRow(t.db, { tenant: row!.tenant_id, messageId: row!.message_id, channel: 'sms' })).toMatchObject({ status: 'delivered' });
     expect(ofType(await timeline(handle), 'message.delivered')).toEqual([expect.objectContaining({ channel: 'sms', messageId: row!.message_id })]);
   });
 
   it('invalid number → e-mail fallback with the same message id → delivered (SendGrid signed event)', async () => {
     await morning();
     const c = newCandidate();
-    fakes.twilio.invalidNumbers.add(c.phone);
+    t.fakes.twilio.invalidNumbers.add(c.phone);
     const handle = await created(c);
-    await env.sleep('10 minutes');
+    await t.env.sleep('10 minutes');
     const entries = await timeline(handle);
     // The timeline says why, with the provider failure's stable type; so does the ledger.
     expect(ofType(entries, 'message.failed')).toEqual([expect.objectContaining({ channel: 'sms', reason: expect.stringMatching(/^InvalidRecipient: /) })]);
     // Twilio's error names the number; the reason the journey keeps and publishes does not.
     expect(JSON.stringify(entries)).not.toContain(c.phone);
-    expect(JSON.stringify(published)).not.toContain(c.phone);
+    expect(JSON.stringify(t.published)).not.toContain(c.phone);
     expect(ofType(entries, 'message.sent')).toEqual([expect.objectContaining({ channel: 'email' })]);
     const rows = await ledger(c.app);
     expect(rows.map((r) => [r.channel, r.status, r.failure_type])).toEqual([['sms', 'failed', 'InvalidRecipient'], ['email', 'accepted', null]]);
     expect(rows[0]!.message_id).toBe(rows[1]!.message_id);
-    const mail = fakes.sendgrid.sent.find((m) => m.to === c.email)!;
+    const mail = t.fakes.sendgrid.sent.find((m) => m.to === c.email)!;
     expect(mail.subject).toContain('Backend Engineer');
 
-    expect((await fakes.sendgrid.postEvents(`${api.url}/webhooks/providers/sendgrid/events`, [fakes.sendgrid.event(mail, 'delivered')])).status).toBe(204);
-    expect(await findLedgerRow(db, { tenant: rows[1]!.tenant_id, messageId: rows[1]!.message_id, channel: 'email' })).toMatchObject({ status: 'delivered' });
+    expect((await t.fakes.sendgrid.postEvents(`${t.messagingApi.url}/webhooks/providers/sendgrid/events`, [t.fakes.sendgrid.event(mail, 'delivered')])).status).toBe(204);
+    expect(await findLedgerRow(t.db, { tenant: rows[1]!.tenant_id, messageId: rows[1]!.message_id, channel: 'email' })).toMatchObject({ status: 'delivered' });
     expect(ofType(await timeline(handle), 'message.delivered')).toEqual([expect.objectContaining({ channel: 'email', messageId: rows[1]!.message_id })]);
   });
 
@@ -145,18 +103,18 @@ describe('touchpoints: journeys through real SDKs, fake providers and signed web
     await morning();
     const c = newCandidate();
     const handle = await created(c);
-    await env.sleep('10 minutes');
+    await t.env.sleep('10 minutes');
     const [sms] = smsTo(c.phone);
     expect(sms).toBeDefined();
     expect(ofType(await timeline(handle), 'message.sent')).toEqual([expect.objectContaining({ channel: 'sms' })]);
-    expect(fakes.sendgrid.sent.filter((m) => m.to === c.email)).toEqual([]);
+    expect(t.fakes.sendgrid.sent.filter((m) => m.to === c.email)).toEqual([]);
 
     // An hour later the carrier gives up on it: Twilio's signed callback says "undelivered" (30003: unreachable).
-    await env.sleep('1 hour');
-    expect((await fakes.twilio.statusCallback(sms!.sid, 'undelivered', { errorCode: '30003' })).status).toBe(204);
+    await t.env.sleep('1 hour');
+    expect((await t.fakes.twilio.statusCallback(sms!.sid, 'undelivered', { errorCode: '30003' })).status).toBe(204);
     await handle.query(journeyStatusQuery);
-    await env.sleep('10 minutes');
-    const mails = fakes.sendgrid.sent.filter((m) => m.to === c.email);
+    await t.env.sleep('10 minutes');
+    const mails = t.fakes.sendgrid.sent.filter((m) => m.to === c.email);
     expect(mails).toHaveLength(1);
     const rows = await ledger(c.app);
     expect(rows.map((r) => [r.channel, r.status])).toEqual([['sms', 'failed'], ['email', 'accepted']]);
@@ -166,28 +124,28 @@ describe('touchpoints: journeys through real SDKs, fake providers and signed web
     expect(ofType(entries, 'message.sent').map((e) => e.channel)).toEqual(['sms', 'email']);
 
     // The e-mail is delivered, then bounces (an asynchronous bounce): no channel is left, so the recruiter hears of it.
-    expect((await fakes.sendgrid.postEvents(`${api.url}/webhooks/providers/sendgrid/events`, [fakes.sendgrid.event(mails[0]!, 'delivered')])).status).toBe(204);
-    expect((await fakes.sendgrid.postEvents(`${api.url}/webhooks/providers/sendgrid/events`, [fakes.sendgrid.event(mails[0]!, 'bounce', { reason: `550 5.1.1 <${c.email}>: mailbox unavailable` })])).status).toBe(204);
+    expect((await t.fakes.sendgrid.postEvents(`${t.messagingApi.url}/webhooks/providers/sendgrid/events`, [t.fakes.sendgrid.event(mails[0]!, 'delivered')])).status).toBe(204);
+    expect((await t.fakes.sendgrid.postEvents(`${t.messagingApi.url}/webhooks/providers/sendgrid/events`, [t.fakes.sendgrid.event(mails[0]!, 'bounce', { reason: `550 5.1.1 <${c.email}>: mailbox unavailable` })])).status).toBe(204);
     await handle.query(journeyStatusQuery);
-    await env.sleep('1 minute');
-    const alerts = await db.query<{ reason: string }>('select reason from recruiter_alerts where application_id = $1', [c.app]);
+    await t.env.sleep('1 minute');
+    const alerts = await t.db.query<{ reason: string }>('select reason from recruiter_alerts where application_id = $1', [c.app]);
     expect(alerts.rows.map((a) => a.reason)).toEqual(['all-channels-failed']);
     const failures = ofType(await timeline(handle), 'message.failed');
     expect(failures.map((e) => e.channel)).toEqual(['sms', 'email']);
     // SendGrid's reason named the address; what the journey keeps and publishes does not.
     expect(failures[1]!.reason).toBe('InvalidRecipient: SendGrid bounce: 550 5.1.1 <<e-mail address>>: mailbox unavailable (after the provider reported it delivered)');
-    expect(JSON.stringify(published)).not.toContain(c.email);
+    expect(JSON.stringify(t.published)).not.toContain(c.email);
     expect(await handle.query(journeyStatusQuery)).toMatchObject({ status: 'open' });
   });
 
   it('both channels down → the recruiter is alerted and the journey continues', async () => {
     await morning();
     const c = newCandidate();
-    fakes.twilio.failures.failAlways('500');
-    fakes.sendgrid.failures.failAlways('500');
+    t.fakes.twilio.failures.failAlways('500');
+    t.fakes.sendgrid.failures.failAlways('500');
     const handle = await created(c);
-    await env.sleep('30 minutes');
-    const alerts = await db.query<{ reason: string }>('select reason from recruiter_alerts where application_id = $1', [c.app]);
+    await t.env.sleep('30 minutes');
+    const alerts = await t.db.query<{ reason: string }>('select reason from recruiter_alerts where application_id = $1', [c.app]);
     expect(alerts.rows.map((a) => a.reason)).toContain('all-channels-failed');
     expect((await ledger(c.app)).map((r) => [r.channel, r.status, r.failure_type])).toEqual([
       ['sms', 'failed', 'ProviderExhausted'],
@@ -195,10 +153,10 @@ describe('touchpoints: journeys through real SDKs, fake providers and signed web
     ]);
     expect(await handle.query(journeyStatusQuery)).toMatchObject({ status: 'open' });
 
-    fakes.twilio.failures.reset();
-    fakes.sendgrid.failures.reset();
+    t.fakes.twilio.failures.reset();
+    t.fakes.sendgrid.failures.reset();
     await stageChange(c, 'screening');
-    await env.sleep('10 minutes');
+    await t.env.sleep('10 minutes');
     expect(smsTo(c.phone).length).toBeGreaterThan(0);
   });
 
@@ -217,13 +175,13 @@ describe('touchpoints: journeys through real SDKs, fake providers and signed web
       }
     };
     const handle = await created(c);
-    await env.sleep('1 hour');
+    await t.env.sleep('1 hour');
     expect(crashes).toBe(4);
     expect(smsTo(c.phone)).toHaveLength(1);
     const rows = await ledger(c.app);
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ status: 'accepted', provider_message_id: smsTo(c.phone)[0]!.sid });
-    expect(fakes.twilio.requestsTo.get(c.phone)).toBe(1);
+    expect(t.fakes.twilio.requestsTo.get(c.phone)).toBe(1);
     expect(ofType(await timeline(handle), 'message.sent')).toHaveLength(1);
   });
 
@@ -231,59 +189,59 @@ describe('touchpoints: journeys through real SDKs, fake providers and signed web
     await morning();
     const c = newCandidate();
     const handle = await created(c);
-    await env.sleep('10 minutes');
+    await t.env.sleep('10 minutes');
     expect(smsTo(c.phone)).toHaveLength(1);
-    const inbound = `${api.url}/webhooks/providers/twilio/inbound`;
+    const inbound = `${t.messagingApi.url}/webhooks/providers/twilio/inbound`;
 
-    const help = await fakes.twilio.inbound(inbound, c.phone, 'hjälp');
+    const help = await t.fakes.twilio.inbound(inbound, c.phone, 'hjälp');
     expect(help.body).toContain('Acme: uppdateringar om din ansökan');
-    const status = await fakes.twilio.inbound(inbound, c.phone, 'STATUS');
+    const status = await t.fakes.twilio.inbound(inbound, c.phone, 'STATUS');
     expect(status.body).toContain('Din ansökan är i detta steg: mottagen.');
 
-    const stop = await fakes.twilio.inbound(inbound, c.phone, 'STOPP');
+    const stop = await t.fakes.twilio.inbound(inbound, c.phone, 'STOPP');
     expect(stop.status).toBe(200);
     expect(stop.body).toContain('Du får inga fler sms');
     await handle.query(journeyStatusQuery);
     expect(ofType(await timeline(handle), 'candidate.opted_out')).toEqual([expect.objectContaining({ channel: 'sms' })]);
 
     await stageChange(c, 'screening');
-    await env.sleep(2 * DAY);
+    await t.env.sleep(2 * DAY);
     expect(smsTo(c.phone)).toHaveLength(1);
-    const emails = fakes.sendgrid.sent.filter((m) => m.to === c.email);
+    const emails = t.fakes.sendgrid.sent.filter((m) => m.to === c.email);
     expect(emails.length).toBeGreaterThan(0);
     expect((await ledger(c.app)).filter((r) => r.channel === 'sms')).toHaveLength(1);
 
     // A free-text reply reaches the recruiter and the timeline.
-    await fakes.twilio.inbound(inbound, c.phone, 'Tack! Jag kan börja i maj.');
+    await t.fakes.twilio.inbound(inbound, c.phone, 'Tack! Jag kan börja i maj.');
     await handle.query(journeyStatusQuery);
     expect(ofType(await timeline(handle), 'candidate.replied')).toHaveLength(1);
-    expect((await db.query('select 1 from recruiter_alerts where application_id = $1 and reason = $2', [c.app, 'candidate-replied'])).rows).toHaveLength(1);
-    expect((await db.query<{ body: string }>('select body from inbound_messages where application_id = $1 and keyword is null', [c.app])).rows[0]!.body).toBe('Tack! Jag kan börja i maj.');
+    expect((await t.db.query('select 1 from recruiter_alerts where application_id = $1 and reason = $2', [c.app, 'candidate-replied'])).rows).toHaveLength(1);
+    expect((await t.db.query<{ body: string }>('select body from inbound_messages where application_id = $1 and keyword is null', [c.app])).rows[0]!.body).toBe('Tack! Jag kan börja i maj.');
   });
 
   it('forged webhook signatures → 401 and no state change', async () => {
     await morning();
     const c = newCandidate();
     const handle = await created(c);
-    await env.sleep('10 minutes');
+    await t.env.sleep('10 minutes');
     const [row] = await ledger(c.app);
     const before = await timeline(handle);
 
-    const forgedStop = await fakes.twilio.inbound(`${api.url}/webhooks/providers/twilio/inbound`, c.phone, 'STOP', 'bm90IGEgc2lnbmF0dXJl');
+    const forgedStop = await t.fakes.twilio.inbound(`${t.messagingApi.url}/webhooks/providers/twilio/inbound`, c.phone, 'STOP', 'bm90IGEgc2lnbmF0dXJl');
     expect(forgedStop.status).toBe(401);
-    const unsigned = await fetch(`${api.url}/webhooks/providers/twilio/inbound`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `From=${encodeURIComponent(c.phone)}&Body=STOP` });
+    const unsigned = await fetch(`${t.messagingApi.url}/webhooks/providers/twilio/inbound`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `From=${encodeURIComponent(c.phone)}&Body=STOP` });
     expect(unsigned.status).toBe(401);
-    const forgedStatus = await fakes.twilio.statusCallback(row!.provider_message_id!, 'failed', { signature: 'AAAA' });
+    const forgedStatus = await t.fakes.twilio.statusCallback(row!.provider_message_id!, 'failed', { signature: 'AAAA' });
     expect(forgedStatus.status).toBe(401);
     const mailRow = { messageId: 'x', to: c.email, from: '', subject: '', text: '', html: '', headers: {}, customArgs: { candor_message_id: row!.message_id } };
-    expect((await fakes.sendgrid.postEvents(`${api.url}/webhooks/providers/sendgrid/events`, [fakes.sendgrid.event(mailRow, 'delivered')], { tamper: true })).status).toBe(401);
-    expect((await fakes.sendgrid.postEvents(`${api.url}/webhooks/providers/sendgrid/events`, [fakes.sendgrid.event(mailRow, 'unsubscribe')], { signature: 'MEUCIQ==' })).status).toBe(401);
+    expect((await t.fakes.sendgrid.postEvents(`${t.messagingApi.url}/webhooks/providers/sendgrid/events`, [t.fakes.sendgrid.event(mailRow, 'delivered')], { tamper: true })).status).toBe(401);
+    expect((await t.fakes.sendgrid.postEvents(`${t.messagingApi.url}/webhooks/providers/sendgrid/events`, [t.fakes.sendgrid.event(mailRow, 'unsubscribe')], { signature: 'MEUCIQ==' })).status).toBe(401);
     // A token Candor never issued is unknown (404, a page naming nobody), and changes nothing.
-    const unsubscribe = await fetch(`${api.url}/unsubscribe?token=e30.AAAA`, { method: 'POST' });
+    const unsubscribe = await fetch(`${t.messagingApi.url}/unsubscribe?token=e30.AAAA`, { method: 'POST' });
     expect(unsubscribe.status).toBe(404);
 
-    expect(await findLedgerRow(db, { tenant: row!.tenant_id, messageId: row!.message_id, channel: 'sms' })).toMatchObject({ status: row!.status });
-    expect((await db.query('select 1 from consent_opt_outs where contact in ($1, $2)', [c.phone, c.email])).rows).toHaveLength(0);
+    expect(await findLedgerRow(t.db, { tenant: row!.tenant_id, messageId: row!.message_id, channel: 'sms' })).toMatchObject({ status: row!.status });
+    expect((await t.db.query('select 1 from consent_opt_outs where contact in ($1, $2)', [c.phone, c.email])).rows).toHaveLength(0);
     await handle.query(journeyStatusQuery);
     expect(await timeline(handle)).toEqual(before);
   });
