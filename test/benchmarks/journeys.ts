@@ -27,10 +27,12 @@
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
 import { Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
 import { loadConfig } from '../../core/config';
 import { exampleData, exampleEvent } from '../../core/events/examples';
 import { ensureTenant, migrate, openPostgresDatabase, type Database } from '../../core/store';
+import { journeyWorkflowId } from '../../workflows/shared';
 import { signalJourney } from '../../core/temporal/journeys';
 import { createPayloadCodec } from '../../core/temporal/connection';
 import { daytimeZone } from '../helpers/events';
@@ -78,6 +80,66 @@ async function waitRecorded(db: Database, template: string, prefix: string, coun
     await sleep(200);
   }
   return recorded(db, template, prefix);
+}
+
+const EventType = temporal.api.enums.v1.EventType;
+/** The text of a marker's detail payloads (a local activity's marker names its activity type). */
+const markerText = (e: temporal.api.history.v1.IHistoryEvent) =>
+  Object.values(e.markerRecordedEventAttributes?.details ?? {})
+    .flatMap((p) => p.payloads ?? [])
+    .map((p) => Buffer.from(p.data ?? []).toString())
+    .join(' ');
+const msOf = (t: temporal.api.history.v1.IHistoryEvent['eventTime']) => Number(t?.seconds ?? 0) * 1000 + (t?.nanos ?? 0) / 1e6;
+
+/**
+ * Where a journey's time went from its start to its acknowledgement (the first `deliverMessage` completed),
+ * from the histories of `ids`: workflow tasks (waiting in the queue for a worker slot, then running in the
+ * worker), activity tasks likewise, and local activities (markers). Averages per journey.
+ */
+async function historyBreakdown(client: Client, ids: string[]): Promise<string> {
+  const sum = { journeys: 0, total: 0, wfTasks: 0, wfWait: 0, wfRun: 0, acts: 0, actWait: 0, actRun: 0, markers: 0 };
+  for (const id of ids) {
+    const events = (await client.workflow.getHandle(id).fetchHistory()).events ?? [];
+    const at = new Map<number, number>();
+    const names = new Map<number, string>();
+    const start = msOf(events[0]?.eventTime);
+    for (const e of events) {
+      const t = msOf(e.eventTime);
+      at.set(Number(e.eventId), t);
+      if (e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED) {
+        sum.wfTasks++;
+        sum.wfWait += t - at.get(Number(e.workflowTaskStartedEventAttributes?.scheduledEventId))!;
+      } else if (e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED) {
+        sum.wfRun += t - at.get(Number(e.workflowTaskCompletedEventAttributes?.startedEventId))!;
+      } else if (e.eventType === EventType.EVENT_TYPE_MARKER_RECORDED) {
+        sum.markers++;
+        if (e.markerRecordedEventAttributes?.markerName === 'core_local_activity' && /deliverMessage/.test(markerText(e))) {
+          sum.total += t - start;
+          break;
+        }
+      } else if (e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED) {
+        names.set(Number(e.eventId), e.activityTaskScheduledEventAttributes?.activityType?.name ?? '');
+      } else if (e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED) {
+        sum.acts++;
+        sum.actWait += t - at.get(Number(e.activityTaskStartedEventAttributes?.scheduledEventId))!;
+      } else if (e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED) {
+        const a = e.activityTaskCompletedEventAttributes!;
+        sum.actRun += t - at.get(Number(a.startedEventId))!;
+        if (names.get(Number(a.scheduledEventId)) === 'deliverMessage') {
+          sum.total += t - start;
+          break;
+        }
+      }
+    }
+    sum.journeys++;
+  }
+  const per = (v: number) => round(v / Math.max(1, sum.journeys), 1);
+  const sec = (v: number) => round(v / Math.max(1, sum.journeys) / 1000, 2);
+  return (
+    `per journey until its acknowledgement (mean of ${sum.journeys}): ${sec(sum.total)} s from start; ${per(sum.wfTasks)} workflow tasks ` +
+    `(${sec(sum.wfWait)} s waiting for the worker, ${sec(sum.wfRun)} s in it), ${per(sum.acts)} activity tasks (${sec(sum.actWait)} s waiting, ` +
+    `${sec(sum.actRun)} s running), ${per(sum.markers)} local activities`
+  );
 }
 
 async function produce(producer: Producer, events: ReturnType<typeof application>[] | ReturnType<typeof exampleEvent>[]): Promise<void> {
@@ -211,7 +273,10 @@ async function main(): Promise<void> {
       const seconds = complete ? (last - started) / 1000 : WAIT_S;
       ackRate = acks.size / seconds;
       log(`burst: ${acks.size}/${N} acknowledged in ${round(seconds, 1)} s (produced in ${producedIn} ms): ${round(ackRate, 1)}/s; CPU ${usage}`);
-      const bottleneck = `CPU during the burst: ${usage}`;
+      const sample = [...acks.keys()].filter((_, i, all) => i % Math.max(1, Math.floor(all.length / 20)) === 0).slice(0, 20);
+      const breakdown = await historyBreakdown(client, sample.map((id) => journeyWorkflowId(TENANT, id))).catch((error: unknown) => `history breakdown failed: ${String(error)}`);
+      log(`burst: ${breakdown}`);
+      const bottleneck = `CPU during the burst: ${usage}; ${breakdown}`;
       emit({
         figure: 'Acknowledgements per second (burst)',
         value: round(ackRate, 1),

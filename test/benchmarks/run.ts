@@ -84,6 +84,14 @@ async function main(): Promise<void> {
     return present;
   });
   const started = Date.now();
+  // The code under test is the working tree when the roles start: name its commit, and say if it had local changes.
+  let commit = 'unknown';
+  try {
+    commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
+    if (execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: ROOT, encoding: 'utf8' }).trim()) commit += ' + local changes';
+  } catch {
+    // not a git checkout
+  }
   say('Starting the bench stack (Temporal dev server, Kafka, PostgreSQL) …');
   const stack = await startBenchStack(say);
   const rows: Row[] = [];
@@ -110,12 +118,6 @@ async function main(): Promise<void> {
   } finally {
     say('\nStopping the bench stack …');
     await stack.stop();
-  }
-  let commit = '';
-  try {
-    commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
-  } catch {
-    commit = 'unknown';
   }
   const machine = `${cpus().length} cores (${cpus()[0]?.model.trim() ?? 'cpu'}), ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}`;
   const result = { date: new Date().toISOString(), machine, commit, durationS: Math.round((Date.now() - started) / 1000), env: Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('BENCH_'))), rows };
