@@ -84,25 +84,23 @@ export interface StoredJourneyDetail {
 
 /**
  * One journey's status and whole timeline from the store: its board row's detail and its timeline rows, in
- * one statement over two primary keys. Undefined when the store cannot answer for it: no board row, a row
- * written by code that sent no detail (journeys started before), or a timeline with a missing number (a
- * write that never landed), so the caller asks the workflow instead.
+ * one statement over two primary keys (a union, which embedded PGlite plans faster than a lateral aggregate).
+ * Undefined when the store cannot answer for it: no board row, a row written by code that sent no detail
+ * (journeys started before), or a timeline with a missing number (a write that never landed), so the caller
+ * asks the workflow instead.
  */
 export async function readJourneyDetail(db: Queryable, tenantId: string, applicationId: string): Promise<StoredJourneyDetail | undefined> {
-  const { rows } = await db.query<{ detail: unknown; entries: unknown; count: number; last: number | null }>(
-    `select b.detail, t.entries, t.count, t.last from journey_board b
-     cross join lateral (
-       select jsonb_agg(t.entry order by t.n) as entries, count(*)::int as count, max(t.n) as last from journey_timeline t
-       where t.tenant_id = b.tenant_id and t.application_id = b.application_id
-     ) t
-     where b.tenant_id = $1 and b.application_id = $2`,
+  const { rows } = await db.query<{ doc: unknown; n: number }>(
+    `select detail as doc, -1 as n from journey_board where tenant_id = $1 and application_id = $2
+     union all
+     select entry, n from journey_timeline where tenant_id = $1 and application_id = $2
+     order by n`,
     [tenantId, applicationId],
   );
-  const row = rows[0];
-  if (!row?.detail) return undefined;
-  const count = Number(row.count);
-  if (count > 0 && Number(row.last) !== count - 1) return undefined;
-  return { status: parsed(row.detail) as StoredJourneyDetail['status'], timeline: (parsed(row.entries) ?? []) as TimelineEntry[] };
+  const [board, ...entries] = rows;
+  if (!board || Number(board.n) !== -1 || !board.doc) return undefined;
+  if (entries.some((row, i) => Number(row.n) !== i)) return undefined;
+  return { status: parsed(board.doc) as StoredJourneyDetail['status'], timeline: entries.map((row) => parsed(row.doc) as TimelineEntry) };
 }
 
 /** A jsonb value as the driver hands it over (PGlite and node-postgres parse it; a string is parsed here). */
