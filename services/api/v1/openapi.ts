@@ -73,9 +73,15 @@ export function openApiDocument(serverUrl: string) {
       '/api/v1/journeys/{journeyId}/publish': {
         post: {
           tags: ['journeys'],
-          summary: 'Publish the draft as the next version; running journeys on this journey apply it at their next stage',
+          summary: 'Publish the draft as the next version. Only the version is stored: no running journey is signalled; each open journey on this journey takes it at its next stage change',
           parameters: [journeyId],
-          responses: { '201': { description: '`{ version, label, publishedAt, runningJourneys: { signalled, skipped, failed } }`' }, ...errors(400, 401, 404, 409) },
+          responses: {
+            '201': {
+              description:
+                '`{ journeyId, version, label, publishedAt, runningJourneys: { following, upgradesAt: "next-stage-change" } }`: `following` counts your open journeys on this journey (the board), which move to this version when their stage next changes',
+            },
+            ...errors(400, 401, 404, 409),
+          },
         },
       },
       '/api/v1/journeys/{journeyId}/versions': {
@@ -135,7 +141,18 @@ export function openApiDocument(serverUrl: string) {
         },
       },
       '/api/v1/applications/{applicationId}': {
-        get: { tags: ['applications'], summary: 'Status and full timeline: every event, decision and message with due, sent and delivered times', parameters: [applicationId], responses: { ...ok('Status and timeline'), ...errors(400, 401, 404, 503) } },
+        get: {
+          tags: ['applications'],
+          summary: 'Status and full timeline: every event, decision and message with due, sent and delivered times. Served from the store the journey keeps (no workflow query); journeys that have not written it yet are asked themselves',
+          parameters: [
+            applicationId,
+            { name: 'source', in: 'query', schema: { enum: ['workflow'] }, description: '`workflow`: ask the running journey itself (workflow queries), for diagnosis; slower, and 503 when its worker does not answer in time' },
+          ],
+          responses: {
+            ...ok('`{ applicationId, workflowId, source: "store" | "workflow", status, timeline }` (`source`: where the answer came from)'),
+            ...errors(400, 401, 404, 503),
+          },
+        },
       },
       '/api/v1/applications/{applicationId}/pause': { post: { tags: ['applications'], summary: 'Hold stage messages and follow-ups (the promise still holds)', parameters: [applicationId], responses: actionResponses } },
       '/api/v1/applications/{applicationId}/resume': { post: { tags: ['applications'], summary: 'Send what was held and carry on', parameters: [applicationId], responses: actionResponses } },
