@@ -77,8 +77,9 @@ export function createActivities(deps: ActivityDeps): Activities {
     },
 
     /**
-     * Writes the journey's row on the recruiters' board (journey_board). A local activity: one marker event in
-     * the journey's history, no task-queue round trip. Ordered by the entry's seq, so a retry never goes back.
+     * Writes the journey's row on the recruiters' board (journey_board) with its status detail and new timeline
+     * entries (journey_timeline), which the API serves without querying the workflow. A local activity: one marker
+     * event in the journey's history, no task-queue round trip. Ordered by the entry's seq, so a retry never goes back.
      */
     async projectJourney(entry: JourneyBoardEntry): Promise<void> {
       await projectJourney(deps.db, entry);
