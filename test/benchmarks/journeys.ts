@@ -23,7 +23,8 @@
 //             time) → acknowledgement p50/p99 (goal p99 < 1 s). Events not acknowledged within
 //             BENCH_DRAIN_S of the last one count as infinitely late.
 // Environment: BENCH_BURST (2000), BENCH_CONCURRENCY (64), BENCH_SUSTAIN_S (60), BENCH_TIMERS (min(N, 500)),
-// BENCH_WAIT_S (300: the longest wait for a burst), BENCH_DRAIN_S (60), BENCH_PHASES (bare,burst,timers,sustained).
+// BENCH_WAIT_S (300: the longest wait for a burst), BENCH_DRAIN_S (60), BENCH_PHASES (bare,burst,timers,sustained);
+// BENCH_QUICK=1 (npm run bench -- --quick) makes the defaults 300 applications, 100 timers, 20 s sustained, 30 s drain.
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -38,12 +39,13 @@ import { createPayloadCodec } from '../../core/temporal/connection';
 import { daytimeZone } from '../helpers/events';
 import { benchEncryptionKeys, createBenchDatabase, emit, percentile, round, sleep, startBenchStack, startRole, cpuSeconds, type RoleProcess } from './support';
 
-const N = Number(process.env.BENCH_BURST ?? 2000);
+const QUICK = process.env.BENCH_QUICK === '1';
+const N = Number(process.env.BENCH_BURST ?? (QUICK ? 300 : 2000));
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 64);
-const SUSTAIN_S = Number(process.env.BENCH_SUSTAIN_S ?? 60);
-const TIMERS = Math.min(N, Number(process.env.BENCH_TIMERS ?? 500));
+const SUSTAIN_S = Number(process.env.BENCH_SUSTAIN_S ?? (QUICK ? 20 : 60));
+const TIMERS = Math.min(N, Number(process.env.BENCH_TIMERS ?? (QUICK ? 100 : 500)));
 const WAIT_S = Number(process.env.BENCH_WAIT_S ?? 300);
-const DRAIN_S = Number(process.env.BENCH_DRAIN_S ?? 60);
+const DRAIN_S = Number(process.env.BENCH_DRAIN_S ?? (QUICK ? 30 : 60));
 const PHASES = new Set((process.env.BENCH_PHASES ?? 'bare,burst,timers,sustained').split(','));
 const TENANT = 'bench';
 const TOPIC = 'ats.events';

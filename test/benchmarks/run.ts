@@ -1,4 +1,4 @@
-// `npm run bench [-- name …]`: the benchmark family in one run, one table, one JSON file.
+// `npm run bench [-- [--quick] name …]`: the benchmark family in one run, one table, one JSON file.
 //
 // The runner starts one private stack (Temporal dev server in memory, Kafka, PostgreSQL) on bench ports
 // (27233, 29092, 25432 …; BENCH_PORT_OFFSET shifts them; TEMPORAL_ADDRESS + KAFKA_BROKERS use running
@@ -77,7 +77,10 @@ function table(rows: Row[]): string {
 }
 
 async function main(): Promise<void> {
-  const wanted = process.argv.slice(2);
+  const args = process.argv.slice(2);
+  // --quick: every script scales its sizes down (BENCH_QUICK=1), for a first try or a check that the family runs.
+  if (args.includes('--quick')) process.env.BENCH_QUICK = '1';
+  const wanted = args.filter((a) => a !== '--quick');
   const scripts = (wanted.length ? wanted : SCRIPTS).filter((name) => {
     const present = existsSync(join(ROOT, 'test', 'benchmarks', `${name}.ts`));
     if (!present) say(`(${name}.ts is not there: skipped)`);
