@@ -8,7 +8,7 @@ import { defaultJourneyFor, loadDefaultJourneys, type VersionedDefinition } from
 import { resolveHolidaySettings } from '../core/journeys/holidays';
 import { projectJourney } from '../core/store/board';
 import { recordRecruiterAlert } from '../core/store/alerts';
-import { resolvePublishedJourney, serverNow } from './journeys/published-journeys';
+import { newerPublishedJourney, resolvePublishedJourney, serverNow } from './journeys/published-journeys';
 import { createSandboxProvider, sendMessage, type DeliverRequest, type Providers, type SendDeps } from './messaging';
 
 export type { JourneyEventOut } from '../workflows/contracts';
@@ -53,8 +53,13 @@ export function createActivities(deps: ActivityDeps): Activities {
     ...createErasureActivities({ db: deps.db }),
 
     /** The journey a new application follows: the job's, the tenant's default, or the shipped default for the candidate's locale. */
-    async resolveJourneyDefinition(params: { tenant: string; jobId?: string; locale?: string }): Promise<VersionedDefinition> {
-      return resolvePublishedJourney(deps.db, journeys, params);
+    async resolveJourneyDefinition(params: { tenant: string; jobId?: string; locale?: string; now?: number }): Promise<VersionedDefinition> {
+      return resolvePublishedJourney(deps.db, journeys, params, params.now ?? serverNow());
+    },
+
+    /** The newest published version of a running journey's journey, when it is new to the journey (asked at stage changes). */
+    async latestJourneyVersion(params: { tenant: string; journeyId: string; knownVersions: string[]; now?: number }): Promise<VersionedDefinition | undefined> {
+      return newerPublishedJourney(deps.db, params, params.now ?? serverNow());
     },
 
     /** A journey's named holiday calendar resolved again for the years from now (journeys call it when they roll over). */

@@ -15,8 +15,15 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities, DeliverRequest } from './contracts';
-import { decide, initialState, messagesWithPaths, nextWakeUp, RecruiterAction, type Command, type Input, type JourneyState } from './engine';
+// The engine's zod-free modules only (not its index, which carries the boundary schemas): every journey
+// evaluates the modules the workflow imports.
 import { holidaysNeedRefresh } from './engine/calendar';
+import { checkRecruiterAction } from './engine/checks';
+import type { Command } from './engine/commands';
+import { decide, nextWakeUp } from './engine/decide';
+import type { Input } from './engine/inputs';
+import { messagesWithPaths } from './engine/promise-checks';
+import { initialState, type JourneyState } from './engine/state';
 import { mapAtsEvent } from './event-mapping';
 import {
   atsEventSignal,
@@ -43,6 +50,18 @@ const acts = proxyActivities<Activities>({ startToCloseTimeout: '1 minute', retr
 // A send is bounded by the providers' 10 s request timeout; a worker that dies mid-send is noticed after
 // 30 s and the send retried on another worker (the ledger makes the retry safe).
 const delivery = proxyActivities<Pick<Activities, 'deliverMessage'>>({ startToCloseTimeout: '30 seconds', retry });
+
+// Short steps run as local activities inside the journey's workflow task (one marker event each, no task-queue
+// round trip, no extra workflow task for their result), so a new applicant's first workflow task can resolve
+// the journey, send the acknowledgement and record it. A send that fails is retried with the same backoff; a
+// worker that dies mid-send lets the workflow task time out and another worker sends again (the ledger keyed by
+// message id makes that safe). Journeys whose histories predate this keep their task-queue activities on replay.
+const localSteps = proxyLocalActivities<Pick<Activities, 'resolveJourneyDefinition' | 'latestJourneyVersion' | 'alertRecruiter' | 'publishJourneyEvent'>>({
+  startToCloseTimeout: '1 minute',
+  retry,
+});
+const localDelivery = proxyLocalActivities<Pick<Activities, 'deliverMessage'>>({ startToCloseTimeout: '30 seconds', retry });
+const LOCAL_STEPS = 'local-steps';
 
 // The board row is bookkeeping: a local activity (one marker event, no task-queue round trip), retried for a
 // few minutes and never holding up a decision. A write that still fails is made again at the next decision.
@@ -72,11 +91,10 @@ function boardEntry(tenant: string, applicationId: string, s: JourneyState): Omi
     }
     if (s.silenceDueAt !== undefined && (!nextMessage || s.silenceDueAt < nextMessage.dueAt)) nextMessage = { template: s.definition.statusUpdate.template, dueAt: s.silenceDueAt };
   }
-  const versionAt = s.definitionVersion.indexOf('@');
   return {
     tenant,
     applicationId,
-    journeyId: versionAt > 0 ? s.definitionVersion.slice(0, versionAt) : s.definition.id,
+    journeyId: journeyIdOf(s),
     definitionVersion: s.definitionVersion,
     status: s.status === 'new' ? 'open' : s.status,
     outcome: s.outcome ?? null,
@@ -89,6 +107,15 @@ function boardEntry(tenant: string, applicationId: string, s: JourneyState): Omi
     lastMessage,
     nextMessage,
   };
+}
+
+/** ATS events that never move a journey's stage: no reason to look for a newer published version. */
+const QUIET_EVENTS = new Set(['ats.application.created', 'ats.candidate.updated', 'ats.candidate.erased']);
+
+/** The journey (definition id) a journey follows, from its version label (`default-sv@v2`) or its definition. */
+function journeyIdOf(s: JourneyState): string {
+  const at = s.definitionVersion.indexOf('@');
+  return at > 0 ? s.definitionVersion.slice(0, at) : s.definition.id;
 }
 
 /** The messages of one decision: the last one handed to delivery, which the next one waits for. */
@@ -120,6 +147,10 @@ export async function candidateJourney(input: JourneyInput): Promise<JourneyStat
   const boardProjection = input.boardProjection !== false;
   let boardSeq = carried?.boardSeq ?? 0;
   let resolvedWith: { jobId?: string; locale?: string } = carried?.resolvedWith ?? {};
+  // Timeline entries recorded over the journey's life (the state keeps the newest few hundred), and how many the
+  // store has: each board write carries the ones it lacks, numbered, so the API can serve the timeline itself.
+  let timelineCount = carried?.timelineCount ?? state?.timeline.length ?? 0;
+  let timelineProjected = carried?.timelineProjected ?? 0;
 
   const enqueue = (item: QueuedInput): number => {
     queue.push(item);
@@ -157,11 +188,11 @@ export async function candidateJourney(input: JourneyInput): Promise<JourneyStat
     },
     {
       validator: (action) => {
-        const parsed = RecruiterAction.safeParse(action);
-        if (!parsed.success) throw new Error(`Invalid action: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'action'}: ${i.message}`).join('; ')}`);
+        const parsed = checkRecruiterAction(action);
+        if (!parsed.ok) throw new Error(`Invalid action: ${parsed.issues.map((i) => `${i.path || 'action'}: ${i.message}`).join('; ')}`);
         if (!state || state.status === 'new') throw new Error('The journey has not started yet');
         if (state.status === 'completed') throw new Error('The journey is over');
-        const request = parsed.data;
+        const request = parsed.value;
         const definition = state.definition;
         if (request.action === 'sendNow' && !messagesWithPaths(definition).some((m) => m.message.template === request.template)) {
           throw new Error(`The journey has no message with template "${request.template}"`);
@@ -205,11 +236,13 @@ export async function candidateJourney(input: JourneyInput): Promise<JourneyStat
         // first): each waits until the one before it has been handed over. Histories recorded before ran
         // them side by side, and replay them so.
         const previous = batch.previous !== undefined && patched('ordered-sends') ? batch.previous : undefined;
+        const local = patched(LOCAL_STEPS);
         const send = async (): Promise<void> => {
           if (command.notBefore > Date.now()) await sleep(command.notBefore - Date.now());
           if (previous) await previous;
           try {
-            enqueue({ kind: 'delivery', result: await delivery.deliverMessage({ ...request, contact }) });
+            const deliver = local ? localDelivery.deliverMessage : delivery.deliverMessage;
+            enqueue({ kind: 'delivery', result: await deliver({ ...request, contact }) });
           } catch (error) {
             // The activity's own failure (with its stable type) is the cause of the ActivityFailure.
             const cause = error instanceof ActivityFailure ? error.cause : error;
@@ -224,7 +257,7 @@ export async function candidateJourney(input: JourneyInput): Promise<JourneyStat
       }
       case 'alertRecruiter':
         track(() =>
-          acts.alertRecruiter({
+          (patched(LOCAL_STEPS) ? localSteps : acts).alertRecruiter({
             tenant: input.tenant,
             applicationId: input.applicationId,
             alertId: command.alertId,
@@ -236,7 +269,7 @@ export async function candidateJourney(input: JourneyInput): Promise<JourneyStat
         break;
       case 'publishEvent':
         track(() =>
-          acts.publishJourneyEvent({
+          (patched(LOCAL_STEPS) ? localSteps : acts).publishJourneyEvent({
             // The engine's ids are unique inside one journey; the tenant makes them unique on the shared topic.
             id: `${input.tenant}:${command.eventId}`,
             type: `candor.journey.${command.eventType}`,
@@ -265,7 +298,11 @@ export async function candidateJourney(input: JourneyInput): Promise<JourneyStat
         // Any-order journeys judge a channel by every address known so far, not by this event's alone.
         const mapped = mapAtsEvent(item.event, state?.anyOrder ? contact : undefined);
         if (!mapped.ok) {
-          state?.timeline.push({ at: Date.now(), type: 'event.ignored', eventId: item.event.id, eventType: item.event.type, reason: mapped.reason });
+          if (state) {
+            state.timeline.push({ at: Date.now(), type: 'event.ignored', eventId: item.event.id, eventType: item.event.type, reason: mapped.reason });
+            timelineCount++;
+            updateBoard();
+          }
           return undefined;
         }
         const brought = {
@@ -273,7 +310,7 @@ export async function candidateJourney(input: JourneyInput): Promise<JourneyStat
           ...(mapped.value.event.candidate?.locale ? { locale: mapped.value.event.candidate.locale } : {}),
         };
         if (!state) {
-          const { definition, version } = await acts.resolveJourneyDefinition({ tenant: input.tenant, ...brought });
+          const { definition, version } = await (patched(LOCAL_STEPS) ? localSteps : acts).resolveJourneyDefinition({ tenant: input.tenant, ...brought, now: Date.now() });
           // Journeys created from here on accept events in any order (they wait for a way to reach the candidate);
           // journeys created before keep deciding exactly as they did, so their histories replay unchanged.
           const anyOrder = patched('any-event-order');
@@ -284,11 +321,18 @@ export async function candidateJourney(input: JourneyInput): Promise<JourneyStat
           const missing = (brought.jobId && !resolvedWith.jobId) || (brought.locale && !resolvedWith.locale);
           if (missing) {
             resolvedWith = { ...brought, ...resolvedWith };
-            const again = await acts.resolveJourneyDefinition({ tenant: input.tenant, ...resolvedWith });
+            const again = await (patched(LOCAL_STEPS) ? localSteps : acts).resolveJourneyDefinition({ tenant: input.tenant, ...resolvedWith, now: Date.now() });
             if (again.version !== state.definitionVersion && again.version !== state.pendingDefinition?.version) {
               decideAndRun({ kind: 'upgrade', definition: again.definition, version: again.version, resolved: true });
             }
           }
+        }
+        // A published version reaches a running journey when it can use it: at an event that may change its stage
+        // (the engine applies a newer definition at the next stage change). Publishing signals nobody.
+        if (state.status !== 'completed' && !QUIET_EVENTS.has(item.event.type) && !state.seenEventIds.includes(item.event.id) && patched('learn-published-versions')) {
+          const known = [state.definitionVersion, ...(state.pendingDefinition ? [state.pendingDefinition.version] : [])];
+          const newer = await localSteps.latestJourneyVersion({ tenant: input.tenant, journeyId: journeyIdOf(state), knownVersions: known, now: Date.now() });
+          if (newer) decideAndRun({ kind: 'upgrade', definition: newer.definition, version: newer.version });
         }
         if (!state.seenEventIds.includes(item.event.id)) {
           eventsApplied++;
@@ -312,8 +356,12 @@ export async function candidateJourney(input: JourneyInput): Promise<JourneyStat
   /** Feeds one input to the engine and carries out its commands. */
   const decideAndRun = (engineInput: Input): void => {
     if (!state) return;
+    const before = state.timeline;
     const decision = decide(state, engineInput, Date.now());
     state = decision.state;
+    // The engine appends to a copy of the timeline (dropping the oldest past its limit): count what it added.
+    const after = state.timeline;
+    timelineCount += after.length - (before.length > 0 ? after.lastIndexOf(before[before.length - 1]!) + 1 : 0);
     const batch: SendBatch = {};
     for (const command of decision.commands) execute(command, state, batch);
     updateSearchAttributes(state);
@@ -341,8 +389,11 @@ export async function candidateJourney(input: JourneyInput): Promise<JourneyStat
   let boardAgain = false;
   const updateBoard = (): void => {
     if (!boardProjection || !state || state.status === 'new') return;
-    const entry = boardEntry(input.tenant, input.applicationId, state);
-    const key = JSON.stringify(entry);
+    const base = boardEntry(input.tenant, input.applicationId, state);
+    // Journeys from before the store kept statuses and timelines write only what the board shows, as they did.
+    const detailed = patched('store-timeline');
+    const { tenant: _tenant, applicationId: _applicationId, ...detail } = status();
+    const key = JSON.stringify(detailed ? { base, detail, timelineCount } : base);
     if (key === shownOnBoard) return;
     if (boardWriting) {
       boardAgain = true;
@@ -354,9 +405,15 @@ export async function candidateJourney(input: JourneyInput): Promise<JourneyStat
     boardWriting = true;
     shownOnBoard = key;
     const seq = ++boardSeq;
+    const unsent = Math.min(timelineCount - timelineProjected, state.timeline.length);
+    const entry: JourneyBoardEntry = detailed
+      ? { ...base, seq, detail, timeline: { from: timelineCount - unsent, entries: state.timeline.slice(state.timeline.length - unsent) } }
+      : { ...base, seq };
+    const written = timelineCount;
     track(async () => {
       try {
-        await board.projectJourney({ ...entry, seq });
+        await board.projectJourney(entry);
+        if (detailed) timelineProjected = Math.max(timelineProjected, written);
       } catch (error) {
         shownOnBoard = undefined;
         throw error;
@@ -405,6 +462,8 @@ export async function candidateJourney(input: JourneyInput): Promise<JourneyStat
         boardSeq,
         ...(shownOnBoard !== undefined ? { boardShown: shownOnBoard } : {}),
         ...(state?.anyOrder ? { resolvedWith } : {}),
+        timelineCount,
+        timelineProjected,
       },
     });
   }

@@ -59,7 +59,13 @@ export interface AlertRequest {
 
 /** Every activity the workflows proxy. */
 export interface Activities {
-  resolveJourneyDefinition(params: { tenant: string; jobId?: string; locale?: string }): Promise<VersionedDefinition>;
+  /** `now`: the journey's clock (a local activity's own clock is the worker's, not the server's), for the holiday years. */
+  resolveJourneyDefinition(params: { tenant: string; jobId?: string; locale?: string; now?: number }): Promise<VersionedDefinition>;
+  /**
+   * The newest published version of a journey when it is not `knownVersion` (the journey's own, or the one it
+   * already waits to apply); undefined when there is none or it is that one. Journeys ask at a stage change.
+   */
+  latestJourneyVersion(params: { tenant: string; journeyId: string; knownVersions: string[]; now?: number }): Promise<VersionedDefinition | undefined>;
   resolveHolidays(params: { holidays: HolidaySettings }): Promise<HolidaySettings>;
   deliverMessage(request: DeliverRequest): Promise<DeliveryResult>;
   alertRecruiter(params: AlertRequest): Promise<void>;

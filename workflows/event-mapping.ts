@@ -1,4 +1,5 @@
-import { AtsEvent, type AtsEvent as EngineEvent } from './engine/inputs';
+import { checkAtsEvent } from './engine/checks';
+import type { AtsEvent as EngineEvent } from './engine/inputs';
 import type { JourneyContact, JourneyEvent } from './shared';
 
 /** The loosely typed `data` of an ATS event as ingest validated it (core/events/schemas.ts). */
@@ -53,7 +54,7 @@ export function mapAtsEvent(input: JourneyEvent, known?: JourneyContact): { ok: 
             ...(c.phone !== undefined || c.consent?.sms !== undefined ? { sms: Boolean(c.phone ?? known?.phone) && c.consent?.sms !== false } : {}),
           },
         };
-  const parsed = AtsEvent.safeParse({
+  const parsed = checkAtsEvent({
     id: input.id,
     type: input.type,
     time,
@@ -64,8 +65,8 @@ export function mapAtsEvent(input: JourneyEvent, known?: JourneyContact): { ok: 
       : {}),
     ...(candidate ? { candidate } : {}),
   });
-  if (!parsed.success) {
-    return { ok: false, reason: parsed.error.issues.map((i) => `${i.path.join('.') || '(event)'}: ${i.message}`).join('; ') };
+  if (!parsed.ok) {
+    return { ok: false, reason: parsed.issues.map((i) => `${i.path || '(event)'}: ${i.message}`).join('; ') };
   }
   const contact: JourneyContact = {
     ...(c?.id ? { candidateId: c.id } : {}),
@@ -79,5 +80,5 @@ export function mapAtsEvent(input: JourneyEvent, known?: JourneyContact): { ok: 
     ...(data.recruiter ? { recruiter: { ...data.recruiter } } : {}),
     ...(data.interview?.id && data.interview.start ? { interview: { ...data.interview, id: data.interview.id, start: data.interview.start } } : {}),
   };
-  return { ok: true, value: { event: parsed.data, contact } };
+  return { ok: true, value: { event: parsed.value, contact } };
 }

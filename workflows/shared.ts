@@ -88,6 +88,9 @@ export interface CarriedJourney {
   boardShown?: string;
   /** Any-order journeys: the job id and locale the definition was resolved with (absent pieces are looked up again when an event brings them). */
   resolvedWith?: { jobId?: string; locale?: string };
+  /** Timeline entries the journey has recorded over its whole life, and how many of them the store has (absent before the store kept timelines). */
+  timelineCount?: number;
+  timelineProjected?: number;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { Context } from '@temporalio/activity';
 import type { Queryable } from '../../core/store';
-import { publishedJourneyFor } from '../../core/store/journeys';
+import { getVersion, latestVersionLabel, publishedJourneyFor } from '../../core/store/journeys';
 import { defaultJourneyFor, type VersionedDefinition } from '../../core/journeys/default-journeys';
 import { resolveHolidays } from '../../core/journeys/holidays';
 
@@ -30,4 +30,21 @@ export async function resolvePublishedJourney(
   const published = await publishedJourneyFor(db, params.tenant, params.jobId, fallback.definition.id);
   const chosen = published ? { definition: published.definition, version: published.label } : fallback;
   return { ...chosen, definition: resolveHolidays(chosen.definition, now) };
+}
+
+/**
+ * The newest published version of `journeyId` when it is none of `knownVersions` (what the journey runs or
+ * already waits to apply): reads the newest label first (one index read) and the definition only when it is new
+ * to the journey, with a named holiday calendar resolved as for a new journey.
+ */
+export async function newerPublishedJourney(
+  db: Queryable,
+  params: { tenant: string; journeyId: string; knownVersions: string[] },
+  now = serverNow(),
+): Promise<VersionedDefinition | undefined> {
+  const label = await latestVersionLabel(db, params.tenant, params.journeyId);
+  if (label === undefined || params.knownVersions.includes(label)) return undefined;
+  const latest = await getVersion(db, params.tenant, params.journeyId);
+  if (!latest || params.knownVersions.includes(latest.label)) return undefined;
+  return { definition: resolveHolidays(latest.definition, now), version: latest.label };
 }

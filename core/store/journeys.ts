@@ -168,6 +168,13 @@ export async function getVersion(db: Queryable, tenantId: string, journeyId: str
   };
 }
 
+/** The label of a journey's newest published version (`default-sv@v3`); undefined when it has none. One index read. */
+export async function latestVersionLabel(db: Queryable, tenantId: string, journeyId: string): Promise<string | undefined> {
+  const { rows } = await db.query<{ version: number | null }>('select max(version) as version from journey_versions where tenant_id = $1 and journey_id = $2', [tenantId, journeyId]);
+  const version = rows[0]?.version;
+  return version === null || version === undefined ? undefined : versionLabel(journeyId, Number(version));
+}
+
 /** A tenant's job assignments; the tenant default has jobId `*`. */
 export async function listAssignments(db: Queryable, tenantId: string): Promise<JourneyAssignment[]> {
   const { rows } = await db.query<{ job_id: string; journey_id: string; updated_at: unknown }>(

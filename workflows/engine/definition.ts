@@ -8,9 +8,10 @@ import { WEEKDAY_NAMES } from './calendar';
 import { parseDuration } from './duration';
 import { promiseProblems } from './promise-checks';
 import { isValidTimeZone } from './time-zone';
+import { CHANNELS, STAGE_CATEGORIES, TEMPLATE_KEY_MESSAGE, TEMPLATE_KEY_PATTERN } from './vocabulary';
 
 /** The stage categories every tenant's ATS stages map to. */
-export const StageCategory = z.enum(['applied', 'screening', 'interview', 'offer', 'hired', 'rejected', 'withdrawn']);
+export const StageCategory = z.enum(STAGE_CATEGORIES);
 /** One of the stage categories. */
 export type StageCategory = z.infer<typeof StageCategory>;
 
@@ -18,7 +19,7 @@ export type StageCategory = z.infer<typeof StageCategory>;
 export const TERMINAL_STAGES = ['hired', 'rejected', 'withdrawn'] as const satisfies readonly StageCategory[];
 
 /** A channel Candor can reach a candidate on. */
-export const Channel = z.enum(['email', 'sms']);
+export const Channel = z.enum(CHANNELS);
 /** One of the channels. */
 export type Channel = z.infer<typeof Channel>;
 
@@ -68,7 +69,7 @@ export const HolidaySettings = z.union([
 export type HolidaySettings = z.infer<typeof HolidaySettings>;
 
 /** A template key such as "applied.ack": lowercase segments separated by dots. */
-export const TemplateKey = z.string().regex(/^[a-z][a-z0-9_-]*(\.[a-z0-9_-]+)+$/, 'expected a template key like "applied.ack"');
+export const TemplateKey = z.string().regex(TEMPLATE_KEY_PATTERN, TEMPLATE_KEY_MESSAGE);
 
 /** When a message goes after its trigger: a duration, or the next business morning. */
 export const Delay = z.union([duration, z.object({ businessMorning: z.literal(true) }).strict()]);

@@ -5,24 +5,10 @@
  */
 import { z } from 'zod';
 import { Channel, JourneyDefinition, StageCategory, TemplateKey } from './definition';
+import { ATS_EVENT_TYPES, RECRUITER_ACTIONS } from './vocabulary';
 
 /** ATS event types (docs/architecture.md, Contracts). */
-export const AtsEventType = z.enum([
-  'ats.application.created',
-  'ats.application.stage_changed',
-  'ats.interview.scheduled',
-  'ats.interview.rescheduled',
-  'ats.interview.canceled',
-  'ats.interview.completed',
-  'ats.offer.extended',
-  'ats.offer.accepted',
-  'ats.offer.declined',
-  'ats.application.rejected',
-  'ats.application.withdrawn',
-  'ats.application.hired',
-  'ats.candidate.updated',
-  'ats.candidate.erased',
-]);
+export const AtsEventType = z.enum(ATS_EVENT_TYPES);
 /** One ATS event type. */
 export type AtsEventType = z.infer<typeof AtsEventType>;
 
@@ -66,7 +52,7 @@ export const RecruiterAction = z.discriminatedUnion('action', [
   z.object({ action: z.literal('pause') }).strict(),
   z.object({ action: z.literal('resume') }).strict(),
   z.object({ action: z.literal('sendNow'), template: TemplateKey }).strict(),
-]);
+]) satisfies z.ZodType<{ action: (typeof RECRUITER_ACTIONS)[number] }>;
 /** A recruiter action. */
 export type RecruiterAction = z.infer<typeof RecruiterAction>;
 
