@@ -1,6 +1,6 @@
 import type { Queryable } from './database';
 import type { JourneyBoardEntry, JourneyStatus } from '../../workflows/shared';
-import type { TimelineEntry } from '../../workflows/engine';
+import { TIMELINE_LIMIT, type TimelineEntry } from '../../workflows/engine';
 
 const at = (ms: number | null | undefined) => (ms === null || ms === undefined ? null : new Date(ms).toISOString());
 
@@ -78,28 +78,30 @@ export async function projectJourney(db: Queryable, entry: JourneyBoardEntry): P
 /** One journey's status and timeline as the store holds them (see readJourneyDetail). */
 export interface StoredJourneyDetail {
   status: Omit<JourneyStatus, 'tenant' | 'applicationId'>;
-  /** Entries 0 to n-1, in order. */
+  /** The latest entries (up to TIMELINE_LIMIT), oldest first. */
   timeline: TimelineEntry[];
 }
 
 /**
- * One journey's status and whole timeline from the store: its board row's detail and its timeline rows, in
- * one statement over two primary keys (a union, which embedded PGlite plans faster than a lateral aggregate).
- * Undefined when the store cannot answer for it: no board row, a row written by code that sent no detail
- * (journeys started before), or a timeline with a missing number (a write that never landed), so the caller
- * asks the workflow instead.
+ * One journey's status and timeline from the store: its board row's detail and its latest TIMELINE_LIMIT timeline
+ * rows (as many as the journey itself keeps, so the answer is the one its timeline query gives), in one statement
+ * over two primary keys (a union, which embedded PGlite plans faster than a lateral aggregate). Undefined when the
+ * store cannot answer for it: no board row, a row written by code that sent no detail (journeys started before),
+ * or a timeline with a missing number between its first and last (a write that never landed), so the caller asks
+ * the workflow instead. Numbers below the first are ones the journey no longer held when it first wrote here.
  */
 export async function readJourneyDetail(db: Queryable, tenantId: string, applicationId: string): Promise<StoredJourneyDetail | undefined> {
   const { rows } = await db.query<{ doc: unknown; n: number }>(
     `select detail as doc, -1 as n from journey_board where tenant_id = $1 and application_id = $2
      union all
-     select entry, n from journey_timeline where tenant_id = $1 and application_id = $2
+     (select entry, n from journey_timeline where tenant_id = $1 and application_id = $2 order by n desc limit $3)
      order by n`,
-    [tenantId, applicationId],
+    [tenantId, applicationId, TIMELINE_LIMIT],
   );
   const [board, ...entries] = rows;
   if (!board || Number(board.n) !== -1 || !board.doc) return undefined;
-  if (entries.some((row, i) => Number(row.n) !== i)) return undefined;
+  const first = entries.length > 0 ? Number(entries[0]!.n) : 0;
+  if (entries.some((row, i) => Number(row.n) !== first + i)) return undefined;
   return { status: parsed(board.doc) as StoredJourneyDetail['status'], timeline: entries.map((row) => parsed(row.doc) as TimelineEntry) };
 }
 

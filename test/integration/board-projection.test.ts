@@ -5,7 +5,7 @@ import { projectJourney } from '../../core/store/board';
 import { eraseCandidateData } from '../../core/store/erasure';
 import { signalJourney } from '../../core/temporal/journeys';
 import { journeyWorkflowId, type JourneyBoardEntry } from '../../workflows/shared';
-import type { TimelineEntry } from '../../workflows/engine';
+import { TIMELINE_LIMIT, type TimelineEntry } from '../../workflows/engine';
 import { apiHarness, type ApiHarness } from '../helpers/api-harness';
 import { databaseKinds, type FreshDatabase } from '../helpers/databases';
 import { required, unique } from '../helpers/env';
@@ -262,12 +262,22 @@ describe.each(databaseKinds)('the candidates board on %s (journey_board, through
     const old = await api.call('acme', 'GET', '/api/v1/applications/old-1');
     expect([old.statusCode, old.json().error.code]).toEqual([404, 'application_not_found']);
 
-    // Entries 0 and 1 never landed: the store does not show a timeline with a hole.
+    // Entry 1 never landed: the store does not show a timeline with a hole.
+    await projectJourney(ctx.db, entry('acme', 'gap-1', 0, { seq: 1, detail: detail(), timeline: { from: 0, entries: entries.slice(0, 1) } }));
     await projectJourney(ctx.db, entry('acme', 'gap-1', 0, { seq: 2, detail: detail(), timeline: { from: 2, entries: entries.slice(2) } }));
     expect((await api.call('acme', 'GET', '/api/v1/applications/gap-1')).statusCode).toBe(404);
-    await projectJourney(ctx.db, entry('acme', 'gap-1', 0, { seq: 3, detail: detail(), timeline: { from: 0, entries: entries.slice(0, 2) } }));
+    await projectJourney(ctx.db, entry('acme', 'gap-1', 0, { seq: 3, detail: detail(), timeline: { from: 1, entries: entries.slice(1) } }));
     const filled = await api.call('acme', 'GET', '/api/v1/applications/gap-1');
     expect(filled.json()).toMatchObject({ source: 'store', timeline: entries.map(shownEntry) });
+  });
+
+  it('shows the latest TIMELINE_LIMIT entries, as the journey keeps them, also when its first write starts past 0', async () => {
+    const many = Array.from({ length: TIMELINE_LIMIT + 10 }, (_, n): TimelineEntry => ({ at: T0 + n * MINUTE, type: 'message.delivered', template: 'applied.ack', messageId: `m-${n}` }));
+    await projectJourney(ctx.db, entry('acme', 'long-1', 0, { seq: 1, detail: detail(), timeline: { from: 0, entries: many } }));
+    expect((await api.call('acme', 'GET', '/api/v1/applications/long-1')).json()).toMatchObject({ source: 'store', timeline: many.slice(10).map(shownEntry) });
+    // A journey that had already dropped its oldest entries when it first wrote here (numbers 0-39 never come).
+    await projectJourney(ctx.db, entry('acme', 'long-2', 0, { seq: 1, detail: detail(), timeline: { from: 40, entries } }));
+    expect((await api.call('acme', 'GET', '/api/v1/applications/long-2')).json()).toMatchObject({ source: 'store', timeline: entries.map(shownEntry) });
   });
 
   it('erasure deletes the journey\'s timeline and status detail, and only that tenant\'s', async () => {
