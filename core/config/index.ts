@@ -59,6 +59,8 @@ export const EnvSchema = z.object({
   API_READ_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(2),
   /** Read-heavy requests that may wait for a turn; beyond them the API answers 503 with Retry-After. */
   API_READ_QUEUE: z.coerce.number().int().min(0).max(100_000).default(32),
+  /** The most of its time each read slot spends serving reads (it rests in between), 0.05 to 1. */
+  API_READ_SHARE: z.coerce.number().min(0.05).max(1).default(0.5),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   CANDOR_DEMO_API_KEY: optionalSecret.pipe(
     z.string().min(24, 'must be at least 24 characters').optional(),
@@ -102,7 +104,7 @@ export interface Config {
   /** /docs without an API key. */
   apiDocsPublic: boolean;
   /** How many read-heavy API requests run at once and how many may wait (services/api/read-limiter.ts). */
-  apiReads: { concurrency: number; queue: number };
+  apiReads: { concurrency: number; queue: number; share: number };
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
   demoApiKey: string | undefined;
   /** The admin API's operator key; undefined turns the admin API off. */
@@ -178,7 +180,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     metrics: { token: e.METRICS_TOKEN, port: e.METRICS_PORT },
     apiDocsPublic: e.API_DOCS_PUBLIC === 'true',
-    apiReads: { concurrency: e.API_READ_CONCURRENCY, queue: e.API_READ_QUEUE },
+    apiReads: { concurrency: e.API_READ_CONCURRENCY, queue: e.API_READ_QUEUE, share: e.API_READ_SHARE },
     logLevel: e.LOG_LEVEL,
     demoApiKey: e.CANDOR_DEMO_API_KEY,
     adminKey: e.CANDOR_ADMIN_KEY,

@@ -3,31 +3,56 @@ import { errorBody } from './v1/errors';
 
 /**
  * Recruiter and API reads share the process and the database with the send path (worker, ingest). A
- * burst of them must not starve it: at most `concurrency` read-heavy requests run at once, up to
- * `queue` more wait their turn (first come, first served), and any beyond that are answered 503 with
- * Retry-After at once, costing neither a query nor a place in the database's queue.
+ * burst of them must not starve it: at most `concurrency` read-heavy requests run at once, each slot
+ * serves reads at most `share` of the time, up to `queue` more wait their turn (first come, first
+ * served), and any beyond that are answered 503 with Retry-After at once, costing neither a query nor a
+ * place in the database's queue.
  */
 export interface ReadLimit {
   /** Read-heavy requests served at the same time. */
   concurrency: number;
   /** Requests that may wait for a slot; one more is shed with 503. */
   queue: number;
+  /**
+   * The most of its time a slot spends serving reads (0 < share <= 1): after a read that took d ms its
+   * slot rests d × (1 − share) / share ms before the next read. Concurrency alone is not enough: readers
+   * that poll back to back keep every slot busy, and a slot busy all the time is a share of the one
+   * process (and the one PGlite) that the send path no longer has.
+   */
+  share: number;
   /** The Retry-After (seconds) a shed request is given. */
   retryAfterSeconds: number;
 }
 
+/** The clock the limiter rests slots by (tests give their own). */
+export interface LimiterClock {
+  now(): number;
+  setTimeout(fn: () => void, ms: number): void;
+}
+
+const realClock: LimiterClock = {
+  now: () => performance.now(),
+  setTimeout: (fn, ms) => {
+    // A resting slot must not keep a closing process alive.
+    setTimeout(fn, ms).unref();
+  },
+};
+
 /** The read-heavy routes (GET, Fastify's route syntax): the outbox, the board and one application's status and timeline. */
 export const READ_HEAVY_ROUTES: readonly string[] = ['/api/v1/outbox', '/api/v1/applications', '/api/v1/applications/:applicationId'];
 
-/** A counting semaphore with a bounded first-come-first-served queue. */
+/** A counting semaphore with a bounded first-come-first-served queue, whose slots rest after each use to keep to their share. */
 export class ReadLimiter {
   private active = 0;
   private readonly waiting: (() => void)[] = [];
   private readonly listeners: (() => void)[] = [];
 
-  constructor(readonly limit: ReadLimit) {}
+  constructor(
+    readonly limit: ReadLimit,
+    private readonly clock: LimiterClock = realClock,
+  ) {}
 
-  /** How many requests run and wait now. */
+  /** How many slots are taken (serving a read or resting after one) and how many requests wait. */
   stats(): { active: number; queued: number } {
     return { active: this.active, queued: this.waiting.length };
   }
@@ -53,16 +78,26 @@ export class ReadLimiter {
     return slot;
   }
 
-  /** A release that frees its slot once, however often it is called; the next waiter takes the slot over. */
+  /**
+   * A release that frees its slot once, however often it is called: after the slot's rest, the next
+   * waiter takes it over (or it is free again).
+   */
   private releaser(): () => void {
     let released = false;
-    return () => {
-      if (released) return;
-      released = true;
+    const since = this.clock.now();
+    const handOver = () => {
       const next = this.waiting.shift();
       if (next) next();
       else this.active--;
       this.notify();
+    };
+    return () => {
+      if (released) return;
+      released = true;
+      const share = Math.min(1, this.limit.share);
+      const rest = share >= 1 ? 0 : ((this.clock.now() - since) * (1 - share)) / share;
+      if (rest > 0) this.clock.setTimeout(handOver, rest);
+      else handOver();
     };
   }
 
@@ -71,8 +106,8 @@ export class ReadLimiter {
   }
 }
 
-/** The default: two reads at a time, 32 waiting, "retry in a second" beyond that (core/config: API_READ_*). */
-export const DEFAULT_READ_LIMIT: ReadLimit = { concurrency: 2, queue: 32, retryAfterSeconds: 1 };
+/** The default (core/config: API_READ_*): two reads at a time, each slot reading half the time, 32 waiting, "retry in a second" beyond that. */
+export const DEFAULT_READ_LIMIT: ReadLimit = { concurrency: 2, share: 0.5, queue: 32, retryAfterSeconds: 1 };
 
 const releases = new WeakMap<FastifyRequest, () => void>();
 const limiters = new WeakMap<FastifyInstance, ReadLimiter>();

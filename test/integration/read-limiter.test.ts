@@ -48,7 +48,7 @@ describe('read-heavy API routes wait their turn and are shed when too many wait 
       },
       exec: (sql) => db.exec(sql),
     };
-    app = buildApi({ logger: createLogger({ logLevel: 'silent', secrets: [] }), probes: [], reads: { concurrency: 1, queue: 1 } });
+    app = buildApi({ logger: createLogger({ logLevel: 'silent', secrets: [] }), probes: [], reads: { concurrency: 1, queue: 1, share: 1 } });
     registerOutboxRoute(app, { db: gated });
     await app.listen({ host: '127.0.0.1', port: 0 });
     base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
