@@ -13,6 +13,11 @@ const builtins = builtinModules.flatMap((m) => [m, `node:${m}`]);
 // imports core/ and workflows/, never services/; services/ (the runnable roles) imports activities/ only in
 // the worker role (which registers them) and main (which starts every role). Lint fails on a new back arrow.
 const fence = (dirs) => dirs.flatMap((d) => [`**/${d}`, `**/${d}/**`]);
+const workflowPatterns = [
+  { group: ioModules, message: 'Workflow code must be deterministic: do I/O in an activity.' },
+  // Fence: workflows/ imports only itself (and @temporalio/workflow); the activities it calls are declared in workflows/contracts.ts.
+  { group: fence(['activities', 'services', 'core', 'infra', 'test']), message: 'workflows/ imports only workflows/ (declare an activity contract in workflows/contracts.ts).' },
+];
 const layer = (files, patterns, ignores = []) => ({ files, ignores, rules: { 'no-restricted-imports': ['error', { patterns }] } });
 
 export default tseslint.config(
@@ -51,14 +56,20 @@ export default tseslint.config(
         {
           paths: builtins.map((name) => ({ name, message: 'Workflow code must be deterministic: no Node built-ins under workflows/.' })),
           patterns: [
-            { group: ioModules, message: 'Workflow code must be deterministic: do I/O in an activity.' },
-            // Fence: workflows/ imports only itself (and @temporalio/workflow); the activities it calls are declared in workflows/contracts.ts.
-            { group: fence(['activities', 'services', 'core', 'infra', 'test']), message: 'workflows/ imports only workflows/ (declare an activity contract in workflows/contracts.ts).' },
+            ...workflowPatterns,
+            // Every journey evaluates the modules its workflow imports: zod and the engine's schema modules stay out of the bundle.
+            { group: ['zod', 'zod/*'], allowTypeImports: true, message: 'Workflow code imports no zod at run time: check with workflows/engine/checks.ts, parse at the boundaries.' },
+            { regex: '(^|/)(engine(/index)?|definition|inputs|simulate)$', allowTypeImports: true, message: 'Workflow code imports the engine\'s zod-free modules (decide, state, checks, vocabulary, …), types only from its schema modules.' },
           ],
         },
       ],
       'no-restricted-globals': ['error', { name: 'setTimeout', message: 'Use sleep() or condition() from @temporalio/workflow.' }, { name: 'setInterval', message: 'Use sleep() in a loop.' }, { name: 'process', message: 'Workflows get configuration through their input.' }],
     },
+  },
+  {
+    // The engine's boundary door and schema modules: zod lives here, and no workflow imports them at run time.
+    files: ['workflows/engine/index.ts', 'workflows/engine/definition.ts', 'workflows/engine/inputs.ts', 'workflows/engine/simulate.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: builtins.map((name) => ({ name, message: 'No Node built-ins under workflows/.' })), patterns: workflowPatterns }] },
   },
   layer(['core/**/*.ts'], [
     { group: fence(['services', 'activities', 'infra', 'test']), message: 'core/ imports no role, activity, infra or test code.' },
