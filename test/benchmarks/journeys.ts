@@ -145,30 +145,35 @@ async function historyBreakdown(client: Client, ids: string[]): Promise<string> 
 }
 
 /**
- * Where a reminder's lateness went, from the histories of `due`'s journeys: the timer that fired at or after the
- * due instant (Temporal's lateness), then the workflow task it caused waiting for the worker and running in it.
+ * Where a reminder's lateness went, from the histories of `due`'s journeys. The timer that fired at or after the
+ * due instant: how late it fired, and how much of that is the workflow task that started it (a workflow reckons
+ * a timer's duration from the start of its task, Temporal starts the timer when the task completes), then the
+ * workflow task the firing caused, waiting for the worker and running in it.
  */
 async function timerBreakdown(client: Client, due: Map<string, number>, sample: string[]): Promise<string> {
-  const sum = { journeys: 0, timerSet: 0, fired: 0, wait: 0, run: 0 };
+  const sum = { journeys: 0, fired: 0, settingTask: 0, wait: 0, run: 0 };
   for (const applicationId of sample) {
     const dueAt = due.get(applicationId)!;
     const events = (await client.workflow.getHandle(journeyWorkflowId(TENANT, applicationId)).fetchHistory()).events ?? [];
     const at = new Map<number, number>();
+    const taskOf = new Map<number, number>();
     let firedAt: number | undefined;
-    let setAt: number | undefined;
     for (const e of events) {
       const t = msOf(e.eventTime);
       at.set(Number(e.eventId), t);
-      if (e.eventType === EventType.EVENT_TYPE_TIMER_STARTED && firedAt === undefined) {
-        const fireAt = t + Number(e.timerStartedEventAttributes?.startToFireTimeout?.seconds ?? 0) * 1000 + (e.timerStartedEventAttributes?.startToFireTimeout?.nanos ?? 0) / 1e6;
-        if (Math.abs(fireAt - dueAt) < 1500) setAt = fireAt;
+      if (e.eventType === EventType.EVENT_TYPE_TIMER_STARTED) {
+        taskOf.set(Number(e.eventId), Number(e.timerStartedEventAttributes?.workflowTaskCompletedEventId));
+      } else if (e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED && firedAt === undefined) {
+        taskOf.set(Number(e.eventId), Number(e.workflowTaskCompletedEventAttributes?.startedEventId));
       } else if (e.eventType === EventType.EVENT_TYPE_TIMER_FIRED && firedAt === undefined && t >= dueAt - 1500) {
         firedAt = t;
+        const completedId = taskOf.get(Number(e.timerFiredEventAttributes?.startedEventId));
+        const startedId = completedId !== undefined ? taskOf.get(completedId) : undefined;
+        if (completedId !== undefined && startedId !== undefined) sum.settingTask += at.get(completedId)! - at.get(startedId)!;
       } else if (firedAt !== undefined && e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED) {
         const started = at.get(Number(e.workflowTaskCompletedEventAttributes?.startedEventId))!;
         const scheduled = at.get(Number(e.workflowTaskCompletedEventAttributes?.scheduledEventId)) ?? started;
         sum.journeys++;
-        sum.timerSet += setAt !== undefined ? 1 : 0;
         sum.fired += firedAt - dueAt;
         sum.wait += started - scheduled;
         sum.run += t - started;
@@ -178,8 +183,8 @@ async function timerBreakdown(client: Client, due: Map<string, number>, sample: 
   }
   const sec = (v: number) => round(v / Math.max(1, sum.journeys) / 1000, 2);
   return (
-    `per reminder (mean of ${sum.journeys}; ${sum.timerSet} had a timer set for the due instant itself): timer fired ${sec(sum.fired)} s after due, ` +
-    `its workflow task waited ${sec(sum.wait)} s for the worker and ran ${sec(sum.run)} s`
+    `per reminder (mean of ${sum.journeys}): the timer fired ${sec(sum.fired)} s after due (the workflow task that started it ran ` +
+    `${sec(sum.settingTask)} s, and its duration counts from that task's start), then its workflow task waited ${sec(sum.wait)} s for the worker and ran ${sec(sum.run)} s`
   );
 }
 
@@ -189,24 +194,49 @@ async function produce(producer: Producer, events: ReturnType<typeof application
   }
 }
 
-/** The Temporal dev server's pid, found by its port in /proc (for its CPU time); undefined if not on this machine. */
-function temporalPid(address: string): number | undefined {
-  const port = address.split(':').pop()!;
+/** The Temporal dev server's pid, found by its port in /proc (for its CPU time); none if not on this machine. */
+const temporalPids = (address: string): number[] => pidsWhere((args) => args.includes('start-dev') && args.includes(address.split(':').pop()!));
+
+/** Pids under /proc whose command line passes `test` (their own processes only; a vanished one is skipped). */
+function pidsWhere(test: (args: string[], pid: number) => boolean): number[] {
+  const found: number[] = [];
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      const args = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
-      if (args.includes('start-dev') && args.includes(port)) return Number(entry);
+      if (test(readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0'), Number(entry))) found.push(Number(entry));
     } catch {
       // gone
     }
   }
-  return undefined;
+  return found;
 }
 
-/** CPU use (% of one core) of each watched process between two calls. */
-function cpuMeter(pids: Record<string, number | undefined>) {
-  const take = () => Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, pid ? cpuSeconds(pid) : NaN]));
+/** The PostgreSQL server listening on `port` and its backends (for their CPU time), if it runs on this machine. */
+function postgresPids(port: string): number[] {
+  const postmaster = pidsWhere((args) => /postgres$/.test(args[0] ?? '') && args.includes('-p') && args.includes(port))[0];
+  if (postmaster === undefined) return [];
+  const ppid = (pid: number) => Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[1]);
+  return [postmaster, ...pidsWhere((_, pid) => ppid(pid) === postmaster)];
+}
+
+/** CPU seconds of a process, 0 once it is gone. */
+function cpuOf(pid: number): number {
+  try {
+    return cpuSeconds(pid);
+  } catch {
+    return 0;
+  }
+}
+
+/** CPU use (% of one core) of each watched group of processes between two calls. */
+function cpuMeter(groups: Record<string, () => number[]>) {
+  const take = () =>
+    Object.fromEntries(
+      Object.entries(groups).map(([k, pids]) => {
+        const list = pids();
+        return [k, list.length ? list.reduce((total, pid) => total + cpuOf(pid), 0) : NaN];
+      }),
+    );
   let start = take();
   let at = Date.now();
   return {
@@ -218,7 +248,7 @@ function cpuMeter(pids: Record<string, number | undefined>) {
       const now = take();
       const s = (Date.now() - at) / 1000;
       return Object.entries(now)
-        .filter(([, v]) => !Number.isNaN(v))
+        .filter(([k, v]) => !Number.isNaN(v) && !Number.isNaN(start[k]))
         .map(([k, v]) => `${k} ${Math.round(((v - start[k]!) / s) * 100)}%`)
         .join(', ');
     },
@@ -265,7 +295,9 @@ async function main(): Promise<void> {
     const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
     await producer.connect();
     const zone = daytimeZone();
-    const cpu = cpuMeter({ worker: worker.pid, ingest: ingest.pid, temporal: temporalPid(config.temporal.address), bench: process.pid });
+    const temporalServer = temporalPids(config.temporal.address);
+    const postgresServer = new URL(databaseUrl).port;
+    const cpu = cpuMeter({ worker: () => [worker.pid], ingest: () => [ingest.pid], temporal: () => temporalServer, postgres: () => postgresPids(postgresServer), bench: () => [process.pid] });
 
     // Warm-up: the ingest consumer joins its group, the worker's first workflow tasks, the dev server's caches.
     const warm = Array.from({ length: 20 }, (_, i) => application(`${run}-warm-${i}`, zone));
