@@ -15,14 +15,20 @@ export interface ReadLimit {
   queue: number;
   /**
    * The most of its time a slot spends serving reads (0 < share <= 1): after a read that took d ms its
-   * slot rests d × (1 − share) / share ms before the next read. Concurrency alone is not enough: readers
-   * that poll back to back keep every slot busy, and a slot busy all the time is a share of the one
-   * process (and the one PGlite) that the send path no longer has.
+   * slot rests d × (1 − share) / share ms (at most MAX_REST_MS) before the next read. Concurrency alone
+   * is not enough: readers that poll back to back keep every slot busy, and a slot busy all the time is
+   * a share of the one process (and the one PGlite) that the send path no longer has.
    */
   share: number;
   /** The Retry-After (seconds) a shed request is given. */
   retryAfterSeconds: number;
 }
+
+/**
+ * The longest rest after one read: a read that was slow because it waited (a workflow query to a busy
+ * worker) cost the process little, and must not hold its slot for long after.
+ */
+export const MAX_REST_MS = 1000;
 
 /** The clock the limiter rests slots by (tests give their own). */
 export interface LimiterClock {
@@ -95,7 +101,7 @@ export class ReadLimiter {
       if (released) return;
       released = true;
       const share = Math.min(1, this.limit.share);
-      const rest = share >= 1 ? 0 : ((this.clock.now() - since) * (1 - share)) / share;
+      const rest = share >= 1 ? 0 : Math.min(MAX_REST_MS, ((this.clock.now() - since) * (1 - share)) / share);
       if (rest > 0) this.clock.setTimeout(handOver, rest);
       else handOver();
     };

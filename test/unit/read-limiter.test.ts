@@ -1,4 +1,4 @@
-import { ReadLimiter, type LimiterClock } from '../../services/api/read-limiter';
+import { MAX_REST_MS, ReadLimiter, type LimiterClock } from '../../services/api/read-limiter';
 
 /** A clock the test moves by hand: timers fire when `advance` passes their time. */
 function manualClock() {
@@ -67,5 +67,15 @@ describe('ReadLimiter', () => {
     expect(await settled(next)).toBe(true);
     (await next)(); // a read that took no time needs no rest
     expect(limiter.stats()).toEqual({ active: 0, queued: 0 });
+
+    // A read that took 10 s (waiting, mostly) rests MAX_REST_MS, not 30 s.
+    const slow = await limiter.acquire()!;
+    const after = limiter.acquire()!;
+    clock.advance(10_000);
+    slow();
+    clock.advance(MAX_REST_MS - 1);
+    expect(await settled(after)).toBe(false);
+    clock.advance(1);
+    expect(await settled(after)).toBe(true);
   });
 });
