@@ -132,10 +132,14 @@ async function measure(kind: 'PGlite' | 'PostgreSQL', db: Database): Promise<voi
     const started = performance.now();
     const durations = await timed(REQUESTS, CONCURRENCY, get);
     const seconds = (performance.now() - started) / 1000;
+    // One at a time as well: what a request costs without waiting behind others.
+    const alone = await timed(Math.min(300, REQUESTS), 1, (i) => get(2 * REQUESTS + i));
     if (wrong > 0) throw new Error(`${wrong} answers were not a 200 from the store`);
     const p50 = round(percentile(durations, 50), 1);
     const p99 = round(percentile(durations, 99), 1);
-    const note = `${REQUESTS} requests, ${CONCURRENCY} concurrent, ${round(REQUESTS / seconds, 0)}/s; store rows written directly with projectJourney (avg ${ENTRIES} timeline entries); no workflow queried`;
+    const note =
+      `${REQUESTS} requests, ${CONCURRENCY} concurrent, ${round(REQUESTS / seconds, 0)}/s (one at a time: p50 ${round(percentile(alone, 50), 1)} ms, p99 ${round(percentile(alone, 99), 1)} ms); ` +
+      `store rows written directly with projectJourney (avg ${ENTRIES} timeline entries); no workflow queried`;
     emit({ figure: `status+timeline p50, ${JOURNEYS.toLocaleString('en')} open journeys (${kind})`, value: p50, unit: 'ms', goal: '—', pass: null, ratio: null, baseline: null, note });
     emit({
       figure: `status+timeline p99, ${JOURNEYS.toLocaleString('en')} open journeys (${kind})`,
