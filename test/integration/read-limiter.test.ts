@@ -10,7 +10,8 @@ import { recordOutboxMessage } from '../../core/store/outbox';
 
 /**
  * The read limiter (README "Reads never starve sending"): read-heavy routes run `concurrency` at a time,
- * up to `queue` more wait in order, any beyond that get 503 with Retry-After at once. The outbox's query is
+ * up to `queue` more wait in order, any beyond that get 503 with Retry-After at once (the slots' rests
+ * after each read are shown in test/unit/read-limiter.test.ts; here share is 1). The outbox's query is
  * held at a gate, so the test decides when a read finishes; nothing is timed.
  */
 describe('read-heavy API routes wait their turn and are shed when too many wait (real HTTP server)', () => {
@@ -96,9 +97,10 @@ describe('read-heavy API routes wait their turn and are shed when too many wait 
     expect((await outbox()).status).toBe(200);
   });
 
-  it('is configured by API_READ_CONCURRENCY and API_READ_QUEUE, two at a time and 32 waiting by default', () => {
-    expect(loadConfig({}).apiReads).toEqual({ concurrency: 2, queue: 32 });
-    expect(loadConfig({ API_READ_CONCURRENCY: '4', API_READ_QUEUE: '0' }).apiReads).toEqual({ concurrency: 4, queue: 0 });
+  it('is configured by API_READ_CONCURRENCY, API_READ_SHARE and API_READ_QUEUE: two at a time, reading half the time, 32 waiting by default', () => {
+    expect(loadConfig({}).apiReads).toEqual({ concurrency: 2, share: 0.5, queue: 32 });
+    expect(loadConfig({ API_READ_CONCURRENCY: '4', API_READ_SHARE: '1', API_READ_QUEUE: '0' }).apiReads).toEqual({ concurrency: 4, share: 1, queue: 0 });
     expect(() => loadConfig({ API_READ_CONCURRENCY: '0' })).toThrow(/API_READ_CONCURRENCY/);
+    expect(() => loadConfig({ API_READ_SHARE: '0' })).toThrow(/API_READ_SHARE/);
   });
 });
