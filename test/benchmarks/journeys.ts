@@ -85,54 +85,43 @@ async function waitRecorded(db: Database, template: string, prefix: string, coun
 }
 
 const EventType = temporal.api.enums.v1.EventType;
-/** The text of a marker's detail payloads (a local activity's marker names its activity type). */
-const markerText = (e: temporal.api.history.v1.IHistoryEvent) =>
-  Object.values(e.markerRecordedEventAttributes?.details ?? {})
-    .flatMap((p) => p.payloads ?? [])
-    .map((p) => Buffer.from(p.data ?? []).toString())
-    .join(' ');
 const msOf = (t: temporal.api.history.v1.IHistoryEvent['eventTime']) => Number(t?.seconds ?? 0) * 1000 + (t?.nanos ?? 0) / 1e6;
 
 /**
- * Where a journey's time went from its start to its acknowledgement (the first `deliverMessage` completed),
- * from the histories of `ids`: workflow tasks (waiting in the queue for a worker slot, then running in the
- * worker), activity tasks likewise, and local activities (markers). Averages per journey.
+ * Where a journey's time went from its start to its acknowledgement (the outbox's `sent_at` of `applied.ack`), from
+ * the histories of the sampled journeys: workflow tasks (waiting in the queue for a worker slot, then running in
+ * the worker), activity tasks likewise, and local activities (markers), up to and including the task or activity
+ * that completed when the acknowledgement had been recorded. Means per journey.
  */
-async function historyBreakdown(client: Client, ids: string[]): Promise<string> {
+async function historyBreakdown(client: Client, acks: [applicationId: string, ackAt: number][]): Promise<string> {
   const sum = { journeys: 0, total: 0, wfTasks: 0, wfWait: 0, wfRun: 0, acts: 0, actWait: 0, actRun: 0, markers: 0 };
-  for (const id of ids) {
-    const events = (await client.workflow.getHandle(id).fetchHistory()).events ?? [];
+  for (const [applicationId, ackAt] of acks) {
+    const events = (await client.workflow.getHandle(journeyWorkflowId(TENANT, applicationId)).fetchHistory()).events ?? [];
     const at = new Map<number, number>();
-    const names = new Map<number, string>();
     const start = msOf(events[0]?.eventTime);
+    let reached = false;
     for (const e of events) {
       const t = msOf(e.eventTime);
       at.set(Number(e.eventId), t);
+      // After the task that recorded the acknowledgement: count its commands' markers, stop at the next task.
+      if (reached && e.eventType !== EventType.EVENT_TYPE_MARKER_RECORDED) break;
       if (e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED) {
         sum.wfTasks++;
         sum.wfWait += t - at.get(Number(e.workflowTaskStartedEventAttributes?.scheduledEventId))!;
       } else if (e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED) {
         sum.wfRun += t - at.get(Number(e.workflowTaskCompletedEventAttributes?.startedEventId))!;
+        reached = t >= ackAt;
       } else if (e.eventType === EventType.EVENT_TYPE_MARKER_RECORDED) {
         sum.markers++;
-        if (e.markerRecordedEventAttributes?.markerName === 'core_local_activity' && /deliverMessage/.test(markerText(e))) {
-          sum.total += t - start;
-          break;
-        }
-      } else if (e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED) {
-        names.set(Number(e.eventId), e.activityTaskScheduledEventAttributes?.activityType?.name ?? '');
       } else if (e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED) {
         sum.acts++;
         sum.actWait += t - at.get(Number(e.activityTaskStartedEventAttributes?.scheduledEventId))!;
       } else if (e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED) {
-        const a = e.activityTaskCompletedEventAttributes!;
-        sum.actRun += t - at.get(Number(a.startedEventId))!;
-        if (names.get(Number(a.scheduledEventId)) === 'deliverMessage') {
-          sum.total += t - start;
-          break;
-        }
+        sum.actRun += t - at.get(Number(e.activityTaskCompletedEventAttributes?.startedEventId))!;
+        if (t >= ackAt) break;
       }
     }
+    sum.total += ackAt - start;
     sum.journeys++;
   }
   const per = (v: number) => round(v / Math.max(1, sum.journeys), 1);
@@ -211,6 +200,13 @@ function pidsWhere(test: (args: string[], pid: number) => boolean): number[] {
   return found;
 }
 
+/** The Kafka broker whose properties file listens on `port` (for its CPU time), if it runs on this machine. */
+const kafkaPids = (port: string): number[] =>
+  pidsWhere((args) => {
+    const props = args[args.indexOf('kafka.Kafka') + 1];
+    return args.includes('kafka.Kafka') && props !== undefined && readFileSync(props, 'utf8').includes(`PLAINTEXT://127.0.0.1:${port},`);
+  });
+
 /** The PostgreSQL server listening on `port` and its backends (for their CPU time), if it runs on this machine. */
 function postgresPids(port: string): number[] {
   const postmaster = pidsWhere((args) => /postgres$/.test(args[0] ?? '') && args.includes('-p') && args.includes(port))[0];
@@ -228,15 +224,12 @@ function cpuOf(pid: number): number {
   }
 }
 
-/** CPU use (% of one core) of each watched group of processes between two calls. */
+/**
+ * CPU use (% of one core) of each watched group of processes between two calls. A process that started in
+ * between counts in full, one that ended in between is missed (PostgreSQL backends come and go).
+ */
 function cpuMeter(groups: Record<string, () => number[]>) {
-  const take = () =>
-    Object.fromEntries(
-      Object.entries(groups).map(([k, pids]) => {
-        const list = pids();
-        return [k, list.length ? list.reduce((total, pid) => total + cpuOf(pid), 0) : NaN];
-      }),
-    );
+  const take = () => Object.fromEntries(Object.entries(groups).map(([k, pids]) => [k, new Map(pids().map((pid) => [pid, cpuOf(pid)]))]));
   let start = take();
   let at = Date.now();
   return {
@@ -248,8 +241,11 @@ function cpuMeter(groups: Record<string, () => number[]>) {
       const now = take();
       const s = (Date.now() - at) / 1000;
       return Object.entries(now)
-        .filter(([k, v]) => !Number.isNaN(v) && !Number.isNaN(start[k]))
-        .map(([k, v]) => `${k} ${Math.round(((v - start[k]!) / s) * 100)}%`)
+        .filter(([, pids]) => pids.size > 0)
+        .map(([k, pids]) => {
+          const used = [...pids].reduce((total, [pid, cpu]) => total + Math.max(0, cpu - (start[k]!.get(pid) ?? 0)), 0);
+          return `${k} ${Math.round((used / s) * 100)}%`;
+        })
         .join(', ');
     },
   };
@@ -297,7 +293,15 @@ async function main(): Promise<void> {
     const zone = daytimeZone();
     const temporalServer = temporalPids(config.temporal.address);
     const postgresServer = new URL(databaseUrl).port;
-    const cpu = cpuMeter({ worker: () => [worker.pid], ingest: () => [ingest.pid], temporal: () => temporalServer, postgres: () => postgresPids(postgresServer), bench: () => [process.pid] });
+    const kafkaBroker = kafkaPids(config.kafka.brokers[0]!.split(':').pop()!);
+    const cpu = cpuMeter({
+      worker: () => [worker.pid],
+      ingest: () => [ingest.pid],
+      temporal: () => temporalServer,
+      kafka: () => kafkaBroker,
+      postgres: () => postgresPids(postgresServer),
+      bench: () => [process.pid],
+    });
 
     // Warm-up: the ingest consumer joins its group, the worker's first workflow tasks, the dev server's caches.
     const warm = Array.from({ length: 20 }, (_, i) => application(`${run}-warm-${i}`, zone));
@@ -347,7 +351,7 @@ async function main(): Promise<void> {
       ackRate = acks.size / seconds;
       log(`burst: ${acks.size}/${N} acknowledged in ${round(seconds, 1)} s (produced in ${producedIn} ms): ${round(ackRate, 1)}/s; CPU ${usage}`);
       const sample = [...acks.keys()].filter((_, i, all) => i % Math.max(1, Math.floor(all.length / 20)) === 0).slice(0, 20);
-      const breakdown = await historyBreakdown(client, sample.map((id) => journeyWorkflowId(TENANT, id))).catch((error: unknown) => `history breakdown failed: ${String(error)}`);
+      const breakdown = await historyBreakdown(client, sample.map((id) => [id, acks.get(id)!])).catch((error: unknown) => `history breakdown failed: ${String(error)}`);
       log(`burst: ${breakdown}`);
       const bottleneck = `CPU during the burst: ${usage}; ${breakdown}`;
       emit({
