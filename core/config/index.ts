@@ -36,8 +36,12 @@ export const EnvSchema = z.object({
     .default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default(DEFAULT_TASK_QUEUE),
-  /** Open journeys a worker keeps in memory (about 1.4 MiB each); unset: the SDK's default from the heap size. */
+  /** Open journeys a worker keeps in memory (about 0.4 MiB each); unset: the SDK's default from the heap size. */
   TEMPORAL_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(2, 'must be at least 2').max(100_000).optional(),
+  /** Journey workflow tasks a worker runs at once; unset: the SDK's 40. More only helps where CPU is left over. */
+  TEMPORAL_WORKFLOW_TASK_SLOTS: z.coerce.number().int().min(2, 'must be at least 2').max(10_000).optional(),
+  /** Local activities (sends, board writes, journey events) a worker runs at once; unset: the SDK's 100. */
+  TEMPORAL_LOCAL_ACTIVITY_SLOTS: z.coerce.number().int().min(1).max(10_000).optional(),
   KAFKA_BROKERS: csv.default(['127.0.0.1:9092']),
   KAFKA_CLIENT_ID: z.string().min(1).default('candor'),
   KAFKA_GROUP_ID: z.string().min(1).default('candor-ingest'),
@@ -95,7 +99,7 @@ export const SECRET_VARIABLES = [
 /** Candor's configuration, parsed once from the environment. */
 export interface Config {
   role: Role;
-  temporal: { address: string; namespace: string; taskQueue: string; maxCachedWorkflows?: number };
+  temporal: { address: string; namespace: string; taskQueue: string; maxCachedWorkflows?: number; workflowTaskSlots?: number; localActivitySlots?: number };
   kafka: { brokers: string[]; clientId: string; groupId: string };
   database: { url: string | undefined; dataDir: string };
   http: { host: string; port: number; publicUrl: string };
@@ -170,6 +174,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       namespace: e.TEMPORAL_NAMESPACE,
       taskQueue: e.TEMPORAL_TASK_QUEUE,
       ...(e.TEMPORAL_MAX_CACHED_WORKFLOWS !== undefined ? { maxCachedWorkflows: e.TEMPORAL_MAX_CACHED_WORKFLOWS } : {}),
+      ...(e.TEMPORAL_WORKFLOW_TASK_SLOTS !== undefined ? { workflowTaskSlots: e.TEMPORAL_WORKFLOW_TASK_SLOTS } : {}),
+      ...(e.TEMPORAL_LOCAL_ACTIVITY_SLOTS !== undefined ? { localActivitySlots: e.TEMPORAL_LOCAL_ACTIVITY_SLOTS } : {}),
     },
     kafka: { brokers: e.KAFKA_BROKERS, clientId: e.KAFKA_CLIENT_ID, groupId: e.KAFKA_GROUP_ID },
     database: { url: e.DATABASE_URL, dataDir: e.CANDOR_DATA_DIR },

@@ -1,10 +1,10 @@
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { WorkflowIdReusePolicy } from '@temporalio/common';
 import type { candidateJourney } from '../../workflows';
-import { atsEventSignal, candidateReplySignal, definitionPublishedSignal, deliveryResultSignal, journeyWorkflowId } from '../../workflows/shared';
+import { atsEventSignal, candidateReplySignal, deliveryResultSignal, journeyWorkflowId } from '../../workflows/shared';
 import { journeyStatusQuery, journeyTimelineQuery, recruiterActionUpdate } from '../../workflows/shared';
 import type { CandidateReply, DeliveryResult, JourneyEvent, JourneyInput, JourneyStatus, RecruiterActionRequest } from '../../workflows/shared';
-import type { JourneyDefinition, TimelineEntry } from '../../workflows/engine';
+import type { TimelineEntry } from '../../workflows/engine';
 import { requestJourneyErasure } from './erasure';
 
 /*
@@ -85,11 +85,6 @@ export async function signalDeliveryResult(client: Client, tenant: string, appli
 /** Tells the journey the candidate replied (SMS, unsubscribe link, e-mail opt-out). */
 export async function signalCandidateReply(client: Client, tenant: string, applicationId: string, reply: CandidateReply): Promise<void> {
   await journeyHandle(client, tenant, applicationId).signal(candidateReplySignal, reply);
-}
-
-/** Tells the journey a new version of its journey was published; it applies it at its next stage change. */
-export async function signalDefinitionPublished(client: Client, tenant: string, applicationId: string, update: { definition: JourneyDefinition; version: string }): Promise<void> {
-  await journeyHandle(client, tenant, applicationId).signal(definitionPublishedSignal, update);
 }
 
 /** Whether the journey still runs: true running, false closed, undefined when there is none. */

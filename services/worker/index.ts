@@ -61,6 +61,10 @@ export async function startWorker(
     namespace: config.temporal.namespace,
     taskQueue,
     ...(config.temporal.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: config.temporal.maxCachedWorkflows } : {}),
+    // Slots for journey workflow tasks and their local activities. Raising them helps only where CPU is left over:
+    // on a saturated machine more tasks at once run past the 10 s workflow-task timeout and are retried.
+    ...(config.temporal.workflowTaskSlots !== undefined ? { maxConcurrentWorkflowTaskExecutions: config.temporal.workflowTaskSlots } : {}),
+    ...(config.temporal.localActivitySlots !== undefined ? { maxConcurrentLocalActivityExecutions: config.temporal.localActivitySlots } : {}),
     ...(deps.workflowBundle ? { workflowBundle: deps.workflowBundle } : { workflowsPath: require.resolve('../../workflows') }),
     activities: createActivities({ logger: deps.logger, db: deps.db, events: deps.events, providers: createProviders(config, deps.db), publicUrl: config.http.publicUrl }),
     dataConverter: { payloadCodecs: [codec] },

@@ -26,6 +26,9 @@ describe('config', () => {
     expect(config.twilio?.from).toBe('+46700000000');
     expect(loadConfig({ TEMPORAL_MAX_CACHED_WORKFLOWS: '500' }).temporal.maxCachedWorkflows).toBe(500);
     expect(() => loadConfig({ TEMPORAL_MAX_CACHED_WORKFLOWS: '1' })).toThrow(/TEMPORAL_MAX_CACHED_WORKFLOWS: must be at least 2/);
+    expect(loadConfig({}).temporal).not.toHaveProperty('workflowTaskSlots');
+    expect(loadConfig({ TEMPORAL_WORKFLOW_TASK_SLOTS: '80', TEMPORAL_LOCAL_ACTIVITY_SLOTS: '150' }).temporal).toMatchObject({ workflowTaskSlots: 80, localActivitySlots: 150 });
+    expect(() => loadConfig({ TEMPORAL_WORKFLOW_TASK_SLOTS: '1' })).toThrow(/TEMPORAL_WORKFLOW_TASK_SLOTS: must be at least 2/);
     expect(config.secrets).toEqual(expect.arrayContaining(['token-abcdef', 'postgres://u:p@db:5432/candor']));
   });
 
