@@ -1,16 +1,13 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { Kafka, logLevel, type Consumer } from 'kafkajs';
+import type { Consumer } from 'kafkajs';
 import { hmacSha256Hex } from '../../services/adapters/signatures';
 import { generateAdminKey } from '../../services/api/admin';
 import { TOPIC_ATS_EVENTS } from '../../core/kafka/topics';
-import { createLogger } from '../../core/logger';
-import { startCandor, type Candor } from '../../services/main';
-import { required, testConfig, testPort, unique } from '../helpers/env';
-
-const HTTP_PORT = testPort(13095);
+import { unique } from '../helpers/env';
+import { useFixture } from '../helpers/fixture';
+import { testKafka } from '../helpers/ingest-harness';
 
 /** Every file under `dir`, recursively. */
 const filesUnder = (dir: string): string[] =>
@@ -42,19 +39,16 @@ const greenhouseApplication = (applicationId: number) =>
   });
 
 describe('operators: the admin API through startCandor creates a tenant, its key and its Greenhouse adapter, and each works', () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'candor-admin-e2e-'));
   const adminKey = generateAdminKey();
-  const base = `http://127.0.0.1:${HTTP_PORT}`;
+  const t = useFixture({ candor: () => ({ CANDOR_ROLE: 'api', CANDOR_ADMIN_KEY: adminKey }) });
   const tenant = unique('ops').toLowerCase();
   const secret = `gh-${randomBytes(16).toString('hex')}`;
-  const kafka = new Kafka({ clientId: 'candor-admin-e2e', brokers: required('KAFKA_BROKERS').split(','), logLevel: logLevel.NOTHING });
-  let candor: Candor;
   let consumer: Consumer;
   const produced: { key: string; value: { tenant: string; type: string; subject: string } }[] = [];
   let notify: (() => void) | undefined;
 
   const request = async (authorization: string | undefined, method: string, path: string, body?: unknown) => {
-    const response = await fetch(`${path.startsWith('http') ? '' : base}${path}`, {
+    const response = await fetch(`${path.startsWith('http') ? '' : t.base}${path}`, {
       method,
       headers: { ...(authorization ? { authorization: `Bearer ${authorization}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
@@ -66,15 +60,8 @@ describe('operators: the admin API through startCandor creates a tenant, its key
   const admin = (method: string, path: string, body?: unknown) => request(adminKey, method, `/admin/v1${path}`, body);
 
   beforeAll(async () => {
-    const config = testConfig({
-      CANDOR_ROLE: 'api',
-      HTTP_PORT: String(HTTP_PORT),
-      PUBLIC_URL: base,
-      CANDOR_DATA_DIR: dataDir,
-      CANDOR_ADMIN_KEY: adminKey,
-    });
-    candor = await startCandor(config, createLogger({ logLevel: 'warn', secrets: config.secrets }));
-    consumer = kafka.consumer({ groupId: unique('admin-e2e-watch') });
+    consumer = testKafka('candor-admin-e2e').consumer({ groupId: unique('admin-e2e-watch') });
+    t.onTeardown(() => consumer.disconnect());
     await consumer.connect();
     await consumer.subscribe({ topic: TOPIC_ATS_EVENTS, fromBeginning: true });
     await consumer.run({
@@ -85,11 +72,6 @@ describe('operators: the admin API through startCandor creates a tenant, its key
         notify?.();
       },
     });
-  });
-  afterAll(async () => {
-    await consumer?.disconnect();
-    await candor?.close();
-    rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('creates a tenant and an API key that works on the tenant API; rotating and revoking refuse the old key; tenant and operator keys stay apart', async () => {
@@ -117,7 +99,7 @@ describe('operators: the admin API through startCandor creates a tenant, its key
 
     // The operator key and tenant keys each work only on their own API.
     expect(await request(first.key, 'GET', '/admin/v1/tenants')).toMatchObject({ status: 401, body: { error: { code: 'invalid_admin_key' } } });
-    expect(await request(candor.demo!.apiKey, 'POST', '/admin/v1/tenants', { id: 'sneaky', name: 'x' })).toMatchObject({ status: 401, body: { error: { code: 'invalid_admin_key' } } });
+    expect(await request(t.candor.demo!.apiKey, 'POST', '/admin/v1/tenants', { id: 'sneaky', name: 'x' })).toMatchObject({ status: 401, body: { error: { code: 'invalid_admin_key' } } });
     expect(await request(undefined, 'GET', '/admin/v1/tenants')).toMatchObject({ status: 401, body: { error: { code: 'unauthenticated' } } });
     expect(await request(adminKey, 'GET', '/api/v1/applications')).toMatchObject({ status: 401, body: { error: { code: 'invalid_api_key', message: expect.stringMatching(/operator key/) } } });
     expect(await request(`${adminKey}x`, 'GET', '/admin/v1/tenants')).toMatchObject({ status: 401 });
@@ -147,7 +129,7 @@ describe('operators: the admin API through startCandor creates a tenant, its key
     const hooks = await admin('GET', `/tenants/${tenant}/webhooks`);
     expect(hooks.status).toBe(200);
     const greenhouse = (hooks.body.ats as { provider: string; url: string; configured: boolean }[]).find((h) => h.provider === 'greenhouse')!;
-    expect(greenhouse).toMatchObject({ url: `${base}/webhooks/ats/greenhouse/${tenant}`, configured: true });
+    expect(greenhouse).toMatchObject({ url: `${t.base}/webhooks/ats/greenhouse/${tenant}`, configured: true });
     expect(hooks.body.ats).toContainEqual(expect.objectContaining({ provider: 'lever', configured: false }));
 
     const body = greenhouseApplication(77001);
@@ -166,12 +148,12 @@ describe('operators: the admin API through startCandor creates a tenant, its key
     expect(accepted.status).toBe(202);
 
     // Not in the rows, and not in any file of the database after a checkpoint.
-    const rows = await candor.db.query('select * from ats_adapters');
+    const rows = await t.candor.db.query('select * from ats_adapters');
     expect(rows.rows).toHaveLength(1);
     expect(JSON.stringify(rows.rows)).not.toContain(secret);
-    await candor.db.query('checkpoint');
+    await t.candor.db.query('checkpoint');
     const needle = Buffer.from(secret);
-    const holding = filesUnder(join(dataDir, 'pglite')).filter((file) => readFileSync(file).includes(needle));
+    const holding = filesUnder(join(t.dir, 'pglite')).filter((file) => readFileSync(file).includes(needle));
     expect(holding).toEqual([]);
 
     const listed = await admin('GET', `/tenants/${tenant}/adapters`);
@@ -194,7 +176,7 @@ describe('operators: the admin API through startCandor creates a tenant, its key
     expect(badConfig.status).toBe(400);
     expect((badConfig.body.error.details as { path: string }[]).map((d) => d.path).sort()).toEqual(['config.defaultTimeZone', 'config.stages.a']);
     expect(await admin('POST', `/tenants/${tenant}/keys/not-a-key/revoke`)).toMatchObject({ status: 404, body: { error: { code: 'key_not_found' } } });
-    const notJson = await fetch(`${base}/admin/v1/tenants`, { method: 'POST', body: '{"id":', headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' } });
+    const notJson = await fetch(`${t.base}/admin/v1/tenants`, { method: 'POST', body: '{"id":', headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' } });
     expect(notJson.status).toBe(400);
     expect(await notJson.json()).toMatchObject({ error: { code: expect.any(String), message: expect.any(String) } });
     expect(await admin('GET', '/nowhere')).toMatchObject({ status: 404, body: { error: { code: 'not_found' } } });

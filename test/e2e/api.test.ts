@@ -1,37 +1,16 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { exampleData, exampleEvent } from '../../core/events/examples';
-import { createLogger } from '../../core/logger';
-import { startCandor, type Candor } from '../../services/main';
-import { required, testConfig, testPort, unique } from '../helpers/env';
+import { unique } from '../helpers/env';
+import { eventually } from '../helpers/eventually';
 import { asList } from '../helpers/api-harness';
 import { daytimeZone } from '../helpers/events';
-
-const HTTP_PORT = testPort(13085);
-
-/** Polls `probe` until it returns a value; each probe is a real request. */
-async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
+import { useFixture } from '../helpers/fixture';
 
 describe('recruiter API through startCandor: publish a journey, and a running journey picks it up at its next stage', () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'candor-api-e2e-'));
-  const kafka = new Kafka({ clientId: 'candor-api-e2e', brokers: required('KAFKA_BROKERS').split(','), logLevel: logLevel.NOTHING });
-  const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
-  const base = `http://127.0.0.1:${HTTP_PORT}`;
-  let candor: Candor;
+  const t = useFixture({ candor: () => ({ CANDOR_ROLE: 'all' }), producer: true });
   let key: string;
 
   const api = async (method: string, path: string, body?: unknown) => {
-    const response = await fetch(`${base}${path}`, {
+    const response = await fetch(`${t.base}${path}`, {
       method,
       headers: { authorization: `Bearer ${key}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
@@ -41,32 +20,18 @@ describe('recruiter API through startCandor: publish a journey, and a running jo
   };
   const produce = async (type: Parameters<typeof exampleEvent>[0], applicationId: string, data: unknown) => {
     const event = exampleEvent(type, { tenant: 'demo', applicationId, time: new Date().toISOString(), data: data as never });
-    await producer.send({ topic: 'ats.events', messages: [{ key: `demo:${applicationId}`, value: JSON.stringify(event) }] });
+    await t.producer.send({ topic: 'ats.events', messages: [{ key: `demo:${applicationId}`, value: JSON.stringify(event) }] });
   };
 
-  beforeAll(async () => {
-    const config = testConfig({
-      CANDOR_ROLE: 'all',
-      HTTP_PORT: String(HTTP_PORT),
-      CANDOR_DATA_DIR: dataDir,
-      TEMPORAL_TASK_QUEUE: unique('api-e2e'),
-      KAFKA_GROUP_ID: unique('api-e2e-ingest'),
-    });
-    candor = await startCandor(config, createLogger({ logLevel: 'warn', secrets: config.secrets }));
-    key = candor.demo!.apiKey;
-    await producer.connect();
-  });
-  afterAll(async () => {
-    await producer.disconnect();
-    await candor?.close();
-    rmSync(dataDir, { recursive: true, force: true });
+  beforeAll(() => {
+    key = t.candor.demo!.apiKey;
   });
 
   it('serves the OpenAPI document and refuses requests without the key', async () => {
-    const docs = await fetch(`${base}/docs`);
+    const docs = await fetch(`${t.base}/docs`);
     expect(docs.status).toBe(200);
     expect(((await docs.json()) as { openapi: string }).openapi).toBe('3.1.0');
-    const anonymous = await fetch(`${base}/api/v1/journeys`);
+    const anonymous = await fetch(`${t.base}/api/v1/journeys`);
     expect(anonymous.status).toBe(401);
     expect(await anonymous.json()).toMatchObject({ error: { code: 'unauthenticated' } });
   });
@@ -110,7 +75,7 @@ describe('recruiter API through startCandor: publish a journey, and a running jo
 
     await produce('ats.application.stage_changed', applicationId, exampleData(applicationId)['ats.application.stage_changed']);
     const message = await eventually(async () => {
-      const { rows } = await candor.db.query<{ body: string }>("select body from outbox where application_id = $1 and template = 'screening.started'", [applicationId]);
+      const { rows } = await t.candor.db.query<{ body: string }>("select body from outbox where application_id = $1 and template = 'screening.started'", [applicationId]);
       return rows[0];
     });
     expect(message.body).toContain('nyskriven resa');

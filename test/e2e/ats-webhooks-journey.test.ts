@@ -1,27 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { saveTenantAdapter } from '../../services/adapters';
 import { hmacSha256Hex } from '../../services/adapters/signatures';
-import { createLogger } from '../../core/logger';
-import { startCandor, type Candor } from '../../services/main';
 import { addApiKey, generateApiKey } from '../../core/store';
-import { testConfig, testPort, unique } from '../helpers/env';
+import { unique } from '../helpers/env';
+import { eventually } from '../helpers/eventually';
 import { daytimeZone } from '../helpers/events';
-
-const HTTP_PORT = testPort(13095);
-
-/** Polls `probe` until it returns a value; each probe is a real request. */
-async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
+import { useFixture } from '../helpers/fixture';
 
 /** A Greenhouse application payload (Harvest webhook shape) with its candidate and job. */
 const ghApplication = (appId: number, candidateId: number, who: { first: string; email: string }, stage: { id: number; name: string }) => ({
@@ -60,16 +44,14 @@ const ghApplication = (appId: number, candidateId: number, who: { first: string;
  * Greenhouse application id.
  */
 describe('Greenhouse webhooks to acknowledged candidates, in any order, two tenants', () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'candor-gh-journey-'));
-  const base = `http://127.0.0.1:${HTTP_PORT}`;
+  const t = useFixture({ candor: () => ({ CANDOR_ROLE: 'all' }) });
   const secret = 'whsec-journey-0123456789';
   const tenants = [unique('gh-a').toLowerCase(), unique('gh-b').toLowerCase()];
   const keys = new Map<string, string>();
-  let candor: Candor;
 
   const post = async (tenant: string, payload: object) => {
     const body = JSON.stringify(payload);
-    const response = await fetch(`${base}/webhooks/ats/greenhouse/${tenant}`, {
+    const response = await fetch(`${t.base}/webhooks/ats/greenhouse/${tenant}`, {
       method: 'POST',
       body,
       headers: { 'content-type': 'application/json', signature: `sha256 ${hmacSha256Hex(secret, body)}`, 'greenhouse-event-id': randomBytes(16).toString('hex') },
@@ -77,31 +59,18 @@ describe('Greenhouse webhooks to acknowledged candidates, in any order, two tena
     return response.status;
   };
   const outbox = async (tenant: string, applicationId: number) => {
-    const response = await fetch(`${base}/api/v1/outbox?applicationId=${applicationId}`, { headers: { authorization: `Bearer ${keys.get(tenant)!}` } });
+    const response = await fetch(`${t.base}/api/v1/outbox?applicationId=${applicationId}`, { headers: { authorization: `Bearer ${keys.get(tenant)!}` } });
     return ((await response.json()) as { messages: { template: string; channel: string; to: string }[] }).messages;
   };
 
   beforeAll(async () => {
-    const config = testConfig({
-      CANDOR_ROLE: 'all',
-      HTTP_PORT: String(HTTP_PORT),
-      PUBLIC_URL: base,
-      CANDOR_DATA_DIR: dataDir,
-      TEMPORAL_TASK_QUEUE: unique('gh-journey'),
-      KAFKA_GROUP_ID: unique('gh-journey-ingest'),
-    });
-    candor = await startCandor(config, createLogger({ logLevel: 'warn', secrets: config.secrets }));
     for (const tenant of tenants) {
-      await candor.db.query('insert into tenants (id, name) values ($1, $2)', [tenant, `Tenant ${tenant}`]);
-      await saveTenantAdapter(candor.db, { tenant, provider: 'greenhouse', secret, config: { defaultTimeZone: daytimeZone(), defaultLocale: 'en-GB' } });
+      await t.candor.db.query('insert into tenants (id, name) values ($1, $2)', [tenant, `Tenant ${tenant}`]);
+      await saveTenantAdapter(t.candor.db, { tenant, provider: 'greenhouse', secret, config: { defaultTimeZone: daytimeZone(), defaultLocale: 'en-GB' } });
       const key = generateApiKey();
-      await addApiKey(candor.db, tenant, key, 'e2e');
+      await addApiKey(t.candor.db, tenant, key, 'e2e');
       keys.set(tenant, key);
     }
-  });
-  afterAll(async () => {
-    await candor?.close();
-    rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('stage change first, application first, or the stage change alone: one acknowledgement each, to the address the webhooks carried', async () => {

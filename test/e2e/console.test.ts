@@ -1,16 +1,12 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { exampleData, exampleEvent } from '../../core/events/examples';
-import { createLogger } from '../../core/logger';
-import { startCandor, type Candor } from '../../services/main';
 import { launchChromium, screenshot, untilVisible } from '../helpers/browser';
-import { required, testConfig, testPort, unique } from '../helpers/env';
+import { unique } from '../helpers/env';
 import { daytimeZone } from '../helpers/events';
+import { useFixture } from '../helpers/fixture';
 
-const HTTP_PORT = testPort(13090);
 /** The recruiter's browser runs in a zone none of daytimeZone()'s candidates share, so the two times always differ. */
 const RECRUITER_ZONE = 'Pacific/Honolulu';
 const SMS_TEXT = 'Hej {{ candidate.firstName }}! Tack för din ansökan till {{ job.title }}. Svara STOP för att slippa sms.';
@@ -24,27 +20,16 @@ const times = async (locator: Locator) =>
 const hhmm = (iso: string, timeZone: string, locale: string) => new Intl.DateTimeFormat(locale, { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(iso));
 
 describe('recruiter console in headless Chromium: journey editor, board, candidate timeline and outbox', () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'candor-console-e2e-'));
-  const kafka = new Kafka({ clientId: 'candor-console-e2e', brokers: required('KAFKA_BROKERS').split(','), logLevel: logLevel.NOTHING });
-  const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
-  const base = `http://127.0.0.1:${HTTP_PORT}`;
+  const t = useFixture({ candor: () => ({ CANDOR_ROLE: 'all' }), producer: true });
   const applicationId = unique('console');
   const candidateZone = daytimeZone();
   const pageErrors: string[] = [];
-  let candor: Candor;
   let browser: Browser;
   let context: BrowserContext;
   let page: Page;
 
   beforeAll(async () => {
-    const config = testConfig({
-      CANDOR_ROLE: 'all',
-      HTTP_PORT: String(HTTP_PORT),
-      CANDOR_DATA_DIR: dataDir,
-      TEMPORAL_TASK_QUEUE: unique('console-e2e'),
-      KAFKA_GROUP_ID: unique('console-e2e-ingest'),
-    });
-    [candor, browser] = await Promise.all([startCandor(config, createLogger({ logLevel: 'warn', secrets: config.secrets })), launchChromium(), producer.connect()]);
+    browser = await launchChromium();
     context = await browser.newContext({ timezoneId: RECRUITER_ZONE, locale: 'en-GB', viewport: { width: 1280, height: 900 } });
     context.on('weberror', (error) => pageErrors.push(`page error: ${error.error().message}`));
     // A rejected key's 401 is logged by Chromium as a failed resource; anything else (script errors, CSP violations) counts.
@@ -55,9 +40,6 @@ describe('recruiter console in headless Chromium: journey editor, board, candida
   });
   afterAll(async () => {
     await browser?.close();
-    await producer.disconnect();
-    await candor?.close();
-    rmSync(dataDir, { recursive: true, force: true });
   });
   afterEach(() => {
     expect(pageErrors.splice(0)).toEqual([]);
@@ -65,23 +47,23 @@ describe('recruiter console in headless Chromium: journey editor, board, candida
 
   it('is small on first load (gzipped, revalidated by ETag) and confines what an e-mail preview may do', async () => {
     const files = ['/console', '/console/app.js', '/console/style.css'];
-    const responses = await Promise.all(files.map((path) => fetch(`${base}${path}`, { headers: { 'accept-encoding': 'gzip' } })));
+    const responses = await Promise.all(files.map((path) => fetch(`${t.base}${path}`, { headers: { 'accept-encoding': 'gzip' } })));
     const bytes = responses.map((r) => Number(r.headers.get('content-length')));
     expect(responses.map((r) => r.headers.get('content-encoding'))).toEqual(['gzip', 'gzip', 'gzip']);
     expect(bytes.reduce((a, b) => a + b, 0)).toBeLessThan(16 * 1024);
     expect(responses[0]!.headers.get('content-security-policy')).toContain("default-src 'self'");
-    const again = await fetch(`${base}/console/app.js`, { headers: { 'if-none-match': responses[1]!.headers.get('etag')! } });
+    const again = await fetch(`${t.base}/console/app.js`, { headers: { 'if-none-match': responses[1]!.headers.get('etag')! } });
     expect(again.status).toBe(304);
   });
 
   it('signs in with the API key, after saying plainly that a wrong key is wrong', async () => {
-    await page.goto(`${base}/console`);
+    await page.goto(`${t.base}/console`);
     const keyField = page.getByLabel('API key');
     await keyField.fill('cnd_not-a-real-key-000000000000');
     await page.getByRole('button', { name: 'Use key' }).click();
     await page.getByRole('alert').filter({ hasText: /API key/ }).waitFor();
 
-    await keyField.fill(candor.demo!.apiKey);
+    await keyField.fill(t.candor.demo!.apiKey);
     await keyField.press('Enter');
     const heading = page.getByRole('heading', { name: 'Candidates, longest waiting first' });
     await heading.waitFor();
@@ -125,7 +107,7 @@ describe('recruiter console in headless Chromium: journey editor, board, candida
 
     await page.getByRole('button', { name: 'Publish' }).click();
     await page.getByRole('status').filter({ hasText: /^Published version 1;/ }).waitFor();
-    const versions = await fetch(`${base}/api/v1/journeys/default-sv/versions`, { headers: { authorization: `Bearer ${candor.demo!.apiKey}` } });
+    const versions = await fetch(`${t.base}/api/v1/journeys/default-sv/versions`, { headers: { authorization: `Bearer ${t.candor.demo!.apiKey}` } });
     expect(((await versions.json()) as { versions: { label: string }[] }).versions.map((v) => v.label)).toEqual(['default-sv@v1']);
   });
 
@@ -136,7 +118,7 @@ describe('recruiter console in headless Chromium: journey editor, board, candida
       applicationId,
       data: { ...created, candidate: { ...created.candidate, timeZone: candidateZone } },
     });
-    await producer.send({ topic: 'ats.events', messages: [{ key: `demo:${applicationId}`, value: JSON.stringify(event) }] });
+    await t.producer.send({ topic: 'ats.events', messages: [{ key: `demo:${applicationId}`, value: JSON.stringify(event) }] });
 
     await page.getByRole('link', { name: 'Candidates' }).click();
     // The board refreshes itself every 5 s: wait for the page to show the candidate.
@@ -212,7 +194,7 @@ describe('recruiter console in headless Chromium: journey editor, board, candida
         },
       }),
     );
-    await old.goto(`${base}/console#/board`);
+    await old.goto(`${t.base}/console#/board`);
     await old.getByRole('heading', { name: 'Candidates, longest waiting first' }).waitFor();
     expect(await old.getByRole('columnheader').allTextContents()).toEqual(['Application', 'Stage', 'Waiting', 'SLA']);
     const breached = old.getByRole('row').filter({ has: old.getByRole('link', { name: 'old-shape-1' }) });

@@ -1,66 +1,41 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { NativeConnection, type Worker } from '@temporalio/worker';
-import type { Client } from '@temporalio/client';
+import { rmSync } from 'node:fs';
 import { journeyStatusQuery, journeyWorkflowId } from '../../workflows/shared';
 import { unique } from '../helpers/env';
 import {
-  applicationEvents, atsProducer, firstOccurrences, groupAssignments, openScript, privateTemporal, seededDataDir, signalledEventIds, spawnIngest, testKafka, untilConsuming, waitForJourneys,
+  applicationEvents, atsProducer, firstOccurrences, groupAssignments, openScript, seededDataDir, signalledEventIds, spawnIngest, testKafka, untilConsuming, waitForJourneys,
 } from '../helpers/ingest-harness';
-import { createTestWorker, createTestWorld, testClient, type TestWorld } from '../helpers/worker';
-
-// Real `node services/main.ts` ingest processes against the test broker and a dev server of this file's own.
-const temporal = privateTemporal(17420);
+import { useFixture } from '../helpers/fixture';
 
 describe('ingest processes (CANDOR_ROLE=ingest)', () => {
   const tenant = unique('proc').toLowerCase();
-  const taskQueue = unique('proc');
+  // Real `node services/main.ts` ingest processes against the test broker and a dev server of this file's own.
+  const t = useFixture({ temporal: 'own-dev-server', worker: true }, { stop: 60_000 });
   const kafka = testKafka();
-  const logDir = mkdtempSync(join(tmpdir(), 'candor-ingest-proc-'));
   const started: ReturnType<typeof spawnIngest>[] = [];
-  let client: Client;
-  let world: TestWorld;
-  let workerConnection: NativeConnection;
-  let worker: Worker;
-  let running: Promise<void>;
   let seed: string;
 
   const spawn = (name: string, groupId: string) => {
-    const proc = spawnIngest({ name, temporalAddress: temporal.address, taskQueue, groupId, logDir, seed });
+    const proc = spawnIngest({ name, temporalAddress: t.address, taskQueue: t.taskQueue, groupId, logDir: t.dir, seed });
     started.push(proc);
     return proc;
   };
   const verifyAll = async (applications: string[], scripts: { id: string }[][], count: number) => {
-    const statuses = await waitForJourneys(client, tenant, applications, (s) => s.eventsApplied >= count, 180_000);
+    const statuses = await waitForJourneys(t.client, tenant, applications, (s) => s.eventsApplied >= count, 180_000);
     for (const status of statuses.values()) expect(status.eventsApplied).toBe(count);
     for (const [i, id] of applications.entries()) {
-      expect(firstOccurrences(await signalledEventIds(client, tenant, id))).toEqual(scripts[i]!.map((e) => e.id));
+      expect(firstOccurrences(await signalledEventIds(t.client, tenant, id))).toEqual(scripts[i]!.map((e) => e.id));
     }
   };
 
   beforeAll(async () => {
     // Ingest accepts events only for tenants that exist: each process's embedded database holds this one.
     seed = await seededDataDir([tenant]);
-    await temporal.start();
-    client = await testClient(temporal.address);
-    world = await createTestWorld();
-    workerConnection = await NativeConnection.connect({ address: temporal.address });
-    worker = await createTestWorker(workerConnection, taskQueue, world);
-    running = worker.run();
+    t.onTeardown(async () => {
+      await Promise.all(started.map((p) => p.stop(10_000)));
+      for (const p of started) rmSync(p.dataDir, { recursive: true, force: true });
+      rmSync(seed, { recursive: true, force: true });
+    });
   });
-  afterAll(async () => {
-    await Promise.all(started.map((p) => p.stop(10_000)));
-    for (const p of started) rmSync(p.dataDir, { recursive: true, force: true });
-    worker?.shutdown();
-    await running;
-    await workerConnection?.close();
-    await client?.connection.close();
-    await world?.db.close();
-    await temporal.dispose();
-    rmSync(logDir, { recursive: true, force: true });
-    if (seed) rmSync(seed, { recursive: true, force: true });
-  }, 60_000);
 
   it('loses and duplicates nothing when the process is killed (SIGKILL) mid-batch and restarted', async () => {
     const groupId = unique('proc-kill');
@@ -75,13 +50,13 @@ describe('ingest processes (CANDOR_ROLE=ingest)', () => {
     await producer.sendEvents(interleaved.slice(0, interleaved.length / 2));
 
     // Kill it as soon as the first journey has an event: signals are in flight, offsets partly committed.
-    await waitForJourneys(client, tenant, [applications[0]!], (s) => s.eventsApplied >= 1);
+    await waitForJourneys(t.client, tenant, [applications[0]!], (s) => s.eventsApplied >= 1);
     process.kill(first.pid, 'SIGKILL');
     expect(await first.exited).toBe('SIGKILL');
     await producer.sendEvents(interleaved.slice(interleaved.length / 2));
     await producer.disconnect();
     const appliedAtKill = await Promise.all(
-      applications.map((id) => client.workflow.getHandle(journeyWorkflowId(tenant, id)).query(journeyStatusQuery).then((s) => s.eventsApplied, () => 0)),
+      applications.map((id) => t.client.workflow.getHandle(journeyWorkflowId(tenant, id)).query(journeyStatusQuery).then((s) => s.eventsApplied, () => 0)),
     );
     const total = appliedAtKill.reduce((sum, n) => sum + n, 0);
     expect(total).toBeGreaterThan(0);

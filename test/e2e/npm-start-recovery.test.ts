@@ -1,25 +1,17 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isAlive as alive, isPortInUse } from '../../infra/stack';
-import { testPort } from '../helpers/env';
-
-const ROOT = join(__dirname, '..', '..');
-// This test's own `npm start`, clear of the suite's test stack, of npm-start.test.ts and of a developer's running Candor.
-const PORTS = { temporal: testPort(27247), ui: testPort(27247) + 1000, kafka: testPort(29147), http: testPort(23047) };
+import { npmStartWorld } from '../helpers/npm-start';
 
 describe('npm start supervises what it started', () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'candor-recover-'));
-  const env = {
-    ...process.env,
-    TEMPORAL_ADDRESS: `127.0.0.1:${PORTS.temporal}`,
-    KAFKA_BROKERS: `127.0.0.1:${PORTS.kafka}`,
-    HTTP_PORT: String(PORTS.http),
-    CANDOR_DATA_DIR: dataDir,
-    CANDOR_DEMO_API_KEY: '',
-  };
-  const children: ChildProcess[] = [];
+  let world: Awaited<ReturnType<typeof npmStartWorld>>;
+  let PORTS: typeof world.ports;
+  let dataDir: string;
+  beforeAll(async () => {
+    world = await npmStartWorld();
+    ({ ports: PORTS, dataDir } = world);
+  });
+  afterAll(() => world?.dispose());
   const servers = () => Object.fromEntries((JSON.parse(readFileSync(join(dataDir, 'stack.pids.json'), 'utf8')) as { name: string; pid: number }[]).map((e) => [e.name, e.pid]));
   const ready = async () => {
     for (;;) {
@@ -28,23 +20,7 @@ describe('npm start supervises what it started', () => {
       await new Promise((r) => setTimeout(r, 250));
     }
   };
-  const npmStart = async () => {
-    const child = spawn(process.execPath, [join(ROOT, 'infra/bin/bootstrap.cjs'), 'infra/start.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-    children.push(child);
-    const run = { child, output: '', exited: new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code))) };
-    child.stdout.on('data', (d: Buffer) => (run.output += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (run.output += d.toString()));
-    await new Promise<void>((resolve, reject) => {
-      child.stdout.on('data', () => run.output.includes('Press Ctrl-C') && resolve());
-      void run.exited.then((code) => reject(new Error(`npm start exited (${String(code)}) before it was ready:\n${run.output}`)));
-    });
-    return run;
-  };
-  afterAll(async () => {
-    for (const child of children) if (child.exitCode === null) process.kill(-child.pid!, 'SIGINT');
-    await Promise.all(children.filter((c) => c.exitCode === null).map((c) => new Promise((r) => c.on('exit', r))));
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  const npmStart = () => world.start();
 
   it('restarts a killed dev server, keeps the servers when Candor is SIGKILLed, and a second npm start adopts them; Ctrl-C stops them all', async () => {
     const first = await npmStart();

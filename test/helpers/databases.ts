@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
 import { openPgliteDatabase, openPostgresDatabase, type Database } from '../../core/store';
 import { required } from './env';
@@ -9,6 +12,8 @@ export interface FreshDatabase {
   drop: () => Promise<void>;
   /** The PostgreSQL database's URL, for another process or connection pool; undefined for PGlite. */
   url?: string;
+  /** Opens the same database again (after `db` was closed); not for in-memory PGlite. */
+  open?: () => Promise<Database>;
 }
 
 async function onTestServer(sql: (admin: pg.Client) => Promise<unknown>): Promise<void> {
@@ -27,11 +32,20 @@ export async function freshPostgresDatabase(): Promise<FreshDatabase> {
   await onTestServer((admin) => admin.query(`create database ${name}`));
   const url = new URL(required('CANDOR_TEST_DATABASE_URL'));
   url.pathname = `/${name}`;
+  const open = () => openPostgresDatabase(url.toString());
   return {
-    db: await openPostgresDatabase(url.toString()),
+    db: await open(),
     url: url.toString(),
+    open,
     drop: () => onTestServer((admin) => admin.query(`drop database if exists ${name} with (force)`)),
   };
+}
+
+/** A new PGlite database in a temporary directory, removed by `drop`. */
+export async function freshPgliteOnDisk(): Promise<FreshDatabase> {
+  const dir = mkdtempSync(join(tmpdir(), 'candor-pglite-'));
+  const open = () => openPgliteDatabase(dir);
+  return { db: await open(), open, drop: async () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 /** Each kind of database the store supports, fresh and empty: in-memory PGlite and a new PostgreSQL database. */

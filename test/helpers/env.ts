@@ -16,8 +16,3 @@ export function required(name: string): string {
 export function unique(prefix: string): string {
   return `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
 }
-
-/** A port for a test's own server: `base` shifted by CANDOR_TEST_PORT_OFFSET, like the test stack's ports. */
-export function testPort(base: number): number {
-  return base + Number(process.env.CANDOR_TEST_PORT_OFFSET ?? 0);
-}

@@ -14,6 +14,12 @@ export const candidate = (overrides: Record<string, unknown> = {}) => ({
   ...overrides,
 });
 
+/**
+ * Event data for tests about Temporal rather than messages: no address, so the journey's messages are
+ * suppressed, and in office hours, so nothing waits for morning.
+ */
+export const daytimeCandidate = () => ({ candidate: { id: 'c1', firstName: 'Sam', timeZone: daytimeZone() } });
+
 /** An ATS event as ingest hands it to a journey. */
 export function atsEvent(type: string, time: Date | number, data: Record<string, unknown> = {}, id = `evt-${++counter}`): JourneyEvent {
   return {

@@ -6,11 +6,13 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
 import { Partitioners, type Producer } from 'kafkajs';
+import { Registry } from 'prom-client';
 import { startTemporalDevServer, type TemporalDevServer } from '../../infra/stack';
 import { createLogger } from '../../core/logger';
 import { ensureTenant, migrate, openPgliteDatabase, type Database } from '../../core/store';
 import { connectTemporalClient } from '../../core/temporal/connection';
 import { journeySignals, type JourneySignals } from '../../services/api/messaging';
+import { startIngest, type IngestOptions, type IngestRole } from '../../services/ingest';
 import { startCandor, type Candor } from '../../services/main';
 import type { Providers } from '../../activities/messaging';
 import { apiHarness, type ApiHarness } from './api-harness';
@@ -34,7 +36,7 @@ export interface FixtureOptions {
    * (a fresh database on the test server, dropped afterwards), or false for none. Migrated, with `tenants`.
    */
   database?: 'pglite' | 'pglite-on-disk' | 'postgres' | false;
-  /** Tenants created after migration (default: acme). */
+  /** Tenants created after migration (default: acme), in the fixture's database or else in the Candor's. */
   tenants?: string[];
   /**
    * 'shared': the suite's Temporal dev server (TEMPORAL_ADDRESS); 'time-skipping': a time-skipping test server
@@ -54,6 +56,8 @@ export interface FixtureOptions {
   candor?: (t: Fixture) => Record<string, string | undefined>;
   /** A connected Kafka producer on the test broker (`producer`). */
   producer?: boolean;
+  /** The ingest role (ats.events into journeys) on the fixture's Temporal client, database and task queue, with its own consumer group; options tune it. */
+  ingest?: boolean | IngestOptions;
 }
 
 /** What `useFixture` started. Reading a part that was not asked for throws. */
@@ -84,6 +88,9 @@ export interface Fixture {
   /** The Candor's HTTP base URL, e.g. http://127.0.0.1:41234. */
   readonly base: string;
   readonly producer: Producer;
+  readonly ingest: IngestRole;
+  /** The metrics registry the ingest role reports to. */
+  readonly registry: Registry;
   /** The real Twilio and SendGrid SDK providers pointed at the fakes. */
   providers(timeoutMs?: number): Providers;
   /** Runs `fn` with a worker on the task queue (for tests that need a worker only for a while). */
@@ -155,6 +162,8 @@ export async function startFixture(options: FixtureOptions): Promise<Fixture & {
     get candor() { return part<Candor>('candor', 'candor'); },
     get base() { return part<string>('base', 'candor'); },
     get producer() { return part<Producer>('producer', 'producer: true'); },
+    get ingest() { return part<IngestRole>('ingest', 'ingest'); },
+    get registry() { return part<Registry>('registry', 'ingest'); },
     providers: (timeoutMs?: number) => fakeProviders(fixture.fakes, timeoutMs),
     async withWorker(fn, activities) {
       const own = 'env' in parts ? undefined : await NativeConnection.connect({ address: fixture.address });
@@ -224,7 +233,7 @@ export async function startFixture(options: FixtureOptions): Promise<Fixture & {
       parts.messagingApi = messagingApi;
     }
     if (options.api) {
-      const api = await apiHarness({ temporal: fixture.client, db: fixture.db });
+      const api = await apiHarness({ temporal: 'client' in parts ? fixture.client : undefined, db: fixture.db });
       closers.push(() => api.close());
       parts.api = api;
     }
@@ -256,12 +265,22 @@ export async function startFixture(options: FixtureOptions): Promise<Fixture & {
       const candor = await startCandor(config, createLogger({ logLevel: 'warn', secrets: config.secrets }));
       closers.push(() => candor.close());
       parts.candor = candor;
+      // Ingest dead-letters events of tenants that do not exist.
+      for (const tenant of options.database ? [] : (options.tenants ?? [])) await ensureTenant(candor.db, { id: tenant, name: tenant === 'acme' ? 'Acme' : tenant });
       if (!('db' in parts)) Object.assign(parts, { db: candor.db, world: { db: candor.db, published: [] } });
       if (!('client' in parts)) {
         const client = await connectTemporalClient(config);
         closers.push(() => client.connection.close());
         parts.client = client;
       }
+    }
+
+    if (options.ingest) {
+      const registry = new Registry();
+      const config = testConfig({ TEMPORAL_ADDRESS: fixture.address, TEMPORAL_TASK_QUEUE: fixture.taskQueue, KAFKA_GROUP_ID: `${fixture.taskQueue}-ingest` });
+      const ingest = await startIngest(config, { logger: createLogger({ logLevel: 'silent', secrets: [] }), temporal: fixture.client, db: fixture.db, registry }, options.ingest === true ? {} : options.ingest);
+      closers.push(() => ingest.close());
+      Object.assign(parts, { ingest, registry });
     }
 
     if (options.producer) {
@@ -277,21 +296,28 @@ export async function startFixture(options: FixtureOptions): Promise<Fixture & {
   return fixture;
 }
 
-/** Registers a `beforeAll` that starts what `options` asks for and an `afterAll` that stops it; returns the fixture. */
-export function useFixture(options: FixtureOptions, timeoutMs?: number): Fixture {
+/**
+ * Registers a `beforeAll` that starts what `options` asks for and an `afterAll` that stops it; returns the
+ * fixture. `timeouts` (ms) bound the start and the stop when they may take longer than jest's default.
+ */
+export function useFixture(options: FixtureOptions, timeouts: { start?: number; stop?: number } = {}): Fixture {
+  let starting: ReturnType<typeof startFixture> | undefined;
   let started: Awaited<ReturnType<typeof startFixture>> | undefined;
   const fixture = new Proxy({} as Fixture, {
     get(_target, key) {
-      if (!started) throw new Error('the fixture is read before its beforeAll ran: read it inside a hook or a test');
+      if (!started) throw new Error('the fixture is read before its beforeAll ran (or it failed to start): read it inside a hook or a test');
       const value = Reflect.get(started, key, started) as unknown;
       return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(started) : value;
     },
   });
   beforeAll(async () => {
-    started = await startFixture(options);
-  }, timeoutMs);
+    starting = startFixture(options);
+    started = await starting;
+  }, timeouts.start);
   afterAll(async () => {
-    await started?.teardown();
-  }, timeoutMs);
+    // A start that timed out may still finish: wait for it, so nothing it started outlives the file.
+    const running = started ?? (await starting?.catch(() => undefined));
+    await running?.teardown();
+  }, timeouts.stop);
   return fixture;
 }

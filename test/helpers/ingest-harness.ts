@@ -1,16 +1,16 @@
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { AssignerProtocol, Kafka, logLevel, type Consumer, type Producer } from 'kafkajs';
-import { startProcess, startTemporalDevServer, tail, type ManagedProcess, type TemporalDevServer } from '../../infra/stack';
+import { startProcess, tail, type ManagedProcess } from '../../infra/stack';
 import { exampleEvent } from '../../core/events/examples';
 import type { AtsEventType } from '../../core/events/schemas';
 import { TOPIC_ATS_DLQ, TOPIC_ATS_EVENTS } from '../../core/kafka/topics';
 import { ensureTenant, migrate, openPgliteDatabase } from '../../core/store';
 import { journeyStatusQuery, journeyWorkflowId, type JourneyStatus } from '../../workflows/shared';
-import { required, testPort } from './env';
+import { required } from './env';
 import { testCodec } from './worker';
 import { createIdempotentProducer } from '../../core/kafka/client';
 
@@ -18,28 +18,6 @@ import { createIdempotentProducer } from '../../core/kafka/client';
 
 /** The environment value that makes a Candor process encrypt payloads like the test workers (see helpers/worker.ts). */
 export const TEST_ENCRYPTION_KEYS = `test:${Buffer.alloc(32, 7).toString('base64')}`;
-
-/** A Temporal dev server of the test's own on `testPort(base)` and `+1`, persisted so it can be stopped and restarted. */
-export function privateTemporal(base: number) {
-  const dir = mkdtempSync(join(tmpdir(), 'candor-ingest-temporal-'));
-  const port = testPort(base);
-  const options = { port, uiPort: port + 1, dbFile: join(dir, 'temporal.db'), logDir: join(dir, 'logs') };
-  let server: TemporalDevServer | undefined;
-  return {
-    address: `127.0.0.1:${port}`,
-    async start() {
-      server = await startTemporalDevServer(options);
-    },
-    async stop() {
-      await server?.stop();
-      server = undefined;
-    },
-    async dispose() {
-      await server?.stop();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
 
 /** A kafkajs client on the test broker. */
 export function testKafka(clientId = 'candor-ingest-test'): Kafka {

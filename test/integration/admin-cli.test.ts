@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,35 +6,17 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { ensureLocalAdminKey, generateAdminKey, registerAdminApi } from '../../services/api/admin';
 import { registerApiV1 } from '../../services/api/v1';
 import { openApiDocument } from '../../services/api/v1/openapi';
-import pg from 'pg';
-import { migrate, openPostgresDatabase, type Database } from '../../core/store';
-import { required } from '../helpers/env';
-
-const ROOT = join(__dirname, '..', '..');
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+import { useFixture } from '../helpers/fixture';
+import { ROOT, runProcess, type Run } from '../helpers/processes';
 
 /** Runs the admin CLI as its own process, the command `npm run admin` runs (or through npm itself), optionally feeding stdin. */
 function cli(args: string[], options: { env?: Record<string, string>; stdin?: string; viaNpm?: boolean } = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const [command, argv] = options.viaNpm
-      ? ['npm', ['run', '--silent', 'admin', '--', ...args]]
-      : [process.execPath, ['--import', 'tsx', join(ROOT, 'services', 'cli', 'admin.ts'), ...args]];
-    const env: NodeJS.ProcessEnv = { ...process.env, ...options.env };
-    if (!options.env?.CANDOR_ADMIN_KEY) delete env.CANDOR_ADMIN_KEY;
-    const child = spawn(command, argv, { cwd: ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(options.stdin ?? '');
-  });
+  const [command, argv] = options.viaNpm
+    ? ['npm', ['run', '--silent', 'admin', '--', ...args]]
+    : [process.execPath, ['--import', 'tsx', join(ROOT, 'services', 'cli', 'admin.ts'), ...args]];
+  const env: NodeJS.ProcessEnv = { ...process.env, ...options.env };
+  if (!options.env?.CANDOR_ADMIN_KEY) delete env.CANDOR_ADMIN_KEY;
+  return runProcess(command, argv, { env, stdin: options.stdin });
 }
 
 describe('npm run admin: the operator CLI against a running admin API', () => {
@@ -46,8 +27,8 @@ describe('npm run admin: the operator CLI against a running admin API', () => {
   writeFileSync(join(dataDir, 'admin-key'), `${adminKey}\n`);
   const tenant = `cli-${Date.now().toString(36)}`;
   const secret = `whsec-${randomBytes(16).toString('hex')}`;
-  const database = `candor_admin_cli_${randomBytes(6).toString('hex')}`;
-  let db: Database;
+  // A fresh database on the test PostgreSQL server: it migrates in a second, where PGlite takes ten.
+  const t = useFixture({ database: 'postgres', tenants: [] });
   let app: FastifyInstance;
   let off: FastifyInstance;
   let base = '';
@@ -56,15 +37,7 @@ describe('npm run admin: the operator CLI against a running admin API', () => {
   const adminRoutes: string[] = [];
 
   beforeAll(async () => {
-    // A fresh database on the test PostgreSQL server: it migrates in a second, where PGlite takes ten.
-    const url = new URL(required('CANDOR_TEST_DATABASE_URL'));
-    const admin = new pg.Client({ connectionString: url.toString() });
-    await admin.connect();
-    await admin.query(`create database ${database}`);
-    await admin.end();
-    url.pathname = `/${database}`;
-    db = await openPostgresDatabase(url.toString());
-    await migrate(db);
+    const db = t.db;
     app = Fastify();
     app.addHook('onRoute', (route) => {
       for (const method of [route.method].flat()) if (method !== 'HEAD' && route.url.startsWith('/admin/v1/') && !route.url.endsWith('*')) adminRoutes.push(`${method} ${route.url}`);
@@ -80,11 +53,6 @@ describe('npm run admin: the operator CLI against a running admin API', () => {
   afterAll(async () => {
     await app?.close();
     await off?.close();
-    await db?.close();
-    const admin = new pg.Client({ connectionString: required('CANDOR_TEST_DATABASE_URL') });
-    await admin.connect();
-    await admin.query(`drop database if exists ${database} with (force)`);
-    await admin.end();
     rmSync(dataDir, { recursive: true, force: true });
     rmSync(emptyDir, { recursive: true, force: true });
   });

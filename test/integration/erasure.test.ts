@@ -1,22 +1,20 @@
-import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { NativeConnection, type Worker } from '@temporalio/worker';
-import { ConfigResourceTypes, Kafka, logLevel } from 'kafkajs';
-import pg from 'pg';
+import { WorkflowNotFoundError } from '@temporalio/client';
+import { ConfigResourceTypes } from 'kafkajs';
 import { isOptedOut, optOut } from '../../activities/messaging';
 import { TOPIC_ATS_DLQ, TOPIC_ATS_EVENTS } from '../../core/kafka/topics';
-import { migrate, openPgliteDatabase, openPostgresDatabase, type Database } from '../../core/store';
+import { migrate } from '../../core/store';
 import { compactAfterErasure, eraseCandidateData } from '../../core/store/erasure';
 import { signalJourney } from '../../core/temporal/journeys';
 import type { JourneyErasureResult } from '../../workflows/journey-erasure';
 import { erasureWorkflowId, journeyWorkflowId } from '../../workflows/shared';
-import { apiHarness, type ApiHarness } from '../helpers/api-harness';
-import { required, unique } from '../helpers/env';
+import { freshPostgresDatabase } from '../helpers/databases';
+import { unique } from '../helpers/env';
+import { eventually } from '../helpers/eventually';
 import { atsEvent, candidate, daytimeZone } from '../helpers/events';
-import { createTestWorker, testClient, type TestWorld } from '../helpers/worker';
+import { useFixture } from '../helpers/fixture';
+import { testKafka } from '../helpers/ingest-harness';
 
 /** Every file under `dir` whose bytes contain one of `needles`, as "file: needle". */
 function filesContaining(dir: string, needles: string[]): string[] {
@@ -35,17 +33,6 @@ function filesContaining(dir: string, needles: string[]): string[] {
   return found;
 }
 
-/** Polls `probe` until it returns a value (each probe is a real query). */
-async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
 /**
  * Erasure leaves no personal data behind: a candidate who got messages is erased (through the API, and through
  * the `ats.candidate.erased` event as ingest delivers it, also after their journey had ended); then every run of
@@ -53,35 +40,7 @@ async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 30
  * e-mail, phone or name. Opt-outs keep working through a pseudonym.
  */
 describe('erasure (Temporal dev server, a real worker, PGlite on disk, the API)', () => {
-  const address = required('TEMPORAL_ADDRESS');
-  const taskQueue = unique('erasure');
-  const dataDir = mkdtempSync(join(tmpdir(), 'candor-erasure-'));
-  let db: Database;
-  let temporal: Client;
-  let api: ApiHarness;
-  let connection: NativeConnection;
-  let worker: Worker;
-  let running: Promise<void>;
-  const world = (): TestWorld => ({ db, published: [] });
-
-  beforeAll(async () => {
-    db = await openPgliteDatabase(join(dataDir, 'pglite'));
-    await migrate(db);
-    temporal = await testClient(address);
-    api = await apiHarness({ temporal, db });
-    connection = await NativeConnection.connect({ address });
-    worker = await createTestWorker(connection, taskQueue, world());
-    running = worker.run();
-  });
-  afterAll(async () => {
-    worker?.shutdown();
-    await running;
-    await connection?.close();
-    await api?.close();
-    await temporal?.connection.close();
-    await db?.close();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  const t = useFixture({ database: 'pglite-on-disk', temporal: 'shared', api: true, worker: true });
 
   /** A journey for a candidate with unique contact details, acknowledged on both channels. */
   async function candidateWithMessages(options: { historyLimit?: number } = {}) {
@@ -89,25 +48,25 @@ describe('erasure (Temporal dev server, a real worker, PGlite on disk, the API)'
     const tag = Math.random().toString(36).slice(2, 10);
     const person = { firstName: `Zq${tag}`, email: `erase.${tag}@example.com`, phone: `+4670${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}` };
     const data = { application: { id: applicationId, jobId: 'job-7', jobTitle: 'Backend Engineer' }, candidate: candidate({ ...person, timeZone: daytimeZone() }) };
-    await signalJourney(temporal, taskQueue, { tenant: 'acme', applicationId }, atsEvent('ats.application.created', Date.now(), data), options);
+    await signalJourney(t.client, t.taskQueue, { tenant: 'acme', applicationId }, atsEvent('ats.application.created', Date.now(), data), options);
     await eventually(async () => {
-      const { rows } = await db.query<{ channel: string }>(`select channel from message_ledger where tenant_id = 'acme' and application_id = $1 and status in ('accepted', 'delivered')`, [applicationId]);
+      const { rows } = await t.db.query<{ channel: string }>(`select channel from message_ledger where tenant_id = 'acme' and application_id = $1 and status in ('accepted', 'delivered')`, [applicationId]);
       return rows.length > 0 ? true : undefined;
-    });
-    expect((await db.query('select 1 from outbox where application_id = $1', [applicationId])).rows.length).toBeGreaterThan(0);
+    }, 30_000, 200);
+    expect((await t.db.query('select 1 from outbox where application_id = $1', [applicationId])).rows.length).toBeGreaterThan(0);
     return { applicationId, person, data };
   }
 
   async function runsOf(applicationId: string): Promise<string[]> {
     const runs: string[] = [];
-    for await (const execution of temporal.workflow.list({ query: `WorkflowId = "${journeyWorkflowId('acme', applicationId)}"` })) runs.push(execution.runId);
+    for await (const execution of t.client.workflow.list({ query: `WorkflowId = "${journeyWorkflowId('acme', applicationId)}"` })) runs.push(execution.runId);
     return runs;
   }
 
   async function expectGoneFromTemporal(applicationId: string, runIds: string[]): Promise<void> {
     const workflowId = journeyWorkflowId('acme', applicationId);
-    await expect(temporal.workflow.getHandle(workflowId).describe()).rejects.toBeInstanceOf(WorkflowNotFoundError);
-    for (const runId of runIds) await expect(temporal.workflow.getHandle(workflowId, runId).describe()).rejects.toBeInstanceOf(WorkflowNotFoundError);
+    await expect(t.client.workflow.getHandle(workflowId).describe()).rejects.toBeInstanceOf(WorkflowNotFoundError);
+    for (const runId of runIds) await expect(t.client.workflow.getHandle(workflowId, runId).describe()).rejects.toBeInstanceOf(WorkflowNotFoundError);
     expect(await runsOf(applicationId)).toEqual([]);
   }
 
@@ -115,67 +74,60 @@ describe('erasure (Temporal dev server, a real worker, PGlite on disk, the API)'
     // A small history limit makes the journey continue as new, so it has several runs to delete.
     const { applicationId, person, data } = await candidateWithMessages({ historyLimit: 12 });
     for (let i = 0; i < 3; i++) {
-      await signalJourney(temporal, taskQueue, { tenant: 'acme', applicationId }, atsEvent('ats.candidate.updated', Date.now(), { ...data, candidate: candidate({ ...person, timeZone: data.candidate.timeZone, locale: 'sv-SE' }) }));
+      await signalJourney(t.client, t.taskQueue, { tenant: 'acme', applicationId }, atsEvent('ats.candidate.updated', Date.now(), { ...data, candidate: candidate({ ...person, timeZone: data.candidate.timeZone, locale: 'sv-SE' }) }));
     }
     const runs = await eventually(async () => {
       const listed = await runsOf(applicationId);
       return listed.length >= 2 ? listed : undefined;
-    });
+    }, 30_000, 200);
     // The recruiter records an SMS opt-out for the candidate: it must outlive the erasure, the number must not.
-    expect((await api.call('acme', 'POST', '/api/v1/consent/opt-out', { channel: 'sms', contact: person.phone })).json().optedOut).toBe(true);
+    expect((await t.api.call('acme', 'POST', '/api/v1/consent/opt-out', { channel: 'sms', contact: person.phone })).json().optedOut).toBe(true);
     const needles = [person.email, person.phone, person.firstName];
-    expect(filesContaining(dataDir, needles).length).toBeGreaterThan(0);
+    expect(filesContaining(t.dir, needles).length).toBeGreaterThan(0);
 
-    const erased = await api.call('acme', 'POST', '/api/v1/erasures', { candidateId: 'cand-1', applicationIds: [applicationId], contacts: { email: person.email, phone: person.phone } });
+    const erased = await t.api.call('acme', 'POST', '/api/v1/erasures', { candidateId: 'cand-1', applicationIds: [applicationId], contacts: { email: person.email, phone: person.phone } });
     expect(erased.statusCode).toBe(202);
     expect(erased.json()).toMatchObject({ journeys: [{ applicationId, journey: 'ended' }], deleted: { optOutsPseudonymised: 1 } });
     expect(erased.json().deleted.outboxMessages).toBeGreaterThan(0);
 
-    const result = await temporal.workflow.getHandle(erasureWorkflowId('acme', applicationId)).result() as JourneyErasureResult;
+    const result = await t.client.workflow.getHandle(erasureWorkflowId('acme', applicationId)).result() as JourneyErasureResult;
     expect(result.journey).toBe('ended');
     expect(result.runsDeleted).toBeGreaterThanOrEqual(runs.length);
     await expectGoneFromTemporal(applicationId, runs);
     // The erasure workflow's own history names only ids.
-    const own = JSON.stringify(await temporal.workflow.getHandle(erasureWorkflowId('acme', applicationId)).fetchHistory());
+    const own = JSON.stringify(await t.client.workflow.getHandle(erasureWorkflowId('acme', applicationId)).fetchHistory());
     for (const needle of needles) expect(own).not.toContain(needle);
 
-    expect((await db.query('select histories_deleted_at from erased_applications where tenant_id = $1 and application_id = $2', ['acme', applicationId])).rows[0]).toMatchObject({ histories_deleted_at: expect.anything() });
-    expect(await isOptedOut(db, 'acme', 'sms', person.phone)).toBe(true);
-    expect((await api.call('acme', 'POST', '/api/v1/consent/status', { channel: 'sms', contact: person.phone })).json().optedOut).toBe(true);
-    expect(filesContaining(dataDir, needles)).toEqual([]);
+    expect((await t.db.query('select histories_deleted_at from erased_applications where tenant_id = $1 and application_id = $2', ['acme', applicationId])).rows[0]).toMatchObject({ histories_deleted_at: expect.anything() });
+    expect(await isOptedOut(t.db, 'acme', 'sms', person.phone)).toBe(true);
+    expect((await t.api.call('acme', 'POST', '/api/v1/consent/status', { channel: 'sms', contact: person.phone })).json().optedOut).toBe(true);
+    expect(filesContaining(t.dir, needles)).toEqual([]);
   });
 
   it('through the erased event (as ingest delivers it), also for a journey that had already ended', async () => {
     const running = await candidateWithMessages();
     const ended = await candidateWithMessages();
-    await signalJourney(temporal, taskQueue, { tenant: 'acme', applicationId: ended.applicationId }, atsEvent('ats.application.withdrawn', Date.now(), ended.data));
-    await temporal.workflow.getHandle(journeyWorkflowId('acme', ended.applicationId)).result();
+    await signalJourney(t.client, t.taskQueue, { tenant: 'acme', applicationId: ended.applicationId }, atsEvent('ats.application.withdrawn', Date.now(), ended.data));
+    await t.client.workflow.getHandle(journeyWorkflowId('acme', ended.applicationId)).result();
     const needles = [running.person.email, running.person.phone, running.person.firstName, ended.person.email, ended.person.phone, ended.person.firstName];
 
     // Both at once. Before, an event for an ended journey was dead-lettered as journey-closed and its history kept.
     await Promise.all(
       [running, ended].map(async ({ applicationId }) => {
         const runs = await runsOf(applicationId);
-        await signalJourney(temporal, taskQueue, { tenant: 'acme', applicationId }, atsEvent('ats.candidate.erased', Date.now(), { application: { id: applicationId }, candidate: { id: 'cand-9' } }));
-        const result = (await temporal.workflow.getHandle(erasureWorkflowId('acme', applicationId)).result()) as JourneyErasureResult;
+        await signalJourney(t.client, t.taskQueue, { tenant: 'acme', applicationId }, atsEvent('ats.candidate.erased', Date.now(), { application: { id: applicationId }, candidate: { id: 'cand-9' } }));
+        const result = (await t.client.workflow.getHandle(erasureWorkflowId('acme', applicationId)).result()) as JourneyErasureResult;
         expect(result).toMatchObject({ journey: 'ended', runsDeleted: runs.length });
         await expectGoneFromTemporal(applicationId, runs);
       }),
     );
     // The store was wiped by application (the addresses read from the ledger) and compacted by the worker.
-    expect((await db.query('select 1 from outbox where application_id = any($1::text[])', [[running.applicationId, ended.applicationId]])).rows).toEqual([]);
-    expect(filesContaining(dataDir, needles)).toEqual([]);
+    expect((await t.db.query('select 1 from outbox where application_id = any($1::text[])', [[running.applicationId, ended.applicationId]])).rows).toEqual([]);
+    expect(filesContaining(t.dir, needles)).toEqual([]);
   });
 
   it('wipes and compacts the same way on a PostgreSQL server (pseudonymous opt-out still honoured)', async () => {
-    const base = new URL(required('CANDOR_TEST_DATABASE_URL'));
-    const name = `candor_${randomUUID().replace(/-/g, '')}`;
-    const admin = new pg.Client({ connectionString: base.toString() });
-    await admin.connect();
-    await admin.query(`create database ${name}`);
-    const url = new URL(base);
-    url.pathname = `/${name}`;
-    const server = await openPostgresDatabase(url.toString());
+    const { db: server, drop } = await freshPostgresDatabase();
     try {
       await migrate(server);
       await server.query(`insert into tenants (id, name) values ('acme', 'Acme')`);
@@ -200,13 +152,12 @@ describe('erasure (Temporal dev server, a real worker, PGlite on disk, the API)'
       expect(await isOptedOut(server, 'acme', 'email', 'someone.else@example.com')).toBe(false);
     } finally {
       await server.close();
-      await admin.query(`drop database if exists ${name} with (force)`);
-      await admin.end();
+      await drop();
     }
   });
 
   it('sets the retention of the topics carrying personal data explicitly', async () => {
-    const admin = new Kafka({ clientId: 'erasure-test', brokers: required('KAFKA_BROKERS').split(','), logLevel: logLevel.NOTHING }).admin();
+    const admin = testKafka('erasure-test').admin();
     await admin.connect();
     try {
       const described = await admin.describeConfigs({

@@ -1,31 +1,18 @@
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { Kafka, logLevel } from 'kafkajs';
 import { parseAtsEvent, type AtsEvent } from '../../core/events/envelope';
 import { DEMO_PATHS } from '../../core/events/examples';
 import { TOPIC_ATS_EVENTS } from '../../core/kafka/topics';
 import { required, unique } from '../helpers/env';
-
-const ROOT = join(__dirname, '..', '..');
+import { testKafka } from '../helpers/ingest-harness';
+import { ROOT, runProcess, type Run } from '../helpers/processes';
 
 /** Runs `npm run events -- …` (the CLI itself, through tsx) against the test broker. */
-function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(join(ROOT, 'node_modules', '.bin', 'tsx'), [join(ROOT, 'services', 'cli', 'events.ts'), ...args], {
-      env: { ...process.env, KAFKA_BROKERS: required('KAFKA_BROKERS') },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+function cli(args: string[]): Promise<Run> {
+  return runProcess(join(ROOT, 'node_modules', '.bin', 'tsx'), [join(ROOT, 'services', 'cli', 'events.ts'), ...args], { env: { ...process.env, KAFKA_BROKERS: required('KAFKA_BROKERS') } });
 }
 
 describe('npm run events -- produce: the demo scenario on the real broker', () => {
-  const kafka = new Kafka({ clientId: 'candor-cli-test', brokers: required('KAFKA_BROKERS').split(','), logLevel: logLevel.NOTHING });
+  const kafka = testKafka('candor-cli-test');
 
   it('produces six applications that go different ways, valid events in order per application, round by round at the pace asked', async () => {
     const tenant = unique('cli');

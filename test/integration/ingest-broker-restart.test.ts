@@ -1,28 +1,22 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Client } from '@temporalio/client';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { startKafkaBroker, type KafkaBroker } from '../../infra/stack';
 import { exampleEvent } from '../../core/events/examples';
 import { startIngest, type IngestRole } from '../../services/ingest';
 import { TOPIC_ATS_EVENTS } from '../../core/kafka/topics';
 import { createLogger } from '../../core/logger';
-import { ensureTenant, migrate, openPgliteDatabase, type Database } from '../../core/store';
 import { journeyWorkflowId } from '../../workflows/shared';
-import { required, testConfig, testPort, unique } from '../helpers/env';
-import { testClient } from '../helpers/worker';
-
-// A broker of this file's own, restarted mid-test; journeys are only started (no worker needed to see them).
-const PORT = testPort(19147);
+import { testConfig, unique } from '../helpers/env';
+import { useFixture } from '../helpers/fixture';
+import { freePort } from '../helpers/ports';
 
 describe('ingest across a broker restart', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'candor-broker-restart-'));
   const tenant = unique('restart').toLowerCase();
-  const broker = () => startKafkaBroker({ port: PORT, controllerPort: PORT + 1, dataDir: join(dir, 'kafka'), logDir: join(dir, 'logs'), heapMb: 256 });
+  // A broker of this file's own, restarted mid-test; journeys are only started (no worker needed to see them).
+  const t = useFixture({ tenants: [tenant], temporal: 'shared' }, { stop: 60_000 });
+  let PORT: number;
+  const broker = () => startKafkaBroker({ port: PORT, controllerPort: PORT + 1, dataDir: join(t.dir, 'kafka'), logDir: join(t.dir, 'logs'), heapMb: 256 });
   let kafka: KafkaBroker | undefined;
-  let db: Database;
-  let client: Client;
   let ingest: IngestRole | undefined;
 
   const produce = async (applicationId: string) => {
@@ -32,7 +26,7 @@ describe('ingest across a broker restart', () => {
     await producer.disconnect();
   };
   const untilStarted = async (applicationId: string) => {
-    const handle = client.workflow.getHandle(journeyWorkflowId(tenant, applicationId));
+    const handle = t.client.workflow.getHandle(journeyWorkflowId(tenant, applicationId));
     while (!(await handle.describe().then(() => true, () => false))) await new Promise((r) => setTimeout(r, 100));
     return Date.now();
   };
@@ -45,23 +39,17 @@ describe('ingest across a broker restart', () => {
   };
 
   beforeAll(async () => {
+    PORT = await freePort([1]);
     kafka = await broker();
-    db = await openPgliteDatabase(undefined);
-    await migrate(db);
-    await ensureTenant(db, { id: tenant, name: tenant });
-    client = await testClient(required('TEMPORAL_ADDRESS'));
+    t.onTeardown(async () => {
+      await ingest?.close();
+      await kafka?.stop();
+    });
   }, 120_000);
-  afterAll(async () => {
-    await ingest?.close();
-    await kafka?.stop();
-    await client?.connection.close();
-    await db?.close();
-    rmSync(dir, { recursive: true, force: true });
-  }, 60_000);
 
   it('reports the consumer not ready while it is not consuming, and resumes within seconds of the broker returning', async () => {
     const config = testConfig({ KAFKA_BROKERS: `127.0.0.1:${PORT}`, TEMPORAL_TASK_QUEUE: unique('restart'), KAFKA_GROUP_ID: unique('restart-group') });
-    ingest = await startIngest(config, { logger: createLogger({ logLevel: 'silent', secrets: [] }), temporal: client, db });
+    ingest = await startIngest(config, { logger: createLogger({ logLevel: 'silent', secrets: [] }), temporal: t.client, db: t.db });
     await expect(ingest.check()).resolves.toBeUndefined();
     const before = unique('app');
     await produce(before);

@@ -1,52 +1,20 @@
-import { NativeConnection, type Worker } from '@temporalio/worker';
-import type { Client } from '@temporalio/client';
-import { Registry } from 'prom-client';
 import { exampleData, exampleEvent } from '../../core/events/examples';
-import { startIngest, type IngestRole } from '../../services/ingest';
-import { createLogger } from '../../core/logger';
 import { journeyWorkflowId } from '../../workflows/shared';
 import { ensureTenant } from '../../core/store';
-import { testConfig, unique } from '../helpers/env';
-import { applicationEvents, atsProducer, dlqWatcher, firstOccurrences, openScript, privateTemporal, signalledEventIds, testKafka, waitForJourneys } from '../helpers/ingest-harness';
-import { createTestWorker, createTestWorld, testClient, type TestWorld } from '../helpers/worker';
-
-// Its own Temporal dev server: other test files' ingest roles read ats.events too, and must not start our journeys on their task queues.
-const temporal = privateTemporal(17400);
+import { unique } from '../helpers/env';
+import { useFixture } from '../helpers/fixture';
+import { applicationEvents, atsProducer, dlqWatcher, firstOccurrences, openScript, signalledEventIds, testKafka, waitForJourneys } from '../helpers/ingest-harness';
 
 describe('ingest: ats.events into journeys, on the real broker and dev server', () => {
   const tenant = unique('ing').toLowerCase();
-  const taskQueue = unique('ingest');
+  // Its own Temporal dev server: other test files' ingest roles read ats.events too, and must not start our journeys on their task queues.
+  const t = useFixture({ tenants: ['acme', tenant], temporal: 'own-dev-server', worker: true, ingest: true });
   const kafka = testKafka();
-  const registry = new Registry();
-  let client: Client;
-  let ingest: IngestRole;
-  let world: TestWorld;
-  let workerConnection: NativeConnection;
-  let worker: Worker;
-  let running: Promise<void>;
   let producer: Awaited<ReturnType<typeof atsProducer>>;
 
   beforeAll(async () => {
-    await temporal.start();
-    client = await testClient(temporal.address);
-    world = await createTestWorld();
-    workerConnection = await NativeConnection.connect({ address: temporal.address });
-    worker = await createTestWorker(workerConnection, taskQueue, world);
-    running = worker.run();
-    const config = testConfig({ TEMPORAL_ADDRESS: temporal.address, TEMPORAL_TASK_QUEUE: taskQueue, KAFKA_GROUP_ID: unique('ingest-group') });
-    await ensureTenant(world.db, { id: tenant, name: tenant });
-    ingest = await startIngest(config, { logger: createLogger({ logLevel: 'error', secrets: [] }), temporal: client, db: world.db, registry });
     producer = await atsProducer(kafka);
-  });
-  afterAll(async () => {
-    await producer?.disconnect();
-    await ingest?.close();
-    worker?.shutdown();
-    await running;
-    await workerConnection?.close();
-    await client?.connection.close();
-    await world?.db.close();
-    await temporal.dispose();
+    t.onTeardown(() => producer.disconnect());
   });
 
   it('sends malformed JSON, a wrong envelope, an unknown type and an invalid phone to the DLQ with their reasons, and processes the next valid event', async () => {
@@ -72,7 +40,7 @@ describe('ingest: ats.events into journeys, on the real broker and dev server', 
     expect(dead[3]!.headers['candor-error']).not.toContain('0701234567');
     for (const d of dead) expect(d.headers).toMatchObject({ 'candor-original-topic': 'ats.events', 'candor-original-partition': expect.stringMatching(/^\d+$/), 'candor-original-offset': expect.stringMatching(/^\d+$/) });
 
-    const statuses = await waitForJourneys(client, tenant, [applicationId], (s) => s.eventsApplied >= 1);
+    const statuses = await waitForJourneys(t.client, tenant, [applicationId], (s) => s.eventsApplied >= 1);
     expect(statuses.get(applicationId)).toMatchObject({ eventsApplied: 1, lastEventType: 'ats.application.created' });
   });
 
@@ -80,10 +48,10 @@ describe('ingest: ats.events into journeys, on the real broker and dev server', 
     const applicationId = unique('app');
     const [created, updated] = applicationEvents(tenant, applicationId, ['ats.application.created', 'ats.candidate.updated']);
     await producer.sendEvents([created!, created!, created!, updated!]);
-    const statuses = await waitForJourneys(client, tenant, [applicationId], (s) => s.lastEventType === 'ats.candidate.updated');
+    const statuses = await waitForJourneys(t.client, tenant, [applicationId], (s) => s.lastEventType === 'ats.candidate.updated');
     expect(statuses.get(applicationId)).toMatchObject({ eventsApplied: 2, completed: false });
     // All three copies did reach the journey: the workflow, not the pipeline, made them harmless.
-    expect(await signalledEventIds(client, tenant, applicationId)).toEqual([created!.id, created!.id, created!.id, updated!.id]);
+    expect(await signalledEventIds(t.client, tenant, applicationId)).toEqual([created!.id, created!.id, created!.id, updated!.id]);
   });
 
   it('keeps each application in order while many proceed in parallel', async () => {
@@ -92,9 +60,9 @@ describe('ingest: ats.events into journeys, on the real broker and dev server', 
     // Interleaved as several ATS tenants' traffic would be: event n of every application, then n + 1.
     const interleaved = scripts[0]!.flatMap((_, n) => scripts.map((s) => s[n]!));
     await producer.sendEvents(interleaved);
-    await waitForJourneys(client, tenant, applications, (s) => s.eventsApplied === 6);
+    await waitForJourneys(t.client, tenant, applications, (s) => s.eventsApplied === 6);
     for (const [i, id] of applications.entries()) {
-      expect(firstOccurrences(await signalledEventIds(client, tenant, id))).toEqual(scripts[i]!.map((e) => e.id));
+      expect(firstOccurrences(await signalledEventIds(t.client, tenant, id))).toEqual(scripts[i]!.map((e) => e.id));
     }
   });
 
@@ -107,30 +75,30 @@ describe('ingest: ats.events into journeys, on the real broker and dev server', 
     const [dead] = await watcher.waitFor(1);
     expect(dead!.headers).toMatchObject({ 'candor-error-reason': 'unknown-tenant', 'candor-original-topic': 'ats.events' });
     expect(dead!.headers['candor-error']).toBe(`tenant "${ghost}" does not exist`);
-    await expect(client.workflow.getHandle(journeyWorkflowId(ghost, applicationId)).describe()).rejects.toThrow(/not found/i);
+    await expect(t.client.workflow.getHandle(journeyWorkflowId(ghost, applicationId)).describe()).rejects.toThrow(/not found/i);
 
     // Once the tenant exists its events are accepted: at the latest when the cached "unknown" answer expires.
-    await ensureTenant(world.db, { id: ghost, name: 'Ghost' });
+    await ensureTenant(t.db, { id: ghost, name: 'Ghost' });
     let n = 1;
     await producer.sendEvents([event(n)]);
     for (;;) {
-      const started = await client.workflow.getHandle(journeyWorkflowId(ghost, applicationId)).describe().then(() => true, () => false);
+      const started = await t.client.workflow.getHandle(journeyWorkflowId(ghost, applicationId)).describe().then(() => true, () => false);
       if (started) break;
       await new Promise((r) => setTimeout(r, 500));
       await producer.sendEvents([event(++n)]);
     }
     await watcher.close();
-    const applied = firstOccurrences(await signalledEventIds(client, ghost, applicationId));
+    const applied = firstOccurrences(await signalledEventIds(t.client, ghost, applicationId));
     expect(applied.length).toBeGreaterThan(0);
     // The dead-lettered event was never applied, and nothing was dead-lettered for another reason.
     expect(applied).not.toContain(`${applicationId}-0`);
     expect(watcher.seen.every((d) => d.headers['candor-error-reason'] === 'unknown-tenant')).toBe(true);
-    expect(await registry.metrics()).toMatch(/candor_ingest_events_dead_lettered_total\{reason="unknown-tenant"\} [1-9]/);
+    expect(await t.registry.metrics()).toMatch(/candor_ingest_events_dead_lettered_total\{reason="unknown-tenant"\} [1-9]/);
   });
 
   it('dead-letters a late event of an application whose candidate was erased (application-erased), starting no journey', async () => {
     const applicationId = unique('app');
-    await world.db.query('insert into erased_applications (tenant_id, application_id) values ($1, $2)', [tenant, applicationId]);
+    await t.db.query('insert into erased_applications (tenant_id, application_id) values ($1, $2)', [tenant, applicationId]);
     const watcher = await dlqWatcher(kafka, unique('dlq-watch'), applicationId);
     const late = exampleEvent('ats.application.stage_changed', { tenant, applicationId, id: `${applicationId}-late` });
     await producer.sendEvents([{ key: `${tenant}:${applicationId}`, value: JSON.stringify(late) }]);
@@ -139,11 +107,11 @@ describe('ingest: ats.events into journeys, on the real broker and dev server', 
     expect(dead!.headers).toMatchObject({ 'candor-error-reason': 'application-erased', 'candor-original-topic': 'ats.events' });
     // The reason names neither the application nor the candidate.
     expect(dead!.headers['candor-error']).not.toContain(applicationId);
-    await expect(client.workflow.getHandle(journeyWorkflowId(tenant, applicationId)).describe()).rejects.toThrow(/not found/i);
+    await expect(t.client.workflow.getHandle(journeyWorkflowId(tenant, applicationId)).describe()).rejects.toThrow(/not found/i);
   });
 
   it('exposes consumed, signalled, dead-lettered by reason, lag and event-to-signal latency as Prometheus metrics', async () => {
-    const text = await registry.metrics();
+    const text = await t.registry.metrics();
     expect(text).toMatch(/candor_ingest_events_consumed_total\{topic="ats.events"\} \d+/);
     expect(text).toMatch(/candor_ingest_events_signalled_total\{type="ats.application.created"\} \d+/);
     expect(text).toMatch(/candor_ingest_events_dead_lettered_total\{reason="not-json"\} [1-9]/);

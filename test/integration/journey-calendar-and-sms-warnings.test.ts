@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import type { JourneyDefinition } from '../../workflows/engine';
-import { apiHarness, type ApiHarness } from '../helpers/api-harness';
+import { useFixture } from '../helpers/fixture';
 
 const DEFAULT_SV = readFileSync(join(__dirname, '..', '..', 'journeys', 'default-sv.yaml'), 'utf8');
 
@@ -15,44 +15,40 @@ function journey(id: string, patch: (d: JourneyDefinition) => void = () => undef
 }
 
 describe('recruiter API: holiday calendars and SMS forms in journey validation', () => {
-  let api: ApiHarness;
-  beforeAll(async () => {
-    api = await apiHarness();
-  });
-  afterAll(() => api.close());
+  const t = useFixture({ api: true });
 
   it('validates the shipped journey with no warnings, and warns (without failing) about a three-segment SMS form', async () => {
-    const clean = await api.call('acme', 'POST', '/api/v1/journeys/validate', journey('sv-copy'));
+    const clean = await t.api.call('acme', 'POST', '/api/v1/journeys/validate', journey('sv-copy'));
     expect(clean.json()).toMatchObject({ ok: true, warnings: [], definition: { holidays: { calendar: 'SE' } } });
 
     const long = journey('sv-long', (d) => {
       d.stages.applied.onEnter[0]!.text!.sv!.sms = `Hej {{ candidate.firstName }}! ${'Den här meningen gör sms:et alldeles för långt. '.repeat(7)}`;
     });
-    const warned = await api.call('acme', 'POST', '/api/v1/journeys/validate', long);
+    const warned = await t.api.call('acme', 'POST', '/api/v1/journeys/validate', long);
     expect(warned.statusCode).toBe(200);
     expect(warned.json()).toMatchObject({
       ok: true,
       warnings: [{ path: 'stages.applied.onEnter[0].text.sv.sms', message: expect.stringMatching(/^the SMS form is 3 segments/) }],
     });
     // A warning does not stop saving or publishing.
-    expect((await api.call('acme', 'PUT', '/api/v1/journeys/sv-long/draft', long)).statusCode).toBe(201);
-    expect((await api.call('acme', 'POST', '/api/v1/journeys/sv-long/publish')).statusCode).toBe(201);
+    expect((await t.api.call('acme', 'PUT', '/api/v1/journeys/sv-long/draft', long)).statusCode).toBe(201);
+    expect((await t.api.call('acme', 'POST', '/api/v1/journeys/sv-long/publish')).statusCode).toBe(201);
   });
 
   it('rejects a holiday calendar the library does not know, and keeps accepting the old list of dates', async () => {
-    const unknown = await api.call('acme', 'POST', '/api/v1/journeys/validate', journey('sv-x', (d) => (d.holidays = { calendar: 'GB-XYZ', extra: [] })));
+    const unknown = await t.api.call('acme', 'POST', '/api/v1/journeys/validate', journey('sv-x', (d) => (d.holidays = { calendar: 'GB-XYZ', extra: [] })));
     expect(unknown.json()).toMatchObject({ ok: false, errors: [{ path: 'holidays.calendar', message: expect.stringContaining('GB has regions') }] });
-    const saved = await api.call('acme', 'PUT', '/api/v1/journeys/sv-x/draft', journey('sv-x', (d) => (d.holidays = { calendar: 'XX', extra: [] })));
+    const saved = await t.api.call('acme', 'PUT', '/api/v1/journeys/sv-x/draft', journey('sv-x', (d) => (d.holidays = { calendar: 'XX', extra: [] })));
     expect(saved.statusCode).toBe(422);
     expect(saved.json().error.details).toEqual([{ path: 'holidays.calendar', message: expect.stringContaining('no country "XX"') }]);
 
-    const listed = await api.call('acme', 'POST', '/api/v1/journeys/validate', journey('sv-list', (d) => (d.holidays = ['2028-12-25', '2028-12-26'])));
+    const listed = await t.api.call('acme', 'POST', '/api/v1/journeys/validate', journey('sv-list', (d) => (d.holidays = ['2028-12-25', '2028-12-26'])));
     expect(listed.json()).toMatchObject({ ok: true, definition: { holidays: ['2028-12-25', '2028-12-26'] } });
   });
 
   it('simulates a journey on its named calendar: a follow-up due over Christmas 2028 waits for the next business day', async () => {
     // Friday 22 December 2028, 10:00 in Stockholm; the applied follow-up comes 4 business days after the acknowledgement.
-    const simulated = await api.call('acme', 'POST', '/api/v1/journeys/default-sv/simulate', {
+    const simulated = await t.api.call('acme', 'POST', '/api/v1/journeys/default-sv/simulate', {
       start: '2028-12-22T09:00:00Z',
       until: '20d',
       candidate: { timeZone: 'Europe/Stockholm', locale: 'sv-SE' },

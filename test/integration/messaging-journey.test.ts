@@ -1,15 +1,10 @@
-import { NativeConnection, Worker } from '@temporalio/worker';
-import { createActivities } from '../../activities';
 import { loadDefaultJourneys } from '../../core/journeys/default-journeys';
 import { findLedgerRow, type LedgerRow } from '../../activities/messaging';
-import { createLogger } from '../../core/logger';
-import type { Database } from '../../core/store';
 import { signalJourney } from '../../core/temporal/journeys';
 import { journeyTimelineQuery } from '../../workflows/shared';
-import { required, unique } from '../helpers/env';
+import { unique } from '../helpers/env';
 import { atsEvent, candidate, daytimeZone } from '../helpers/events';
-import { fakeProviders, messagingDb, startFakes, type Fakes } from '../helpers/messaging-world';
-import { testClient, testDataConverter, workflowBundle } from '../helpers/worker';
+import { useFixture } from '../helpers/fixture';
 
 /** "HH:MM" in `timeZone`, `minutes` from `t`. */
 const clock = (t: number, timeZone: string, minutes = 0) =>
@@ -24,20 +19,9 @@ const clock = (t: number, timeZone: string, minutes = 0) =>
  * retry, and then it goes out once.
  */
 describe('touchpoints on the dev server: quiet hours at send time', () => {
-  let fakes: Fakes;
-  let db: Database;
-
-  beforeAll(async () => {
-    fakes = await startFakes(17540, 17541);
-    db = await messagingDb();
-  });
-  afterAll(async () => {
-    await fakes?.close();
-    await db?.close();
-  });
+  const t = useFixture({ temporal: 'shared', fakes: true });
 
   it("defers a send that falls in the journey's quiet hours to the end of them, never dropping it", async () => {
-    const address = required('TEMPORAL_ADDRESS');
     const timeZone = daytimeZone();
     const now = Date.now();
     // A quiet window two to three minutes from now (candidate's local time), as the journey's settings write it.
@@ -55,37 +39,19 @@ describe('touchpoints on the dev server: quiet hours at send time', () => {
       }
       return Date.now() + lateBy;
     };
-    const connection = await NativeConnection.connect({ address });
-    const taskQueue = unique('tp-quiet');
-    const worker = await Worker.create({
-      connection,
-      taskQueue,
-      workflowBundle: await workflowBundle(),
-      dataConverter: testDataConverter,
-      activities: createActivities({
-        logger: createLogger({ logLevel: 'silent', secrets: [] }),
-        db,
-        events: { publish: async () => undefined },
-        providers: fakeProviders(fakes),
-        publicUrl: 'http://127.0.0.1:1',
-        journeys: new Map([['sv', journey]]),
-        messaging: { maxProviderAttempts: 3, now: activityClock },
-      }),
-    });
-    const client = await testClient(address);
     const applicationId = unique('app');
     const phone = '+46705559999';
-    try {
-      await worker.runUntil(async () => {
-        const handle = await signalJourney(client, taskQueue, { tenant: 'acme', applicationId }, atsEvent('ats.application.created', Date.now(), {
+    await t.withWorker(
+      async () => {
+        const handle = await signalJourney(t.client, t.taskQueue, { tenant: 'acme', applicationId }, atsEvent('ats.application.created', Date.now(), {
           application: { id: applicationId, jobId: 'job-7', jobTitle: 'Backend Engineer' },
           candidate: candidate({ phone, email: 'quiet@example.com', timeZone, consent: { sms: true, email: false } }),
         }), { searchAttributes: false });
-        const sms = await fakes.twilio.accepted(phone);
+        const sms = await t.fakes.twilio.accepted(phone);
         // Held by the retry until the journey's window ended (by the activity's clock), not sent at once.
         expect(sms.dateCreated.getTime() + lateBy).toBeGreaterThanOrEqual(windowEnd - 100);
         expect(sms.dateCreated.getTime() - firstAttemptAt!).toBeGreaterThanOrEqual(1_500);
-        expect(fakes.twilio.sent.filter((m) => m.to === phone)).toHaveLength(1);
+        expect(t.fakes.twilio.sent.filter((m) => m.to === phone)).toHaveLength(1);
         // The provider has it; the activity's result reaches the journey a moment later.
         let timeline = await handle.query(journeyTimelineQuery);
         for (let i = 0; i < 100 && !timeline.some((e) => e.type === 'message.sent'); i++) {
@@ -93,11 +59,10 @@ describe('touchpoints on the dev server: quiet hours at send time', () => {
           timeline = await handle.query(journeyTimelineQuery);
         }
         expect(timeline.filter((e) => e.type === 'message.sent')).toHaveLength(1);
-        const row = (await db.query<LedgerRow>('select * from message_ledger where application_id = $1', [applicationId])).rows[0]!;
-        expect(await findLedgerRow(db, { tenant: row.tenant_id, messageId: row.message_id, channel: 'sms' })).toMatchObject({ status: 'accepted', attempts: 1 });
-      });
-    } finally {
-      await connection.close();
-    }
+        const row = (await t.db.query<LedgerRow>('select * from message_ledger where application_id = $1', [applicationId])).rows[0]!;
+        expect(await findLedgerRow(t.db, { tenant: row.tenant_id, messageId: row.message_id, channel: 'sms' })).toMatchObject({ status: 'accepted', attempts: 1 });
+      },
+      { providers: t.providers(), publicUrl: 'http://127.0.0.1:1', journeys: new Map([['sv', journey]]), messaging: { maxProviderAttempts: 3, now: activityClock } },
+    );
   }, 150_000);
 });

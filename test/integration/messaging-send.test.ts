@@ -3,8 +3,8 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
 import { loadDefaultJourneys } from '../../core/journeys/default-journeys';
 import { createSandboxProvider, findLedgerRow, optOut, sendMessage, type CrashPoint, type DeliverRequest, type SendDeps } from '../../activities/messaging';
-import type { Database } from '../../core/store';
-import { deliverRequest, fakeProviders, messagingDb, startFakes, STOCKHOLM_MORNING, type Fakes } from '../helpers/messaging-world';
+import { useFixture } from '../helpers/fixture';
+import { deliverRequest, STOCKHOLM_MORNING } from '../helpers/messaging-world';
 
 const journeys = loadDefaultJourneys();
 const HOUR = 3_600_000;
@@ -40,86 +40,77 @@ function crashingOnceAt(deps: SendDeps, point: CrashPoint): SendDeps {
 }
 
 describe('the send path: real Twilio and SendGrid SDKs against local fakes, PGlite ledger', () => {
-  let fakes: Fakes;
-  let db: Database;
+  const t = useFixture({ fakes: true });
   let deps: SendDeps;
 
-  beforeAll(async () => {
-    fakes = await startFakes(17520, 17521);
-    db = await messagingDb();
-  });
   beforeEach(() => {
-    fakes.twilio.reset();
-    fakes.sendgrid.reset();
-    deps = { db, providers: fakeProviders(fakes, 500), publicUrl: 'https://candor.example', calendarFor: () => journeys.get('sv')!.definition, now: () => STOCKHOLM_MORNING };
-  });
-  afterAll(async () => {
-    await fakes?.close();
-    await db?.close();
+    t.fakes.twilio.reset();
+    t.fakes.sendgrid.reset();
+    deps = { db: t.db, providers: t.providers(500), publicUrl: 'https://candor.example', calendarFor: () => journeys.get('sv')!.definition, now: () => STOCKHOLM_MORNING };
   });
 
   it('sends an SMS in the candidate language and records the provider id in the ledger', async () => {
     const request = deliverRequest({ locale: 'sv-FI' });
     // Twilio took it: "accepted"; delivery is the status callback's word.
     await expect(attempt(deps, request)).resolves.toEqual({ messageId: request.messageId, channel: 'sms', status: 'accepted' });
-    expect(fakes.twilio.sent).toHaveLength(1);
-    expect(fakes.twilio.sent[0]).toMatchObject({ to: '+46701234567', body: 'Hej Astrid, tack för din ansökan till Backend Engineer på Acme.', statusCallback: 'https://candor.example/webhooks/providers/twilio/status?tenant=acme' });
-    expect(await findLedgerRow(db, { ...request, channel: 'sms' })).toMatchObject({ status: 'accepted', provider: 'twilio', provider_message_id: fakes.twilio.sent[0]!.sid, locale: 'sv-FI', segments: 1 });
+    expect(t.fakes.twilio.sent).toHaveLength(1);
+    expect(t.fakes.twilio.sent[0]).toMatchObject({ to: '+46701234567', body: 'Hej Astrid, tack för din ansökan till Backend Engineer på Acme.', statusCallback: 'https://candor.example/webhooks/providers/twilio/status?tenant=acme' });
+    expect(await findLedgerRow(t.db, { ...request, channel: 'sms' })).toMatchObject({ status: 'accepted', provider: 'twilio', provider_message_id: t.fakes.twilio.sent[0]!.sid, locale: 'sv-FI', segments: 1 });
   });
 
   it('sends an e-mail with text, HTML, List-Unsubscribe and Candor ids for the event webhook', async () => {
     const request = deliverRequest({ channel: 'email', locale: 'en-GB' });
     await attempt(deps, request);
-    const [mail] = fakes.sendgrid.sent;
-    expect(mail).toMatchObject({ to: 'astrid@example.com', from: fakes.sendgrid.from, subject: 'Your application for Backend Engineer', customArgs: { candor_message_id: request.messageId } });
+    const [mail] = t.fakes.sendgrid.sent;
+    expect(mail).toMatchObject({ to: 'astrid@example.com', from: t.fakes.sendgrid.from, subject: 'Your application for Backend Engineer', customArgs: { candor_message_id: request.messageId } });
     expect(mail!.text).toContain('Hi Astrid, thanks for applying');
     expect(mail!.html).toContain('<p>Hi Astrid, thanks for applying');
     expect(mail!.headers['List-Unsubscribe']).toMatch(/^<https:\/\/candor\.example\/unsubscribe\?token=[\w-]{43}>$/);
     expect(mail!.headers['List-Unsubscribe-Post']).toBe('List-Unsubscribe=One-Click');
-    expect(await findLedgerRow(db, { ...request, channel: 'email' })).toMatchObject({ status: 'accepted', provider: 'sendgrid', provider_message_id: mail!.messageId });
+    expect(await findLedgerRow(t.db, { ...request, channel: 'email' })).toMatchObject({ status: 'accepted', provider: 'sendgrid', provider_message_id: mail!.messageId });
   });
 
   it('429 then 200: one retryable failure, then exactly one send', async () => {
-    fakes.twilio.failures.fail('429');
+    t.fakes.twilio.failures.fail('429');
     const request = deliverRequest();
     await expect(attempt(deps, request)).rejects.toMatchObject({ type: 'ProviderRateLimited', nonRetryable: false });
-    expect(await findLedgerRow(db, { ...request, channel: 'sms' })).toMatchObject({ status: 'pending', failure_type: 'ProviderRateLimited' });
+    expect(await findLedgerRow(t.db, { ...request, channel: 'sms' })).toMatchObject({ status: 'pending', failure_type: 'ProviderRateLimited' });
     await attempt(deps, request);
     await attempt(deps, request); // a replayed activity after success
-    expect(fakes.twilio.requests).toBe(2);
-    expect(fakes.twilio.sent).toHaveLength(1);
+    expect(t.fakes.twilio.requests).toBe(2);
+    expect(t.fakes.twilio.sent).toHaveLength(1);
   });
 
   it('500 and timeouts are retryable; a channel that stays down fails for good after maxProviderAttempts', async () => {
-    fakes.sendgrid.failures.fail('timeout');
-    fakes.sendgrid.failures.fail('500');
+    t.fakes.sendgrid.failures.fail('timeout');
+    t.fakes.sendgrid.failures.fail('500');
     const request = deliverRequest({ channel: 'email' });
     await expect(attempt(deps, request)).rejects.toMatchObject({ type: 'ProviderTimeout', nonRetryable: false });
     await expect(attempt(deps, request)).rejects.toMatchObject({ type: 'ProviderUnavailable', nonRetryable: false });
     await attempt(deps, request);
-    expect(fakes.sendgrid.sent).toHaveLength(1);
+    expect(t.fakes.sendgrid.sent).toHaveLength(1);
 
-    fakes.twilio.failures.failAlways('500');
+    t.fakes.twilio.failures.failAlways('500');
     const down = deliverRequest();
     const settled = await untilSettled({ ...deps, maxProviderAttempts: 3 }, down);
     expect(settled).toMatchObject({ attempts: 3, failure: { type: 'ProviderExhausted', nonRetryable: true } });
-    expect(await findLedgerRow(db, { ...down, channel: 'sms' })).toMatchObject({ status: 'failed', failure_type: 'ProviderExhausted' });
+    expect(await findLedgerRow(t.db, { ...down, channel: 'sms' })).toMatchObject({ status: 'failed', failure_type: 'ProviderExhausted' });
   });
 
   it('an invalid number is a definite failure, remembered by the ledger', async () => {
-    fakes.twilio.invalidNumbers.add('+46700000000');
+    t.fakes.twilio.invalidNumbers.add('+46700000000');
     const request = deliverRequest({ contact: { ...deliverRequest().contact, phone: '+46700000000' } });
     await expect(attempt(deps, request)).rejects.toMatchObject({ type: 'InvalidRecipient', nonRetryable: true });
     await expect(attempt(deps, request)).rejects.toMatchObject({ type: 'InvalidRecipient', nonRetryable: true });
-    expect(fakes.twilio.requests).toBe(1);
-    expect(await findLedgerRow(db, { ...request, channel: 'sms' })).toMatchObject({ status: 'failed', failure_type: 'InvalidRecipient' });
+    expect(t.fakes.twilio.requests).toBe(1);
+    expect(await findLedgerRow(t.db, { ...request, channel: 'sms' })).toMatchObject({ status: 'failed', failure_type: 'InvalidRecipient' });
   });
 
   it('re-checks consent at send time: an opt-out stops even an already scheduled message', async () => {
     const request = deliverRequest({ contact: { ...deliverRequest().contact, phone: '+46709999999' } });
-    await optOut(db, 'acme', 'sms', '+46709999999', 'test');
+    await optOut(t.db, 'acme', 'sms', '+46709999999', 'test');
     await expect(attempt(deps, request)).rejects.toMatchObject({ type: 'OptedOut', nonRetryable: true });
-    expect(fakes.twilio.requests).toBe(0);
+    expect(t.fakes.twilio.requests).toBe(0);
   });
 
   it('re-checks quiet hours at send time: 22:30 candidate time defers to 08:00, never drops', async () => {
@@ -129,10 +120,10 @@ describe('the send path: real Twilio and SendGrid SDKs against local fakes, PGli
     expect(failure).toMatchObject({ type: 'QuietHours', nonRetryable: false });
     // Temporal retries it when the window ends: 08:00 Stockholm is 07:00Z, 9.5 hours later.
     expect((failure as ApplicationFailure).nextRetryDelay).toBe(9.5 * HOUR);
-    expect(fakes.twilio.requests).toBe(0);
-    expect(await findLedgerRow(db, { ...request, channel: 'sms' })).toBeUndefined();
+    expect(t.fakes.twilio.requests).toBe(0);
+    expect(await findLedgerRow(t.db, { ...request, channel: 'sms' })).toBeUndefined();
     await attempt({ ...deps, now: () => evening + 9.5 * HOUR }, request);
-    expect(fakes.twilio.sent).toHaveLength(1);
+    expect(t.fakes.twilio.sent).toHaveLength(1);
   });
 
   it('a worker killed at random points of a send, many times over: each message reaches Twilio and the sandbox exactly once', async () => {
@@ -150,7 +141,7 @@ describe('the send path: real Twilio and SendGrid SDKs against local fakes, PGli
         }
       },
     };
-    const sandbox: SendDeps = { ...crashing, providers: { sms: createSandboxProvider(db, 'sms'), email: createSandboxProvider(db, 'email') } };
+    const sandbox: SendDeps = { ...crashing, providers: { sms: createSandboxProvider(t.db, 'sms'), email: createSandboxProvider(t.db, 'email') } };
     const requests = Array.from({ length: 60 }, (_, i) => deliverRequest({ contact: { ...deliverRequest().contact, phone: `+4670100${String(i).padStart(4, '0')}` } }));
     for (const request of requests) {
       expect(await untilSettled(crashing, request)).toMatchObject({ result: { status: 'accepted' } });
@@ -158,22 +149,22 @@ describe('the send path: real Twilio and SendGrid SDKs against local fakes, PGli
     }
     expect(crashes).toBeGreaterThan(30);
     const perNumber = new Map<string, number>();
-    for (const sms of fakes.twilio.sent) perNumber.set(sms.to, (perNumber.get(sms.to) ?? 0) + 1);
+    for (const sms of t.fakes.twilio.sent) perNumber.set(sms.to, (perNumber.get(sms.to) ?? 0) + 1);
     expect(perNumber.size).toBe(60);
     expect([...perNumber.values()].every((n) => n === 1)).toBe(true);
-    const outbox = await db.query<{ n: number }>(`select count(*)::int as n from outbox where message_id like '%-sbx'`);
+    const outbox = await t.db.query<{ n: number }>(`select count(*)::int as n from outbox where message_id like '%-sbx'`);
     expect(outbox.rows[0]!.n).toBe(60);
-    for (const request of requests) expect((await findLedgerRow(db, { ...request, channel: 'sms' }))!.status).toBe('accepted');
+    for (const request of requests) expect((await findLedgerRow(t.db, { ...request, channel: 'sms' }))!.status).toBe('accepted');
   });
 
   it('a retry that cannot ask Twilio whether the lost attempt sent it waits and asks again, rather than sending twice', async () => {
     const request = deliverRequest({ contact: { ...deliverRequest().contact, phone: '+46701119999' } });
     const crashOnce = crashingOnceAt(deps, 'after-send');
     await expect(attempt(crashOnce, request)).rejects.toThrow('worker killed');
-    expect(await findLedgerRow(db, { ...request, channel: 'sms' })).toMatchObject({ status: 'pending' });
+    expect(await findLedgerRow(t.db, { ...request, channel: 'sms' })).toMatchObject({ status: 'pending' });
     // Twilio's list call fails (500, then 429): the retry does not know, so it must not send.
-    fakes.twilio.listFailures.fail('500');
-    fakes.twilio.listFailures.fail('429');
+    t.fakes.twilio.listFailures.fail('500');
+    t.fakes.twilio.listFailures.fail('429');
     for (const type of ['ProviderUnavailable', 'ProviderRateLimited']) {
       const failure = await attempt(crashOnce, request).then(
         () => undefined,
@@ -182,11 +173,11 @@ describe('the send path: real Twilio and SendGrid SDKs against local fakes, PGli
       expect(failure).toBeInstanceOf(ApplicationFailure);
       expect(failure).toMatchObject({ type, nonRetryable: false, message: expect.stringContaining('could not ask twilio whether an earlier attempt sent it') });
     }
-    expect(fakes.twilio.sent.filter((m) => m.to === '+46701119999')).toHaveLength(1);
+    expect(t.fakes.twilio.sent.filter((m) => m.to === '+46701119999')).toHaveLength(1);
     // Twilio answers again: the retry finds the message and adopts its id.
     await expect(attempt(crashOnce, request)).resolves.toMatchObject({ status: 'accepted' });
-    expect(fakes.twilio.sent.filter((m) => m.to === '+46701119999')).toHaveLength(1);
-    expect(await findLedgerRow(db, { ...request, channel: 'sms' })).toMatchObject({ status: 'accepted', provider_message_id: fakes.twilio.sent.find((m) => m.to === '+46701119999')!.sid });
+    expect(t.fakes.twilio.sent.filter((m) => m.to === '+46701119999')).toHaveLength(1);
+    expect(await findLedgerRow(t.db, { ...request, channel: 'sms' })).toMatchObject({ status: 'accepted', provider_message_id: t.fakes.twilio.sent.find((m) => m.to === '+46701119999')!.sid });
   });
 
   it('SendGrid cannot be asked what it took: a crash right after it accepted and before the ledger write sends twice (the documented window)', async () => {
@@ -194,13 +185,13 @@ describe('the send path: real Twilio and SendGrid SDKs against local fakes, PGli
     const crashOnce = crashingOnceAt(deps, 'after-send');
     await expect(attempt(crashOnce, request)).rejects.toThrow('worker killed');
     await attempt(crashOnce, request);
-    expect(fakes.sendgrid.sent).toHaveLength(2);
+    expect(t.fakes.sendgrid.sent).toHaveLength(2);
     // Every other crash point is safe for e-mail too.
-    fakes.sendgrid.reset();
+    t.fakes.sendgrid.reset();
     for (const point of ['before-ledger', 'before-send', 'after-ledger'] as CrashPoint[]) {
       const settled = await untilSettled(crashingOnceAt(deps, point), deliverRequest({ channel: 'email' }));
       expect(settled.result).toMatchObject({ status: 'accepted' });
     }
-    expect(fakes.sendgrid.sent).toHaveLength(3);
+    expect(t.fakes.sendgrid.sent).toHaveLength(3);
   });
 });

@@ -1,23 +1,13 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Client } from '@temporalio/client';
-import pg from 'pg';
-import { parse, stringify } from 'yaml';
 import type { LedgerRow } from '../../activities/messaging';
-import { migrate, openPostgresDatabase, type Database } from '../../core/store';
 import { signalJourney } from '../../core/temporal/journeys';
 import type { TimelineEntry } from '../../workflows/engine';
 import { journeyTimelineQuery, journeyWorkflowId } from '../../workflows/shared';
 import type { FakeSms, FakeSmsRequest } from '../fakes/fake-twilio';
-import { required, unique } from '../helpers/env';
+import { unique } from '../helpers/env';
 import { atsEvent, candidate, daytimeZone } from '../helpers/events';
-import { startFakes, type Fakes } from '../helpers/messaging-world';
-import { testClient, workflowBundle } from '../helpers/worker';
+import { useFixture } from '../helpers/fixture';
+import { WorkerProcess, writeWorkerFiles } from '../helpers/worker-processes';
 
-const ROOT = join(__dirname, '..', '..');
 const JOURNEYS = 36;
 /** Every journey sends its acknowledgement at once and then one SMS after each of these delays (seconds). */
 const NOTE_DELAYS = [4, 8, 12, 16, 20];
@@ -52,65 +42,6 @@ function seeded(seed: number): () => number {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** One Candor worker process (test/helpers/messaging-worker-process.ts). */
-class WorkerProcess {
-  readonly child: ChildProcess;
-  readonly exited: Promise<void>;
-  /** When it started polling. */
-  readyAt = 0;
-  private readonly seen = new Set<string>();
-
-  constructor(env: NodeJS.ProcessEnv) {
-    this.child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test/helpers/messaging-worker-process.ts')], { cwd: ROOT, env, stdio: ['pipe', 'pipe', 'inherit'] });
-    this.exited = new Promise((resolve) => this.child.once('exit', () => resolve()));
-    this.child.stdin!.on('error', () => undefined); // a killed worker's stdin
-    let buffer = '';
-    this.child.stdout!.setEncoding('utf8');
-    this.child.stdout!.on('data', (chunk: string) => {
-      buffer += chunk;
-      for (let i = buffer.indexOf('\n'); i >= 0; i = buffer.indexOf('\n')) {
-        this.seen.add(buffer.slice(0, i).trim());
-        buffer = buffer.slice(i + 1);
-      }
-    });
-  }
-
-  /** Resolves when the process has printed `line`; rejects if it exits first. */
-  until(line: string): Promise<void> {
-    if (this.seen.has(line)) return Promise.resolve();
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return Promise.reject(new Error(`worker exited before "${line}"`));
-    return new Promise((resolve, reject) => {
-      const check = () => {
-        if (!this.seen.has(line)) return;
-        cleanup();
-        resolve();
-      };
-      const exit = (code: number | null) => {
-        cleanup();
-        reject(new Error(`worker exited (${String(code)}) before "${line}"`));
-      };
-      const cleanup = () => {
-        this.child.stdout!.off('data', check);
-        this.child.off('exit', exit);
-      };
-      this.child.stdout!.on('data', check);
-      this.child.once('exit', exit);
-    });
-  }
-
-  /** Starts polling (the process is already loaded and connected). */
-  async go(): Promise<void> {
-    await this.until('worker warm');
-    this.child.stdin!.write('go\n');
-    await this.until('worker ready');
-    this.readyAt = Date.now();
-  }
-
-  kill(): void {
-    this.child.kill('SIGKILL');
-  }
-}
-
 /**
  * Issue #5's requirement on real processes: Candor workers (real Twilio SDK → fake Twilio, PostgreSQL
  * ledger, the Temporal dev server) SIGKILLed many times at random points of sends, each replaced by a
@@ -118,51 +49,25 @@ class WorkerProcess {
  * accepted with the fake's id, and every journey's timeline shows it.
  */
 describe('messaging: real worker processes SIGKILLed in the middle of sends', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'candor-worker-kill-'));
-  const dbName = `candor_${randomUUID().replace(/-/g, '')}`;
+  const t = useFixture({ database: 'postgres', temporal: 'shared', fakes: true });
   const workers = new Set<WorkerProcess>();
-  let fakes: Fakes;
-  let db: Database;
-  let dbUrl: string;
-  let client: Client | undefined;
+  let files: Record<string, string>;
 
   beforeAll(async () => {
-    const admin = new pg.Client({ connectionString: required('CANDOR_TEST_DATABASE_URL') });
-    await admin.connect();
-    await admin.query(`create database ${dbName}`);
-    await admin.end();
-    const url = new URL(required('CANDOR_TEST_DATABASE_URL'));
-    url.pathname = `/${dbName}`;
-    dbUrl = url.toString();
-    db = await openPostgresDatabase(dbUrl);
-    await migrate(db);
-    await db.query("insert into tenants (id, name) values ('acme', 'Acme')");
-    fakes = await startFakes(17590, 17591);
     // The English default journey whose applied stage sends short SMS: the acknowledgement at once, then
     // one note after each delay. Each body starts with its template key, so a body names its message.
-    const raw = parse(readFileSync(join(ROOT, 'journeys/default-en.yaml'), 'utf8')) as { stages: { applied: { onEnter: unknown[] } } };
-    raw.stages.applied.onEnter = TEMPLATES.map((template, i) => ({
-      template,
-      ...(i > 0 ? { delay: `${NOTE_DELAYS[i - 1]}s` } : {}),
-      text: { en: { subject: 'Your application', body: `[${template}] Hi {{ candidate.firstName }}, about {{ job.title }} at {{ company.name }}.` } },
-    }));
-    writeFileSync(join(dir, 'journey.yaml'), stringify(raw));
-    // Bundled once here; each worker process loads the file, so a restart does not bundle again.
-    writeFileSync(join(dir, 'workflows.js'), (await workflowBundle()).code);
+    files = await writeWorkerFiles(t.dir, (raw) => {
+      raw.stages.applied.onEnter = TEMPLATES.map((template, i) => ({
+        template,
+        ...(i > 0 ? { delay: `${NOTE_DELAYS[i - 1]}s` } : {}),
+        text: { en: { subject: 'Your application', body: `[${template}] Hi {{ candidate.firstName }}, about {{ job.title }} at {{ company.name }}.` } },
+      }));
+    });
+    t.onTeardown(async () => {
+      for (const w of workers) w.kill();
+      await Promise.all([...workers].map((w) => w.exited));
+    });
   }, 120_000);
-
-  afterAll(async () => {
-    for (const w of workers) w.kill();
-    await Promise.all([...workers].map((w) => w.exited));
-    await client?.connection.close();
-    await fakes?.close();
-    await db?.close();
-    const admin = new pg.Client({ connectionString: required('CANDOR_TEST_DATABASE_URL') });
-    await admin.connect();
-    await admin.query(`drop database if exists ${dbName} with (force)`);
-    await admin.end();
-    rmSync(dir, { recursive: true, force: true });
-  });
 
   it('every message is sent exactly once per the ledger and none is lost', async () => {
     const seed = Number(process.env.CANDOR_KILL_SEED) || Math.floor(Math.random() * 2 ** 31);
@@ -178,17 +83,13 @@ describe('messaging: real worker processes SIGKILLed in the middle of sends', ()
     }
     while (plan.length < KILLS) plan.push(kinds[Math.floor(random() * kinds.length)]!);
 
-    const address = required('TEMPORAL_ADDRESS');
-    const taskQueue = unique('worker-kill');
-    const twilio = fakes.twilio;
+    const twilio = t.fakes.twilio;
     const spawnWorker = () => {
       const w = new WorkerProcess({
-        ...process.env,
-        TEMPORAL_ADDRESS: address,
-        TASK_QUEUE: taskQueue,
-        DATABASE_URL: dbUrl,
-        JOURNEY_FILE: join(dir, 'journey.yaml'),
-        WORKFLOW_BUNDLE: join(dir, 'workflows.js'),
+        TEMPORAL_ADDRESS: t.address,
+        TASK_QUEUE: t.taskQueue,
+        DATABASE_URL: t.databaseUrl,
+        ...files,
         TWILIO_ACCOUNT_SID: twilio.accountSid,
         TWILIO_AUTH_TOKEN: twilio.authToken,
         TWILIO_FROM: twilio.from,
@@ -205,19 +106,18 @@ describe('messaging: real worker processes SIGKILLed in the middle of sends', ()
 
     // 1. The journeys start on a worker nobody kills, until each has resolved its definition and sent its
     //    acknowledgement: the kills then land in sends, timers and journey tasks, not in journey set-up.
-    client = await testClient(address);
     const timeZone = daytimeZone();
     const apps = Array.from({ length: JOURNEYS }, (_, i) => ({ applicationId: unique(`kill-${i}`), phone: `+46701${String(i).padStart(6, '0')}` }));
     for (const [i, app] of apps.entries()) {
       const person = candidate({ id: `cand-${i}`, firstName: `Kim${i}`, phone: app.phone, email: `kim${i}@example.com`, locale: 'en', timeZone, consent: { sms: true, email: false } });
-      await signalJourney(client, taskQueue, { tenant: 'acme', applicationId: app.applicationId }, atsEvent('ats.application.created', Date.now(), {
+      await signalJourney(t.client, t.taskQueue, { tenant: 'acme', applicationId: app.applicationId }, atsEvent('ats.application.created', Date.now(), {
         application: { id: app.applicationId, jobId: 'job-7', jobTitle: 'Backend Engineer' },
         candidate: person,
       }), { searchAttributes: false });
       await sleep(START_SPREAD_MS / JOURNEYS);
     }
     const countAccepted = async (template?: string) =>
-      (await db.query<{ n: number }>(`select count(*)::int as n from message_ledger where status in ('accepted', 'delivered')${template ? ' and template = $1' : ''}`, template ? [template] : [])).rows[0]!.n;
+      (await t.db.query<{ n: number }>(`select count(*)::int as n from message_ledger where status in ('accepted', 'delivered')${template ? ' and template = $1' : ''}`, template ? [template] : [])).rows[0]!.n;
     for (let deadline = Date.now() + 30_000; (await countAccepted('applied.ack')) < JOURNEYS; await sleep(100)) {
       if (Date.now() > deadline) throw new Error('the acknowledgements did not all go out before the first kill');
     }
@@ -266,7 +166,7 @@ describe('messaging: real worker processes SIGKILLed in the middle of sends', ()
       await victim.exited;
       await sleep(150); // a statement the dead worker sent just before it died commits or not; then look
 
-      const pending = (await db.query<Pick<LedgerRow, 'message_id' | 'attempts' | 'recipient' | 'template'>>("select message_id, attempts, recipient, template from message_ledger where status = 'pending'")).rows;
+      const pending = (await t.db.query<Pick<LedgerRow, 'message_id' | 'attempts' | 'recipient' | 'template'>>("select message_id, attempts, recipient, template from message_ledger where status = 'pending'")).rows;
       const rows: Landing[] = [];
       for (const row of pending) {
         if (stuck.get(row.message_id) === row.attempts) continue; // cut short by an earlier kill, not retried yet
@@ -297,7 +197,7 @@ describe('messaging: real worker processes SIGKILLed in the middle of sends', ()
     }
     const timelines = new Map<string, TimelineEntry[]>();
     for (const app of apps) {
-      const handle = client.workflow.getHandle(journeyWorkflowId('acme', app.applicationId));
+      const handle = t.client.workflow.getHandle(journeyWorkflowId('acme', app.applicationId));
       let timeline: TimelineEntry[] = [];
       for (let i = 0; i < 40; i++) {
         timeline = await handle.query(journeyTimelineQuery);
@@ -352,7 +252,7 @@ describe('messaging: real worker processes SIGKILLed in the middle of sends', ()
     expect(twilio.sent).toHaveLength(expected);
 
     // One ledger row per message, accepted with the id of the one SMS the fake has for it.
-    const ledger = (await db.query<LedgerRow>('select * from message_ledger')).rows;
+    const ledger = (await t.db.query<LedgerRow>('select * from message_ledger')).rows;
     expect(ledger).toHaveLength(expected);
     const bySid = new Map(twilio.sent.map((m) => [m.sid, m]));
     for (const [messageId, message] of dispatched) {

@@ -1,49 +1,17 @@
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import {
-  addApiKey, appliedVersions, ensureTenant, generateApiKey, hashApiKey, loadMigrations, migrate, openPgliteDatabase,
-  openPostgresDatabase, revokeApiKeys, tenantForApiKey, type Database,
+  addApiKey, appliedVersions, ensureTenant, generateApiKey, hashApiKey, loadMigrations, migrate,
+  openPostgresDatabase, revokeApiKeys, tenantForApiKey,
 } from '../../core/store';
 import { ensureDemoTenant } from '../../core/store/demo-tenant';
-import { required } from '../helpers/env';
+import { freshPgliteOnDisk, freshPostgresDatabase, type FreshDatabase } from '../helpers/databases';
 
-/** A fresh database of each kind: PGlite in a temp dir, and a new database on the test PostgreSQL server. */
-const kinds: [string, () => Promise<{ db: Database; open: () => Promise<Database>; drop: () => Promise<void> }>][] = [
-  [
-    'PGlite',
-    async () => {
-      const dir = mkdtempSync(join(tmpdir(), 'candor-pglite-'));
-      const open = () => openPgliteDatabase(dir);
-      return { db: await open(), open, drop: async () => rmSync(dir, { recursive: true, force: true }) };
-    },
-  ],
-  [
-    'PostgreSQL',
-    async () => {
-      const base = new URL(required('CANDOR_TEST_DATABASE_URL'));
-      const name = `candor_${randomUUID().replace(/-/g, '')}`;
-      const admin = new pg.Client({ connectionString: base.toString() });
-      await admin.connect();
-      await admin.query(`create database ${name}`);
-      await admin.end();
-      const url = new URL(base);
-      url.pathname = `/${name}`;
-      const open = () => openPostgresDatabase(url.toString());
-      return {
-        db: await open(),
-        open,
-        drop: async () => {
-          const c = new pg.Client({ connectionString: base.toString() });
-          await c.connect();
-          await c.query(`drop database if exists ${name} with (force)`);
-          await c.end();
-        },
-      };
-    },
-  ],
+/** A fresh database of each kind that can be opened again: PGlite in a temp dir, and a new database on the test PostgreSQL server. */
+const kinds: [string, () => Promise<FreshDatabase>][] = [
+  ['PGlite', freshPgliteOnDisk],
+  ['PostgreSQL', freshPostgresDatabase],
 ];
 
 describe.each(kinds)('data layer on %s', (_kind, create) => {
@@ -71,7 +39,7 @@ describe.each(kinds)('data layer on %s', (_kind, create) => {
     await migrate(ctx.db);
     await ensureTenant(ctx.db, { id: 'acme', name: 'Acme' });
     await ctx.db.close();
-    ctx.db = await ctx.open();
+    ctx.db = await ctx.open!();
     expect(await migrate(ctx.db)).toEqual([]);
     expect((await ctx.db.query('select id from tenants')).rows).toEqual([{ id: 'acme' }]);
   });
@@ -121,21 +89,15 @@ describe.each(kinds)('data layer on %s', (_kind, create) => {
 
 describe('migrations on one PostgreSQL server from several processes at once', () => {
   it('apply each migration exactly once', async () => {
-    const base = new URL(required('CANDOR_TEST_DATABASE_URL'));
-    const name = `candor_${randomUUID().replace(/-/g, '')}`;
-    const admin = new pg.Client({ connectionString: base.toString() });
-    await admin.connect();
-    await admin.query(`create database ${name}`);
-    const url = new URL(base);
-    url.pathname = `/${name}`;
-    const dbs = await Promise.all([1, 2, 3, 4].map(() => openPostgresDatabase(url.toString(), { max: 2 })));
+    const fresh = await freshPostgresDatabase();
+    await fresh.db.close();
+    const dbs = await Promise.all([1, 2, 3, 4].map(() => openPostgresDatabase(fresh.url!, { max: 2 })));
     const results = await Promise.all(dbs.map((db) => migrate(db)));
     const all = loadMigrations().map((m) => m.version);
     // Numeric order, on a copy: Array#sort alone orders 10 before 2 and would reorder `all` for the next line.
     expect(results.flat().sort((a, b) => a - b)).toEqual([...all].sort((a, b) => a - b));
     expect(await appliedVersions(dbs[0]!)).toEqual(all);
     await Promise.all(dbs.map((db) => db.close()));
-    await admin.query(`drop database ${name} with (force)`);
-    await admin.end();
+    await fresh.drop();
   });
 });
