@@ -34,6 +34,7 @@ import type { candidateJourney } from '../../workflows';
 import { atsEventSignal, journeyStatusQuery, journeyWorkflowId, SA_STAGE, SA_TENANT, SA_WAITING_SINCE, type JourneyEvent } from '../../workflows/shared';
 import { atsEvent, candidate, daytimeZone } from '../helpers/events';
 import { createTestWorker, createTestWorld, testDataConverter, workflowBundle } from '../helpers/worker';
+import { timed } from './support';
 
 const JOURNEYS = Number(process.env.BENCH_JOURNEYS ?? 10_000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
@@ -51,23 +52,6 @@ const percentile = (values: number[], p: number) => {
 };
 const ms = (value: number) => (value >= 100 ? value.toFixed(0) : value.toFixed(1));
 const seconds = (since: number) => ((Date.now() - since) / 1000).toFixed(1);
-
-/** Runs `count` calls of `fn`, `concurrency` at a time (closed loop); returns each call's duration in ms. */
-async function timed(count: number, concurrency: number, fn: (i: number) => Promise<void>): Promise<number[]> {
-  const durations: number[] = [];
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < count) {
-        const i = next++;
-        const started = performance.now();
-        await fn(i);
-        durations.push(performance.now() - started);
-      }
-    }),
-  );
-  return durations;
-}
 
 /**
  * The board as it was served before the projection: every running journey of the tenant read from Temporal

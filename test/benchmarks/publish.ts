@@ -16,10 +16,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { parse } from 'yaml';
-import { openPgliteDatabase, openPostgresDatabase, type Database } from '../../core/store';
+import type { Database } from '../../core/store';
 import type { JourneyDefinition } from '../../workflows/engine';
 import { apiHarness } from '../helpers/api-harness';
-import { createBenchDatabase, emit, percentile, round } from './support';
+import { emit, onEachDatabase, percentile, round, runScript } from './support';
 
 const QUICK = process.env.BENCH_QUICK === '1';
 const JOURNEYS = Number(process.env.BENCH_JOURNEYS ?? 10_000);
@@ -86,34 +86,4 @@ async function measure(kind: 'PGlite' | 'PostgreSQL', db: Database): Promise<voi
   }
 }
 
-async function main(): Promise<void> {
-  const kinds = (process.env.BENCH_DATABASES ?? 'pglite,postgres').split(',');
-  if (kinds.includes('pglite')) {
-    const db = await openPgliteDatabase(undefined);
-    try {
-      await measure('PGlite', db);
-    } finally {
-      await db.close();
-    }
-  }
-  if (kinds.includes('postgres')) {
-    if (!process.env.BENCH_POSTGRES_ADMIN_URL) {
-      log('PostgreSQL skipped: BENCH_POSTGRES_ADMIN_URL is not set (npm run bench sets it)');
-      return;
-    }
-    const db = await openPostgresDatabase(await createBenchDatabase('candor_bench_publish'));
-    try {
-      await measure('PostgreSQL', db);
-    } finally {
-      await db.close();
-    }
-  }
-}
-
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runScript(() => onEachDatabase('candor_bench_publish', log, measure));

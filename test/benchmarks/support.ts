@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { DATA_DIR, ROOT, startLocalStack, startProcess, tail, type ManagedProcess } from '../../infra/stack';
 import { startTestPostgres } from '../../infra/stack/postgres';
+import { openPgliteDatabase, openPostgresDatabase, type Database } from '../../core/store';
 
 /** One figure, as a script prints it (`BENCH ` + JSON on one stdout line). */
 export interface BenchRow {
@@ -131,6 +132,61 @@ export async function createBenchDatabase(name: string): Promise<string> {
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   return url.toString();
+}
+
+/**
+ * Runs `measure` on each database kind named in BENCH_DATABASES (default both): an in-memory PGlite, and a new
+ * database on the bench PostgreSQL server when `npm run bench` provides one (skipped, and said so, otherwise).
+ */
+export async function onEachDatabase(name: string, log: (m: string) => void, measure: (kind: 'PGlite' | 'PostgreSQL', db: Database) => Promise<void>): Promise<void> {
+  const kinds = (process.env.BENCH_DATABASES ?? 'pglite,postgres').split(',');
+  if (kinds.includes('pglite')) {
+    const db = await openPgliteDatabase(undefined);
+    try {
+      await measure('PGlite', db);
+    } finally {
+      await db.close();
+    }
+  }
+  if (!kinds.includes('postgres')) return;
+  if (!process.env.BENCH_POSTGRES_ADMIN_URL) {
+    log('PostgreSQL skipped: BENCH_POSTGRES_ADMIN_URL is not set (npm run bench sets it)');
+    return;
+  }
+  const db = await openPostgresDatabase(await createBenchDatabase(name));
+  try {
+    await measure('PostgreSQL', db);
+  } finally {
+    await db.close();
+  }
+}
+
+/** Runs `count` calls of `fn`, `concurrency` at a time (closed loop); returns each call's duration in ms. */
+export async function timed(count: number, concurrency: number, fn: (i: number) => Promise<void>): Promise<number[]> {
+  const durations: number[] = [];
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count) {
+        const i = next++;
+        const started = performance.now();
+        await fn(i);
+        durations.push(performance.now() - started);
+      }
+    }),
+  );
+  return durations;
+}
+
+/** Runs a benchmark script's main and exits (clients and stopped servers may leave handles open). */
+export function runScript(main: () => Promise<void>): void {
+  main().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
 }
 
 /** A random encryption key ring for one run, shared by the roles and the script's own client. */

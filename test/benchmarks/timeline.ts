@@ -14,12 +14,12 @@
 // separate roles use. Before this projection the route ran two workflow queries: p50 308 ms, p99 3.6 s at 10,000
 // open journeys (README, "Performance").
 import { Client, Connection } from '@temporalio/client';
-import { openPgliteDatabase, openPostgresDatabase, type Database } from '../../core/store';
+import type { Database } from '../../core/store';
 import { projectJourney } from '../../core/store/board';
 import type { TimelineEntry } from '../../workflows/engine';
 import type { JourneyBoardEntry } from '../../workflows/shared';
 import { apiHarness } from '../helpers/api-harness';
-import { createBenchDatabase, emit, percentile, round } from './support';
+import { emit, onEachDatabase, percentile, round, runScript, timed } from './support';
 
 const QUICK = process.env.BENCH_QUICK === '1';
 const JOURNEYS = Number(process.env.BENCH_JOURNEYS ?? (QUICK ? 2_000 : 10_000));
@@ -94,23 +94,6 @@ async function fill(db: Database, tenant: string, count: number, parallel: numbe
   );
 }
 
-/** Runs `count` calls of `fn`, `concurrency` at a time (closed loop); returns each call's duration in ms. */
-async function timed(count: number, concurrency: number, fn: (i: number) => Promise<void>): Promise<number[]> {
-  const durations: number[] = [];
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < count) {
-        const i = next++;
-        const started = performance.now();
-        await fn(i);
-        durations.push(performance.now() - started);
-      }
-    }),
-  );
-  return durations;
-}
-
 async function measure(kind: 'PGlite' | 'PostgreSQL', db: Database): Promise<void> {
   // The route needs a Temporal client to be registered; this one never connects (the store answers every request).
   const temporal = new Client({ connection: Connection.lazy({ address: process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233' }) });
@@ -156,34 +139,4 @@ async function measure(kind: 'PGlite' | 'PostgreSQL', db: Database): Promise<voi
   }
 }
 
-async function main(): Promise<void> {
-  const kinds = (process.env.BENCH_DATABASES ?? 'pglite,postgres').split(',');
-  if (kinds.includes('pglite')) {
-    const db = await openPgliteDatabase(undefined);
-    try {
-      await measure('PGlite', db);
-    } finally {
-      await db.close();
-    }
-  }
-  if (kinds.includes('postgres')) {
-    if (!process.env.BENCH_POSTGRES_ADMIN_URL) {
-      log('PostgreSQL skipped: BENCH_POSTGRES_ADMIN_URL is not set (npm run bench sets it)');
-      return;
-    }
-    const db = await openPostgresDatabase(await createBenchDatabase('candor_bench_timeline'));
-    try {
-      await measure('PostgreSQL', db);
-    } finally {
-      await db.close();
-    }
-  }
-}
-
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runScript(() => onEachDatabase('candor_bench_timeline', log, measure));
