@@ -132,6 +132,12 @@ const DEFAULT_HISTORY_LIMIT = 5_000;
  * attributes current and rolls over with continueAsNew before the history grows large.
  */
 export async function candidateJourney(input: JourneyInput): Promise<JourneyStatus> {
+  // A run that starts on this code records one patch marker, first, before anything else, and takes every
+  // change below (a patch decided later, after a local activity, could be decided differently on replay: a
+  // replayed local activity resolves before the patch markers of the task that recorded it are known). Runs
+  // recorded before keep deciding each change by its own patch, as they did.
+  const current = patched(LOCAL_STEPS);
+  const has = (change: string): boolean => current || patched(change);
   const carried = input.carried;
   let state: JourneyState | undefined = carried?.state;
   let contact: JourneyContact = carried?.contact ?? {};
@@ -235,8 +241,8 @@ export async function candidateJourney(input: JourneyInput): Promise<JourneyStat
         // One decision's messages reach the provider in the order the engine chose (the acknowledgement
         // first): each waits until the one before it has been handed over. Histories recorded before ran
         // them side by side, and replay them so.
-        const previous = batch.previous !== undefined && patched('ordered-sends') ? batch.previous : undefined;
-        const local = patched(LOCAL_STEPS);
+        const previous = batch.previous !== undefined && has('ordered-sends') ? batch.previous : undefined;
+        const local = current;
         const send = async (): Promise<void> => {
           if (command.notBefore > Date.now()) await sleep(command.notBefore - Date.now());
           if (previous) await previous;
@@ -257,7 +263,7 @@ export async function candidateJourney(input: JourneyInput): Promise<JourneyStat
       }
       case 'alertRecruiter':
         track(() =>
-          (patched(LOCAL_STEPS) ? localSteps : acts).alertRecruiter({
+          (current ? localSteps : acts).alertRecruiter({
             tenant: input.tenant,
             applicationId: input.applicationId,
             alertId: command.alertId,
@@ -269,7 +275,7 @@ export async function candidateJourney(input: JourneyInput): Promise<JourneyStat
         break;
       case 'publishEvent':
         track(() =>
-          (patched(LOCAL_STEPS) ? localSteps : acts).publishJourneyEvent({
+          (current ? localSteps : acts).publishJourneyEvent({
             // The engine's ids are unique inside one journey; the tenant makes them unique on the shared topic.
             id: `${input.tenant}:${command.eventId}`,
             type: `candor.journey.${command.eventType}`,
@@ -310,10 +316,10 @@ export async function candidateJourney(input: JourneyInput): Promise<JourneyStat
           ...(mapped.value.event.candidate?.locale ? { locale: mapped.value.event.candidate.locale } : {}),
         };
         if (!state) {
-          const { definition, version } = await (patched(LOCAL_STEPS) ? localSteps : acts).resolveJourneyDefinition({ tenant: input.tenant, ...brought, now: Date.now() });
+          const { definition, version } = await (current ? localSteps : acts).resolveJourneyDefinition({ tenant: input.tenant, ...brought, now: Date.now() });
           // Journeys created from here on accept events in any order (they wait for a way to reach the candidate);
           // journeys created before keep deciding exactly as they did, so their histories replay unchanged.
-          const anyOrder = patched('any-event-order');
+          const anyOrder = has('any-event-order');
           state = initialState({ applicationId: input.applicationId, definition, definitionVersion: version, ...(anyOrder ? { anyOrder } : {}) });
           if (anyOrder) resolvedWith = brought;
         } else if (state.anyOrder && state.status !== 'completed' && !state.seenEventIds.includes(item.event.id)) {
@@ -321,7 +327,7 @@ export async function candidateJourney(input: JourneyInput): Promise<JourneyStat
           const missing = (brought.jobId && !resolvedWith.jobId) || (brought.locale && !resolvedWith.locale);
           if (missing) {
             resolvedWith = { ...brought, ...resolvedWith };
-            const again = await (patched(LOCAL_STEPS) ? localSteps : acts).resolveJourneyDefinition({ tenant: input.tenant, ...resolvedWith, now: Date.now() });
+            const again = await (current ? localSteps : acts).resolveJourneyDefinition({ tenant: input.tenant, ...resolvedWith, now: Date.now() });
             if (again.version !== state.definitionVersion && again.version !== state.pendingDefinition?.version) {
               decideAndRun({ kind: 'upgrade', definition: again.definition, version: again.version, resolved: true });
             }
@@ -329,7 +335,7 @@ export async function candidateJourney(input: JourneyInput): Promise<JourneyStat
         }
         // A published version reaches a running journey when it can use it: at an event that may change its stage
         // (the engine applies a newer definition at the next stage change). Publishing signals nobody.
-        if (state.status !== 'completed' && !QUIET_EVENTS.has(item.event.type) && !state.seenEventIds.includes(item.event.id) && patched('learn-published-versions')) {
+        if (state.status !== 'completed' && !QUIET_EVENTS.has(item.event.type) && !state.seenEventIds.includes(item.event.id) && current) {
           const known = [state.definitionVersion, ...(state.pendingDefinition ? [state.pendingDefinition.version] : [])];
           const newer = await localSteps.latestJourneyVersion({ tenant: input.tenant, journeyId: journeyIdOf(state), knownVersions: known, now: Date.now() });
           if (newer) decideAndRun({ kind: 'upgrade', definition: newer.definition, version: newer.version });
@@ -391,7 +397,7 @@ export async function candidateJourney(input: JourneyInput): Promise<JourneyStat
     if (!boardProjection || !state || state.status === 'new') return;
     const base = boardEntry(input.tenant, input.applicationId, state);
     // Journeys from before the store kept statuses and timelines write only what the board shows, as they did.
-    const detailed = patched('store-timeline');
+    const detailed = current;
     const { tenant: _tenant, applicationId: _applicationId, ...detail } = status();
     const key = JSON.stringify(detailed ? { base, detail, timelineCount } : base);
     if (key === shownOnBoard) return;
@@ -401,7 +407,7 @@ export async function candidateJourney(input: JourneyInput): Promise<JourneyStat
     }
     // Histories from before the board have no such command; a journey that started then joins the board at
     // its first decision on this code.
-    if (!patched('board-projection')) return;
+    if (!has('board-projection')) return;
     boardWriting = true;
     shownOnBoard = key;
     const seq = ++boardSeq;
@@ -447,7 +453,7 @@ export async function candidateJourney(input: JourneyInput): Promise<JourneyStat
     await condition(() => allHandlersFinished() && inFlight === 0);
     // A journey outliving the holiday years resolved into its snapshot has its calendar resolved again, outside the
     // workflow (histories from before holiday calendars never get here: their holidays are a plain list).
-    if (state && holidaysNeedRefresh(state.definition.holidays, Date.now()) && patched('holiday-refresh')) {
+    if (state && holidaysNeedRefresh(state.definition.holidays, Date.now()) && has('holiday-refresh')) {
       const holidays = await acts.resolveHolidays({ holidays: state.definition.holidays });
       state = { ...state, definition: { ...state.definition, holidays } };
     }

@@ -72,12 +72,12 @@ describe('a journey on a named holiday calendar (time-skipping server)', () => {
     await old.runUntil(async () => {
       const at = await t.env.currentTimeMs();
       expect(new Date(at).getUTCFullYear()).toBeGreaterThanOrEqual(2029);
-      const handle = await signalJourney(t.env.client, 'wf-holidays-old', { tenant: 'acme', applicationId: 'app-old' }, atsEvent('ats.application.created', at), { searchAttributes: false, historyLimit: 20 });
+      const handle = await signalJourney(t.env.client, 'wf-holidays-old', { tenant: 'acme', applicationId: 'app-old' }, atsEvent('ats.application.created', at), { searchAttributes: false, historyLimit: 10 });
       const firstRun = (await handle.describe()).runId;
       // Its first workflow task does all of the acknowledgement (local activities); an update a day later wakes it
       // past its history limit, so it rolls over.
       await t.env.sleep('1 day');
-      await signalJourney(t.env.client, 'wf-holidays-old', { tenant: 'acme', applicationId: 'app-old' }, atsEvent('ats.candidate.updated', at + 86_400_000), { searchAttributes: false, historyLimit: 20 });
+      await signalJourney(t.env.client, 'wf-holidays-old', { tenant: 'acme', applicationId: 'app-old' }, atsEvent('ats.candidate.updated', at + 86_400_000), { searchAttributes: false, historyLimit: 10 });
       await t.env.sleep('2 days');
       expect((await handle.query(journeyStatusQuery)).status).toBe('open');
       const latestRun = (await handle.describe()).runId;
