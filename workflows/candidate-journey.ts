@@ -138,6 +138,8 @@ export async function candidateJourney(input: JourneyInput): Promise<JourneyStat
   // recorded before keep deciding each change by its own patch, as they did.
   const current = patched(LOCAL_STEPS);
   const has = (change: string): boolean => current || patched(change);
+  const steps = current ? localSteps : acts;
+  const deliver = current ? localDelivery.deliverMessage : delivery.deliverMessage;
   const carried = input.carried;
   let state: JourneyState | undefined = carried?.state;
   let contact: JourneyContact = carried?.contact ?? {};
@@ -242,12 +244,10 @@ export async function candidateJourney(input: JourneyInput): Promise<JourneyStat
         // first): each waits until the one before it has been handed over. Histories recorded before ran
         // them side by side, and replay them so.
         const previous = batch.previous !== undefined && has('ordered-sends') ? batch.previous : undefined;
-        const local = current;
         const send = async (): Promise<void> => {
           if (command.notBefore > Date.now()) await sleep(command.notBefore - Date.now());
           if (previous) await previous;
           try {
-            const deliver = local ? localDelivery.deliverMessage : delivery.deliverMessage;
             enqueue({ kind: 'delivery', result: await deliver({ ...request, contact }) });
           } catch (error) {
             // The activity's own failure (with its stable type) is the cause of the ActivityFailure.
@@ -263,7 +263,7 @@ export async function candidateJourney(input: JourneyInput): Promise<JourneyStat
       }
       case 'alertRecruiter':
         track(() =>
-          (current ? localSteps : acts).alertRecruiter({
+          steps.alertRecruiter({
             tenant: input.tenant,
             applicationId: input.applicationId,
             alertId: command.alertId,
@@ -275,7 +275,7 @@ export async function candidateJourney(input: JourneyInput): Promise<JourneyStat
         break;
       case 'publishEvent':
         track(() =>
-          (current ? localSteps : acts).publishJourneyEvent({
+          steps.publishJourneyEvent({
             // The engine's ids are unique inside one journey; the tenant makes them unique on the shared topic.
             id: `${input.tenant}:${command.eventId}`,
             type: `candor.journey.${command.eventType}`,
@@ -316,7 +316,7 @@ export async function candidateJourney(input: JourneyInput): Promise<JourneyStat
           ...(mapped.value.event.candidate?.locale ? { locale: mapped.value.event.candidate.locale } : {}),
         };
         if (!state) {
-          const { definition, version } = await (current ? localSteps : acts).resolveJourneyDefinition({ tenant: input.tenant, ...brought, now: Date.now() });
+          const { definition, version } = await steps.resolveJourneyDefinition({ tenant: input.tenant, ...brought, now: Date.now() });
           // Journeys created from here on accept events in any order (they wait for a way to reach the candidate);
           // journeys created before keep deciding exactly as they did, so their histories replay unchanged.
           const anyOrder = has('any-event-order');
@@ -327,7 +327,7 @@ export async function candidateJourney(input: JourneyInput): Promise<JourneyStat
           const missing = (brought.jobId && !resolvedWith.jobId) || (brought.locale && !resolvedWith.locale);
           if (missing) {
             resolvedWith = { ...brought, ...resolvedWith };
-            const again = await (current ? localSteps : acts).resolveJourneyDefinition({ tenant: input.tenant, ...resolvedWith, now: Date.now() });
+            const again = await steps.resolveJourneyDefinition({ tenant: input.tenant, ...resolvedWith, now: Date.now() });
             if (again.version !== state.definitionVersion && again.version !== state.pendingDefinition?.version) {
               decideAndRun({ kind: 'upgrade', definition: again.definition, version: again.version, resolved: true });
             }
@@ -335,7 +335,7 @@ export async function candidateJourney(input: JourneyInput): Promise<JourneyStat
         }
         // A published version reaches a running journey when it can use it: at an event that may change its stage
         // (the engine applies a newer definition at the next stage change). Publishing signals nobody.
-        if (state.status !== 'completed' && !QUIET_EVENTS.has(item.event.type) && !state.seenEventIds.includes(item.event.id) && current) {
+        if (current && state.status !== 'completed' && !QUIET_EVENTS.has(item.event.type) && !state.seenEventIds.includes(item.event.id)) {
           const known = [state.definitionVersion, ...(state.pendingDefinition ? [state.pendingDefinition.version] : [])];
           const newer = await localSteps.latestJourneyVersion({ tenant: input.tenant, journeyId: journeyIdOf(state), knownVersions: known, now: Date.now() });
           if (newer) decideAndRun({ kind: 'upgrade', definition: newer.definition, version: newer.version });
@@ -397,9 +397,8 @@ export async function candidateJourney(input: JourneyInput): Promise<JourneyStat
     if (!boardProjection || !state || state.status === 'new') return;
     const base = boardEntry(input.tenant, input.applicationId, state);
     // Journeys from before the store kept statuses and timelines write only what the board shows, as they did.
-    const detailed = current;
     const { tenant: _tenant, applicationId: _applicationId, ...detail } = status();
-    const key = JSON.stringify(detailed ? { base, detail, timelineCount } : base);
+    const key = JSON.stringify(current ? { base, detail, timelineCount } : base);
     if (key === shownOnBoard) return;
     if (boardWriting) {
       boardAgain = true;
@@ -412,14 +411,14 @@ export async function candidateJourney(input: JourneyInput): Promise<JourneyStat
     shownOnBoard = key;
     const seq = ++boardSeq;
     const unsent = Math.min(timelineCount - timelineProjected, state.timeline.length);
-    const entry: JourneyBoardEntry = detailed
+    const entry: JourneyBoardEntry = current
       ? { ...base, seq, detail, timeline: { from: timelineCount - unsent, entries: state.timeline.slice(state.timeline.length - unsent) } }
       : { ...base, seq };
     const written = timelineCount;
     track(async () => {
       try {
         await board.projectJourney(entry);
-        if (detailed) timelineProjected = Math.max(timelineProjected, written);
+        if (current) timelineProjected = Math.max(timelineProjected, written);
       } catch (error) {
         shownOnBoard = undefined;
         throw error;
