@@ -165,7 +165,81 @@ export async function rotateApiKey(db: Queryable, tenantId: string, keyId: strin
   return fresh;
 }
 
-/** A tenant's display name (its id when it has none). */
+/** The name candidates read for a tenant: its display name, else its name, else its id. */
 export async function tenantName(db: Queryable, tenantId: string): Promise<string> {
-  return (await db.query<{ name: string }>('select name from tenants where id = $1', [tenantId])).rows[0]?.name ?? tenantId;
+  return (await tenantBranding(db, tenantId)).displayName;
+}
+
+/**
+ * What candidates see of a tenant, with the defaults filled in: the company's display name (the tenant's
+ * name when none is set, its id when the tenant is unknown), and its logo, accent colour and sending domain
+ * when set. E-mails, SMS texts and the status page all take the company from here.
+ */
+export interface TenantBranding {
+  displayName: string;
+  /** An https URL; e-mails show it with the display name as its text, so they read the same without it. */
+  logoUrl?: string;
+  /** `#rrggbb`, dark enough for links on white (checked when set). */
+  accentColour?: string;
+  /** A domain the tenant authenticated with the e-mail provider; e-mails may then come from a person there. */
+  sendingDomain?: string;
+}
+
+/** The branding columns as stored: null where the tenant has not set one. */
+export interface TenantBrandingSettings {
+  displayName: string | null;
+  logoUrl: string | null;
+  accentColour: string | null;
+  sendingDomain: string | null;
+}
+
+interface BrandingRow {
+  name: string;
+  display_name: string | null;
+  logo_url: string | null;
+  accent_colour: string | null;
+  sending_domain: string | null;
+}
+const BRANDING_COLUMNS = 'name, display_name, logo_url, accent_colour, sending_domain';
+
+const brandingOf = (tenantId: string, row: BrandingRow | undefined): TenantBranding => ({
+  displayName: row?.display_name ?? row?.name ?? tenantId,
+  ...(row?.logo_url ? { logoUrl: row.logo_url } : {}),
+  ...(row?.accent_colour ? { accentColour: row.accent_colour } : {}),
+  ...(row?.sending_domain ? { sendingDomain: row.sending_domain } : {}),
+});
+
+/** A tenant's branding with defaults (see TenantBranding); never fails for an unknown tenant. */
+export async function tenantBranding(db: Queryable, tenantId: string): Promise<TenantBranding> {
+  const { rows } = await db.query<BrandingRow>(`select ${BRANDING_COLUMNS} from tenants where id = $1`, [tenantId]);
+  return brandingOf(tenantId, rows[0]);
+}
+
+/** The stored branding settings and what they amount to, or undefined for an unknown tenant. */
+export async function tenantBrandingSettings(db: Queryable, tenantId: string): Promise<{ settings: TenantBrandingSettings; effective: TenantBranding } | undefined> {
+  const { rows } = await db.query<BrandingRow>(`select ${BRANDING_COLUMNS} from tenants where id = $1`, [tenantId]);
+  const row = rows[0];
+  if (!row) return undefined;
+  return {
+    settings: { displayName: row.display_name, logoUrl: row.logo_url, accentColour: row.accent_colour, sendingDomain: row.sending_domain },
+    effective: brandingOf(tenantId, row),
+  };
+}
+
+/**
+ * Changes the branding settings given (null clears one, a setting left out stays as it is); validate first
+ * (services/api/admin/schemas.ts). Returns the result, or undefined for an unknown tenant.
+ */
+export async function setTenantBranding(db: Queryable, tenantId: string, change: Partial<TenantBrandingSettings>) {
+  const current = await tenantBrandingSettings(db, tenantId);
+  if (!current) return undefined;
+  const next = { ...current.settings, ...Object.fromEntries(Object.entries(change).filter(([, v]) => v !== undefined)) } as TenantBrandingSettings;
+  await db.query('update tenants set display_name = $2, logo_url = $3, accent_colour = $4, sending_domain = $5 where id = $1', [
+    tenantId,
+    next.displayName,
+    next.logoUrl,
+    next.accentColour,
+    next.sendingDomain,
+  ]);
+  return tenantBrandingSettings(db, tenantId);
 }
