@@ -3,6 +3,8 @@ import { pickLocale } from './locale-chain';
 /** Words Candor itself says (not a journey's messages), per language; sv-FI uses sv, anything else en. */
 interface SystemTexts {
   emailFooter: (unsubscribeUrl: string) => string;
+  /** Why the candidate gets the e-mail, before the unsubscribe link of the HTML part. */
+  emailReason: string;
   unsubscribeLink: string;
   help: (company: string) => string;
   status: (stage: string) => string;
@@ -19,6 +21,7 @@ interface SystemTexts {
 const TEXTS: Record<string, SystemTexts> = {
   en: {
     emailFooter: (url) => `You get these e-mails about your application. To stop them: ${url}`,
+    emailReason: 'You get these e-mails about your application.',
     unsubscribeLink: 'Stop these e-mails',
     help: (company) => `${company}: updates about your application. Reply STATUS for where it stands, STOP to stop SMS, START to get them again.`,
     status: (stage) => `Your application is at this step: ${stage}.`,
@@ -32,6 +35,7 @@ const TEXTS: Record<string, SystemTexts> = {
   },
   sv: {
     emailFooter: (url) => `Du får dessa mejl om din ansökan. Avsluta dem här: ${url}`,
+    emailReason: 'Du får dessa mejl om din ansökan.',
     unsubscribeLink: 'Avsluta dessa mejl',
     help: (company) => `${company}: uppdateringar om din ansökan. Svara STATUS för läget, STOPP för att stoppa sms, BÖRJA för att få dem igen.`,
     status: (stage) => `Din ansökan är i detta steg: ${stage}.`,

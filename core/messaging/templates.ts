@@ -5,6 +5,8 @@ import type { JourneyContact } from '../../workflows/shared';
 import { pickLocale } from './locale-chain';
 import { SMS_SEGMENT_WARNING, smsLength, type SmsLength } from './sms-segments';
 import { systemTexts } from './system-texts';
+import { emailHtml, type EmailBrand } from './email-html';
+import { blocksToText, layoutText, reflowText } from './text-layout';
 
 // Strict: a placeholder with no value is an error, never a blank in a candidate's message.
 const liquid = new Liquid({ strictFilters: true, strictVariables: true, ownPropertyOnly: true });
@@ -66,6 +68,8 @@ export interface RenderData {
   companyName: string;
   timeZone: string;
   locale: string;
+  /** The tenant's logo and accent colour for the HTML part (core/store tenantBranding); Candor's look without them. */
+  brand?: Omit<EmailBrand, 'displayName'> | undefined;
 }
 
 const present = (entries: Record<string, string | undefined>) => Object.fromEntries(Object.entries(entries).filter(([, v]) => v !== undefined && v !== ''));
@@ -120,17 +124,6 @@ export interface RenderedEmail {
   headers: Record<string, string>;
 }
 
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-
-/** The text part as simple, accessible HTML: paragraphs, line breaks and links; values are escaped after rendering. */
-function toHtml(text: string, footer: { url: string; label: string }, lang: string): string {
-  const linkify = (s: string) => s.replace(/https?:\/\/[^\s<]+/g, (url) => `<a href="${url}">${url}</a>`);
-  const paragraphs = text
-    .split(/\n{2,}/)
-    .map((p) => `<p>${linkify(escapeHtml(p)).replace(/\n/g, '<br>\n')}</p>`)
-    .join('\n');
-  return `<!doctype html>\n<html lang="${escapeHtml(lang)}"><body style="font-family:sans-serif;line-height:1.5">\n${paragraphs}\n<p style="font-size:small;color:#666"><a href="${escapeHtml(footer.url)}">${escapeHtml(footer.label)}</a></p>\n</body></html>`;
-}
 
 /** Picks the message's words for the locale (sv-FI → sv → en → the first given). */
 export function pickMessageText(text: Record<string, MessageText> | undefined, locale: string, template: string): { locale: string; value: MessageText } {
@@ -146,15 +139,19 @@ const toGsmLookalikes = (text: string) => text.replace(/[\u00a0\u202f\u2009\u201
 
 /**
  * Renders an SMS: the message's SMS form (`sms`), else its e-mail body (a subject has no place in an SMS),
- * with its length in segments. Typographic dashes, quotes and spaces become their GSM-7 look-alikes.
+ * with its length in segments, laid out by the line-break rule (text-layout.ts). Typographic dashes, quotes
+ * and spaces become their GSM-7 look-alikes.
  */
 export async function renderSms(template: string, text: Record<string, MessageText> | undefined, data: RenderData): Promise<RenderedSms> {
   const picked = pickMessageText(text, data.locale, template);
-  const body = toGsmLookalikes(await renderPart(picked.value.sms ?? picked.value.body, templateScope(data), template));
+  const body = toGsmLookalikes(reflowText(await renderPart(picked.value.sms ?? picked.value.body, templateScope(data), template)));
   return { locale: picked.locale, text: body, length: smsLength(body) };
 }
 
-/** Renders an e-mail with a text and an HTML part, an unsubscribe footer and List-Unsubscribe headers (RFC 8058). */
+/**
+ * Renders an e-mail with a text and an HTML part, an unsubscribe footer and List-Unsubscribe headers (RFC 8058).
+ * The body is laid out by the line-break rule (text-layout.ts): paragraphs reflow, breaks only where asked.
+ */
 export async function renderEmail(
   template: string,
   text: Record<string, MessageText> | undefined,
@@ -163,14 +160,21 @@ export async function renderEmail(
 ): Promise<RenderedEmail> {
   const picked = pickMessageText(text, data.locale, template);
   const scope = templateScope(data);
-  const subject = picked.value.subject ? await renderPart(picked.value.subject, scope, template) : `${data.companyName}`;
-  const body = await renderPart(picked.value.body, scope, template);
+  // A subject is one line whatever the YAML did with it.
+  const subject = picked.value.subject ? (await renderPart(picked.value.subject, scope, template)).replace(/\s+/g, ' ') : `${data.companyName}`;
+  const blocks = layoutText(await renderPart(picked.value.body, scope, template));
   const words = systemTexts(picked.locale);
   return {
     locale: picked.locale,
     subject,
-    text: `${body}\n\n--\n${words.emailFooter(unsubscribeUrl)}`,
-    html: toHtml(body, { url: unsubscribeUrl, label: words.unsubscribeLink }, picked.locale),
+    text: `${blocksToText(blocks)}\n\n--\n${words.emailFooter(unsubscribeUrl)}`,
+    html: emailHtml({
+      lang: picked.locale,
+      subject,
+      blocks,
+      brand: { displayName: data.companyName, ...data.brand },
+      footer: { text: words.emailReason, url: unsubscribeUrl, label: words.unsubscribeLink },
+    }),
     headers: { 'List-Unsubscribe': `<${unsubscribeUrl}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
   };
 }
@@ -194,6 +198,7 @@ export async function previewTemplate(
 ): Promise<RenderedEmail | RenderedSms> {
   const sample: RenderData = {
     companyName: data.companyName ?? 'Acme',
+    brand: data.brand,
     timeZone: data.timeZone ?? 'Europe/Stockholm',
     locale,
     contact: data.contact ?? SAMPLE_CONTACT,
