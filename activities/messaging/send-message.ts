@@ -4,13 +4,15 @@ import { deferOutOfQuietHours, isQuietTime, makeCalendar, type CalendarSettings 
 import type { DeliverRequest } from '../../workflows/contracts';
 import type { DeliveryResult } from '../../workflows/shared';
 import { isOptedOut } from '../../core/store/consent';
-import { tenantName } from '../../core/store/tenants';
+import { tenantBranding } from '../../core/store/tenants';
 import { ProviderError, toApplicationFailure, type FailureType } from '../../core/messaging/failures';
 import { claimLedgerRow, findLedgerRow, markAccepted, markFailed, noteRetryableFailure } from '../../core/store/ledger';
 import type { OutboundMessage, Providers } from './provider';
 import { SMS_SEGMENT_WARNING } from '../../core/messaging/sms-segments';
 import { renderEmail, renderSms, TemplateError } from '../../core/messaging/templates';
+import { emailSender, SANDBOX_EMAIL_FROM } from '../../core/messaging/sender';
 import { createUnsubscribeToken } from '../../core/store/unsubscribe-tokens';
+import { createStatusToken } from '../../core/store/status-tokens';
 
 /** What the workflow asks the delivery activity to send. */
 export type { DeliverRequest } from '../../workflows/contracts';
@@ -54,6 +56,21 @@ function serverNow(): number {
 }
 
 /**
+ * The status-page link of a message whose text uses `{{ statusUrl }}`: a token of its own (core/store/status-tokens.ts)
+ * that also records the job, recruiter, language and time zone the page shows. Undefined for texts without it.
+ */
+async function statusUrlFor(deps: SendDeps, request: DeliverRequest): Promise<string | undefined> {
+  if (!JSON.stringify(request.text ?? {}).includes('statusUrl')) return undefined;
+  const { contact } = request;
+  const token = await createStatusToken(
+    deps.db,
+    { tenant: request.tenant, applicationId: request.applicationId, messageId: request.messageId },
+    { jobId: contact.jobId, jobTitle: contact.jobTitle, recruiterName: contact.recruiter?.name, locale: request.locale, timeZone: request.timeZone },
+  );
+  return `${deps.publicUrl.replace(/\/$/, '')}/s/${token}`;
+}
+
+/**
  * Sends one message on one channel, at most once per (tenant, message id, channel):
  * ledger → consent → quiet hours → render → pending row → provider → accepted row.
  * A definite failure is a non-retryable ApplicationFailure (the journey falls back to its next channel);
@@ -94,7 +111,9 @@ export async function sendMessage(deps: SendDeps, request: DeliverRequest): Prom
   lap('checks');
 
   // 3. Render in the candidate's language; a template that cannot be rendered fails this channel for good.
-  const data = { contact: request.contact, companyName: await tenantName(db, request.tenant), timeZone: request.timeZone, locale: request.locale };
+  // The company is the tenant's display name; its logo and accent colour dress the HTML part.
+  const branding = await tenantBranding(db, request.tenant);
+  const data = { contact: request.contact, companyName: branding.displayName, brand: { logoUrl: branding.logoUrl, accentColour: branding.accentColour }, timeZone: request.timeZone, locale: request.locale, statusUrl: await statusUrlFor(deps, request) };
   let message: OutboundMessage;
   let segments: number | undefined;
   try {
@@ -108,7 +127,16 @@ export async function sendMessage(deps: SendDeps, request: DeliverRequest): Prom
       // An opaque random token stored server-side (hashed), never the address: the link ends up in access logs.
       const token = await createUnsubscribeToken(db, { tenant: request.tenant, applicationId: request.applicationId, messageId, channel });
       const email = await renderEmail(request.template, request.text, data, `${deps.publicUrl}/unsubscribe?token=${token}`);
-      message = { ...base, locale: request.locale, subject: email.subject, text: email.text, html: email.html, headers: email.headers };
+      // From a person or the company, replies back to Candor (core/messaging/sender.ts).
+      const sender = emailSender({
+        platformFrom: providers.email.emailFrom ?? SANDBOX_EMAIL_FROM,
+        tenant: request.tenant,
+        displayName: branding.displayName,
+        sendingDomain: branding.sendingDomain,
+        recruiterName: request.contact.recruiter?.name,
+        locale: email.locale,
+      });
+      message = { ...base, locale: request.locale, subject: email.subject, text: email.text, html: email.html, headers: email.headers, from: sender.from, replyTo: sender.replyTo };
     }
   } catch (error) {
     if (error instanceof TemplateError) throw failed(error.kind, error.message);

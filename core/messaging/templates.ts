@@ -24,6 +24,7 @@ export const TEMPLATE_VARIABLES = [
   'interview.end',
   'interview.location',
   'interview.link',
+  'statusUrl',
 ] as const;
 const KNOWN = new Set<string>(TEMPLATE_VARIABLES);
 
@@ -70,7 +71,12 @@ export interface RenderData {
   locale: string;
   /** The tenant's logo and accent colour for the HTML part (core/store tenantBranding); Candor's look without them. */
   brand?: Omit<EmailBrand, 'displayName'> | undefined;
+  /** The candidate's status page (services/status-page), for `{{ statusUrl }}`; absent where no link was made. */
+  statusUrl?: string | undefined;
 }
+
+/** What `{{ statusUrl }}` shows in previews and the SMS length check: as long as a real link on a typical host. */
+export const SAMPLE_STATUS_URL = 'https://candor.example.com/s/Q2FuZG9yIHN0YXR1cyBwYWdlIHNhbXBsZSB0b2tlbiAx';
 
 const present = (entries: Record<string, string | undefined>) => Object.fromEntries(Object.entries(entries).filter(([, v]) => v !== undefined && v !== ''));
 
@@ -93,6 +99,7 @@ export function templateScope(data: RenderData): Record<string, unknown> {
           link: interview.link,
         })
       : {},
+    ...(data.statusUrl ? { statusUrl: data.statusUrl } : {}),
   };
 }
 
@@ -202,6 +209,7 @@ export async function previewTemplate(
     timeZone: data.timeZone ?? 'Europe/Stockholm',
     locale,
     contact: data.contact ?? SAMPLE_CONTACT,
+    statusUrl: data.statusUrl ?? SAMPLE_STATUS_URL,
   };
   return channel === 'sms' ? renderSms('preview', text, sample) : renderEmail('preview', text, sample, 'https://candor.example/unsubscribe/preview');
 }
@@ -220,7 +228,7 @@ export async function smsFormWarnings(definition: JourneyDefinition): Promise<De
     for (const [locale, text] of Object.entries(message.text ?? {})) {
       let length: SmsLength;
       try {
-        length = (await renderSms(message.template, { [locale]: text }, { contact: SAMPLE_CONTACT, companyName: 'Acme', timeZone: definition.defaultTimeZone, locale })).length;
+        length = (await renderSms(message.template, { [locale]: text }, { contact: SAMPLE_CONTACT, companyName: 'Acme', timeZone: definition.defaultTimeZone, locale, statusUrl: SAMPLE_STATUS_URL })).length;
       } catch {
         continue;
       }

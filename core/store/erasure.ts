@@ -18,7 +18,7 @@ export interface ErasureCounts {
 }
 
 /** Tables that hold (or held, until erased) a candidate's contact or words; compacted after an erasure. */
-const CONTACT_TABLES = ['outbox', 'inbound_messages', 'message_ledger', 'consent_opt_outs', 'unsubscribe_tokens'] as const;
+const CONTACT_TABLES = ['outbox', 'inbound_messages', 'message_ledger', 'consent_opt_outs', 'unsubscribe_tokens', 'status_tokens', 'status_pages', 'candidate_surveys'] as const;
 
 const normalise = (channel: 'email' | 'sms', contact: string) => (channel === 'email' ? contact.trim().toLowerCase() : contact.trim());
 
@@ -53,7 +53,8 @@ export async function contactPseudonym(db: Queryable, tenant: string, channel: '
  * Deletes an erased candidate's personal data from the store in one transaction: their sandbox outbox
  * messages and inbound replies, the ledger's recipient (the row stays, so a retried send still finds it),
  * their unsubscribe tokens; opt-outs are kept as pseudonyms. Addresses are the caller's plus those the
- * ledger holds for the applications; their store-served timelines and status details. Marks the applications
+ * ledger holds for the applications; their store-served timelines and status details; their status-page links and
+ * facts, and their survey comments (the score stays, it names nobody). Marks the applications
  * erased. Idempotent: run it again when the journey has ended, for anything written in between (the journey's
  * last board write brings a status detail and timeline entries back until then).
  */
@@ -94,6 +95,10 @@ export async function eraseCandidateData(db: Database, scope: ErasureScope): Pro
       await tx.query('delete from consent_opt_outs where tenant_id = $1 and channel = $2 and contact = $3', [tenant, channel, contact]);
       optOuts += moved.rows.length;
     }
+    // Status-page links stop working, the facts the page showed go, and a survey keeps its score without the comment.
+    await tx.query('delete from status_tokens where tenant_id = $1 and application_id = any($2::text[])', [tenant, applicationIds]);
+    await tx.query('delete from status_pages where tenant_id = $1 and application_id = any($2::text[])', [tenant, applicationIds]);
+    await tx.query('update candidate_surveys set comment = null where tenant_id = $1 and application_id = any($2::text[]) and comment is not null', [tenant, applicationIds]);
     // The store-served status and timeline go too (they hold no contact details, but they are the candidate's
     // story): the API then finds nothing and asks the workflow, whose history the erasure deletes.
     await tx.query('delete from journey_timeline where tenant_id = $1 and application_id = any($2::text[])', [tenant, applicationIds]);

@@ -9,6 +9,8 @@ import { ApiError, clientErrorHandler, frameworkErrors, installErrorHandler, noR
 import { installResponseHeaders } from './v1/response-headers';
 import { installJsonBodyParser } from './v1/safe-parsing';
 import { DEFAULT_READ_LIMIT, installReadLimiter } from './read-limiter';
+import { signalCandidateReply } from '../../core/temporal/journeys';
+import { registerStatusPage, registerSurveyApi } from '../status-page';
 
 /** What the api role needs; probes come from the process that owns the connections. */
 export interface ApiDeps {
@@ -100,7 +102,18 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
 
   // Before any route: the outbox (registered later on this app) and the board are limited alike.
   installReadLimiter(app, { ...DEFAULT_READ_LIMIT, ...deps.reads });
-  if (deps.v1) registerApiV1(app, deps.v1);
+  if (deps.v1) {
+    registerApiV1(app, deps.v1);
+    // The candidate's status page (/s/{token}) and the recruiters' read-out of its survey (/api/v1/surveys).
+    const { db, temporal } = deps.v1;
+    registerStatusPage(app, {
+      db,
+      shipped: deps.v1.shipped,
+      reply: temporal ? (tenant, applicationId, reply) => signalCandidateReply(temporal, tenant, applicationId, reply) : undefined,
+      warn: (message) => deps.logger.warn(message),
+    });
+    registerSurveyApi(app, { db });
+  }
   return app;
 }
 

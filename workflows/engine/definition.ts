@@ -103,13 +103,22 @@ export const FollowUp = z.object({ ...messageShape, every: duration, max: z.numb
 /** A follow-up cadence. */
 export type FollowUp = z.infer<typeof FollowUp>;
 
-/** What a stage says on entry and while the candidate waits in it. */
-export const Stage = z.object({ onEnter: z.array(Message).default([]), followUp: FollowUp.optional() }).strict();
+/**
+ * How the candidate's status page names a stage and what it says about it, per locale (the locale chain picks
+ * one): a short title ("Interviews") and one sentence on what happens in it. Only the page reads it.
+ */
+export const CandidateStageText = z.object({ title: z.string().min(1).max(60), sentence: z.string().min(1).max(300) }).strict();
+/** A stage's candidate-facing title and sentence in one locale. */
+export type CandidateStageText = z.infer<typeof CandidateStageText>;
+const candidateStageTexts = z.record(locale, CandidateStageText).optional();
+
+/** What a stage says on entry and while the candidate waits in it, and how the status page presents it. */
+export const Stage = z.object({ onEnter: z.array(Message).default([]), followUp: FollowUp.optional(), candidate: candidateStageTexts }).strict();
 /** A stage's messages. */
 export type Stage = z.infer<typeof Stage>;
 
 const RejectedStage = z
-  .object({ onEnter: z.array(Message).default([]), followUp: FollowUp.optional(), positionClosed: Message.optional() })
+  .object({ onEnter: z.array(Message).default([]), followUp: FollowUp.optional(), positionClosed: Message.optional(), candidate: candidateStageTexts })
   .strict();
 
 /** A reminder `before` the interview starts. */

@@ -1,0 +1,83 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { Queryable } from './database';
+
+/** How long a status-page link works after the message carrying it was rendered. */
+export const STATUS_TOKEN_DAYS = 90;
+
+/** What the page shows that the board does not keep: the job and recruiter the message named, language and time zone. */
+export interface StatusPageFacts {
+  jobId?: string | undefined;
+  jobTitle?: string | undefined;
+  recruiterName?: string | undefined;
+  locale: string;
+  timeZone: string;
+}
+
+/** The application a status link belongs to, and the message it came in. */
+export interface StatusTokenSubject {
+  tenant: string;
+  applicationId: string;
+  messageId: string;
+}
+
+/** A looked-up link: `expired` (also revoked) and `unknown` carry nothing, so the page can say nothing. */
+export type StatusLookup = { status: 'valid'; tenant: string; applicationId: string } | { status: 'expired' } | { status: 'unknown' };
+
+const sha256 = (token: string) => createHash('sha256').update(token, 'utf8').digest('hex');
+/** 32 random bytes as base64url: 43 characters of [A-Za-z0-9_-]. */
+export const STATUS_TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
+
+/**
+ * Creates the token of one message's status-page link (256 random bits, stored as its SHA-256, expiring after
+ * STATUS_TOKEN_DAYS) and records what the page shows about the application, in one statement. Every message
+ * gets its own token and each one works, so no message depends on another; a retried render makes another.
+ * Tokens more than 30 days past expiry go in the same statement (an index range, usually empty).
+ */
+export async function createStatusToken(db: Queryable, subject: StatusTokenSubject, facts: StatusPageFacts, now = new Date()): Promise<string> {
+  const token = randomBytes(32).toString('base64url');
+  const expires = new Date(now.getTime() + STATUS_TOKEN_DAYS * 86_400_000);
+  await db.query(
+    `with page as (
+       insert into status_pages (tenant_id, application_id, job_id, job_title, recruiter_name, locale, time_zone, updated_at)
+       values ($2, $3, $5, $6, $7, $8, $9, $10)
+       on conflict (tenant_id, application_id) do update set job_id = coalesce(excluded.job_id, status_pages.job_id),
+         job_title = coalesce(excluded.job_title, status_pages.job_title), recruiter_name = coalesce(excluded.recruiter_name, status_pages.recruiter_name),
+         locale = excluded.locale, time_zone = excluded.time_zone, updated_at = excluded.updated_at
+     ), purged as (
+       delete from status_tokens where expires_at < $10::timestamptz - interval '30 days'
+     )
+     insert into status_tokens (token_sha256, tenant_id, application_id, message_id, created_at, expires_at) values ($1, $2, $3, $4, $10, $11)`,
+    [sha256(token), subject.tenant, subject.applicationId, subject.messageId, facts.jobId ?? null, facts.jobTitle ?? null, facts.recruiterName ?? null, facts.locale, facts.timeZone, now, expires],
+  );
+  return token;
+}
+
+/** Looks a link's token up: current → its application; expired or revoked → `expired`; anything else → `unknown`. */
+export async function lookupStatusToken(db: Queryable, token: string, now = new Date()): Promise<StatusLookup> {
+  if (!STATUS_TOKEN_PATTERN.test(token)) return { status: 'unknown' };
+  const { rows } = await db.query<{ tenant_id: string; application_id: string; expires_at: Date | string; revoked_at: Date | string | null }>(
+    'select tenant_id, application_id, expires_at, revoked_at from status_tokens where token_sha256 = $1',
+    [sha256(token)],
+  );
+  const row = rows[0];
+  if (!row) return { status: 'unknown' };
+  if (row.revoked_at !== null || new Date(row.expires_at).getTime() <= now.getTime()) return { status: 'expired' };
+  return { status: 'valid', tenant: row.tenant_id, applicationId: row.application_id };
+}
+
+/** Revokes every status-page link of an application (they then answer as expired); how many were current. */
+export async function revokeStatusTokens(db: Queryable, tenant: string, applicationId: string): Promise<number> {
+  const { rows } = await db.query('update status_tokens set revoked_at = now() where tenant_id = $1 and application_id = $2 and revoked_at is null returning 1', [tenant, applicationId]);
+  return rows.length;
+}
+
+/** The facts the last rendered message recorded for the page; undefined when no message linked it. */
+export async function readStatusPageFacts(db: Queryable, tenant: string, applicationId: string): Promise<StatusPageFacts | undefined> {
+  const { rows } = await db.query<{ job_id: string | null; job_title: string | null; recruiter_name: string | null; locale: string; time_zone: string }>(
+    'select job_id, job_title, recruiter_name, locale, time_zone from status_pages where tenant_id = $1 and application_id = $2',
+    [tenant, applicationId],
+  );
+  const row = rows[0];
+  if (!row) return undefined;
+  return { jobId: row.job_id ?? undefined, jobTitle: row.job_title ?? undefined, recruiterName: row.recruiter_name ?? undefined, locale: row.locale, timeZone: row.time_zone };
+}
