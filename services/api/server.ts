@@ -10,7 +10,7 @@ import { installResponseHeaders } from './v1/response-headers';
 import { installJsonBodyParser } from './v1/safe-parsing';
 import { DEFAULT_READ_LIMIT, installReadLimiter } from './read-limiter';
 import { signalCandidateReply } from '../../core/temporal/journeys';
-import { registerStatusPage, registerSurveyApi } from '../status-page';
+import { registerStatusPage } from '../status-page';
 
 /** What the api role needs; probes come from the process that owns the connections. */
 export interface ApiDeps {
@@ -104,7 +104,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   installReadLimiter(app, { ...DEFAULT_READ_LIMIT, ...deps.reads });
   if (deps.v1) {
     registerApiV1(app, deps.v1);
-    // The candidate's status page (/s/{token}) and the recruiters' read-out of its survey (/api/v1/surveys).
+    // The candidate's status page (/s/{token}); its survey's read-out (/api/v1/surveys) is one of the v1 routes.
     const { db, temporal } = deps.v1;
     registerStatusPage(app, {
       db,
@@ -112,7 +112,6 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
       reply: temporal ? (tenant, applicationId, reply) => signalCandidateReply(temporal, tenant, applicationId, reply) : undefined,
       warn: (message) => deps.logger.warn(message),
     });
-    registerSurveyApi(app, { db });
   }
   return app;
 }

@@ -3,7 +3,7 @@ import { loadDefaultJourneys, type VersionedDefinition } from '../../core/journe
 import { pickLocale } from '../../core/messaging/locale-chain';
 import type { Queryable } from '../../core/store';
 import { recordRecruiterAlert } from '../../core/store/alerts';
-import { hasSurveyAnswer, LOW_SURVEY_SCORE, recordSurveyAnswer, surveyResults } from '../../core/store/candidate-surveys';
+import { hasSurveyAnswer, LOW_SURVEY_SCORE, recordSurveyAnswer } from '../../core/store/candidate-surveys';
 import { isOptedOut, optOut } from '../../core/store/consent';
 import { getVersion } from '../../core/store/journeys';
 import { contactsOf, readStatusBoard, sentMessages, stagesEntered, type StatusBoardRow } from '../../core/store/status-page';
@@ -11,8 +11,6 @@ import { lookupStatusToken, readStatusPageFacts } from '../../core/store/status-
 import { tenantName } from '../../core/store/tenants';
 import type { JourneyDefinition } from '../../workflows/engine/definition';
 import type { CandidateReply } from '../../workflows/shared';
-import { requireApiKey, tenantOf } from '../api/v1/auth';
-import { ApiError, installErrorHandler } from '../api/v1/errors';
 import { renderInvalidLink, renderStatusPage, STATUS_PAGE_CSP, type PageStep, type StatusPageView } from './page';
 import { pageTexts, PAGE_LANGUAGES, type PageTexts } from './texts';
 
@@ -225,20 +223,4 @@ export function registerStatusPage(app: FastifyInstance, deps: StatusPageDeps): 
       return back(reply, request.params.token, lang, 'survey');
     });
   });
-}
-
-/** GET /api/v1/surveys?by=version|job: the candidates' verdicts per journey version or per job, for the tenant's key. */
-export function registerSurveyApi(app: FastifyInstance, deps: { db: Queryable }): void {
-  void app.register(
-    async (scope) => {
-      installErrorHandler(scope);
-      requireApiKey(scope, deps.db);
-      scope.get<{ Querystring: { by?: string } }>('/surveys', async (request) => {
-        const by = request.query.by ?? 'version';
-        if (by !== 'version' && by !== 'job') throw new ApiError(400, 'invalid_query', 'by must be "version" or "job"');
-        return { by, groups: await surveyResults(deps.db, tenantOf(request).id, by) };
-      });
-    },
-    { prefix: '/api/v1' },
-  );
 }

@@ -55,7 +55,7 @@ export function openApiDocument(serverUrl: string) {
     },
     servers: [{ url: serverUrl }],
     security: [{ apiKey: [] }],
-    tags: [{ name: 'journeys' }, { name: 'assignments' }, { name: 'applications' }, { name: 'consent' }, { name: 'outbox', description: 'The sandbox provider\u2019s messages (no Twilio or SendGrid configured)' }, { name: 'admin', description: 'Operators only: needs `Authorization: Bearer <CANDOR_ADMIN_KEY>`; answers 404 `admin_disabled` when the server has no operator key' }],
+    tags: [{ name: 'journeys' }, { name: 'assignments' }, { name: 'applications' }, { name: 'consent' }, { name: 'surveys', description: 'Candidates\u2019 verdicts from their status pages' }, { name: 'outbox', description: 'The sandbox provider\u2019s messages (no Twilio or SendGrid configured)' }, { name: 'admin', description: 'Operators only: needs `Authorization: Bearer <CANDOR_ADMIN_KEY>`; answers 404 `admin_disabled` when the server has no operator key' }],
     paths: {
       '/api/v1/journeys': {
         get: { tags: ['journeys'], summary: 'List your journeys and the shipped defaults', responses: { ...ok('Journeys'), ...errors(401) } },
@@ -170,13 +170,22 @@ export function openApiDocument(serverUrl: string) {
           tags: ['outbox'],
           summary: 'What the sandbox provider sent, exactly as each candidate reads it, newest first (sent at, then message id and channel)',
           description:
-            'Each message: `{ messageId, applicationId, channel, to, locale, template, subject?, text, length? (SMS), html?, headers?, sentAt }`. Pass `nextCursor` as `cursor` for the next page (`null` on the last one): paging returns every message once. Like the board and timelines, it waits its turn behind a few other reads and answers 503 `busy` with Retry-After when too many wait.',
+            'Each message: `{ messageId, applicationId, channel, to, locale, template, subject?, from? and replyTo? (e-mail, as its headers show them), text, length? (SMS), html?, headers?, sentAt }`. Pass `nextCursor` as `cursor` for the next page (`null` on the last one): paging returns every message once. Like the board and timelines, it waits its turn behind a few other reads and answers 503 `busy` with Retry-After when too many wait.',
           parameters: [
             { name: 'applicationId', in: 'query', schema: { type: 'string' }, description: 'Only this application\u2019s messages' },
             { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 500, default: 100 } },
             { name: 'cursor', in: 'query', schema: { type: 'string' }, description: 'The previous page\u2019s `nextCursor`, unchanged (any other value answers 400)' },
           ],
           responses: { ...ok('`{ messages: [{ messageId, applicationId, channel, to, locale, template, subject, text, length, html, headers, sentAt }], nextCursor }`'), ...errors(400, 401, 503) },
+        },
+      },
+      '/api/v1/surveys': {
+        get: {
+          tags: ['surveys'],
+          summary: 'The candidates\u2019 verdicts on the process (1-5 and a comment, asked once on their status page after the journey closed), per journey version or per job',
+          description: 'Each group: `{ key (the version label or job id), journeyId (by version), responses, averageScore, scores: [count of 1, …, count of 5], lowScores (1 or 2; each raised a low-survey-score alert), comments: the latest 5 }`. An erased candidate\u2019s comment is gone, the score stays.',
+          parameters: [{ name: 'by', in: 'query', schema: { type: 'string', enum: ['version', 'job'], default: 'version' } }],
+          responses: { ...ok('`{ by, groups: [{ key, journeyId?, responses, averageScore, scores, lowScores, comments: [{ score, comment, answeredAt }] }] }`'), ...errors(400, 401) },
         },
       },
       '/api/v1/consent/status': {
