@@ -1,3 +1,5 @@
+import type { MailAddress } from '../../core/messaging/sender';
+
 /** One message as a provider sends it: already rendered, addressed and tagged with Candor's ids. */
 export interface OutboundMessage {
   messageId: string;
@@ -12,6 +14,9 @@ export interface OutboundMessage {
   /** The SMS body, or the e-mail's text part. */
   text: string;
   html?: string;
+  /** Who the e-mail is from and where replies go (core/messaging/sender.ts); a provider without them uses its own address. */
+  from?: MailAddress;
+  replyTo?: MailAddress;
   /** Extra e-mail headers (List-Unsubscribe, List-Unsubscribe-Post). */
   headers?: Record<string, string>;
   /** Where the provider posts status callbacks for this message, when it supports per-message callbacks. */
@@ -28,6 +33,8 @@ export interface Accepted {
 /** A channel's provider: Twilio, SendGrid or the sandbox. Errors are thrown as classified ProviderErrors. */
 export interface Provider {
   readonly name: string;
+  /** An e-mail provider's own sending address (SENDGRID_FROM; the sandbox's stand-in), which the sender rules start from. */
+  readonly emailFrom?: string;
   send(message: OutboundMessage): Promise<Accepted>;
   /**
    * Looks for a message this provider already accepted for `message` since `since` (a send whose

@@ -1,4 +1,5 @@
 import type { Queryable } from '../../core/store';
+import { formatAddress, SANDBOX_EMAIL_FROM } from '../../core/messaging/sender';
 import { outboxHasMessage, recordOutboxMessage } from '../../core/store/outbox';
 import type { Accepted, OutboundMessage, Provider } from './provider';
 
@@ -13,8 +14,10 @@ const sandboxId = (message: OutboundMessage, channel: 'email' | 'sms') => `sandb
 export function createSandboxProvider(db: Queryable, channel: 'email' | 'sms'): Provider {
   return {
     name: 'sandbox',
+    ...(channel === 'email' ? { emailFrom: SANDBOX_EMAIL_FROM } : {}),
     async send(message: OutboundMessage): Promise<Accepted> {
-      await recordOutboxMessage(db, { ...message, channel });
+      // From and Reply-To as a real provider would send them, so the outbox shows them.
+      await recordOutboxMessage(db, { ...message, channel, from: message.from ? formatAddress(message.from) : undefined, replyTo: message.replyTo ? formatAddress(message.replyTo) : undefined });
       return { providerMessageId: sandboxId(message, channel), delivered: true };
     },
     async findAccepted(message: OutboundMessage): Promise<string | undefined> {

@@ -38,11 +38,13 @@ export function createSendGridEmailProvider(settings: SendGridSettings): Provide
   mail.setClient(client);
   return {
     name: 'sendgrid',
+    emailFrom: settings.from,
     async send(message: OutboundMessage): Promise<Accepted> {
       try {
         const [response] = await mail.send({
           to: message.to,
-          from: settings.from,
+          from: message.from ?? settings.from,
+          ...(message.replyTo ? { replyTo: message.replyTo } : {}),
           subject: message.subject ?? '',
           text: message.text,
           ...(message.html ? { html: message.html } : {}),

@@ -41,7 +41,8 @@ export function templateProblems(definition: JourneyDefinition): DefinitionError
  * or SMS with its segment count), with sample data standing in for the candidate. Undefined when the
  * definition has no such template.
  */
-export async function previewTemplate(definition: JourneyDefinition, request: PreviewRequest, companyName: string) {
+export async function previewTemplate(definition: JourneyDefinition, request: PreviewRequest, company: string | { displayName: string; logoUrl?: string | undefined; accentColour?: string | undefined }) {
+  const brand = typeof company === 'string' ? { displayName: company } : company;
   const found = messagesWithPaths(definition).find((m) => m.message.template === request.template);
   if (!found) return undefined;
   const channel = request.channel ?? found.message.channel ?? definition.channels[0]!;
@@ -49,7 +50,8 @@ export async function previewTemplate(definition: JourneyDefinition, request: Pr
   const sample = request.sample ?? {};
   // Every placeholder gets a value: what the request gives, else a sample, so any template can be previewed.
   const rendered = await renderPreview(channel, found.message.text ?? {}, locale, {
-    companyName,
+    companyName: brand.displayName,
+    brand: { logoUrl: brand.logoUrl, accentColour: brand.accentColour },
     timeZone: request.timeZone ?? definition.defaultTimeZone,
     contact: {
       firstName: sample.candidate?.firstName ?? 'Ada',

@@ -5,6 +5,8 @@ interface SystemTexts {
   emailFooter: (unsubscribeUrl: string) => string;
   /** Why the candidate gets the e-mail, before the unsubscribe link of the HTML part. */
   emailReason: string;
+  /** An e-mail's sender name when it comes from a person: "Maja Lind at Acme". */
+  senderAt: (person: string, company: string) => string;
   unsubscribeLink: string;
   help: (company: string) => string;
   status: (stage: string) => string;
@@ -22,6 +24,7 @@ const TEXTS: Record<string, SystemTexts> = {
   en: {
     emailFooter: (url) => `You get these e-mails about your application. To stop them: ${url}`,
     emailReason: 'You get these e-mails about your application.',
+    senderAt: (person, company) => `${person} at ${company}`,
     unsubscribeLink: 'Stop these e-mails',
     help: (company) => `${company}: updates about your application. Reply STATUS for where it stands, STOP to stop SMS, START to get them again.`,
     status: (stage) => `Your application is at this step: ${stage}.`,
@@ -36,6 +39,7 @@ const TEXTS: Record<string, SystemTexts> = {
   sv: {
     emailFooter: (url) => `Du får dessa mejl om din ansökan. Avsluta dem här: ${url}`,
     emailReason: 'Du får dessa mejl om din ansökan.',
+    senderAt: (person, company) => `${person} på ${company}`,
     unsubscribeLink: 'Avsluta dessa mejl',
     help: (company) => `${company}: uppdateringar om din ansökan. Svara STATUS för läget, STOPP för att stoppa sms, BÖRJA för att få dem igen.`,
     status: (stage) => `Din ansökan är i detta steg: ${stage}.`,

@@ -16,6 +16,9 @@ export interface OutboxMessage {
   text: string;
   html?: string | undefined;
   headers?: Record<string, string> | undefined;
+  /** An e-mail's From and Reply-To as headers show them (`"Maja Lind at Acme" <jobs@acme.example>`). */
+  from?: string | undefined;
+  replyTo?: string | undefined;
 }
 
 /** One stored message, as the outbox route reads it. */
@@ -30,14 +33,16 @@ export interface OutboxRow {
   body: string;
   html: string | null;
   headers: string | null;
+  sender: string | null;
+  reply_to: string | null;
   sent_at: Date | string;
 }
 
 /** Records one message; a second write of the same (tenant, message id, channel) changes nothing. */
 export async function recordOutboxMessage(db: Queryable, message: OutboxMessage): Promise<void> {
   await db.query(
-    `insert into outbox (message_id, tenant_id, application_id, channel, recipient, locale, template, subject, body, html, headers)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) on conflict (tenant_id, message_id, channel) do nothing`,
+    `insert into outbox (message_id, tenant_id, application_id, channel, recipient, locale, template, subject, body, html, headers, sender, reply_to)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) on conflict (tenant_id, message_id, channel) do nothing`,
     [
       message.messageId,
       message.tenant,
@@ -50,6 +55,8 @@ export async function recordOutboxMessage(db: Queryable, message: OutboxMessage)
       message.text,
       message.html ?? null,
       message.headers ? JSON.stringify(message.headers) : null,
+      message.from ?? null,
+      message.replyTo ?? null,
     ],
   );
 }
@@ -74,7 +81,7 @@ export interface OutboxPosition {
  */
 export async function listOutbox(db: Queryable, tenant: string, applicationId: string | undefined, limit: number, after?: OutboxPosition): Promise<(OutboxRow & { sent_at_key: string })[]> {
   const { rows } = await db.query<OutboxRow & { sent_at_key: string }>(
-    `select message_id, application_id, channel, recipient, locale, template, subject, body, html, headers, sent_at,
+    `select message_id, application_id, channel, recipient, locale, template, subject, body, html, headers, sender, reply_to, sent_at,
             to_char(sent_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as sent_at_key
      from outbox
      where tenant_id = $1 and ($2::text is null or application_id = $2)

@@ -233,13 +233,13 @@ export async function tenantBrandingSettings(db: Queryable, tenantId: string): P
 export async function setTenantBranding(db: Queryable, tenantId: string, change: Partial<TenantBrandingSettings>) {
   const current = await tenantBrandingSettings(db, tenantId);
   if (!current) return undefined;
-  const next = { ...current.settings, ...Object.fromEntries(Object.entries(change).filter(([, v]) => v !== undefined)) } as TenantBrandingSettings;
+  const value = (field: keyof TenantBrandingSettings) => (change[field] === undefined ? current.settings[field] : change[field]);
   await db.query('update tenants set display_name = $2, logo_url = $3, accent_colour = $4, sending_domain = $5 where id = $1', [
     tenantId,
-    next.displayName,
-    next.logoUrl,
-    next.accentColour,
-    next.sendingDomain,
+    value('displayName'),
+    value('logoUrl'),
+    value('accentColour'),
+    value('sendingDomain'),
   ]);
   return tenantBrandingSettings(db, tenantId);
 }

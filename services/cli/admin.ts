@@ -7,7 +7,8 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../../core/config';
 import { readLocalAdminKey } from '../api/admin/operator-key';
 import type { TenantWebhooks } from '../api/admin/webhook-urls';
-import type { ApiKeySummary, AtsAdapterSummary, NewApiKey, Tenant, TenantSummary } from '../../core/store';
+import { SetBranding } from '../api/admin/schemas';
+import type { ApiKeySummary, AtsAdapterSummary, NewApiKey, Tenant, TenantBranding, TenantBrandingSettings, TenantSummary } from '../../core/store';
 
 const USAGE = `usage: npm run admin -- tenants create <tenant-id> --name <display name>
        npm run admin -- tenants list
@@ -21,6 +22,9 @@ const USAGE = `usage: npm run admin -- tenants create <tenant-id> --name <displa
        npm run admin -- adapters list <tenant-id>
        npm run admin -- adapters remove <tenant-id> greenhouse|lever|ashby
        npm run admin -- webhooks show <tenant-id>
+       npm run admin -- branding show <tenant-id>
+       npm run admin -- branding set <tenant-id> [--display-name <name>] [--logo-url <https URL>] [--accent-colour <#rrggbb>]
+                         [--sending-domain <domain>] [--clear display-name|logo-url|accent-colour|sending-domain]…
 options for every command: --url <Candor base URL> (default PUBLIC_URL), --json (print the API's answer as JSON)
 the operator key comes from CANDOR_ADMIN_KEY, else from the file npm start keeps in <CANDOR_DATA_DIR>/admin-key`;
 
@@ -202,6 +206,38 @@ async function run(ctx: Context, group: string | undefined, command: string | un
         for (const h of hooks.ats) ctx.out(`  ${h.provider.padEnd(11)}${h.url}   ${h.configured ? 'configured' : 'not configured: answers 404'}`);
         ctx.out('Messaging provider webhooks (shared by every tenant):');
         for (const p of hooks.providers) ctx.out(`  ${p.name.padEnd(16)}${p.url}`);
+      });
+    }
+    case 'branding show':
+    case 'branding set': {
+      const fields = { 'display-name': 'displayName', 'logo-url': 'logoUrl', 'accent-colour': 'accentColour', 'sending-domain': 'sendingDomain' } as const;
+      const { args, values } = positionals(rest, ['tenant-id'], command === 'set' ? { ...Object.fromEntries(Object.keys(fields).map((f) => [f, { type: 'string' }])), clear: { type: 'string', multiple: true } } : {});
+      const path = `/tenants/${encodeURIComponent(args[0]!)}/branding`;
+      let answer: { tenant: string; settings: TenantBrandingSettings; effective: TenantBranding };
+      if (command === 'set') {
+        const change: Record<string, string | null> = {};
+        for (const [flag, field] of Object.entries(fields)) if (typeof values[flag] === 'string') change[field] = values[flag];
+        for (const flag of (values.clear as string[] | undefined) ?? []) {
+          const field = fields[flag as keyof typeof fields];
+          if (!field) throw new UsageError(`--clear takes one of ${Object.keys(fields).join(', ')}, not "${flag}"`);
+          if (field in change) throw new UsageError(`--${flag} and --clear ${flag} contradict each other`);
+          change[field] = null;
+        }
+        if (Object.keys(change).length === 0) throw new UsageError('branding set needs at least one setting (or --clear)');
+        // The API's own schema, so a mistake is named before anything is sent.
+        const checked = SetBranding.safeParse(change);
+        if (!checked.success) throw new UsageError(checked.error.issues.map((i) => `--${Object.keys(fields).find((f) => fields[f as keyof typeof fields] === i.path[0])}: ${i.message}`).join('\n'));
+        answer = await call(ctx, 'PUT', path, checked.data);
+      } else {
+        answer = await call(ctx, 'GET', path);
+      }
+      return print(answer, () => {
+        const { settings: s, effective: e } = answer;
+        ctx.out(`What candidates see of tenant ${answer.tenant}:`);
+        ctx.out(`  display name    ${e.displayName}${s.displayName === null ? ' (default: the tenant\'s name)' : ''}`);
+        ctx.out(`  logo            ${e.logoUrl ?? 'none'}`);
+        ctx.out(`  accent colour   ${e.accentColour ?? 'none (Candor\'s blue)'}`);
+        ctx.out(`  sending domain  ${e.sendingDomain ?? 'none: e-mails come from Candor\'s address, as the company'}`);
       });
     }
     default:

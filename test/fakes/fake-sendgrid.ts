@@ -6,6 +6,9 @@ export interface FakeEmail {
   messageId: string;
   to: string;
   from: string;
+  /** The From display name, when the sender gave one. */
+  fromName?: string | undefined;
+  replyTo?: { email: string; name?: string } | undefined;
   subject: string;
   text: string | undefined;
   html: string | undefined;
@@ -15,7 +18,8 @@ export interface FakeEmail {
 
 interface MailSendBody {
   personalizations: { to: { email: string }[]; custom_args?: Record<string, string>; headers?: Record<string, string> }[];
-  from: { email: string };
+  from: { email: string; name?: string };
+  reply_to?: { email: string; name?: string };
   subject?: string;
   content?: { type: string; value: string }[];
   headers?: Record<string, string>;
@@ -76,6 +80,8 @@ export class FakeSendGrid {
         messageId,
         to,
         from: mail.from.email,
+        fromName: mail.from.name,
+        replyTo: mail.reply_to,
         subject: mail.subject ?? '',
         text: mail.content?.find((c) => c.type === 'text/plain')?.value,
         html: mail.content?.find((c) => c.type === 'text/html')?.value,

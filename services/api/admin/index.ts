@@ -10,6 +10,8 @@ import {
   listTenants,
   revokeApiKey,
   rotateApiKey,
+  setTenantBranding,
+  tenantBrandingSettings,
   writeAtsAdapter,
   type Database,
 } from '../../../core/store';
@@ -17,7 +19,7 @@ import { ApiError, installErrorHandler, parseRequest } from '../v1/errors';
 import { installResponseHeaders } from '../v1/response-headers';
 import { installJsonBodyParser } from '../v1/safe-parsing';
 import { isAdminKey } from './operator-key';
-import { AdapterParams, CreateKey, CreateTenant, KeyParams, SetAdapter, TenantParams, type Provider } from './schemas';
+import { AdapterParams, CreateKey, CreateTenant, KeyParams, SetAdapter, SetBranding, TenantParams, type Provider } from './schemas';
 import { atsWebhookUrl, tenantWebhooks } from './webhook-urls';
 
 export { ensureLocalAdminKey, generateAdminKey, readLocalAdminKey, localAdminKeyFile, ADMIN_KEY_PREFIX } from './operator-key';
@@ -150,6 +152,22 @@ export function registerAdminApi(app: FastifyInstance, deps: AdminApiDeps): void
         if (!(await deleteAtsAdapter(db, tenantId, provider))) throw new ApiError(404, 'adapter_not_found', `Tenant "${tenantId}" has no ${provider} adapter`);
         request.log.info({ admin: 'adapter.deleted', tenant: tenantId, provider }, 'admin: ATS adapter deleted');
         return reply.code(204).send();
+      });
+
+      // What candidates see of the tenant: the stored settings (null: not set) and what messages use.
+      scope.get('/tenants/:tenantId/branding', async (request) => {
+        const { tenantId } = parseRequest(TenantParams, request.params, 'path');
+        await tenantOr404(tenantId);
+        return { tenant: tenantId, ...(await tenantBrandingSettings(db, tenantId))! };
+      });
+
+      scope.put('/tenants/:tenantId/branding', async (request) => {
+        const { tenantId } = parseRequest(TenantParams, request.params, 'path');
+        const body = parseRequest(SetBranding, request.body ?? {}, 'branding');
+        await tenantOr404(tenantId);
+        const saved = await setTenantBranding(db, tenantId, body);
+        request.log.info({ admin: 'branding.saved', tenant: tenantId, fields: Object.keys(body) }, 'admin: tenant branding saved');
+        return { tenant: tenantId, ...saved! };
       });
 
       scope.get('/tenants/:tenantId/webhooks', async (request) => {

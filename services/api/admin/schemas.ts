@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AdapterConfig, PROVIDERS } from '../../adapters';
 import { TENANT_ID_PATTERN } from '../../../core/store';
+import { contrastRatio, MIN_ACCENT_CONTRAST } from '../../../core/messaging/colour';
 
 // The admin API's request schemas; the OpenAPI document describes the adapter body from the same schema.
 
@@ -45,3 +46,42 @@ export const SetAdapter = z.strictObject({
   config: AdapterSettings.optional(),
 });
 
+
+/**
+ * The body of PUT /admin/v1/tenants/{tenantId}/branding: what candidates see of the tenant. A setting left
+ * out keeps its value, null clears it (back to the default: the tenant's name, no logo, Candor's colour,
+ * Candor's sending address).
+ */
+export const SetBranding = z.strictObject({
+  displayName: z
+    .string()
+    .trim()
+    .min(1, 'must not be empty (use null to go back to the tenant\'s name)')
+    .max(100, 'must be at most 100 characters')
+    .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'must be one line of text')
+    .nullable()
+    .optional(),
+  logoUrl: z
+    .url({ protocol: /^https$/, error: 'must be an https:// URL of an image (e-mails show the display name when it does not load)' })
+    .max(2000, 'must be at most 2000 characters')
+    .nullable()
+    .optional(),
+  accentColour: z
+    .string()
+    .regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour like #1a56db')
+    .transform((c) => c.toLowerCase())
+    .superRefine((c, ctx) => {
+      const ratio = contrastRatio(c, '#ffffff');
+      if (ratio < MIN_ACCENT_CONTRAST) ctx.addIssue({ code: 'custom', message: `is too light for links on white (contrast ${ratio.toFixed(1)}:1, needs ${MIN_ACCENT_CONTRAST}:1); pick a darker shade` });
+    })
+    .nullable()
+    .optional(),
+  sendingDomain: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .regex(/^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'must be a domain name like mail.acme.com (authenticated with the e-mail provider)')
+    .nullable()
+    .optional(),
+});
+export type SetBranding = z.infer<typeof SetBranding>;

@@ -55,6 +55,9 @@ export function registerOutboxRoute(app: FastifyInstance, deps: { db: Queryable 
         locale: r.locale,
         template: r.template,
         ...(r.subject !== null ? { subject: r.subject } : {}),
+        // Who an e-mail came from and where a reply goes, as its headers say (e-mails sent before they were recorded have neither).
+        ...(r.sender !== null ? { from: r.sender } : {}),
+        ...(r.reply_to !== null ? { replyTo: r.reply_to } : {}),
         text: r.body,
         // An SMS's length as the send path counts it: encoding, septets or UTF-16 units, segments.
         ...(r.channel === 'sms' ? { length: smsLength(r.body) } : {}),

@@ -10,7 +10,7 @@ import { publishReach } from '../../../core/journeys/notify-published';
 import { PreviewRequest, previewTemplate, templateProblems, templatesOf } from '../../../core/journeys/preview';
 import { SimulationRequest, simulateJourney } from '../../../core/journeys/simulation';
 import * as store from '../../../core/store/journeys';
-import type { Database } from '../../../core/store';
+import { tenantBranding, type Database } from '../../../core/store';
 import { tenantOf } from './auth';
 import { ApiError, parseRequest } from './errors';
 import { parseYamlBody } from './safe-parsing';
@@ -223,7 +223,7 @@ export function registerJourneyRoutes(scope: FastifyInstance, deps: JourneyRoute
     const body = parseRequest(SimulateBody, request.body, 'simulation request');
     const definition = body.definition !== undefined ? validOrThrow(definitionFromBody(body.definition).raw) : await currentDefinition(tenant.id, journeyId);
     // The named holiday calendar is resolved for the years from the script's start, as a journey starting then would.
-    return simulateJourney(resolveHolidays(definition, body.start ? Date.parse(body.start) : Date.now()), body, { companyName: tenant.name, now: Date.now() });
+    return simulateJourney(resolveHolidays(definition, body.start ? Date.parse(body.start) : Date.now()), body, { companyName: (await tenantBranding(db, tenant.id)).displayName, now: Date.now() });
   });
 
   scope.post('/journeys/:journeyId/preview', async (request) => {
@@ -233,7 +233,8 @@ export function registerJourneyRoutes(scope: FastifyInstance, deps: JourneyRoute
     const definition = body.definition !== undefined ? validOrThrow(definitionFromBody(body.definition).raw) : await currentDefinition(tenant.id, journeyId);
     let preview;
     try {
-      preview = await previewTemplate(definition, body, tenant.name);
+      // As the candidate would see it: the tenant's display name, logo and accent colour.
+      preview = await previewTemplate(definition, body, await tenantBranding(db, tenant.id));
     } catch (error) {
       if (!(error instanceof TemplateError)) throw error;
       throw new ApiError(422, 'template_error', `Template ${body.template} could not be rendered: ${error.message}`);

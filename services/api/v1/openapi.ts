@@ -249,6 +249,29 @@ export function openApiDocument(serverUrl: string) {
         },
         delete: { tags: ['admin'], security: admin, summary: 'Operator: remove an ATS adapter (its webhook URL answers 404 from then on)', parameters: [tenantId, provider], responses: { '204': { description: 'Removed' }, ...errors(400, 401, 404) } },
       },
+      '/admin/v1/tenants/{tenantId}/branding': {
+        get: { tags: ['admin'], security: admin, summary: 'Operator: what candidates see of a tenant: its stored branding settings (null: not set) and what messages use', parameters: [tenantId], responses: { ...ok('`{ tenant, settings: { displayName, logoUrl, accentColour, sendingDomain }, effective: { displayName, logoUrl?, accentColour?, sendingDomain? } }`'), ...errors(400, 401, 404) } },
+        put: {
+          tags: ['admin'],
+          security: admin,
+          summary: 'Operator: set the display name candidates read, an https logo, an accent colour dark enough for links on white (4.5:1) and the sending domain authenticated with the e-mail provider; a field left out keeps its value, null clears it',
+          parameters: [tenantId],
+          requestBody: {
+            required: true,
+            content: json({
+              type: 'object',
+              additionalProperties: false,
+              properties: {
+                displayName: { type: ['string', 'null'], minLength: 1, maxLength: 100 },
+                logoUrl: { type: ['string', 'null'], format: 'uri', pattern: '^https://' },
+                accentColour: { type: ['string', 'null'], pattern: '^#[0-9a-fA-F]{6}$' },
+                sendingDomain: { type: ['string', 'null'] },
+              },
+            }),
+          },
+          responses: { ...ok('The same as GET'), ...errors(400, 401, 404) },
+        },
+      },
       '/admin/v1/tenants/{tenantId}/webhooks': {
         get: { tags: ['admin'], security: admin, summary: 'Operator: the URLs to give each ATS vendor (PUBLIC_URL + /webhooks/ats/{provider}/{tenant}) and the shared messaging provider webhooks', parameters: [tenantId], responses: { ...ok('`{ tenant, ats: [{ provider, url, configured, signing }], providers: [{ name, url }] }`'), ...errors(400, 401, 404) } },
       },
