@@ -34,6 +34,8 @@ const services = compose.services;
 
 const ROLES = { api: 'api', ingest: 'ingest', worker: 'worker' } as const;
 const CANDOR_SERVICES = Object.keys(ROLES) as (keyof typeof ROLES)[];
+/** The three KRaft nodes (the topology `npm run cluster` runs and the cluster tests fault). */
+const KAFKA_NODES = ['kafka', 'kafka-2', 'kafka-3'];
 const REQUIRED = ['TEMPORAL_ADDRESS', 'KAFKA_BROKERS', 'DATABASE_URL', 'CANDOR_ROLE'];
 
 /** Every variable the compose file substitutes, with whether compose refuses to run without it. */
@@ -192,7 +194,7 @@ describe('docker-compose.yml', () => {
       expect(config.temporal.address.split(':')[0]).toBe('temporal');
       expect(config.temporal.namespace).toBe(vars.TEMPORAL_NAMESPACE ?? 'default');
       expect(config.database.url).toMatch(/^postgres(ql)?:\/\/[^@]+@postgres:5432\//);
-      const advertised = containerEnv(services.kafka!, vars).KAFKA_ADVERTISED_LISTENERS ?? '';
+      const advertised = KAFKA_NODES.map((node) => containerEnv(services[node]!, vars).KAFKA_ADVERTISED_LISTENERS ?? '').join(',');
       for (const broker of config.kafka.brokers) expect(advertised).toContain(`://${broker}`);
       if (name !== 'ingest' && vars === FULL) {
         expect(config.twilio).toBeDefined();
@@ -209,17 +211,24 @@ describe('docker-compose.yml', () => {
     expect(publishedPorts(services['temporal-ui']!)).toContainEqual({ published: '8233', target: '8080' });
   });
 
-  test('Temporal persists to the PostgreSQL service; Kafka is a single KRaft node with the contract topics', () => {
+  test('Temporal persists to the PostgreSQL service; Kafka is three KRaft nodes with the contract topics replicated three times', () => {
     const temporal = containerEnv(services.temporal!, MINIMAL);
     expect(temporal).toMatchObject({ DB: 'postgres12', POSTGRES_SEEDS: 'postgres' });
     expect(services.postgres?.image).toMatch(/^postgres:16/);
 
-    const kafka = services.kafka!;
-    expect(kafka.image).toBe('apache/kafka:3.9.1');
-    expect(containerEnv(kafka, MINIMAL).KAFKA_PROCESS_ROLES).toBe('broker,controller');
+    for (const [i, node] of KAFKA_NODES.entries()) {
+      const env = containerEnv(services[node]!, MINIMAL);
+      expect(services[node]!.image).toBe('apache/kafka:3.9.1');
+      expect(env.KAFKA_PROCESS_ROLES).toBe('broker,controller');
+      expect(env.KAFKA_NODE_ID).toBe(String(i + 1));
+      expect(env.KAFKA_CONTROLLER_QUORUM_VOTERS).toBe('1@kafka:9093,2@kafka-2:9093,3@kafka-3:9093');
+      expect(env).toMatchObject({ KAFKA_DEFAULT_REPLICATION_FACTOR: '3', KAFKA_MIN_INSYNC_REPLICAS: '2', KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR: '3' });
+    }
     const init = services['kafka-init']!;
-    expect(dependsOn(init)).toEqual({ kafka: 'service_healthy' });
+    expect(dependsOn(init)).toEqual({ kafka: 'service_healthy', 'kafka-2': 'service_healthy', 'kafka-3': 'service_healthy' });
+    expect(containerEnv(init, MINIMAL)).toMatchObject({ REPLICATION_FACTOR: '3', MIN_INSYNC_REPLICAS: '2' });
     const script = readFileSync(path.join(root, 'infra/compose/kafka/create-topics.sh'), 'utf8');
+    expect(script).toContain('--replication-factor "$REPLICATION"');
     for (const topic of ['ats.events', 'ats.events.dlq', 'candor.journey-events']) {
       expect(script).toMatch(new RegExp(`create ${topic.replace(/\./g, '\\.')} `));
     }

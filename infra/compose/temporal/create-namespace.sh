@@ -1,5 +1,6 @@
 #!/bin/sh
-# Waits for the Temporal cluster to report healthy, then registers the namespace if it is missing.
+# Waits for the Temporal cluster to report healthy, then registers the namespace and Candor's search
+# attributes if they are missing.
 # Runs in temporalio/admin-tools.
 set -eu
 ADDRESS="${TEMPORAL_ADDRESS:-temporal:7233}"
@@ -18,3 +19,13 @@ else
   temporal operator namespace create --namespace "$NS" --address "$ADDRESS"
   echo "namespace $NS created"
 fi
+
+# Candor's search attributes (infra/stack/temporal.ts SEARCH_ATTRIBUTES), each only when missing.
+for pair in CandorTenant:Keyword CandorStage:Keyword CandorWaitingSince:Datetime; do
+  name=${pair%%:*}
+  if temporal operator search-attribute list --namespace "$NS" --address "$ADDRESS" | grep -q "$name"; then
+    echo "search attribute $name already exists"
+  else
+    temporal operator search-attribute create --namespace "$NS" --address "$ADDRESS" --name "$name" --type "${pair#*:}"
+  fi
+done
