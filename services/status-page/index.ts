@@ -121,9 +121,12 @@ export function registerStatusPage(app: FastifyInstance, deps: StatusPageDeps): 
 
     const next: string[] = [];
     if (board && !ended) {
-      const upcoming = board.scheduled[0] ?? board.nextMessage;
+      // The soonest message the journey has scheduled: the engine never lets maxSilence pass without one.
+      const upcoming = board.scheduled[0];
+      const purpose = upcoming ? words.purposes[upcoming.purpose] : undefined;
+      const dueAt = upcoming?.dueAt ?? board.nextMessage?.dueAt;
       if (board.paused) next.push(words.paused);
-      else if (upcoming) next.push(words.nextMessage(messageLabel(words, definition, upcoming.template)), words.nextBy(format.format(upcoming.dueAt)));
+      else if (dueAt !== undefined) next.push(...(purpose ? [words.nextMessage(purpose)] : []), words.nextBy(format.format(dueAt)));
       else next.push(words.noNextKnown);
     } else if (!board) next.push(words.noNextKnown);
 

@@ -22,6 +22,8 @@ export interface PageTexts {
   next: string;
   nextBy: (when: string) => string;
   nextMessage: (what: string) => string;
+  /** What the next message is, by the purpose the journey gave it. */
+  purposes: Record<string, string>;
   noNextKnown: string;
   paused: string;
   closed: (stage: string) => string;
@@ -65,6 +67,19 @@ const TEXTS: Record<PageLanguage, PageTexts> = {
     next: 'What happens next',
     nextBy: (when) => `You will hear from us by ${when} at the latest.`,
     nextMessage: (what) => `Next from us: ${what}.`,
+    purposes: {
+      ack: 'confirmation that we have your application',
+      stage: 'news about your next step',
+      'follow-up': 'an update on where things stand',
+      'status-update': 'an update on where things stand',
+      'interview-confirmation': 'your interview booking',
+      'interview-reminder': 'a reminder of your interview',
+      'interview-rescheduled': 'the new time of your interview',
+      'interview-canceled': 'word about your interview',
+      'interview-update': 'news after your interview',
+      closing: 'our answer',
+      recruiter: 'a message from your contact',
+    },
     noNextKnown: 'We will write to you as soon as there is news.',
     paused: 'Your application is on hold for the moment. We will write to you when it moves on.',
     closed: (stage) => `This process has ended (${stage}). Thank you for the time you gave it.`,
@@ -117,6 +132,19 @@ const TEXTS: Record<PageLanguage, PageTexts> = {
     next: 'Vad som händer härnäst',
     nextBy: (when) => `Du hör från oss senast ${when}.`,
     nextMessage: (what) => `Nästa från oss: ${what}.`,
+    purposes: {
+      ack: 'en bekräftelse på att vi har din ansökan',
+      stage: 'besked om nästa steg',
+      'follow-up': 'en uppdatering om läget',
+      'status-update': 'en uppdatering om läget',
+      'interview-confirmation': 'din intervjubokning',
+      'interview-reminder': 'en påminnelse om din intervju',
+      'interview-rescheduled': 'den nya tiden för din intervju',
+      'interview-canceled': 'besked om din intervju',
+      'interview-update': 'besked efter din intervju',
+      closing: 'vårt besked',
+      recruiter: 'ett meddelande från din kontaktperson',
+    },
     noNextKnown: 'Vi skriver till dig så snart det finns något nytt.',
     paused: 'Din ansökan är vilande för tillfället. Vi skriver till dig när den går vidare.',
     closed: (stage) => `Processen är avslutad (${stage}). Tack för tiden du lade ner.`,

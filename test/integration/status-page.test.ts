@@ -147,7 +147,8 @@ describe('status page (PGlite, the api server with its access log)', () => {
     expect(html).toMatch(/<li class="ahead"><span class="step-title">Intervjuer<\/span>/);
     const when = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Stockholm', weekday: 'long', day: 'numeric', month: 'long', hour: '2-digit', minute: '2-digit' }).format(NEXT_DUE);
     expect(when).toContain('9 mars');
-    expect(html).toContain(`Du hör från oss senast ${when}.`);
+    expect(html).toContain('<p>Nästa från oss: en uppdatering om läget.</p>');
+    expect(html).toContain(`<p>Du hör från oss senast ${when}.</p>`);
     expect(html).toContain('Tiderna visas i din tidszon, Europe/Stockholm.');
     // The message it was sent, without its words or address; and what the candidate can do.
     expect(html).toMatch(/<time datetime="[^"]+">[^<]+<\/time>, Mejl: Ansökan mottagen/);

@@ -1,0 +1,146 @@
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { exampleData, exampleEvent } from '../../core/events/examples';
+import { launchChromium, screenshot, untilVisible } from '../helpers/browser';
+import { unique } from '../helpers/env';
+import { daytimeZone } from '../helpers/events';
+import { eventually } from '../helpers/eventually';
+import { useFixture } from '../helpers/fixture';
+
+/** A phone's viewport (CSS pixels of a common 6.1" phone). */
+const PHONE = { width: 390, height: 844 };
+
+/**
+ * Checks what axe-core's serious rules would find on a server-rendered page, through the accessibility tree and
+ * layout Chromium computes (scripts are off, so nothing is injected): a language, one h1, a main landmark, every
+ * form control and button named, radio groups in a named fieldset, touch targets of at least 44 by 44 CSS pixels,
+ * and nothing wider than the phone.
+ */
+async function accessibilityProblems(page: Page): Promise<string[]> {
+  const problems: string[] = [];
+  if (!/^(sv|en)$/.test((await page.locator('html').getAttribute('lang')) ?? '')) problems.push('html has no lang');
+  if ((await page.getByRole('heading', { level: 1 }).count()) !== 1) problems.push('not exactly one h1');
+  if ((await page.getByRole('main').count()) !== 1) problems.push('no main landmark');
+  const named = async (control: Locator) => {
+    const id = await control.getAttribute('id');
+    return ((await control.textContent()) ?? '').trim() !== '' || (id !== null && (await page.locator(`label[for="${id}"]`).count()) === 1) || (await control.locator('xpath=ancestor::label').count()) === 1;
+  };
+  for (const [selector, minHeight] of [['button', 44], ['a', 0], ['textarea', 44], ['input:not([type=hidden])', 0]] as const) {
+    for (const control of await page.locator(selector).all()) {
+      const what = `${selector} ${((await control.textContent()) ?? '').trim()}`;
+      if (!(await named(control))) problems.push(`no accessible name: ${what}`);
+      const box = await control.boundingBox();
+      if (box && box.x + box.width > PHONE.width + 0.5) problems.push(`wider than the phone: ${what}`);
+      if (box && box.height < minHeight) problems.push(`touch target under ${minHeight}px: ${what}`);
+    }
+  }
+  for (const radio of await page.locator('input[type=radio]').all()) {
+    if ((await radio.locator('xpath=ancestor::fieldset/legend').count()) !== 1) problems.push('a radio button outside a fieldset with a legend');
+  }
+  const body = await page.locator('body').boundingBox();
+  if (body && body.width > PHONE.width + 0.5) problems.push(`page wider than the phone: ${body.width}px`);
+  return problems;
+}
+
+describe('candidate status page in headless Chromium: a phone, no JavaScript, Swedish and English', () => {
+  const t = useFixture({ candor: () => ({ CANDOR_ROLE: 'all' }), producer: true });
+  const applicationId = unique('status');
+  const zone = daytimeZone();
+  const requests: string[] = [];
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let link: string;
+
+  const api = async <T>(path: string): Promise<T> => (await (await fetch(`${t.base}${path}`, { headers: { authorization: `Bearer ${t.candor.demo!.apiKey}` } })).json()) as T;
+  const send = async (type: 'ats.application.created' | 'ats.application.withdrawn') => {
+    const data = exampleData(applicationId);
+    const event = type === 'ats.application.created'
+      ? exampleEvent(type, { tenant: 'demo', applicationId, data: { ...data[type], candidate: { ...data[type].candidate, timeZone: zone } } })
+      : exampleEvent(type, { tenant: 'demo', applicationId, data: data[type] });
+    await t.producer.send({ topic: 'ats.events', messages: [{ key: `demo:${applicationId}`, value: JSON.stringify(event) }] });
+  };
+
+  beforeAll(async () => {
+    browser = await launchChromium();
+    // The candidate's phone: no JavaScript at all, touch, their own zone (the page must not depend on the browser's).
+    context = await browser.newContext({ viewport: PHONE, isMobile: true, hasTouch: true, javaScriptEnabled: false, locale: 'sv-SE', timezoneId: 'Pacific/Honolulu' });
+    context.on('request', (request) => requests.push(request.url()));
+    page = await context.newPage();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('a real message in the sandbox outbox links the page', async () => {
+    await send('ats.application.created');
+    const messages = await eventually(async () => {
+      const { messages } = await api<{ messages: { channel: string; text: string }[] }>(`/api/v1/outbox?applicationId=${applicationId}`);
+      return messages.some((m) => m.text.includes('/s/')) ? messages : undefined;
+    }, 90_000);
+    const ack = messages.find((m) => m.text.includes('/s/'))!;
+    expect(ack.channel).toBe('email');
+    link = new RegExp(`${t.base}/s/[A-Za-z0-9_-]{43}`).exec(ack.text)![0];
+  });
+
+  it('shows where the candidate stands, in Swedish and their time zone, on a phone without JavaScript', async () => {
+    const response = await page.goto(link);
+    expect(response!.status()).toBe(200);
+    expect(response!.headers()['content-security-policy']).toContain("default-src 'none'");
+    await page.getByRole('heading', { level: 1, name: 'Din ansökan till Backend Engineer' }).waitFor();
+    await page.getByText('Din kontaktperson: Grace Hopper').waitFor();
+    const current = page.locator('[aria-current="step"]');
+    expect(await current.locator('.step-title').textContent()).toBe('Ansökan mottagen');
+    expect(await page.getByRole('list').first().getByRole('listitem').allTextContents()).toEqual(expect.arrayContaining([expect.stringMatching(/^Urval/), expect.stringMatching(/^Intervjuer/), expect.stringMatching(/^Erbjudande/)]));
+    // The journey's next promised message, by a date in the candidate's zone (not the browser's).
+    await page.getByText(/^Du hör från oss senast \S+ \d{1,2} \S+ kl\. \d{2}:\d{2}\.$/).waitFor();
+    await page.getByText(`Tiderna visas i din tidszon, ${zone}.`).waitFor();
+    await page.getByRole('region', { name: 'Meddelanden vi har skickat dig' }).getByText(/Mejl: Ansökan mottagen/).waitFor();
+    expect(await accessibilityProblems(page)).toEqual([]);
+    await screenshot(page, 'status-page-sv');
+  });
+
+  it('switches to English with a plain link', async () => {
+    await page.getByRole('link', { name: 'In English' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Your application for Backend Engineer' }).waitFor();
+    expect(await page.locator('html').getAttribute('lang')).toBe('en');
+    expect(await page.locator('[aria-current="step"] .step-title').textContent()).toBe('Application received');
+    await page.getByText(/^You will hear from us by \S+ \d{1,2} \S+ at \d{2}:\d{2} at the latest\.$/).waitFor();
+    expect(await accessibilityProblems(page)).toEqual([]);
+    await screenshot(page, 'status-page-en');
+  });
+
+  it('stops e-mail with a form post, and the journey records the opt-out', async () => {
+    await page.getByRole('button', { name: 'Stop e-mails about this application' }).click();
+    await page.getByRole('status').filter({ hasText: 'Done: you will get no more e-mails about this application.' }).waitFor();
+    expect(await page.getByRole('button', { name: 'Stop e-mails about this application' }).count()).toBe(0);
+    await eventually(async () => {
+      const { timeline } = await api<{ timeline: { type: string; channel?: string }[] }>(`/api/v1/applications/${applicationId}`);
+      return timeline.some((e) => e.type === 'candidate.opted_out' && e.channel === 'email') || undefined;
+    }, 60_000);
+  });
+
+  it('asks for the verdict once the journey has closed, in the candidate\'s language, and the recruiters read it per journey version and job', async () => {
+    await send('ats.application.withdrawn');
+    const sv = `${link}?lang=sv`;
+    await page.goto(sv);
+    await untilVisible(page.getByRole('group', { name: 'Hur upplevde du vår rekryteringsprocess?' }), () => page.goto(sv), 90_000);
+    expect(await page.locator('[aria-current="step"] .step-title').textContent()).toBe('Återtagen');
+    await page.getByText(/^Processen är avslutad \(Återtagen\)/).waitFor();
+    expect(await accessibilityProblems(page)).toEqual([]);
+    await screenshot(page, 'status-page-survey-sv');
+
+    await page.getByLabel('2: dålig').check();
+    await page.getByLabel('Något du vill berätta för oss? (valfritt)').fill('Det tog lång tid att få svar.');
+    await page.getByRole('button', { name: 'Skicka mitt svar' }).click();
+    await page.getByRole('status').filter({ hasText: 'Tack för ditt svar.' }).waitFor();
+    expect(await page.getByRole('group', { name: 'Hur upplevde du vår rekryteringsprocess?' }).count()).toBe(0);
+
+    const { groups } = await api<{ groups: { key: string; responses: number; averageScore: number; lowScores: number }[] }>('/api/v1/surveys?by=job');
+    expect(groups.find((g) => g.key === 'job-42')).toMatchObject({ responses: 1, averageScore: 2, lowScores: 1 });
+  });
+
+  it('made no request anywhere but Candor', () => {
+    expect(requests.length).toBeGreaterThan(4);
+    expect(requests.filter((url) => !url.startsWith(`${t.base}/`))).toEqual([]);
+  });
+});
