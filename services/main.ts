@@ -27,6 +27,24 @@ export interface Candor {
   close(): Promise<void>;
 }
 
+/** What /readyz checks first in every process that serves it: Temporal, Kafka (a metadata request) and the database. */
+function dependencyProbes(config: Config, temporal: Client, db: Database, closers: (() => Promise<void>)[]): Probe[] {
+  const admin: Admin = new Kafka({ clientId: `${config.kafka.clientId}-health`, brokers: config.kafka.brokers, logLevel: logLevel.NOTHING, retry: { retries: 0 } }).admin();
+  closers.push(() => admin.disconnect());
+  return [
+    { name: 'temporal', check: () => pingTemporal(temporal, config.temporal.namespace) },
+    {
+      name: 'kafka',
+      check: async () => {
+        await admin.connect();
+        const cluster = await admin.describeCluster();
+        if (cluster.brokers.length === 0) throw new Error('no broker in the cluster metadata');
+      },
+    },
+    { name: 'database', check: () => db.ping() },
+  ];
+}
+
 const rolesFor = (role: Role): Role[] => (role === 'all' ? ['api', 'ingest', 'worker'] : [role]);
 
 /**
@@ -62,7 +80,8 @@ export async function startCandor(config: Config, logger = createLogger(config))
     // Roles of this process that report their own readiness (/readyz lists them after the dependencies).
     const roleProbes: Probe[] = [];
     let temporal: Client | undefined;
-    if (roles.includes('ingest') || roles.includes('api')) {
+    // A process serving health (the api role, or HEALTH_PORT) needs a client to ping Temporal with.
+    if (roles.includes('ingest') || roles.includes('api') || config.healthPort !== undefined) {
       temporal = await connectTemporalClient(config);
       const connection = temporal.connection;
       closers.push(() => connection.close());
@@ -80,21 +99,7 @@ export async function startCandor(config: Config, logger = createLogger(config))
       roleProbes.push({ name: 'ingest', check: () => ingest.check() });
     }
     if (roles.includes('api')) {
-      const admin: Admin = new Kafka({ clientId: `${config.kafka.clientId}-health`, brokers: config.kafka.brokers, logLevel: logLevel.NOTHING, retry: { retries: 0 } }).admin();
-      closers.push(() => admin.disconnect());
-      const probes: Probe[] = [
-        { name: 'temporal', check: () => pingTemporal(temporal!, config.temporal.namespace) },
-        {
-          name: 'kafka',
-          check: async () => {
-            await admin.connect();
-            const cluster = await admin.describeCluster();
-            if (cluster.brokers.length === 0) throw new Error('no broker in the cluster metadata');
-          },
-        },
-        { name: 'database', check: () => db.ping() },
-        ...roleProbes,
-      ];
+      const probes = [...dependencyProbes(config, temporal!, db, closers), ...roleProbes];
       const app = buildApi({ logger, probes, registry, metrics: config.metrics, reads: config.apiReads, v1: { db, temporal, publicUrl: config.http.publicUrl, docsPublic: config.apiDocsPublic, taskQueue: config.temporal.taskQueue } });
       registerAtsWebhooks(app, { db, kafka: createKafka(config, logger, 'api') });
       registerAdminApi(app, { db, adminKey: config.adminKey, publicUrl: config.http.publicUrl });
@@ -107,6 +112,12 @@ export async function startCandor(config: Config, logger = createLogger(config))
         sendgridWebhookPublicKey: config.sendgridWebhookPublicKey,
       });
       await listen(app, config);
+      closers.push(() => app.close());
+    } else if (config.healthPort !== undefined) {
+      // An ingest or worker process on its own: /healthz and /readyz (its dependencies and its role) on HEALTH_PORT.
+      const probes = [...dependencyProbes(config, temporal!, db, closers), ...roleProbes];
+      const app = buildApi({ logger, probes, registry, metrics: { token: config.metrics.token, port: undefined } });
+      await listen(app, { http: { ...config.http, port: config.healthPort } });
       closers.push(() => app.close());
     }
     logger.info({ roles }, 'candor started');

@@ -57,6 +57,8 @@ export const EnvSchema = z.object({
   METRICS_TOKEN: optionalSecret.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
   /** A second port that serves only /metrics (kept off the public API port). */
   METRICS_PORT: port.optional(),
+  /** In a process without the api role (ingest, worker): a port serving only /healthz and /readyz; unset, it serves no HTTP. */
+  HEALTH_PORT: port.optional(),
   /** Whether /docs (the OpenAPI document) is served without an API key. */
   API_DOCS_PUBLIC: z.enum(['true', 'false']).default('true'),
   /** Read-heavy API requests (outbox, board, timelines) served at once; more wait, so reads never starve the send path. */
@@ -105,6 +107,8 @@ export interface Config {
   http: { host: string; port: number; publicUrl: string };
   /** Who may read /metrics: with the token (Authorization: Bearer), and/or on a port of its own. */
   metrics: { token: string | undefined; port: number | undefined };
+  /** The health port of a process without the api role (/healthz, /readyz), if any. */
+  healthPort: number | undefined;
   /** /docs without an API key. */
   apiDocsPublic: boolean;
   /** How many read-heavy API requests run at once and how many may wait (services/api/read-limiter.ts). */
@@ -185,6 +189,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       publicUrl: e.PUBLIC_URL ?? `http://localhost:${e.HTTP_PORT}`,
     },
     metrics: { token: e.METRICS_TOKEN, port: e.METRICS_PORT },
+    healthPort: e.HEALTH_PORT,
     apiDocsPublic: e.API_DOCS_PUBLIC === 'true',
     apiReads: { concurrency: e.API_READ_CONCURRENCY, queue: e.API_READ_QUEUE, share: e.API_READ_SHARE },
     logLevel: e.LOG_LEVEL,
