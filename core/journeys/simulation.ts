@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AtsEventType, Channel, isValidTimeZone, parseDuration, simulate, StageCategory, type JourneyDefinition, type ScriptedStep } from '../../workflows/engine';
+import { reflowText } from '../messaging/text-layout';
 
 /** A time in a simulation script: an ISO time with an offset, or a clock duration after the start ("2d", "26h"). */
 const When = z.union([
@@ -101,7 +102,8 @@ export function simulateJourney(definition: JourneyDefinition, request: Simulati
       channel: m.channel,
       attempt: m.attempt,
       ...(m.subject !== undefined ? { subject: m.subject } : {}),
-      ...(m.body !== undefined ? { body: m.body } : {}),
+      // Laid out as the e-mail's text part would be (paragraphs reflowed, breaks only where asked).
+      ...(m.body !== undefined ? { body: reflowText(m.body) } : {}),
     })),
     alerts: result.alerts.map((a) => ({ at: iso(a.at)!, reason: a.reason })),
     longestSilence: {

@@ -218,7 +218,8 @@ function simMessage(m) {
   const head = `<p class="meta"><strong>${esc(m.localTime)}</strong> · ${esc(CHANNELS[m.channel] || m.channel)} · ${esc(m.template)}</p>`;
   return m.channel === 'sms'
     ? `<article class="msg">${head}<p class="bubble">${esc(m.body || '')}</p></article>`
-    : `<article class="msg">${head}${m.subject ? `<p><strong>${esc(m.subject)}</strong></p>` : ''}<pre>${esc(m.body || '')}</pre></article>`;
+    : `<article class="msg">${head}${m.subject ? `<p><strong>${esc(m.subject)}</strong></p>` : ''}<pre>${esc(m.body || '')}</pre>
+      <button type="button" class="preview" data-template="${esc(m.template)}">Preview the e-mail</button><div class="preview-box" aria-live="polite"></div></article>`;
 }
 
 async function editor(id, focus) {
@@ -275,6 +276,16 @@ async function editor(id, focus) {
     if (mine === seq) sim.setAttribute('aria-busy', 'false');
   };
   text.addEventListener('input', () => { clearTimeout(timer); timer = setTimeout(simulate, 300); });
+  // The e-mail exactly as the send path renders it (sample candidate, this tenant's name and brand).
+  sim.addEventListener('click', async (e) => {
+    const button = e.target.closest('button.preview');
+    if (!button) return;
+    const box = button.nextElementSibling;
+    try {
+      const p = await api('POST', `/journeys/${enc(id)}/preview`, { definition: text.value, template: button.dataset.template, channel: 'email' });
+      box.innerHTML = emailView(p.html, p.subject);
+    } catch (error) { box.innerHTML = problemList(error); }
+  });
   const save = async () => {
     try {
       await api('PUT', `/journeys/${enc(id)}/draft`, text.value, 'application/yaml');
@@ -297,6 +308,31 @@ async function editor(id, focus) {
   await simulate();
 }
 
+// An e-mail's HTML part as the candidate sees it: in a frame that can run and fetch nothing, at a phone's
+// (360 px) or a desktop's (1280 px) width, in the light or the dark colour scheme (its own dark styles applied).
+const WIDTHS = { phone: 360, desktop: 1280 };
+function emailView(html, subject) {
+  return `<div class="email-view"><p class="controls" role="group" aria-label="Show the e-mail">
+      <button type="button" data-width="phone" aria-pressed="true">Phone</button><button type="button" data-width="desktop" aria-pressed="false">Desktop</button>
+      <button type="button" data-dark aria-pressed="false">Dark scheme</button></p>
+    <div class="frame-box"><iframe sandbox="" referrerpolicy="no-referrer" style="width:${WIDTHS.phone}px" title="HTML part of the e-mail “${esc(subject)}”" data-html="${esc(html)}" srcdoc="${esc(html)}"></iframe></div></div>`;
+}
+main.addEventListener('click', (e) => {
+  const button = e.target.closest?.('.email-view button');
+  if (!button) return;
+  const view = button.closest('.email-view');
+  const frame = view.querySelector('iframe');
+  if (button.dataset.width) {
+    for (const b of view.querySelectorAll('[data-width]')) b.setAttribute('aria-pressed', String(b === button));
+    frame.style.width = `${WIDTHS[button.dataset.width]}px`;
+  } else {
+    const dark = button.getAttribute('aria-pressed') !== 'true';
+    button.setAttribute('aria-pressed', String(dark));
+    // The e-mail's own dark-scheme rules, as a mail app in dark mode applies them.
+    frame.srcdoc = dark ? frame.dataset.html.replaceAll('(prefers-color-scheme: dark)', 'all') : frame.dataset.html;
+  }
+});
+
 // Outbox: what the sandbox sent, as the candidate reads it, newest first.
 function outboxMessage(m, i) {
   const sent = time(m.sentAt, yours(m.sentAt), '');
@@ -308,10 +344,10 @@ function outboxMessage(m, i) {
     return `<article class="msg" aria-labelledby="m${i}"><h3 id="m${i}">SMS to ${esc(m.to)}</h3><p class="meta">${sent} · ${about}</p>
       <p class="bubble">${esc(m.text)}</p>${length}</article>`;
   }
-  const from = m.from || m.headers?.From || m.headers?.from;
+  const notRecorded = '<span class="muted">not recorded (sent before Candor kept it)</span>';
   return `<article class="msg" aria-labelledby="m${i}"><h3 id="m${i}">E-mail: ${esc(m.subject || '(no subject)')}</h3><p class="meta">${sent} · ${about}</p>
-    <dl class="facts"><dt>From</dt><dd>${from ? esc(from) : '<span class="muted">the sender address is not recorded by the sandbox</span>'}</dd><dt>To</dt><dd>${esc(m.to)}</dd><dt>Subject</dt><dd>${esc(m.subject || '')}</dd></dl>
-    ${m.html ? `<iframe sandbox="" referrerpolicy="no-referrer" title="HTML part of the e-mail “${esc(m.subject || '')}”" srcdoc="${esc(m.html)}"></iframe>
+    <dl class="facts"><dt>From</dt><dd>${m.from ? esc(m.from) : notRecorded}</dd><dt>Reply-To</dt><dd>${m.replyTo ? esc(m.replyTo) : notRecorded}</dd><dt>To</dt><dd>${esc(m.to)}</dd><dt>Subject</dt><dd>${esc(m.subject || '')}</dd></dl>
+    ${m.html ? `${emailView(m.html, m.subject || '')}
     <details><summary>Text part</summary><pre>${esc(m.text)}</pre></details>` : `<pre>${esc(m.text)}</pre>`}</article>`;
 }
 
