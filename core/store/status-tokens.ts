@@ -70,14 +70,3 @@ export async function revokeStatusTokens(db: Queryable, tenant: string, applicat
   const { rows } = await db.query('update status_tokens set revoked_at = now() where tenant_id = $1 and application_id = $2 and revoked_at is null returning 1', [tenant, applicationId]);
   return rows.length;
 }
-
-/** The facts the last rendered message recorded for the page; undefined when no message linked it. */
-export async function readStatusPageFacts(db: Queryable, tenant: string, applicationId: string): Promise<StatusPageFacts | undefined> {
-  const { rows } = await db.query<{ job_id: string | null; job_title: string | null; recruiter_name: string | null; locale: string; time_zone: string }>(
-    'select job_id, job_title, recruiter_name, locale, time_zone from status_pages where tenant_id = $1 and application_id = $2',
-    [tenant, applicationId],
-  );
-  const row = rows[0];
-  if (!row) return undefined;
-  return { jobId: row.job_id ?? undefined, jobTitle: row.job_title ?? undefined, recruiterName: row.recruiter_name ?? undefined, locale: row.locale, timeZone: row.time_zone };
-}

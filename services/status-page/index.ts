@@ -3,11 +3,11 @@ import { loadDefaultJourneys, type VersionedDefinition } from '../../core/journe
 import { pickLocale } from '../../core/messaging/locale-chain';
 import type { Queryable } from '../../core/store';
 import { recordRecruiterAlert } from '../../core/store/alerts';
-import { hasSurveyAnswer, LOW_SURVEY_SCORE, recordSurveyAnswer } from '../../core/store/candidate-surveys';
-import { isOptedOut, optOut } from '../../core/store/consent';
+import { LOW_SURVEY_SCORE, recordSurveyAnswer } from '../../core/store/candidate-surveys';
+import { optOut } from '../../core/store/consent';
 import { getVersion } from '../../core/store/journeys';
-import { contactsOf, readStatusBoard, sentMessages, stagesEntered, type StatusBoardRow } from '../../core/store/status-page';
-import { lookupStatusToken, readStatusPageFacts } from '../../core/store/status-tokens';
+import { contactsOf, readStatusPage, type StatusBoardRow } from '../../core/store/status-page';
+import { lookupStatusToken } from '../../core/store/status-tokens';
 import { tenantName } from '../../core/store/tenants';
 import type { JourneyDefinition } from '../../workflows/engine/definition';
 import type { CandidateReply } from '../../workflows/shared';
@@ -108,15 +108,14 @@ export function registerStatusPage(app: FastifyInstance, deps: StatusPageDeps): 
   const now = () => deps.now?.() ?? new Date();
 
   async function view(tenant: string, applicationId: string, path: string, lang: string | undefined, notice?: (w: PageTexts) => StatusPageView['notice']): Promise<StatusPageView> {
-    const facts = await readStatusPageFacts(db, tenant, applicationId);
+    const [data, company] = await Promise.all([readStatusPage(db, tenant, applicationId), tenantName(db, tenant)]);
+    const { facts, board } = data;
     const words = pageTexts(lang ?? facts?.locale ?? 'en');
     const locale = facts?.locale.split('-')[0] === words.lang ? facts.locale : words.lang === 'sv' ? 'sv-SE' : 'en-GB';
     const timeZone = facts?.timeZone ?? 'UTC';
     const format = new Intl.DateTimeFormat(locale, { timeZone, weekday: 'long', day: 'numeric', month: 'long', hour: '2-digit', minute: '2-digit' });
-    const [board, company, messages] = await Promise.all([readStatusBoard(db, tenant, applicationId), tenantName(db, tenant), sentMessages(db, tenant, applicationId)]);
     const definition = board ? await definitionOf(db, defaults, tenant, board) : undefined;
     const stage = board?.stage ?? 'applied';
-    const entered = await stagesEntered(db, tenant, applicationId);
     const ended = !board || board.status !== 'open' || ENDINGS.has(stage);
 
     const next: string[] = [];
@@ -130,14 +129,6 @@ export function registerStatusPage(app: FastifyInstance, deps: StatusPageDeps): 
       else next.push(words.noNextKnown);
     } else if (!board) next.push(words.noNextKnown);
 
-    const channels: StatusPageView['channels'] = [];
-    for (const channel of ['email', 'sms'] as const) {
-      const contacts = await contactsOf(db, tenant, applicationId, channel);
-      if (contacts.length === 0) continue;
-      const stopped = (await Promise.all(contacts.map((c) => isOptedOut(db, tenant, channel, c)))).every(Boolean);
-      channels.push({ channel, stopped });
-    }
-
     return {
       words,
       path,
@@ -145,12 +136,12 @@ export function registerStatusPage(app: FastifyInstance, deps: StatusPageDeps): 
       jobTitle: facts?.jobTitle,
       recruiterName: facts?.recruiterName,
       timeZone,
-      steps: stepsOf(words, definition, stage, entered),
+      steps: stepsOf(words, definition, stage, data.entered),
       next,
       closed: board && ended ? words.closed(stageText(words, definition, stage).title) : undefined,
-      messages: messages.map((m) => ({ at: m.sentAt, when: format.format(new Date(m.sentAt)), channel: words.channel[m.channel], label: messageLabel(words, definition, m.template) })),
-      channels,
-      survey: !board || !ended ? 'none' : (await hasSurveyAnswer(db, tenant, applicationId)) ? 'answered' : 'ask',
+      messages: data.messages.map((m) => ({ at: m.sentAt, when: format.format(new Date(m.sentAt)), channel: words.channel[m.channel], label: messageLabel(words, definition, m.template) })),
+      channels: data.channels,
+      survey: !board || !ended ? 'none' : data.answered ? 'answered' : 'ask',
       notice: notice?.(words),
     };
   }
@@ -205,11 +196,10 @@ export function registerStatusPage(app: FastifyInstance, deps: StatusPageDeps): 
       if (!found) return reply;
       const score = Number(request.body?.score);
       if (!Number.isInteger(score) || score < 1 || score > 5) return back(reply, request.params.token, lang, 'survey-invalid');
-      const board = await readStatusBoard(db, found.tenant, found.applicationId);
+      const { board, facts } = await readStatusPage(db, found.tenant, found.applicationId);
       // Asked once the journey has closed; a form posted earlier (or again) changes nothing.
       if (!board || (board.status === 'open' && !ENDINGS.has(board.stage))) return back(reply, request.params.token, lang, 'survey-invalid');
       const comment = (request.body?.comment ?? '').trim().slice(0, COMMENT_LIMIT);
-      const facts = await readStatusPageFacts(db, found.tenant, found.applicationId);
       const stored = await recordSurveyAnswer(db, {
         tenant: found.tenant,
         applicationId: found.applicationId,
