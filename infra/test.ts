@@ -3,12 +3,13 @@
 // it started, also when something fails. Arguments after `--` go to jest.
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import {
   DATA_DIR, ROOT, requireJava17, resolveKafkaLibs, resolveTemporalCli, resolveTestServer, startLocalStack, type LocalStack,
 } from './stack';
 import { findChromium } from './stack/chromium';
 import { startTestPostgres, type TestPostgres } from './stack/postgres';
+import { resolveTemporalServer } from './cluster/install';
 
 /**
  * Ports of the test stack: far from the defaults (7233, 9092, 3000) of `npm start`. CANDOR_TEST_PORT_OFFSET
@@ -16,6 +17,8 @@ import { startTestPostgres, type TestPostgres } from './stack/postgres';
  */
 const OFFSET = Number(process.env.CANDOR_TEST_PORT_OFFSET ?? 0);
 const TEST_PORTS = { temporal: 17233 + OFFSET, temporalUi: 18233 + OFFSET, kafka: 19092 + OFFSET, kafkaController: 19093 + OFFSET, postgres: 15432 + OFFSET } as const;
+/** The first of the ports the cluster project's topology takes (infra/cluster clusterPorts: 30 from there). */
+const CLUSTER_BASE_PORT = 21000 + OFFSET;
 
 const say = (m: string) => console.log(`[test] ${m}`);
 let summary: string | undefined;
@@ -31,7 +34,7 @@ const bin = (name: string) => join(ROOT, 'node_modules', '.bin', name);
 
 async function main(): Promise<number> {
   const jestArgs = process.argv.slice(2);
-  const onlyUnit = jestArgs.join(' ').includes('--selectProjects unit') && !/--selectProjects unit \S*(workflow|integration|e2e)/.test(jestArgs.join(' '));
+  const onlyUnit = jestArgs.join(' ').includes('--selectProjects unit') && !/--selectProjects unit \S*(workflow|integration|e2e|cluster)/.test(jestArgs.join(' '));
   const started = Date.now();
 
   // CANDOR_TEST_SKIP_CHECKS=1 skips lint and the type-check, for a quick re-run of some tests while editing.
@@ -62,6 +65,9 @@ async function main(): Promise<number> {
       requireJava17();
       await resolveKafkaLibs(say);
       env.CHROMIUM_PATH = findChromium(say);
+      // The cluster project runs the Temporal server built from source (once; later runs find it in .local/).
+      const temporalServer = await resolveTemporalServer(say);
+      Object.assign(env, { TEMPORAL_SERVER_BIN: dirname(temporalServer.server), CANDOR_CLUSTER_BASE_PORT: String(CLUSTER_BASE_PORT), CANDOR_CLUSTER_DIR: join(testDir, 'cluster') });
       say(`Temporal CLI: ${cli.source}; time-skipping test server: ${testServer?.source ?? 'downloaded by @temporalio/testing'}`);
       // Fresh broker storage each run: tests never see messages from an earlier run.
       rmSync(join(testDir, 'kafka'), { recursive: true, force: true });
