@@ -17,9 +17,12 @@ export const escapeHtml = (s: string): string => s.replace(/[&<>"']/g, (c) => ({
 // A URL ends before a space or "<"; punctuation that ends the sentence around it is not part of it.
 const URL = /https?:\/\/[^\s<]+?(?=[.,;:!?)\]]*(?:\s|<|$))/g;
 
-/** Escapes a line of text and makes each URL in it a link whose text is the URL. */
+/**
+ * Escapes a line of text and makes each URL in it a link whose text is the URL. A long URL may break at any
+ * character, so it continues the line it starts on instead of leaving a half-empty line before it.
+ */
 export function linkify(text: string): string {
-  return escapeHtml(text).replace(URL, (url) => `<a href="${url}">${url}</a>`);
+  return escapeHtml(text).replace(URL, (url) => `<a href="${url}" style="word-break:break-all">${url}</a>`);
 }
 
 function blockHtml(block: TextBlock): string {

@@ -48,10 +48,10 @@ function htmlProblems(html: string): string[] {
     } else if (!VOID.has(name!)) open.push(name!);
   }
   if (open.length) problems.push(`unclosed: ${open.join(', ')}`);
-  for (const [, href, text] of html.matchAll(/<a href="([^"]*)">([^<]*)<\/a>/g)) {
+  for (const [, href, text] of html.matchAll(/<a href="([^"]*)"[^>]*>([^<]*)<\/a>/g)) {
     if (!/^https?:\/\//.test(href!) || !text!.trim()) problems.push(`link ${href} without a target or text`);
   }
-  if ((html.match(/<a /g) ?? []).length !== (html.match(/<a href="[^"]*">[^<]+<\/a>/g) ?? []).length) problems.push('a link with markup or no text');
+  if ((html.match(/<a /g) ?? []).length !== (html.match(/<a href="[^"]*"[^>]*>[^<]+<\/a>/g) ?? []).length) problems.push('a link with markup or no text');
   for (const [img] of html.matchAll(/<img [^>]*>/g)) if (!/ alt="[^"]+"/.test(img)) problems.push('image without alt text');
   // Nothing is fetched from elsewhere: no stylesheet, script, font or image URL (this tenant has no logo).
   if (/<(link|script)\b|url\(|@import|src="/.test(html)) problems.push('remote content');
@@ -88,7 +88,7 @@ describe('e-mail rendering of every template of both default journeys', () => {
     const urls = [...new Set(email.text.match(/https?:\/\/\S+[^\s.,;:!?)]/g) ?? [])];
     expect(urls).toContain(UNSUBSCRIBE);
     if (t.text.body.includes('statusUrl')) expect(urls).toContain(SAMPLE_STATUS_URL);
-    for (const url of urls.filter((u) => u !== UNSUBSCRIBE)) expect(email.html).toContain(`<a href="${url}">${url}</a>`);
+    for (const url of urls.filter((u) => u !== UNSUBSCRIBE)) expect(email.html).toContain(`<a href="${url}" style="word-break:break-all">${url}</a>`);
     expect(email.html).toContain(`<a href="${UNSUBSCRIBE}">`);
 
     expect(htmlProblems(email.html)).toEqual([]);
@@ -120,7 +120,7 @@ describe('the line-break rule', () => {
 
   it('renders a list as a list and a URL at the end of a sentence as a link without the full stop', async () => {
     const email = await renderEmail('t', { en: { subject: 'S', body: 'Read:\n\n- https://acme.example/a?x=1&y=2.\n- two' } }, data('en'), UNSUBSCRIBE);
-    expect(email.html).toContain('<ul style="margin:0 0 16px;padding-left:24px"><li><a href="https://acme.example/a?x=1&amp;y=2">https://acme.example/a?x=1&amp;y=2</a>.</li><li>two</li></ul>');
+    expect(email.html).toContain('<ul style="margin:0 0 16px;padding-left:24px"><li><a href="https://acme.example/a?x=1&amp;y=2" style="word-break:break-all">https://acme.example/a?x=1&amp;y=2</a>.</li><li>two</li></ul>');
     expect(email.text).toContain('- https://acme.example/a?x=1&y=2.\n- two');
   });
 });
