@@ -66,7 +66,10 @@ export async function lookupStatusToken(db: Queryable, token: string, now = new 
 }
 
 /** Revokes every status-page link of an application (they then answer as expired); how many were current. */
-export async function revokeStatusTokens(db: Queryable, tenant: string, applicationId: string): Promise<number> {
-  const { rows } = await db.query('update status_tokens set revoked_at = now() where tenant_id = $1 and application_id = $2 and revoked_at is null returning 1', [tenant, applicationId]);
-  return rows.length;
+export async function revokeStatusTokens(db: Queryable, tenant: string, applicationId: string, now = new Date()): Promise<number> {
+  const { rows } = await db.query<{ current: boolean }>(
+    'update status_tokens set revoked_at = $3 where tenant_id = $1 and application_id = $2 and revoked_at is null returning expires_at > $3 as current',
+    [tenant, applicationId, now],
+  );
+  return rows.filter((r) => r.current).length;
 }

@@ -1,5 +1,5 @@
 // Candor console: a no-build page over the recruiter API (/api/v1). Hash routes: #/board, #/applications/<id>,
-// #/journeys, #/journeys/<id>, #/outbox?application=<id>. The API key stays in this browser's localStorage.
+// #/journeys, #/journeys/<id>, #/outbox?application=<id>, #/surveys. The API key stays in this browser's localStorage.
 'use strict';
 
 const $ = (id) => document.getElementById(id);
@@ -372,6 +372,30 @@ async function outbox(focus) {
   });
 }
 
+// Verdicts: what candidates answered on their status page once their journey closed, per journey version and job.
+function verdictTable(caption, first, groups) {
+  const rows = groups.map((g) => `<tr${g.lowScores ? ' class="breached"' : ''}><th scope="row">${esc(g.key ?? '(job not known)')}</th><td>${g.responses}</td>
+    <td>${g.averageScore.toFixed(1)}</td><td>${g.scores.map((n, i) => `${i + 1}: ${n}`).join(', ')}</td><td>${g.lowScores}</td></tr>`).join('');
+  return `<table><caption>${esc(caption)}</caption><thead><tr><th scope="col">${esc(first)}</th><th scope="col">Answers</th><th scope="col">Average (1–5)</th>
+    <th scope="col">Scores</th><th scope="col">Low (1–2, each alerted)</th></tr></thead><tbody>${rows}</tbody></table>`;
+}
+
+async function verdicts(focus) {
+  const mine = generation;
+  const [byVersion, byJob] = await Promise.all([api('GET', '/surveys?by=version'), api('GET', '/surveys?by=job')]);
+  const comments = byVersion.groups.flatMap((g) => g.comments.map((c) => ({ ...c, version: g.key }))).sort((a, b) => b.answeredAt.localeCompare(a.answeredAt)).slice(0, 10);
+  show(
+    mine,
+    'Verdicts',
+    `<h2>Candidates' verdicts</h2>
+     <p>Asked once, on the candidate's status page, after their journey closed: "How did you find our recruitment process?"</p>
+     ${byVersion.groups.length ? `${verdictTable('Per journey version', 'Journey version', byVersion.groups)}${verdictTable('Per job', 'Job', byJob.groups)}
+     <h3>Latest comments</h3>${comments.length ? `<ul>${comments.map((c) => `<li>${c.score}/5 · ${time(c.answeredAt, yours(c.answeredAt), '')} · ${esc(c.version)}: ${esc(c.comment)}</li>`).join('')}</ul>` : '<p>No comments yet.</p>'}`
+      : '<p>No answers yet.</p>'}`,
+    focus,
+  );
+}
+
 async function render(focus = true) {
   clearTimeout(refresh);
   const mine = ++generation;
@@ -383,6 +407,7 @@ async function render(focus = true) {
     else if (page === 'journeys' && id) await editor(decodeURIComponent(id), focus);
     else if (page === 'journeys') await journeys(focus);
     else if (page === 'outbox') await outbox(focus);
+    else if (page === 'surveys') await verdicts(focus);
     else await board(focus);
   } catch (error) {
     if (error !== STALE && mine === generation) failure(error);

@@ -139,6 +139,23 @@ describe('candidate status page in headless Chromium: a phone, no JavaScript, Sw
     expect(groups.find((g) => g.key === 'job-42')).toMatchObject({ responses: 1, averageScore: 2, lowScores: 1 });
   });
 
+  it('shows the recruiters the verdicts per journey version and job in the console', async () => {
+    const recruiter = await browser.newContext({ locale: 'en-GB', viewport: { width: 1280, height: 900 } });
+    const consolePage = await recruiter.newPage();
+    await consolePage.goto(`${t.base}/console#/surveys`);
+    await consolePage.getByLabel('API key').fill(t.candor.demo!.apiKey);
+    await consolePage.getByRole('button', { name: 'Use key' }).click();
+    await consolePage.getByRole('heading', { name: "Candidates' verdicts" }).waitFor();
+    expect(await consolePage.getByRole('link', { name: 'Verdicts' }).getAttribute('aria-current')).toBe('page');
+    const byJob = consolePage.getByRole('table', { name: 'Per job' });
+    const row = byJob.getByRole('row').filter({ has: consolePage.getByRole('rowheader', { name: 'job-42' }) });
+    expect(await row.getByRole('cell').allTextContents()).toEqual(['1', '2.0', '1: 0, 2: 1, 3: 0, 4: 0, 5: 0', '1']);
+    await consolePage.getByRole('table', { name: 'Per journey version' }).getByRole('rowheader', { name: /^default-sv@/ }).waitFor();
+    await consolePage.getByText(/^2\/5 · .+ · default-sv@\S+: Det tog lång tid att få svar\.$/).waitFor();
+    await screenshot(consolePage, 'console-verdicts');
+    await recruiter.close();
+  });
+
   it('made no request anywhere but Candor', () => {
     expect(requests.length).toBeGreaterThan(4);
     expect(requests.filter((url) => !url.startsWith(`${t.base}/`))).toEqual([]);

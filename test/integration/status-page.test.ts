@@ -8,7 +8,7 @@ import { createSandboxProvider, isOptedOut, sendMessage, type DeliverRequest, ty
 import { projectJourney } from '../../core/store/board';
 import { eraseCandidateData } from '../../core/store/erasure';
 import { createStatusToken, revokeStatusTokens, STATUS_TOKEN_DAYS } from '../../core/store/status-tokens';
-import { addApiKey, generateApiKey } from '../../core/store';
+import { addApiKey, ensureTenant, generateApiKey } from '../../core/store';
 import { buildApi } from '../../services/api/server';
 import type { JourneyBoardEntry } from '../../workflows/shared';
 import { useFixture } from '../helpers/fixture';
@@ -75,11 +75,14 @@ describe('status page (PGlite, the api server with its access log)', () => {
   const t = useFixture({});
   const logLines: string[] = [];
   const apiKey = generateApiKey();
+  const otherKey = generateApiKey();
   let base: string;
   let deps: SendDeps;
 
   beforeAll(async () => {
     await addApiKey(t.db, 'acme', apiKey, 'test');
+    await ensureTenant(t.db, { id: 'globex', name: 'Globex' });
+    await addApiKey(t.db, 'globex', otherKey, 'test');
     const sink = new Writable({
       write(chunk: Buffer, _encoding, done) {
         logLines.push(chunk.toString('utf8'));
@@ -189,7 +192,7 @@ describe('status page (PGlite, the api server with its access log)', () => {
     expect(after.html).not.toContain('sms');
   });
 
-  it('answers an expired, revoked or unknown link with a page that names nobody', async () => {
+  it('answers an expired, revoked (through the recruiter API, by the tenant only) or unknown link with a page that names nobody', async () => {
     const { request, url } = await sendAck();
     await projectJourney(t.db, boardEntry(request.applicationId, { seq: 1 }));
     const old = await createStatusToken(t.db, { tenant: 'acme', applicationId: request.applicationId, messageId: 'old' }, { locale: 'sv-SE', timeZone: 'Europe/Stockholm' }, new Date(Date.now() - (STATUS_TOKEN_DAYS + 1) * 86_400_000));
@@ -199,7 +202,12 @@ describe('status page (PGlite, the api server with its access log)', () => {
     expect((await post(`${base}/s/${old}/stop/email`, {})).status).toBe(410);
 
     expect((await page(url)).response.status).toBe(200);
-    expect(await revokeStatusTokens(t.db, 'acme', request.applicationId)).toBeGreaterThan(0);
+    // Revoked through the recruiter API: another tenant's key revokes nothing of ours.
+    const revoke = async (key: string) => (await fetch(`${base}/api/v1/status-links/${request.applicationId}/revoke`, { method: 'POST', headers: { authorization: `Bearer ${key}` } })).json() as Promise<{ revoked: number }>;
+    expect(await revoke(otherKey)).toEqual({ applicationId: request.applicationId, revoked: 0 });
+    expect((await page(url)).response.status).toBe(200);
+    expect(await revoke(apiKey)).toEqual({ applicationId: request.applicationId, revoked: 1 });
+    expect(await revokeStatusTokens(t.db, 'acme', request.applicationId)).toBe(0);
     const revoked = await page(url);
     expect(revoked.response.status).toBe(410);
     for (const html of [expired.html, revoked.html]) {

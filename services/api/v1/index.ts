@@ -5,7 +5,7 @@ import { registerConsole } from '../../console';
 import type { Database } from '../../../core/store';
 import { registerApplicationRoutes } from './applications';
 import { registerConsentRoutes } from './consent';
-import { registerSurveyRoutes } from '../../status-page/surveys';
+import { registerStatusPageApi } from '../../status-page/recruiter-routes';
 import { requireApiKey } from './auth';
 import { ApiError, installErrorHandler, noRouteError, trackRouteMethods } from './errors';
 import { registerJourneyRoutes } from './journeys';
@@ -59,7 +59,7 @@ export function registerApiV1(app: FastifyInstance, deps: ApiV1Deps): void {
       const temporal = deps.temporal;
       registerJourneyRoutes(scope, { db: deps.db, shipped });
       registerConsentRoutes(scope, { db: deps.db, temporal, ...(deps.taskQueue ? { taskQueue: deps.taskQueue } : {}) });
-      registerSurveyRoutes(scope, { db: deps.db });
+      registerStatusPageApi(scope, { db: deps.db });
       if (temporal) {
         registerApplicationRoutes(scope, { db: deps.db, temporal });
       } else {

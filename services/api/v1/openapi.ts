@@ -55,7 +55,7 @@ export function openApiDocument(serverUrl: string) {
     },
     servers: [{ url: serverUrl }],
     security: [{ apiKey: [] }],
-    tags: [{ name: 'journeys' }, { name: 'assignments' }, { name: 'applications' }, { name: 'consent' }, { name: 'surveys', description: 'Candidates\u2019 verdicts from their status pages' }, { name: 'outbox', description: 'The sandbox provider\u2019s messages (no Twilio or SendGrid configured)' }, { name: 'admin', description: 'Operators only: needs `Authorization: Bearer <CANDOR_ADMIN_KEY>`; answers 404 `admin_disabled` when the server has no operator key' }],
+    tags: [{ name: 'journeys' }, { name: 'assignments' }, { name: 'applications' }, { name: 'consent' }, { name: 'surveys', description: 'The candidate\u2019s status page: their verdicts, and revoking its links' }, { name: 'outbox', description: 'The sandbox provider\u2019s messages (no Twilio or SendGrid configured)' }, { name: 'admin', description: 'Operators only: needs `Authorization: Bearer <CANDOR_ADMIN_KEY>`; answers 404 `admin_disabled` when the server has no operator key' }],
     paths: {
       '/api/v1/journeys': {
         get: { tags: ['journeys'], summary: 'List your journeys and the shipped defaults', responses: { ...ok('Journeys'), ...errors(401) } },
@@ -186,6 +186,14 @@ export function openApiDocument(serverUrl: string) {
           description: 'Each group: `{ key (the version label or job id), journeyId (by version), responses, averageScore, scores: [count of 1, …, count of 5], lowScores (1 or 2; each raised a low-survey-score alert), comments: the latest 5 }`. An erased candidate\u2019s comment is gone, the score stays.',
           parameters: [{ name: 'by', in: 'query', schema: { type: 'string', enum: ['version', 'job'], default: 'version' } }],
           responses: { ...ok('`{ by, groups: [{ key, journeyId?, responses, averageScore, scores, lowScores, comments: [{ score, comment, answeredAt }] }] }`'), ...errors(400, 401) },
+        },
+      },
+      '/api/v1/status-links/{applicationId}/revoke': {
+        post: {
+          tags: ['surveys'],
+          summary: 'Revoke every status-page link of an application at once (they then answer 410 expired); the next message that links the page carries a new one',
+          parameters: [applicationId],
+          responses: { ...ok('`{ applicationId, revoked }` (how many links were current)'), ...errors(400, 401) },
         },
       },
       '/api/v1/consent/status': {
