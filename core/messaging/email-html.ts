@@ -27,7 +27,7 @@ export function linkify(text: string): string {
 
 function blockHtml(block: TextBlock): string {
   if (block.kind === 'list') return `<ul style="margin:0 0 16px;padding-left:24px">${block.items.map((i) => `<li>${linkify(i)}</li>`).join('')}</ul>`;
-  return `<p style="margin:0 0 16px">${block.lines.map(linkify).join('<br>\n')}</p>`;
+  return `<p>${block.lines.map(linkify).join('<br>\n')}</p>`;
 }
 
 /**
@@ -35,7 +35,8 @@ function blockHtml(block: TextBlock): string {
  * (or logo, with the name as its text) over the subject as a heading, the paragraphs as they reflow, and the
  * unsubscribe link in the footer. Language set, real headings and links, WCAG AA contrast in the light and the
  * dark scheme (`prefers-color-scheme`), and nothing fetched from elsewhere except the tenant's logo, which
- * the e-mail reads the same without. Styles are inline where clients drop <style>; the dark scheme needs it.
+ * the e-mail reads the same without. Styles are inline where a client dropping <style> would lose more than a
+ * margin (a body paragraph is a plain <p>); the dark scheme needs the <style>.
  */
 export function emailHtml(parts: { lang: string; subject: string; blocks: TextBlock[]; brand: EmailBrand; footer: { text: string; url: string; label: string } }): string {
   const { brand } = parts;
@@ -53,6 +54,7 @@ export function emailHtml(parts: { lang: string; subject: string; blocks: TextBl
 <title>${escapeHtml(parts.subject)}</title>
 <style>
 a { color: ${link}; overflow-wrap: anywhere; }
+.card p { margin: 0 0 16px; }
 @media (prefers-color-scheme: dark) {
   body, .outer { background: #121212 !important; color: #e8e8e8 !important; }
   .card { background: #1e1e1e !important; color: #e8e8e8 !important; }
