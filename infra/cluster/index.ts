@@ -122,6 +122,15 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   const extra: RoleNode[] = [];
 
   const nodes = () => [postgres, ...kafka, temporal, api, ...ingest, ...workers, ...extra];
+  // Every start (the first, or one after a kill or stop) updates the pid file, so a run killed later leaves nothing behind.
+  const track = (node: ClusterNode) => {
+    const start = node.start.bind(node);
+    node.start = async () => {
+      await start();
+      recordPids();
+    };
+  };
+  for (const node of nodes()) track(node);
   const recordPids = () => writePidFile(pidFile, [...nodes()].reverse().map((n) => n.current()).filter((p): p is ManagedProcess => p !== undefined && !p.hasExited()));
   const stopAll = async () => {
     // Roles first (they finish what they hold), then Temporal and Kafka, PostgreSQL last.
@@ -161,6 +170,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     databaseUrl: env.databaseUrl,
     addRole(kind) {
       const node = makeRole(kind);
+      track(node);
       extra.push(node);
       return node;
     },
