@@ -4,7 +4,10 @@ import { DefaultLogger } from '@temporalio/worker';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { createSandboxProvider, sendMessage, type DeliverRequest, type Providers, type SendDeps } from '../../activities/messaging';
 import { loadDefaultJourneys } from '../../core/journeys/default-journeys';
-import { addApiKey, generateApiKey, tenantBranding, tenantName } from '../../core/store';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { addApiKey, generateApiKey, setTenantBranding, tenantBranding, tenantName } from '../../core/store';
+import { ensureDemoTenant } from '../../core/store/demo-tenant';
 import { generateAdminKey, registerAdminApi } from '../../services/api/admin';
 import { registerOutboxRoute } from '../../services/api/messaging/outbox';
 import { useFixture } from '../helpers/fixture';
@@ -90,6 +93,19 @@ describe('e-mails under the tenant\'s name, from a person when its sending domai
     const sent = t.fakes.sendgrid.sent.at(-1)!;
     expect(sent).toMatchObject({ from: 'jobs@mail.acme.example', fromName: 'Maja Lind at Acme Robotics', replyTo: { email: 'jobs+acme@acme.example', name: 'Maja Lind at Acme Robotics' } });
     expect(sent.subject).toBe('We\'ve got your application for Backend Engineer');
+  });
+
+  it('the demo tenant of npm start names a company ("Acme"), set when it is created, so an operator\'s change stays', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'candor-demo-branding-'));
+    try {
+      await ensureDemoTenant(t.db, { apiKey: undefined, dataDir });
+      expect(await tenantBranding(t.db, 'demo')).toEqual({ displayName: 'Acme' });
+      await setTenantBranding(t.db, 'demo', { displayName: 'Globex' });
+      await ensureDemoTenant(t.db, { apiKey: undefined, dataDir });
+      expect(await tenantName(t.db, 'demo')).toBe('Globex');
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 
   it('npm run admin -- branding set/show: checked by the same schema before anything is sent; --clear goes back to the defaults', async () => {
