@@ -6,7 +6,7 @@ import { pickLocale } from './locale-chain';
 import { SMS_SEGMENT_WARNING, smsLength, type SmsLength } from './sms-segments';
 import { systemTexts } from './system-texts';
 import { emailHtml, type EmailBrand } from './email-html';
-import { blocksToText, layoutText, reflowText } from './text-layout';
+import { blocksToText, layoutText, lineBreakWarnings, reflowText } from './text-layout';
 
 // Strict: a placeholder with no value is an error, never a blank in a candidate's message.
 const liquid = new Liquid({ strictFilters: true, strictVariables: true, ownPropertyOnly: true });
@@ -212,6 +212,13 @@ export async function previewTemplate(
     statusUrl: data.statusUrl ?? SAMPLE_STATUS_URL,
   };
   return channel === 'sms' ? renderSms('preview', text, sample) : renderEmail('preview', text, sample, 'https://candor.example/unsubscribe/preview');
+}
+
+/** Warnings about e-mail bodies whose sign-off the line-break rule would join (see lineBreakWarnings). */
+export function bodyLayoutWarnings(definition: JourneyDefinition): DefinitionError[] {
+  return lineBreakWarnings(
+    messagesWithPaths(definition).flatMap(({ path, message }) => Object.entries(message.text ?? {}).map(([locale, text]) => ({ path: `${path}.text.${locale}.body`, body: text.body }))),
+  );
 }
 
 /** An SMS form may take this many segments; validation warns above it (GSM-7: 306 characters, UCS-2: 134). */

@@ -53,3 +53,21 @@ export function blocksToText(blocks: TextBlock[]): string {
 
 /** Lays out a text and gives it back as plain text (see layoutText). */
 export const reflowText = (text: string): string => blocksToText(layoutText(text));
+
+/**
+ * Validation warnings (never errors) for a body whose author may have meant a line break the rule joins: a
+ * paragraph ending in a short line after a short line that ends with a comma ("Best wishes,\n{{ recruiter.name }}"),
+ * as sign-offs were written before the rule. `bodies` are the message texts with the path of each.
+ */
+export function lineBreakWarnings(bodies: { path: string; body: string }[]): { path: string; message: string }[] {
+  const warnings: { path: string; message: string }[] = [];
+  for (const { path, body } of bodies) {
+    for (const paragraph of body.replace(/\r\n?/g, '\n').split(/\n[ \t]*\n/)) {
+      const lines = paragraph.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+      const [before, last] = [lines[lines.length - 2], lines[lines.length - 1]];
+      if (before === undefined || last === undefined || ITEM.test(lines[0]!) || !before.endsWith(',') || before.length > 40 || last.length > 40) continue;
+      warnings.push({ path, message: `"${before} ${last}" will read as one line (single line breaks are joined); end the line with \\ to keep the break: "${before} \\"` });
+    }
+  }
+  return warnings;
+}

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { VersionedDefinition } from '../../../core/journeys/default-journeys';
 import { holidayCalendarProblems, resolveHolidays } from '../../../core/journeys/holidays';
-import { smsFormWarnings, TemplateError } from '../../../core/messaging/templates';
+import { bodyLayoutWarnings, smsFormWarnings, TemplateError } from '../../../core/messaging/templates';
 import { ID_PATTERN } from '../../../workflows/shared';
 import { validateDefinition, type DefinitionValidation, type JourneyDefinition } from '../../../workflows/engine';
 import { diffDefinitions } from '../../../core/journeys/diff';
@@ -128,7 +128,7 @@ export function registerJourneyRoutes(scope: FastifyInstance, deps: JourneyRoute
     const { raw } = definitionFromBody(request.body);
     const result = checkDefinition(raw);
     // Warnings do not stop a save or a publish: an SMS form over two segments, or a message without one.
-    return result.ok ? { ok: true, definition: result.definition, warnings: await smsFormWarnings(result.definition) } : { ok: false, errors: result.errors };
+    return result.ok ? { ok: true, definition: result.definition, warnings: [...(await smsFormWarnings(result.definition)), ...bodyLayoutWarnings(result.definition)] } : { ok: false, errors: result.errors };
   });
 
   scope.get('/journeys/:journeyId', async (request) => {

@@ -2,7 +2,7 @@ import { loadDefaultJourneys } from '../../../core/journeys/default-journeys';
 import { contrastRatio } from '../../../core/messaging/colour';
 import { DEFAULT_ACCENT } from '../../../core/messaging/email-html';
 import { emailSender, formatAddress } from '../../../core/messaging/sender';
-import { renderEmail, renderSms, SAMPLE_CONTACT, SAMPLE_STATUS_URL, type RenderData } from '../../../core/messaging/templates';
+import { bodyLayoutWarnings, renderEmail, renderSms, SAMPLE_CONTACT, SAMPLE_STATUS_URL, type RenderData } from '../../../core/messaging/templates';
 import { layoutText, reflowText } from '../../../core/messaging/text-layout';
 import { SetBranding } from '../../../services/api/admin/schemas';
 import { messagesWithPaths } from '../../../workflows/engine';
@@ -116,6 +116,16 @@ describe('the line-break rule', () => {
       { kind: 'paragraph', lines: ['Acme'] },
     ]);
     expect(reflowText(text)).toBe('Hi Ada,\n\nYour application has arrived safely.\n\nWhat to bring:\n\n- your passport\n- a pen, blue or black\n- nothing else\n\nBest wishes,\nMaja\n\nAcme');
+  });
+
+  it('warns (validation) about a sign-off written before the rule, which would now read as one line; the default journeys have none', () => {
+    for (const { definition } of loadDefaultJourneys().values()) expect(bodyLayoutWarnings(definition)).toEqual([]);
+    const { definition } = loadDefaultJourneys().get('en')!;
+    const old = structuredClone(definition);
+    old.stages.applied.onEnter[0]!.text!.en!.body = 'Hi {{ candidate.firstName }},\n\nThanks for applying.\n\nBest wishes,\n{{ recruiter.name }}';
+    expect(bodyLayoutWarnings(old)).toEqual([
+      { path: 'stages.applied.onEnter[0].text.en.body', message: '"Best wishes, {{ recruiter.name }}" will read as one line (single line breaks are joined); end the line with \\ to keep the break: "Best wishes, \\"' },
+    ]);
   });
 
   it('renders a list as a list and a URL at the end of a sentence as a link without the full stop', async () => {
