@@ -2,7 +2,7 @@ import type { Database } from '../core/store';
 import type { Logger } from '../core/logger';
 import type { HolidaySettings } from '../workflows/engine/definition';
 import type { Activities, AlertRequest, JourneyEventOut } from '../workflows/contracts';
-import type { DeliveryResult, JourneyBoardEntry } from '../workflows/shared';
+import { JOURNEY_FEATURES, type DeliveryResult, type JourneyBoardEntry } from '../workflows/shared';
 import { createErasureActivities } from './erasure';
 import { defaultJourneyFor, loadDefaultJourneys, type VersionedDefinition } from '../core/journeys/default-journeys';
 import { resolveHolidaySettings } from '../core/journeys/holidays';
@@ -54,7 +54,7 @@ export function createActivities(deps: ActivityDeps): Activities {
 
     /** The journey a new application follows: the job's, the tenant's default, or the shipped default for the candidate's locale. */
     async resolveJourneyDefinition(params: { tenant: string; jobId?: string; locale?: string; now?: number }): Promise<VersionedDefinition> {
-      return resolvePublishedJourney(deps.db, journeys, params, params.now ?? serverNow());
+      return { ...(await resolvePublishedJourney(deps.db, journeys, params, params.now ?? serverNow())), features: [...JOURNEY_FEATURES] };
     },
 
     /** The newest published version of a running journey's journey, when it is new to the journey (asked at stage changes). */
@@ -96,6 +96,17 @@ export function createActivities(deps: ActivityDeps): Activities {
      */
     async publishJourneyEvent(event: JourneyEventOut): Promise<void> {
       await deps.events.publish(event);
+    },
+
+    /**
+     * What one decision of a journey changed, in one local activity: its board row (as projectJourney) and its
+     * journey events (as publishJourneyEvent, in order). A retry writes both again; both are idempotent.
+     */
+    async recordJourneyDecision(params: { board?: JourneyBoardEntry; events: JourneyEventOut[] }): Promise<void> {
+      const publishing = (async () => {
+        for (const event of params.events) await deps.events.publish(event);
+      })();
+      await Promise.all([params.board ? projectJourney(deps.db, params.board) : undefined, publishing]);
     },
   };
 }

@@ -14,7 +14,7 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { Activities, DeliverRequest } from './contracts';
+import type { Activities, DeliverRequest, JourneyEventOut } from './contracts';
 // The engine's zod-free modules only (not its index, which carries the boundary schemas): every journey
 // evaluates the modules the workflow imports.
 import { holidaysNeedRefresh } from './engine/calendar';
@@ -56,12 +56,13 @@ const delivery = proxyActivities<Pick<Activities, 'deliverMessage'>>({ startToCl
 // the journey, send the acknowledgement and record it. A send that fails is retried with the same backoff; a
 // worker that dies mid-send lets the workflow task time out and another worker sends again (the ledger keyed by
 // message id makes that safe). Journeys whose histories predate this keep their task-queue activities on replay.
-const localSteps = proxyLocalActivities<Pick<Activities, 'resolveJourneyDefinition' | 'latestJourneyVersion' | 'alertRecruiter' | 'publishJourneyEvent'>>({
+const localSteps = proxyLocalActivities<Pick<Activities, 'resolveJourneyDefinition' | 'latestJourneyVersion' | 'alertRecruiter' | 'publishJourneyEvent' | 'recordJourneyDecision'>>({
   startToCloseTimeout: '1 minute',
   retry,
 });
 const localDelivery = proxyLocalActivities<Pick<Activities, 'deliverMessage'>>({ startToCloseTimeout: '30 seconds', retry });
 const LOCAL_STEPS = 'local-steps';
+
 
 // The board row is bookkeeping: a local activity (one marker event, no task-queue round trip), retried for a
 // few minutes and never holding up a decision. A write that still fails is made again at the next decision.
@@ -118,9 +119,10 @@ function journeyIdOf(s: JourneyState): string {
   return at > 0 ? s.definitionVersion.slice(0, at) : s.definition.id;
 }
 
-/** The messages of one decision: the last one handed to delivery, which the next one waits for. */
+/** What one decision hands on: the last message handed to delivery (the next one waits for it), and its journey events. */
 interface SendBatch {
   previous?: Promise<void>;
+  events: JourneyEventOut[];
 }
 
 /** History length after which a journey continues as new, well below Temporal's limits (50k events). */
@@ -141,12 +143,17 @@ export async function candidateJourney(input: JourneyInput): Promise<JourneyStat
   const steps = current ? localSteps : acts;
   const deliver = current ? localDelivery.deliverMessage : delivery.deliverMessage;
   const carried = input.carried;
+  // Runs whose first local activity said so record a decision's board row and journey events with one local activity
+  // and upsert search attributes once a new journey's acknowledgement is through (JOURNEY_FEATURES).
+  let records = carried?.records ?? false;
   let state: JourneyState | undefined = carried?.state;
   let contact: JourneyContact = carried?.contact ?? {};
   const queue: QueuedInput[] = [...(carried?.queued ?? [])];
   let eventsApplied = carried?.eventsApplied ?? 0;
   let lastEventType = carried?.lastEventType;
   let inFlight = 0;
+  // Messages handed to delivery whose result the journey has not taken in yet (runs with decision records).
+  const awaitingSends = new Set<string>();
   // Updates wait until the loop has applied their input, so the caller sees the effect.
   let enqueued = 0;
   let processed = 0;
@@ -256,13 +263,14 @@ export async function candidateJourney(input: JourneyInput): Promise<JourneyStat
             enqueue({ kind: 'delivery', result: { messageId: command.messageId, channel, status: 'failed', reason } });
           }
         };
+        if (records) awaitingSends.add(command.messageId);
         const sending = send();
         batch.previous = sending;
         track(() => sending);
         break;
       }
-      case 'alertRecruiter':
-        track(() =>
+      case 'alertRecruiter': {
+        const alert = () =>
           steps.alertRecruiter({
             tenant: input.tenant,
             applicationId: input.applicationId,
@@ -270,28 +278,31 @@ export async function candidateJourney(input: JourneyInput): Promise<JourneyStat
             reason: command.reason,
             ...(command.messageId ? { messageId: command.messageId } : {}),
             ...(command.days !== undefined ? { days: command.days } : {}),
-          }),
-        );
+          });
+        track(alert);
         break;
-      case 'publishEvent':
-        track(() =>
-          steps.publishJourneyEvent({
-            // The engine's ids are unique inside one journey; the tenant makes them unique on the shared topic.
-            id: `${input.tenant}:${command.eventId}`,
-            type: `candor.journey.${command.eventType}`,
-            tenant: input.tenant,
-            applicationId: input.applicationId,
-            time: new Date().toISOString(),
-            data: {
-              ...(command.messageId ? { messageId: command.messageId } : {}),
-              ...(command.template ? { template: command.template } : {}),
-              ...(command.channel ? { channel: command.channel } : {}),
-              ...(command.reason ? { reason: command.reason } : {}),
-              ...(command.outcome ? { outcome: command.outcome } : {}),
-            },
-          }),
-        );
+      }
+      case 'publishEvent': {
+        const event: JourneyEventOut = {
+          // The engine's ids are unique inside one journey; the tenant makes them unique on the shared topic.
+          id: `${input.tenant}:${command.eventId}`,
+          type: `candor.journey.${command.eventType}`,
+          tenant: input.tenant,
+          applicationId: input.applicationId,
+          time: new Date().toISOString(),
+          data: {
+            ...(command.messageId ? { messageId: command.messageId } : {}),
+            ...(command.template ? { template: command.template } : {}),
+            ...(command.channel ? { channel: command.channel } : {}),
+            ...(command.reason ? { reason: command.reason } : {}),
+            ...(command.outcome ? { outcome: command.outcome } : {}),
+          },
+        };
+        // Recorded with the decision's board row (decideAndRun); runs from before published each on its own.
+        if (records) batch.events.push(event);
+        else track(() => steps.publishJourneyEvent(event));
         break;
+      }
       case 'complete':
         break;
     }
@@ -316,7 +327,8 @@ export async function candidateJourney(input: JourneyInput): Promise<JourneyStat
           ...(mapped.value.event.candidate?.locale ? { locale: mapped.value.event.candidate.locale } : {}),
         };
         if (!state) {
-          const { definition, version } = await steps.resolveJourneyDefinition({ tenant: input.tenant, ...brought, now: Date.now() });
+          const { definition, version, features } = await steps.resolveJourneyDefinition({ tenant: input.tenant, ...brought, now: Date.now() });
+          records = current && (features ?? []).includes('decision-records');
           // Journeys created from here on accept events in any order (they wait for a way to reach the candidate);
           // journeys created before keep deciding exactly as they did, so their histories replay unchanged.
           const anyOrder = has('any-event-order');
@@ -349,6 +361,7 @@ export async function candidateJourney(input: JourneyInput): Promise<JourneyStat
         return { kind: 'ats', event: mapped.value.event };
       }
       case 'delivery':
+        awaitingSends.delete(item.result.messageId);
         return { kind: 'delivery', messageId: item.result.messageId, channel: item.result.channel, status: item.result.status, ...(item.result.reason ? { reason: item.result.reason } : {}) };
       case 'reply':
         return { kind: 'reply', channel: item.reply.channel, text: item.reply.text, ...(item.reply.optOut !== undefined ? { optOut: item.reply.optOut } : {}) };
@@ -368,52 +381,62 @@ export async function candidateJourney(input: JourneyInput): Promise<JourneyStat
     // The engine appends to a copy of the timeline (dropping the oldest past its limit): count what it added.
     const after = state.timeline;
     timelineCount += after.length - (before.length > 0 ? after.lastIndexOf(before[before.length - 1]!) + 1 : 0);
-    const batch: SendBatch = {};
+    const batch: SendBatch = { events: [] };
     for (const command of decision.commands) execute(command, state, batch);
     updateSearchAttributes(state);
-    updateBoard();
+    settleSearchAttributes();
+    updateBoard(batch.events);
   };
 
   let shownStage: string | undefined;
   let shownWaitingSince: number | undefined;
+  // Runs with decision records upsert at a decision that leaves no send awaiting its result, so a new journey's
+  // acknowledgement and its stage go in one upsert (decided by the inputs taken in, never by when activities end).
+  let searchAttributesDue = false;
   const updateSearchAttributes = (journey: JourneyState): void => {
     if (!searchAttributes) return;
     const waitingSince = journey.lastMessageAt ?? journey.createdAt;
     if (journey.stage === shownStage && waitingSince === shownWaitingSince) return;
     shownStage = journey.stage;
     shownWaitingSince = waitingSince;
+    if (records) searchAttributesDue = true;
+    else upsertShown();
+  };
+  const settleSearchAttributes = (): void => {
+    if (searchAttributesDue && awaitingSends.size === 0) upsertShown();
+  };
+  const upsertShown = (): void => {
+    searchAttributesDue = false;
     upsertSearchAttributes([
       { key: SA_TENANT, value: input.tenant },
-      { key: SA_STAGE, value: journey.stage ?? 'applied' },
-      ...(waitingSince !== undefined ? [{ key: SA_WAITING_SINCE, value: new Date(waitingSince) }] : []),
+      { key: SA_STAGE, value: shownStage ?? 'applied' },
+      ...(shownWaitingSince !== undefined ? [{ key: SA_WAITING_SINCE, value: new Date(shownWaitingSince) }] : []),
     ]);
   };
 
-  // One board write at a time: a change made while one is under way is written (whole) when it finishes.
+  // Runs from before decision records: one board write at a time; a change made while one is under way is written
+  // (whole) when it finishes.
   let shownOnBoard: string | undefined = carried?.boardShown;
   let boardWriting = false;
   let boardAgain = false;
-  const updateBoard = (): void => {
-    if (!boardProjection || !state || state.status === 'new') return;
-    const base = boardEntry(input.tenant, input.applicationId, state);
-    // Journeys from before the store kept statuses and timelines write only what the board shows, as they did.
-    const { tenant: _tenant, applicationId: _applicationId, ...detail } = status();
-    const key = JSON.stringify(current ? { base, detail, timelineCount } : base);
-    if (key === shownOnBoard) return;
-    if (boardWriting) {
-      boardAgain = true;
+  const updateBoard = (events: JourneyEventOut[] = []): void => {
+    const entry = nextBoardEntry();
+    if (records) {
+      // One local activity records the decision: its board row (when it changed) and its journey events.
+      if (!entry && events.length === 0) return;
+      const written = timelineCount;
+      track(async () => {
+        try {
+          await localSteps.recordJourneyDecision({ ...(entry ? { board: entry } : {}), events });
+          if (entry) timelineProjected = Math.max(timelineProjected, written);
+        } catch (error) {
+          if (entry) shownOnBoard = undefined;
+          throw error;
+        }
+      });
       return;
     }
-    // Histories from before the board have no such command; a journey that started then joins the board at
-    // its first decision on this code.
-    if (!has('board-projection')) return;
-    boardWriting = true;
-    shownOnBoard = key;
-    const seq = ++boardSeq;
-    const unsent = Math.min(timelineCount - timelineProjected, state.timeline.length);
-    const entry: JourneyBoardEntry = current
-      ? { ...base, seq, detail, timeline: { from: timelineCount - unsent, entries: state.timeline.slice(state.timeline.length - unsent) } }
-      : { ...base, seq };
+    if (!entry) return;
     const written = timelineCount;
     track(async () => {
       try {
@@ -423,13 +446,41 @@ export async function candidateJourney(input: JourneyInput): Promise<JourneyStat
         shownOnBoard = undefined;
         throw error;
       } finally {
-        boardWriting = false;
-        if (boardAgain) {
-          boardAgain = false;
-          updateBoard();
-        }
+        boardWritten();
       }
     });
+  };
+  const boardWritten = (): void => {
+    boardWriting = false;
+    if (boardAgain) {
+      boardAgain = false;
+      updateBoard();
+    }
+  };
+  /** The board row to write now, if it changed and no write is under way (then it is written when that one ends). */
+  const nextBoardEntry = (): JourneyBoardEntry | undefined => {
+    if (!boardProjection || !state || state.status === 'new') return undefined;
+    const base = boardEntry(input.tenant, input.applicationId, state);
+    // Journeys from before the store kept statuses and timelines write only what the board shows, as they did.
+    const { tenant: _tenant, applicationId: _applicationId, ...detail } = status();
+    const key = JSON.stringify(current ? { base, detail, timelineCount } : base);
+    if (key === shownOnBoard) return undefined;
+    // Runs with decision records write at every decision that changed the row (the store keeps the highest seq), so
+    // the local activities a decision makes never depend on when an earlier write ended.
+    if (boardWriting && !records) {
+      boardAgain = true;
+      return undefined;
+    }
+    // Histories from before the board have no such command; a journey that started then joins the board at
+    // its first decision on this code.
+    if (!has('board-projection')) return undefined;
+    boardWriting = !records;
+    shownOnBoard = key;
+    const seq = ++boardSeq;
+    const unsent = Math.min(timelineCount - timelineProjected, state.timeline.length);
+    return current
+      ? { ...base, seq, detail, timeline: { from: timelineCount - unsent, entries: state.timeline.slice(state.timeline.length - unsent) } }
+      : { ...base, seq };
   };
 
   const rollOverDue = () => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > historyLimit;
@@ -450,6 +501,7 @@ export async function candidateJourney(input: JourneyInput): Promise<JourneyStat
   if (state?.status !== 'completed') {
     // Roll over: wait for handlers and in-flight activities, then hand the whole state to a new run.
     await condition(() => allHandlersFinished() && inFlight === 0);
+    if (searchAttributesDue) upsertShown();
     // A journey outliving the holiday years resolved into its snapshot has its calendar resolved again, outside the
     // workflow (histories from before holiday calendars never get here: their holidays are a plain list).
     if (state && holidaysNeedRefresh(state.definition.holidays, Date.now()) && has('holiday-refresh')) {
@@ -469,8 +521,10 @@ export async function candidateJourney(input: JourneyInput): Promise<JourneyStat
         ...(state?.anyOrder ? { resolvedWith } : {}),
         timelineCount,
         timelineProjected,
+        ...(records ? { records } : {}),
       },
     });
   }
+  if (searchAttributesDue) upsertShown();
   return status();
 }

@@ -6,7 +6,7 @@
 import type { AlertReason, JourneyEventType, Outcome } from './engine/commands';
 import type { CalendarSettings } from './engine/calendar';
 import type { HolidaySettings, JourneyDefinition, MessageText } from './engine/definition';
-import type { DeliveryResult, JourneyBoardEntry, JourneyContact } from './shared';
+import type { DeliveryResult, JourneyBoardEntry, JourneyContact, JourneyFeature } from './shared';
 
 /** One message on one channel for the send path (deliverMessage). */
 export interface DeliverRequest {
@@ -29,6 +29,8 @@ export interface VersionedDefinition {
   version: string;
   /** The YAML it was read from, comments and all (shipped journeys only). */
   source?: string;
+  /** What the worker's journey code does for a new journey (resolveJourneyDefinition only; see JOURNEY_FEATURES). */
+  features?: JourneyFeature[];
 }
 
 /** An outbound journey event, as published to `candor.journey-events` (CloudEvents). */
@@ -71,6 +73,8 @@ export interface Activities {
   alertRecruiter(params: AlertRequest): Promise<void>;
   projectJourney(entry: JourneyBoardEntry): Promise<void>;
   publishJourneyEvent(event: JourneyEventOut): Promise<void>;
+  /** What one decision changed: the journey's board row (when it changed) and its journey events, in order. */
+  recordJourneyDecision(params: { board?: JourneyBoardEntry; events: JourneyEventOut[] }): Promise<void>;
   awaitJourneyClosed(target: ErasureTarget): Promise<boolean>;
   eraseJourneyStoreData(target: ErasureTarget): Promise<void>;
   deleteJourneyHistories(target: ErasureTarget): Promise<number>;

@@ -91,7 +91,19 @@ export interface CarriedJourney {
   /** Timeline entries the journey has recorded over its whole life, and how many of them the store has (absent before the store kept timelines). */
   timelineCount?: number;
   timelineProjected?: number;
+  /** The run records each decision with one local activity (JOURNEY_FEATURES); absent in runs from before. */
+  records?: boolean;
 }
+
+/**
+ * What the worker's journey code does beyond the patch markers, returned with a new journey's first local activity
+ * (resolveJourneyDefinition) so that its history, and every replay of it, decides the same. A feature added here
+ * costs no patch marker, and so no `TemporalChangeVersion` search-attribute upsert per journey.
+ * - `decision-records`: one local activity records a decision's board row and journey events; search attributes
+ *   are upserted at a decision that leaves no send awaiting its result.
+ */
+export const JOURNEY_FEATURES = ['decision-records'] as const;
+export type JourneyFeature = (typeof JOURNEY_FEATURES)[number];
 
 /**
  * One journey as the recruiters' board shows it (table journey_board), written by the journey after each

@@ -42,6 +42,8 @@ export const EnvSchema = z.object({
   TEMPORAL_WORKFLOW_TASK_SLOTS: z.coerce.number().int().min(2, 'must be at least 2').max(10_000).optional(),
   /** Local activities (sends, board writes, journey events) a worker runs at once; unset: the SDK's 100. */
   TEMPORAL_LOCAL_ACTIVITY_SLOTS: z.coerce.number().int().min(1).max(10_000).optional(),
+  /** host:port where the worker serves the Temporal SDK's own metrics (task slots, latencies) for Prometheus; unset: off. */
+  TEMPORAL_SDK_METRICS_ADDRESS: z.string().regex(/^[^:]+:\d+$/, 'must be host:port, e.g. 127.0.0.1:9464').optional(),
   KAFKA_BROKERS: csv.default(['127.0.0.1:9092']),
   KAFKA_CLIENT_ID: z.string().min(1).default('candor'),
   KAFKA_GROUP_ID: z.string().min(1).default('candor-ingest'),
@@ -101,7 +103,7 @@ export const SECRET_VARIABLES = [
 /** Candor's configuration, parsed once from the environment. */
 export interface Config {
   role: Role;
-  temporal: { address: string; namespace: string; taskQueue: string; maxCachedWorkflows?: number; workflowTaskSlots?: number; localActivitySlots?: number };
+  temporal: { address: string; namespace: string; taskQueue: string; maxCachedWorkflows?: number; workflowTaskSlots?: number; localActivitySlots?: number; sdkMetricsAddress?: string };
   kafka: { brokers: string[]; clientId: string; groupId: string };
   database: { url: string | undefined; dataDir: string };
   http: { host: string; port: number; publicUrl: string };
@@ -180,6 +182,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       ...(e.TEMPORAL_MAX_CACHED_WORKFLOWS !== undefined ? { maxCachedWorkflows: e.TEMPORAL_MAX_CACHED_WORKFLOWS } : {}),
       ...(e.TEMPORAL_WORKFLOW_TASK_SLOTS !== undefined ? { workflowTaskSlots: e.TEMPORAL_WORKFLOW_TASK_SLOTS } : {}),
       ...(e.TEMPORAL_LOCAL_ACTIVITY_SLOTS !== undefined ? { localActivitySlots: e.TEMPORAL_LOCAL_ACTIVITY_SLOTS } : {}),
+      ...(e.TEMPORAL_SDK_METRICS_ADDRESS !== undefined ? { sdkMetricsAddress: e.TEMPORAL_SDK_METRICS_ADDRESS } : {}),
     },
     kafka: { brokers: e.KAFKA_BROKERS, clientId: e.KAFKA_CLIENT_ID, groupId: e.KAFKA_GROUP_ID },
     database: { url: e.DATABASE_URL, dataDir: e.CANDOR_DATA_DIR },

@@ -1,7 +1,7 @@
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { WorkflowIdReusePolicy } from '@temporalio/common';
 import type { candidateJourney } from '../../workflows';
-import { atsEventSignal, candidateReplySignal, deliveryResultSignal, journeyWorkflowId } from '../../workflows/shared';
+import { atsEventSignal, candidateReplySignal, deliveryResultSignal, journeyWorkflowId, SA_STAGE, SA_TENANT } from '../../workflows/shared';
 import { journeyStatusQuery, journeyTimelineQuery, recruiterActionUpdate } from '../../workflows/shared';
 import type { CandidateReply, DeliveryResult, JourneyEvent, JourneyInput, JourneyStatus, RecruiterActionRequest } from '../../workflows/shared';
 import type { TimelineEntry } from '../../workflows/engine';
@@ -47,7 +47,9 @@ export async function signalJourney(
       workflowId,
       taskQueue,
       workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-    args: [{ tenant: target.tenant, applicationId: target.applicationId, ...options }],
+      // The tenant and the first stage are searchable from the start; the journey upserts them as they change.
+      ...(options.searchAttributes !== false ? { typedSearchAttributes: [{ key: SA_TENANT, value: target.tenant }, { key: SA_STAGE, value: 'applied' }] } : {}),
+      args: [{ tenant: target.tenant, applicationId: target.applicationId, ...options }],
       signal: atsEventSignal,
       signalArgs: [event],
     });

@@ -40,7 +40,11 @@ export async function startWorker(
           deps.logger[level](sdkLogFields(entry.meta), entry.message);
         }),
         // The SDK's native core logs (e.g. "Failing workflow task") come through the same logger, not stderr.
-        telemetryOptions: { logging: { filter: { core: 'WARN', other: 'ERROR' }, forward: {} } },
+        telemetryOptions: {
+          logging: { filter: { core: 'WARN', other: 'ERROR' }, forward: {} },
+          // The SDK's own metrics (slots in use, task and local-activity latencies), for diagnosing throughput.
+          ...(config.temporal.sdkMetricsAddress ? { metrics: { prometheus: { bindAddress: config.temporal.sdkMetricsAddress } } } : {}),
+        },
         shutdownSignals: [],
       });
     } catch {

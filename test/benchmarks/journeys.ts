@@ -24,6 +24,8 @@
 //             BENCH_DRAIN_S of the last one count as infinitely late.
 // Environment: BENCH_BURST (2000), BENCH_CONCURRENCY (64), BENCH_SUSTAIN_S (60), BENCH_TIMERS (min(N, 500)),
 // BENCH_WAIT_S (300: the longest wait for a burst), BENCH_DRAIN_S (60), BENCH_PHASES (bare,burst,timers,sustained);
+// BENCH_SDK_METRICS=host:port serves the worker's Temporal SDK metrics there and prints, after the burst, the
+// workflow-task and local-activity latencies and slot use it saw (where a journey waits inside the worker);
 // BENCH_QUICK=1 (npm run bench -- --quick) makes the defaults 300 applications, 100 timers, 20 s sustained, 30 s drain.
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -47,6 +49,7 @@ const TIMERS = Math.min(N, Number(process.env.BENCH_TIMERS ?? (QUICK ? 100 : 500
 const WAIT_S = Number(process.env.BENCH_WAIT_S ?? 300);
 const DRAIN_S = Number(process.env.BENCH_DRAIN_S ?? (QUICK ? 30 : 60));
 const PHASES = new Set((process.env.BENCH_PHASES ?? 'bare,burst,timers,sustained').split(','));
+const SDK_METRICS = process.env.BENCH_SDK_METRICS;
 const TENANT = 'bench';
 const TOPIC = 'ats.events';
 const run = Date.now().toString(36);
@@ -177,6 +180,37 @@ async function timerBreakdown(client: Client, due: Map<string, number>, sample: 
   );
 }
 
+/**
+ * The worker's Temporal SDK metrics that say where a task waits: mean latencies of workflow tasks (schedule to
+ * start, execution), local activities (queue, execution) and activity polls, from the Prometheus histograms.
+ */
+async function sdkMetrics(address: string): Promise<string> {
+  const text = await (await fetch(`http://${address}/metrics`)).text();
+  const totals = new Map<string, number>();
+  for (const line of text.split('\n')) {
+    const m = /^(temporal_[a-z_]+?)(_sum|_count)?(\{[^}]*\})? ([0-9.e+-]+)$/.exec(line);
+    if (!m) continue;
+    const key = `${m[1]}${m[2] ?? ''}`;
+    totals.set(key, (totals.get(key) ?? 0) + Number(m[4]));
+  }
+  const mean = (name: string) => {
+    const count = totals.get(`${name}_count`) ?? 0;
+    return count > 0 ? `${round((totals.get(`${name}_sum`) ?? 0) / count, 1)} ms × ${count}` : 'none';
+  };
+  return [
+    'workflow_task_schedule_to_start_latency',
+    'workflow_task_execution_latency',
+    'workflow_activation_execution_latency',
+    'workflow_task_replay_latency',
+    'local_activity_execution_latency',
+    'local_activity_schedule_to_start_latency',
+    'local_activity_succeed_endtoend_latency',
+  ]
+    .map((name) => `${name} ${mean(`temporal_${name}`)}`)
+    .concat(['temporal_num_pollers', 'temporal_worker_task_slots_available', 'temporal_sticky_cache_size'].map((n) => `${n} ${totals.get(n) ?? '?'}`))
+    .join('; ');
+}
+
 async function produce(producer: Producer, events: ReturnType<typeof application>[] | ReturnType<typeof exampleEvent>[]): Promise<void> {
   for (let i = 0; i < events.length; i += 500) {
     await producer.send({ topic: TOPIC, messages: events.slice(i, i + 500).map((e) => ({ key: `${e.tenant}:${e.subject}`, value: JSON.stringify(e) })) });
@@ -274,6 +308,9 @@ async function main(): Promise<void> {
       KAFKA_GROUP_ID: `bench-journeys-${run}`,
       // Every journey of the burst stays cached, so RSS growth ÷ N is the cost of one cached journey.
       TEMPORAL_MAX_CACHED_WORKFLOWS: String(Math.max(N + 500, 2500)),
+      ...(SDK_METRICS ? { TEMPORAL_SDK_METRICS_ADDRESS: SDK_METRICS } : {}),
+      ...(process.env.TEMPORAL_WORKFLOW_TASK_SLOTS ? { TEMPORAL_WORKFLOW_TASK_SLOTS: process.env.TEMPORAL_WORKFLOW_TASK_SLOTS } : {}),
+      ...(process.env.TEMPORAL_LOCAL_ACTIVITY_SLOTS ? { TEMPORAL_LOCAL_ACTIVITY_SLOTS: process.env.TEMPORAL_LOCAL_ACTIVITY_SLOTS } : {}),
     };
     const config = loadConfig(env);
     log(`starting the worker and ingest roles (task queue ${taskQueue}) …`);
@@ -356,6 +393,7 @@ async function main(): Promise<void> {
       const sample = [...acks.keys()].filter((_, i, all) => i % Math.max(1, Math.floor(all.length / 20)) === 0).slice(0, 20);
       const breakdown = await historyBreakdown(client, sample.map((id) => [id, acks.get(id)!])).catch((error: unknown) => `history breakdown failed: ${String(error)}`);
       log(`burst: ${breakdown}`);
+      if (SDK_METRICS) log(`burst, the worker's SDK metrics: ${await sdkMetrics(SDK_METRICS).catch((error: unknown) => String(error))}`);
       const bottleneck = `CPU during the burst: ${usage}; ${breakdown}`;
       emit({
         figure: 'Acknowledgements per second (burst)',

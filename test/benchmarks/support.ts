@@ -211,7 +211,8 @@ export async function startRole(role: 'api' | 'ingest' | 'worker', env: Record<s
   const proc = startProcess({
     name: `candor-${role}`,
     command: process.execPath,
-    args: ['--import', 'tsx', join(ROOT, 'services', 'main.ts')],
+    // BENCH_ROLE_NODE_ARGS: node options for the worker role, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile it.
+    args: [...(role === 'worker' && process.env.BENCH_ROLE_NODE_ARGS ? process.env.BENCH_ROLE_NODE_ARGS.split(' ') : []), '--import', 'tsx', join(ROOT, 'services', 'main.ts')],
     cwd: ROOT,
     logFile,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'production', LOG_LEVEL: 'info', ...env, CANDOR_ROLE: role },
