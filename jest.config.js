@@ -1,6 +1,7 @@
 /**
  * Jest projects mirror test/: unit (pure modules), workflow (time-skipping test server),
- * integration (the real local stack), e2e (public interfaces). `npm test` runs them all;
+ * integration (the real local stack), e2e (public interfaces), cluster (the production shape under faults).
+ * `npm test` runs them all;
  * `npx jest --selectProjects unit` runs one.
  */
 const transform = { '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }] };
@@ -19,6 +20,8 @@ module.exports = {
     project('workflow'),
     project('integration'),
     project('e2e'),
+    // The production shape (infra/cluster): Temporal server, three Kafka nodes, PostgreSQL, roles as processes.
+    project('cluster'),
   ],
   testTimeout: 120000,
 };
