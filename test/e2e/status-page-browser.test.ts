@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { exampleData, exampleEvent } from '../../core/events/examples';
 import { launchChromium, screenshot, untilVisible } from '../helpers/browser';
@@ -39,6 +41,33 @@ async function accessibilityProblems(page: Page): Promise<string[]> {
   const body = await page.locator('body').boundingBox();
   if (body && body.width > PHONE.width + 0.5) problems.push(`page wider than the phone: ${body.width}px`);
   return problems;
+}
+
+/** axe-core's browser bundle, injected into an audit copy of the page (the candidate's page itself runs no script). */
+const AXE_SOURCE = readFileSync(join(__dirname, '..', '..', 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+
+/**
+ * Runs axe-core (WCAG 2.0-2.2 A/AA and best practices) on `url` at the phone's viewport and returns the serious and
+ * critical violations as "rule: target" lines. The audit needs JavaScript, so it runs in its own context with
+ * scripts on and the page's CSP bypassed for the injected bundle only; the page it audits is the same server-rendered
+ * HTML the no-JavaScript phone gets.
+ */
+async function axeViolations(browser: Browser, url: string): Promise<string[]> {
+  const audit = await browser.newContext({ viewport: PHONE, isMobile: true, hasTouch: true, javaScriptEnabled: true, bypassCSP: true });
+  try {
+    const page = await audit.newPage();
+    const response = await page.goto(url);
+    expect(response!.status()).toBe(200);
+    await page.addScriptTag({ content: AXE_SOURCE });
+    const violations = await page.evaluate(async () => {
+      const { axe, document } = globalThis as unknown as { document: unknown; axe: { run: (context: unknown, options: unknown) => Promise<{ violations: { id: string; impact?: string | null; nodes: { target: unknown[] }[] }[] }> } };
+      const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] } });
+      return result.violations.map((v) => ({ id: v.id, impact: v.impact ?? null, targets: v.nodes.map((n) => JSON.stringify(n.target)) }));
+    });
+    return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').flatMap((v) => v.targets.map((target) => `${v.id}: ${target}`));
+  } finally {
+    await audit.close();
+  }
 }
 
 describe('candidate status page in headless Chromium: a phone, no JavaScript, Swedish and English', () => {
@@ -96,6 +125,7 @@ describe('candidate status page in headless Chromium: a phone, no JavaScript, Sw
     await page.getByText(`Tiderna visas i din tidszon, ${zone}.`).waitFor();
     await page.getByRole('region', { name: 'Meddelanden vi har skickat dig' }).getByText(/Mejl: Ansökan mottagen/).waitFor();
     expect(await accessibilityProblems(page)).toEqual([]);
+    expect(await axeViolations(browser, `${link}?lang=sv`)).toEqual([]);
     await screenshot(page, 'status-page-sv');
   });
 
@@ -106,6 +136,7 @@ describe('candidate status page in headless Chromium: a phone, no JavaScript, Sw
     expect(await page.locator('[aria-current="step"] .step-title').textContent()).toBe('Application received');
     await page.getByText(/^You will hear from us by \S+ \d{1,2} \S+ at \d{2}:\d{2} at the latest\.$/).waitFor();
     expect(await accessibilityProblems(page)).toEqual([]);
+    expect(await axeViolations(browser, `${link}?lang=en`)).toEqual([]);
     await screenshot(page, 'status-page-en');
   });
 
@@ -127,6 +158,7 @@ describe('candidate status page in headless Chromium: a phone, no JavaScript, Sw
     expect(await page.locator('[aria-current="step"] .step-title').textContent()).toBe('Återtagen');
     await page.getByText(/^Processen är avslutad \(Återtagen\)/).waitFor();
     expect(await accessibilityProblems(page)).toEqual([]);
+    expect(await axeViolations(browser, sv)).toEqual([]);
     await screenshot(page, 'status-page-survey-sv');
 
     await page.getByLabel('2: dålig').check();
