@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { loadDefaultJourneys, type VersionedDefinition } from '../../../core/journeys/default-journeys';
 import { registerConsole } from '../../console';
 import type { Database } from '../../../core/store';
+import { registerAnalyticsRoutes } from './analytics';
 import { registerApplicationRoutes } from './applications';
 import { registerConsentRoutes } from './consent';
 import { registerStatusPageApi } from '../../status-page/recruiter-routes';
@@ -60,6 +61,7 @@ export function registerApiV1(app: FastifyInstance, deps: ApiV1Deps): void {
       registerJourneyRoutes(scope, { db: deps.db, shipped });
       registerConsentRoutes(scope, { db: deps.db, temporal, ...(deps.taskQueue ? { taskQueue: deps.taskQueue } : {}) });
       registerStatusPageApi(scope, { db: deps.db });
+      registerAnalyticsRoutes(scope, { db: deps.db, shipped });
       if (temporal) {
         registerApplicationRoutes(scope, { db: deps.db, temporal });
       } else {

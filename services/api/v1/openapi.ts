@@ -41,6 +41,15 @@ const provider = { name: 'provider', in: 'path', required: true, schema: { enum:
 const journeyTool = (summary: string, request: string, answer: string) => ({
   post: { tags: ['journeys'], summary, parameters: [journeyId], requestBody: { required: true, content: json(ref(request)) }, responses: { ...ok(answer), ...errors(400, 401, 404, 422) } },
 });
+/** The analytics' scope: range (ISO dates or date-times, `to` exclusive; default the last 30 days, at most 400) and filters. */
+const analyticsParameters = [
+  { name: 'from', in: 'query', schema: { type: 'string' }, description: 'Start (inclusive); default 30 days before `to`' },
+  { name: 'to', in: 'query', schema: { type: 'string' }, description: 'End (exclusive); default now' },
+  { name: 'journey', in: 'query', schema: { type: 'string' }, description: 'One journey id' },
+  { name: 'version', in: 'query', schema: { type: 'string' }, description: 'One journey version, e.g. default-sv@v2' },
+  { name: 'job', in: 'query', schema: { type: 'string' }, description: 'One job id (as the status page or the survey recorded it)' },
+  { name: 'charts', in: 'query', schema: { enum: ['svg'] }, description: 'Add the charts as SVG (GET /analytics only)' },
+];
 const actionResponses = { ...ok('The journey\u2019s status after the action', ref('ApplicationStatus')), ...errors(400, 401, 404, 409, 503) };
 
 /** Builds the OpenAPI document; `serverUrl` is the public base URL. */
@@ -55,7 +64,7 @@ export function openApiDocument(serverUrl: string) {
     },
     servers: [{ url: serverUrl }],
     security: [{ apiKey: [] }],
-    tags: [{ name: 'journeys' }, { name: 'assignments' }, { name: 'applications' }, { name: 'consent' }, { name: 'surveys', description: 'The candidate\u2019s status page: their verdicts, and revoking its links' }, { name: 'outbox', description: 'The sandbox provider\u2019s messages (no Twilio or SendGrid configured)' }, { name: 'admin', description: 'Operators only: needs `Authorization: Bearer <CANDOR_ADMIN_KEY>`; answers 404 `admin_disabled` when the server has no operator key' }],
+    tags: [{ name: 'journeys' }, { name: 'assignments' }, { name: 'applications' }, { name: 'consent' }, { name: 'analytics', description: 'The promise in figures: per journey, version, job and date range, with CSV' }, { name: 'surveys', description: 'The candidate\u2019s status page: their verdicts, and revoking its links' }, { name: 'outbox', description: 'The sandbox provider\u2019s messages (no Twilio or SendGrid configured)' }, { name: 'admin', description: 'Operators only: needs `Authorization: Bearer <CANDOR_ADMIN_KEY>`; answers 404 `admin_disabled` when the server has no operator key' }],
     paths: {
       '/api/v1/journeys': {
         get: { tags: ['journeys'], summary: 'List your journeys and the shipped defaults', responses: { ...ok('Journeys'), ...errors(401) } },
@@ -177,6 +186,23 @@ export function openApiDocument(serverUrl: string) {
             { name: 'cursor', in: 'query', schema: { type: 'string' }, description: 'The previous page\u2019s `nextCursor`, unchanged (any other value answers 400)' },
           ],
           responses: { ...ok('`{ messages: [{ messageId, applicationId, channel, to, locale, template, subject, text, length, html, headers, sentAt }], nextCursor }`'), ...errors(400, 401, 503) },
+        },
+      },
+      '/api/v1/analytics': {
+        get: {
+          tags: ['analytics'],
+          summary: 'The promise in figures for applications whose journey started in [from, to): time to acknowledgement, longest silence against maxSilence, closing messages, messages per stage and channel, delivery failures and fallbacks, replies, survey scores and the stage funnel. Computed from what journeys stored, never by asking them',
+          description: 'Times in milliseconds, shares 0-1 (null when there is nothing to divide). Percentiles are nearest-rank. A message counts when a provider took it, at the time it was dispatched on that channel. The longest silence is the largest gap, in whole business days of the candidate\u2019s calendar, between the start, each message that reached them and the end (completion, or now while open); kept when it is at most the version\u2019s `maxSilence`. `charts=svg` adds `charts`: the console\u2019s bar charts as SVG text.',
+          parameters: analyticsParameters,
+          responses: { ...ok('`{ scope, applications, acknowledgement: { acknowledged, notYet, p50Ms, p95Ms, buckets }, silence: { measured, kept, keptShare, buckets }, closing: { closed, withClosingMessage, share }, messages: [{ stage, channel, count }], delivery: [{ channel, sent, failed, fallbacks }], replies: { replied, rate }, survey: { responses, averageScore, scores }, funnel: [{ stage, entered, left, medianMs, averageMs }], charts? }`'), ...errors(400, 401) },
+        },
+      },
+      '/api/v1/analytics.csv': {
+        get: {
+          tags: ['analytics'],
+          summary: 'The same figures as CSV: one line per figure (section, key, metric, value)',
+          parameters: analyticsParameters,
+          responses: { '200': { description: 'CSV', content: { 'text/csv': { schema: { type: 'string' } } } }, ...errors(400, 401) },
         },
       },
       '/api/v1/surveys': {
