@@ -97,9 +97,13 @@ const msOf = (t: temporal.api.history.v1.IHistoryEvent['eventTime']) => Number(t
  * that completed when the acknowledgement had been recorded. Means per journey.
  */
 async function historyBreakdown(client: Client, acks: [applicationId: string, ackAt: number][]): Promise<string> {
-  const sum = { journeys: 0, total: 0, wfTasks: 0, wfWait: 0, wfRun: 0, acts: 0, actWait: 0, actRun: 0, markers: 0 };
+  const sum = { journeys: 0, total: 0, wfTasks: 0, wfWait: 0, wfRun: 0, acts: 0, actWait: 0, actRun: 0, markers: 0, events: 0, allMarkers: 0, upserts: 0 };
   for (const [applicationId, ackAt] of acks) {
     const events = (await client.workflow.getHandle(journeyWorkflowId(TENANT, applicationId)).fetchHistory()).events ?? [];
+    // The whole history so far (server work per journey, independent of the machine's load): events, markers, upserts.
+    sum.events += events.length;
+    sum.allMarkers += events.filter((e) => e.eventType === EventType.EVENT_TYPE_MARKER_RECORDED).length;
+    sum.upserts += events.filter((e) => e.eventType === EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES).length;
     const at = new Map<number, number>();
     const start = msOf(events[0]?.eventTime);
     let reached = false;
@@ -132,7 +136,8 @@ async function historyBreakdown(client: Client, acks: [applicationId: string, ac
   return (
     `per journey until its acknowledgement (mean of ${sum.journeys}): ${sec(sum.total)} s from start; ${per(sum.wfTasks)} workflow tasks ` +
     `(${sec(sum.wfWait)} s waiting for the worker, ${sec(sum.wfRun)} s in it), ${per(sum.acts)} activity tasks (${sec(sum.actWait)} s waiting, ` +
-    `${sec(sum.actRun)} s running), ${per(sum.markers)} local activities`
+    `${sec(sum.actRun)} s running), ${per(sum.markers)} local activities; its history now: ${per(sum.events)} events, ${per(sum.allMarkers)} ` +
+    `markers (patches and local activities), ${per(sum.upserts)} search-attribute upserts`
   );
 }
 
