@@ -13,6 +13,8 @@ import { createLogger, type Logger } from '../core/logger';
 import { ensureDemoTenant, type DemoTenant } from '../core/store/demo-tenant';
 import { migrate, openDatabase, sealAtsAdapterSecrets, useSecretKeys, type Database } from '../core/store';
 import { registerAdminApi } from './api/admin';
+import { resealApplicationPeople } from '../core/store/people';
+import { sealingKeyId } from '../core/store/secrets';
 import { resolveEncryptionKeys } from '../core/temporal/codec';
 import { connectTemporalClient, pingTemporal } from '../core/temporal/connection';
 import { startWorker } from './worker';
@@ -75,6 +77,9 @@ export async function startCandor(config: Config, logger = createLogger(config))
     for (const { tenant, provider, keyId } of sealing.unreadable) {
       logger.error({ tenant, provider, keyId }, `the ${provider} webhook secret of tenant ${tenant} was sealed with encryption key "${keyId}", which is not in CANDOR_ENCRYPTION_KEYS; its webhooks fail until the key is added back`);
     }
+    // The board's sealed names (core/store/people.ts) move to the first key too, so an older key can be dropped later.
+    const resealedPeople = await resealApplicationPeople(db, sealingKeyId());
+    if (resealedPeople > 0) logger.info({ resealed: resealedPeople }, 'board names sealed again under the current encryption key');
     const demo = roles.includes('api') ? await ensureDemoTenant(db, { apiKey: config.demoApiKey, dataDir: config.database.dataDir }) : undefined;
 
     // Roles of this process that report their own readiness (/readyz lists them after the dependencies).

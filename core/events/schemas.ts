@@ -55,11 +55,14 @@ export const StageCategory = z.enum(STAGE_CATEGORIES);
 export type StageCategory = z.infer<typeof StageCategory>;
 
 /** The application as the ATS knows it; the first event carries all of it. */
-export const Application = z.object({ id: applicationId, jobId: ref, jobTitle: text, department: text.optional() });
+/** The application's page in the ATS (an https URL), when the adapter knows it: the console links to it. */
+const atsUrl = z.url({ protocol: /^https$/ }).optional();
+
+export const Application = z.object({ id: applicationId, jobId: ref, jobTitle: text, department: text.optional(), url: atsUrl });
 export type Application = z.infer<typeof Application>;
 
 /** The application in later events: its id, and the job when the ATS sends it. */
-export const ApplicationRef = z.object({ id: applicationId, jobId: ref.optional(), jobTitle: text.optional(), department: text.optional() });
+export const ApplicationRef = z.object({ id: applicationId, jobId: ref.optional(), jobTitle: text.optional(), department: text.optional(), url: atsUrl });
 export type ApplicationRef = z.infer<typeof ApplicationRef>;
 
 /** Which channels the candidate agreed to be contacted on. */
@@ -93,8 +96,8 @@ export const Interview = z
   .refine((i) => i.end === undefined || Date.parse(i.end) > Date.parse(i.start), { message: 'end must be after start', path: ['end'] });
 export type Interview = z.infer<typeof Interview>;
 
-/** The recruiter who owns the application. */
-export const Recruiter = z.object({ name: text, email: z.email() });
+/** The recruiter who owns the application; alerts about it go to them, in their language when given. */
+export const Recruiter = z.object({ name: text, email: z.email(), locale: Bcp47Locale.optional() });
 export type Recruiter = z.infer<typeof Recruiter>;
 
 const reason = text.optional();

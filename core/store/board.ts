@@ -1,6 +1,7 @@
 import type { Queryable } from './database';
 import type { JourneyBoardEntry, JourneyStatus } from '../../workflows/shared';
 import { TIMELINE_LIMIT, type TimelineEntry } from '../../workflows/engine';
+import { searchWords, wordTokens } from './people';
 
 const at = (ms: number | null | undefined) => (ms === null || ms === undefined ? null : new Date(ms).toISOString());
 
@@ -113,6 +114,8 @@ export interface BoardQuery {
   stage?: string | undefined;
   waitingSinceBefore?: string | undefined;
   sla?: 'breached' | 'ok' | undefined;
+  /** Words every match has (as a prefix of a word of the candidate's name or job title, or of the stage). */
+  q?: string | undefined;
   limit: number;
   /** Start after this row in the board's order (waiting since, then application id). */
   cursor?: { waitingSince: string; applicationId: string } | undefined;
@@ -137,6 +140,8 @@ export interface BoardRow {
   next_message_at: Date | string | null;
   open_alerts: number;
   alert_reasons: string[] | null;
+  /** The application's people as stored, sealed (core/store/people.ts opens them in the api role). */
+  people_sealed: string | null;
 }
 
 const OPEN_ALERT = 'select 1 from recruiter_alerts r where r.tenant_id = b.tenant_id and r.application_id = b.application_id and r.acknowledged_at is null';
@@ -152,6 +157,16 @@ function boardFilter(tenantId: string, query: BoardQuery): { where: string; page
   if (query.waitingSinceBefore) clauses.push(`b.waiting_since < $${params.push(new Date(query.waitingSinceBefore).toISOString())}::timestamptz`);
   if (query.sla === 'breached') clauses.push(`exists (${OPEN_ALERT})`);
   if (query.sla === 'ok') clauses.push(`not exists (${OPEN_ALERT})`);
+  // Each word: a keyed-hash token of the sealed name or job (any key of the ring), or the start of the stage.
+  for (const word of searchWords(query.q ?? '').slice(0, 8)) {
+    const tokens = wordTokens(word);
+    const stage = `b.stage like $${params.push(`${word.replace(/[\\%_]/g, '\\$&')}%`)}`;
+    clauses.push(
+      tokens
+        ? `(${stage} or b.application_id in (select p.application_id from application_people p where p.tenant_id = $1 and p.search_tokens && $${params.push(tokens)}::text[]))`
+        : stage,
+    );
+  }
   const where = clauses.join(' and ');
   const whereParams = params.length;
   if (!query.cursor) return { where, page: where, params, whereParams };
@@ -170,7 +185,8 @@ export async function readBoardPage(db: Queryable, tenantId: string, query: Boar
   const limit = params.push(query.limit + 1);
   // The page is cut first (the board index gives its order), then each of its rows gets its open alerts.
   const rows = await db.query<BoardRow & { total: number }>(
-    `select (select count(*)::int from journey_board b where ${where}) as total, b.*, a.open_alerts, a.alert_reasons
+    `select (select count(*)::int from journey_board b where ${where}) as total, b.*, a.open_alerts, a.alert_reasons,
+       (select p.sealed from application_people p where p.tenant_id = b.tenant_id and p.application_id = b.application_id) as people_sealed
      from (
        select b.tenant_id, b.application_id, b.journey_id, b.definition_version, b.stage, b.status, b.paused, b.time_zone,
          b.locale, b.started_at, b.waiting_since, b.last_message_template, b.last_message_channel, b.last_message_at,

@@ -18,7 +18,7 @@ export interface ErasureCounts {
 }
 
 /** Tables that hold (or held, until erased) a candidate's contact or words; compacted after an erasure. */
-const CONTACT_TABLES = ['outbox', 'inbound_messages', 'message_ledger', 'consent_opt_outs', 'unsubscribe_tokens', 'status_tokens', 'status_pages', 'candidate_surveys'] as const;
+const CONTACT_TABLES = ['outbox', 'inbound_messages', 'message_ledger', 'consent_opt_outs', 'unsubscribe_tokens', 'status_tokens', 'status_pages', 'candidate_surveys', 'application_people', 'candidate_questions'] as const;
 
 const normalise = (channel: 'email' | 'sms', contact: string) => (channel === 'email' ? contact.trim().toLowerCase() : contact.trim());
 
@@ -99,10 +99,14 @@ export async function eraseCandidateData(db: Database, scope: ErasureScope): Pro
     await tx.query('delete from status_tokens where tenant_id = $1 and application_id = any($2::text[])', [tenant, applicationIds]);
     await tx.query('delete from status_pages where tenant_id = $1 and application_id = any($2::text[])', [tenant, applicationIds]);
     await tx.query('update candidate_surveys set comment = null where tenant_id = $1 and application_id = any($2::text[]) and comment is not null', [tenant, applicationIds]);
+    // Questions to the recruiter and their answers (the candidate's and the recruiter's words) go whole.
+    await tx.query('delete from candidate_questions where tenant_id = $1 and application_id = any($2::text[])', [tenant, applicationIds]);
     // The store-served status and timeline go too (they hold no contact details, but they are the candidate's
     // story): the API then finds nothing and asks the workflow, whose history the erasure deletes.
     await tx.query('delete from journey_timeline where tenant_id = $1 and application_id = any($2::text[])', [tenant, applicationIds]);
     await tx.query('update journey_board set detail = null where tenant_id = $1 and application_id = any($2::text[]) and detail is not null', [tenant, applicationIds]);
+    // The board's sealed name, job title and recruiter (core/store/people.ts): the board shows ids again.
+    await tx.query('delete from application_people where tenant_id = $1 and application_id = any($2::text[])', [tenant, applicationIds]);
     await tx.query(
       `insert into erased_applications (tenant_id, application_id) select $1, unnest($2::text[]) on conflict do nothing`,
       [tenant, applicationIds],

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
 import type { EncryptionKey } from '../temporal/codec';
 
 /**
@@ -68,4 +68,13 @@ export function openSecret(sealed: string, context: string): string {
   decipher.setAAD(Buffer.from(context, 'utf8'));
   decipher.setAuthTag(data.subarray(data.length - TAG_BYTES));
   return Buffer.concat([decipher.update(data.subarray(IV_BYTES, data.length - TAG_BYTES)), decipher.final()]).toString('utf8');
+}
+
+/**
+ * Keys for keyed hashes (blind search tokens, content digests), one per key of the ring, derived from it
+ * (HMAC-SHA256 of a fixed label), the sealing key's first: a term is hashed under every key so rows written
+ * before a rotation still match, and new rows are hashed under the first.
+ */
+export function hashKeys(): Buffer[] {
+  return ring().map(({ key }) => createHmac('sha256', key).update('candor-blind-index-v1').digest());
 }

@@ -1,5 +1,5 @@
 // Candor console: a no-build page over the recruiter API (/api/v1). Hash routes: #/board, #/applications/<id>,
-// #/journeys, #/journeys/<id>, #/outbox?application=<id>, #/surveys. The API key stays in this browser's localStorage.
+// #/journeys, #/journeys/<id>, #/outbox?application=<id>, #/surveys, #/analytics?from=&to=&version=&job=. The API key stays in this browser's localStorage.
 'use strict';
 
 const $ = (id) => document.getElementById(id);
@@ -93,10 +93,15 @@ function boardRows(list) {
     const sla = breached
       ? `<span class="badge breached">SLA breached</span>${a.alertReasons?.length ? ` <span class="reasons">${esc(a.alertReasons.join(', '))}</span>` : ''}`
       : '<span class="badge ok">on track</span>';
-    return `<tr${breached ? ' class="breached"' : ''}><th scope="row"><a href="#/applications/${enc(a.applicationId)}">${esc(a.applicationId)}</a>${a.paused ? ' <span class="badge">paused</span>' : ''}</th>
+    // Who and for which job (sealed in the store; the API opens them for this tenant), then the id that links on.
+    const who = a.candidateName || a.jobTitle
+      ? `<span class="person">${esc(a.candidateName || '—')}</span>${a.jobTitle ? ` <span class="job">${esc(a.jobTitle)}</span>` : ''}<br>`
+      : '';
+    const ats = a.atsUrl ? ` <a class="ats" href="${esc(a.atsUrl)}" target="_blank" rel="noopener noreferrer">in the ATS<span class="visually-hidden"> (${esc(a.candidateName || a.applicationId)})</span></a>` : '';
+    return `<tr${breached ? ' class="breached"' : ''}><th scope="row">${who}<a href="#/applications/${enc(a.applicationId)}">${esc(a.applicationId)}</a>${ats}${a.paused ? ' <span class="badge">paused</span>' : ''}</th>
       <td>${esc(a.stage || '—')}</td><td>${time(since(a), since(a) ? span(Date.now() - Date.parse(since(a))) : '')}</td>${rich ? `<td>${last}</td><td>${next}</td>` : ''}<td>${sla}</td></tr>`;
   });
-  const cols = ['Application', 'Stage', 'Waiting', ...(rich ? ['Last message', 'Next message'] : []), 'SLA'];
+  const cols = ['Candidate', 'Stage', 'Waiting', ...(rich ? ['Last message', 'Next message'] : []), 'SLA'];
   return `<table><caption class="visually-hidden">Open applications, longest waiting first</caption>
     <thead><tr>${cols.map((c) => `<th scope="col">${c}</th>`).join('')}</tr></thead>
     <tbody>${rows.join('') || `<tr><td colspan="${cols.length}">Nobody is waiting.</td></tr>`}</tbody></table>`;
@@ -104,7 +109,8 @@ function boardRows(list) {
 
 async function board(focus) {
   const stage = params().get('stage') || '';
-  const load = () => api('GET', `/applications?limit=200${stage ? `&stage=${enc(stage)}` : ''}`);
+  const q = params().get('q') || '';
+  const load = () => api('GET', `/applications?limit=200${stage ? `&stage=${enc(stage)}` : ''}${q ? `&q=${enc(q)}` : ''}`);
   const summary = ({ applications, total, truncated }) =>
     `${plural(total ?? applications.length, 'open application')}${(total ?? 0) > applications.length ? `, the ${applications.length} longest waiting shown` : ''}${truncated ? ' (scan truncated)' : ''}${applications.some((a) => a.sla === 'breached') ? `; ${applications.filter((a) => a.sla === 'breached').length} with an SLA breach` : ''}.`;
   const mine = generation;
@@ -115,14 +121,27 @@ async function board(focus) {
     `<h2>Candidates, longest waiting first</h2>
      <p class="controls"><label for="stage">Stage</label> <select id="stage">${STAGES.map((s) => `<option value="${s}"${s === stage ? ' selected' : ''}>${s || 'all'}</option>`).join('')}</select>
      <span class="muted">Refreshes every 5 seconds.</span></p>
+     <form id="board-search" class="controls" role="search"><label for="q">Search by name, job or stage</label> <input id="q" type="search" value="${esc(q)}" autocomplete="off"> <button type="submit">Search</button></form>
      <p id="board-summary">${esc(summary(data))}</p><div id="board">${boardRows(data.applications)}</div>`,
     focus,
   );
   // A filter, not a navigation: keep focus on the select (arrow keys change it one option at a time).
+  const filterUrl = (s, words) => {
+    const search = new URLSearchParams();
+    if (s) search.set('stage', s);
+    if (words) search.set('q', words);
+    return `#/board${search.size ? `?${search}` : ''}`;
+  };
   $('stage').addEventListener('change', async (e) => {
-    history.replaceState(null, '', `#/board${e.target.value ? `?stage=${e.target.value}` : ''}`);
+    history.replaceState(null, '', filterUrl(e.target.value, q));
     await render(false);
     $('stage')?.focus();
+  });
+  $('board-search').addEventListener('submit', async (e) => {
+    e.preventDefault();
+    history.replaceState(null, '', filterUrl(stage, $('q').value.trim()));
+    await render(false);
+    $('q')?.focus();
   });
   const tick = async () => {
     try {
@@ -144,7 +163,7 @@ async function board(focus) {
 // One candidate: status and timeline in the candidate's own time zone.
 async function application(id, focus) {
   const mine = generation;
-  const { status: s, timeline } = await api('GET', `/applications/${enc(id)}`);
+  const { status: s, timeline, candidateName, jobTitle, atsUrl, recruiterName } = await api('GET', `/applications/${enc(id)}`);
   const z = zoned(s.timeZone, s.locale);
   const when = (iso) => (iso ? (z ? time(iso, z.format(iso)) : time(iso, yours(iso), '')) : '');
   const rows = timeline
@@ -156,6 +175,10 @@ async function application(id, focus) {
     `Application ${id}`,
     `<h2>Application ${esc(id)}</h2>
      <dl class="facts">
+       ${candidateName ? `<dt>Candidate</dt><dd id="candidate-name">${esc(candidateName)}</dd>` : ''}
+       ${jobTitle ? `<dt>Job</dt><dd>${esc(jobTitle)}</dd>` : ''}
+       ${recruiterName ? `<dt>Recruiter</dt><dd>${esc(recruiterName)}</dd>` : ''}
+       ${atsUrl ? `<dt>In the ATS</dt><dd><a href="${esc(atsUrl)}" target="_blank" rel="noopener noreferrer">Open the application in the ATS</a></dd>` : ''}
        <dt>Stage</dt><dd>${esc(s.stage || '—')} · ${s.paused ? '<strong>paused</strong>' : esc(s.status)}</dd>
        <dt>Journey</dt><dd>${esc(s.definitionVersion || '—')}</dd>
        ${z ? `<dt>Candidate's time now</dt><dd id="their-now">${esc(z.format(new Date().toISOString()))} (${esc(z.timeZone)})</dd>` : ''}
@@ -396,6 +419,36 @@ async function verdicts(focus) {
   );
 }
 
+// Analytics: the promise in figures and charts (SVG rendered by the API), for a range, journey version and job.
+const pct = (v) => (v === null ? '–' : `${Math.round(v * 1000) / 10}%`);
+const dur = (ms) => (ms === null ? '–' : ms < 60000 ? `${Math.round(ms / 1000)} s` : span(ms));
+async function analytics(focus) {
+  const mine = generation;
+  const p = params();
+  const day = (ms) => new Date(ms).toISOString().slice(0, 10);
+  const q = new URLSearchParams({ from: p.get('from') || day(Date.now() - 30 * 864e5), to: p.get('to') || day(Date.now() + 864e5) });
+  for (const f of ['version', 'job']) if (p.get(f)) q.set(f, p.get(f));
+  const r = await api('GET', `/analytics?${q}&charts=svg`);
+  const input = (name, label, type = 'text') => `<label>${label} <input name="${name}" type="${type}" value="${esc(q.get(name) || '')}"></label>`;
+  const kpi = [['Applications', r.applications], ['Acknowledged, p50', dur(r.acknowledgement.p50Ms)], ['Acknowledged, p95', dur(r.acknowledgement.p95Ms)], ['Silence promise kept', pct(r.silence.keptShare)],
+    ['Closed with a closing message', pct(r.closing.share)], ['Reply rate', pct(r.replies.rate)], ['Survey score', r.survey.averageScore ?? '–']];
+  show(mine, 'Analytics', `<h2>The promise in figures</h2>
+    <form id="an-form" class="controls">${input('from', 'From', 'date')}${input('to', 'To (exclusive)', 'date')}${input('version', 'Journey version')}${input('job', 'Job')}<button>Show</button> <button type="button" id="an-csv">Download CSV</button></form>
+    <dl class="facts" id="kpi">${kpi.map(([k, v]) => `<dt>${k}</dt><dd>${esc(v)}</dd>`).join('')}</dl>
+    <div class="charts">${Object.values(r.charts).join('')}</div>`, focus);
+  $('an-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    const next = new URLSearchParams([...new FormData(e.target)].filter(([, v]) => v));
+    location.hash = `#/analytics?${next}`;
+  });
+  $('an-csv').addEventListener('click', async () => {
+    const response = await fetch(`/api/v1/analytics.csv?${q}`, { headers: { authorization: `Bearer ${key}` } });
+    const a = Object.assign(document.createElement('a'), { href: URL.createObjectURL(await response.blob()), download: `candor-analytics-${q.get('from')}-${q.get('to')}.csv` });
+    a.click();
+    URL.revokeObjectURL(a.href);
+  });
+}
+
 async function render(focus = true) {
   clearTimeout(refresh);
   const mine = ++generation;
@@ -408,6 +461,7 @@ async function render(focus = true) {
     else if (page === 'journeys') await journeys(focus);
     else if (page === 'outbox') await outbox(focus);
     else if (page === 'surveys') await verdicts(focus);
+    else if (page === 'analytics') await analytics(focus);
     else await board(focus);
   } catch (error) {
     if (error !== STALE && mine === generation) failure(error);

@@ -69,6 +69,12 @@ function jobOf(app: GhApplication) {
   return jobId && job?.name?.trim() ? { jobId, jobTitle: job.name.trim(), department: job.departments?.[0]?.name?.trim() || undefined } : undefined;
 }
 
+/** The application's page in Greenhouse (its candidate's profile opened on it), when the payload names the candidate. */
+function pageOf(app: GhApplication, appId: string): string | undefined {
+  const candidateId = idOf(app.candidate?.id);
+  return candidateId ? `https://app.greenhouse.io/people/${encodeURIComponent(candidateId)}/applications/${encodeURIComponent(appId)}` : undefined;
+}
+
 /** Greenhouse's delivery id, when it is one Candor can use in an event id. */
 function eventIdOf(headers: Record<string, string | string[] | undefined>): string | undefined {
   const value = header(headers, 'greenhouse-event-id')?.trim();
@@ -89,7 +95,7 @@ export const greenhouse: VendorAdapter = {
     /** One event about the delivery's application, carrying its candidate and job when the payload has them. */
     const single = <T extends AtsEventType>(type: T, extra: Record<string, unknown> = {}): MapResult => {
       const { app, appId } = need();
-      const data = compact({ application: compact({ id: appId, ...jobOf(app) }), candidate: candidateOf(app.candidate, adapter), ...extra });
+      const data = compact({ application: compact({ id: appId, ...jobOf(app), url: pageOf(app, appId) }), candidate: candidateOf(app.candidate, adapter), ...extra });
       return { events: [vendorEvent('greenhouse', adapter.tenant, type, delivery, appId, data as never, app.last_activity_at)], links: candidateLinks(app, appId) };
     };
     /** Erases the candidate from each of their journeys. */

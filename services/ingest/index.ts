@@ -9,6 +9,7 @@ import type { Logger } from '../../core/logger';
 import { JourneyClosedError, signalJourney } from '../../core/temporal/journeys';
 import type { Queryable } from '../../core/store/database';
 import { isApplicationErased } from '../../core/store/erasure';
+import { peopleFromEvent, recordApplicationPeople } from '../../core/store/people';
 import { notConsumingReason, trackConsumer } from './consumer-health';
 import { knownTenants } from './known-tenants';
 import { ingestMetrics, type IngestMetrics } from './metrics';
@@ -138,6 +139,13 @@ export async function startIngest(
         throw new TransientError(`could not look up erasures: ${error instanceof Error ? error.message : String(error)}`);
       }
       if (erased) return deadLetter(partition, message, 'application-erased', `application of tenant "${event.tenant}" was erased; its events are not applied`);
+      // The board's names and job, and the recruiter alerts go to, sealed where the event arrives (README: "Names
+      // on the board"): the journey never needs them, and one application's events come here in order.
+      try {
+        await recordApplicationPeople(deps.db, event.tenant, event.subject, peopleFromEvent(event.data));
+      } catch (error) {
+        throw new TransientError(`could not store the application's names: ${error instanceof Error ? error.message : String(error)}`);
+      }
     }
     try {
       await deps.temporal.withDeadline(Date.now() + signalTimeoutMs, () =>

@@ -5,6 +5,7 @@ import { StageCategory, TemplateKey, type TimelineEntry } from '../../../workflo
 import { ID_PATTERN, journeyWorkflowId, type JourneyStatus, type RecruiterActionRequest } from '../../../workflows/shared';
 import type { Database, Queryable } from '../../../core/store';
 import { analyzeBoard, readBoardPage, readJourneyDetail } from '../../../core/store/board';
+import { openPeople, readApplicationPeople, type ApplicationPeople } from '../../../core/store/people';
 import { journeyExists, journeyStatus, journeyTimeline, recruiterAction } from '../../../core/temporal/journeys';
 import { tenantOf } from './auth';
 import { ApiError, parseRequest } from './errors';
@@ -40,6 +41,8 @@ const ListQuery = z
     waitingSinceBefore: z.iso.datetime({ offset: true }).optional(),
     /** `breached`: with an open recruiter alert (silence, waiting too long, every channel failed); `ok`: without. */
     sla: z.enum(['breached', 'ok']).optional(),
+    /** Words each match has: the start of a word of the candidate's name or job title, or of the stage. */
+    q: z.string().max(200).optional(),
     limit: z.coerce.number().int().min(1).max(1000).default(100),
     /** The previous page's `nextCursor`. */
     cursor: Cursor.optional(),
@@ -48,6 +51,14 @@ const ListQuery = z
 type ListQuery = z.infer<typeof ListQuery>;
 
 const isoOf = (value: Date | string | null) => (value === null ? null : new Date(value).toISOString());
+
+/** What the board and the detail show of an application's people (opened here, for the authenticated tenant only). */
+const presentPeople = (people: ApplicationPeople | undefined) => ({
+  candidateName: people?.candidateName ?? null,
+  jobTitle: people?.jobTitle ?? null,
+  atsUrl: people?.atsUrl ?? null,
+  recruiterName: people?.recruiter?.name ?? null,
+});
 
 /**
  * One page of the board, longest waiting first, from the journey_board projection (each journey writes its
@@ -61,6 +72,7 @@ async function readBoard(db: Queryable, tenantId: string, query: ListQuery) {
     const openAlerts = Number(row.open_alerts);
     return {
       applicationId: row.application_id,
+      ...presentPeople(openPeople(tenantId, row.application_id, row.people_sealed)),
       stage: row.stage,
       status: row.status,
       paused: row.paused,
@@ -155,7 +167,8 @@ export function registerApplicationRoutes(scope: FastifyInstance, deps: Applicat
       const stored = await readJourneyDetail(db, tenant.id, applicationId);
       if (stored) {
         const status = presentStatus({ tenant: tenant.id, applicationId, ...stored.status });
-        return { applicationId, workflowId, source: 'store', status, timeline: stored.timeline.map(presentEntry) };
+        const people = presentPeople((await readApplicationPeople(db, tenant.id, [applicationId])).get(applicationId));
+        return { applicationId, workflowId, ...people, source: 'store', status, timeline: stored.timeline.map(presentEntry) };
       }
     }
     // One query after the other: a journey the worker no longer caches is replayed by the first and answers the
@@ -166,7 +179,8 @@ export function registerApplicationRoutes(scope: FastifyInstance, deps: Applicat
     try {
       const status = await query(() => journeyStatus(temporal, tenant.id, applicationId));
       const timeline = await query(() => journeyTimeline(temporal, tenant.id, applicationId));
-      return { applicationId, workflowId, source: 'workflow', status: presentStatus(status), timeline: timeline.map(presentEntry) };
+      const people = presentPeople((await readApplicationPeople(db, tenant.id, [applicationId])).get(applicationId));
+      return { applicationId, workflowId, ...people, source: 'workflow', status: presentStatus(status), timeline: timeline.map(presentEntry) };
     } catch (error) {
       if (error instanceof WorkflowNotFoundError) throw notFound(applicationId);
       throw unanswered(error, applicationId);
