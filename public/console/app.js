@@ -101,7 +101,8 @@ function boardRows(list) {
     return `<tr${breached ? ' class="breached"' : ''}><th scope="row">${who}<a href="#/applications/${enc(a.applicationId)}">${esc(a.applicationId)}</a>${ats}${a.paused ? ' <span class="badge">paused</span>' : ''}</th>
       <td>${esc(a.stage || '—')}</td><td>${time(since(a), since(a) ? span(Date.now() - Date.parse(since(a))) : '')}</td>${rich ? `<td>${last}</td><td>${next}</td>` : ''}<td>${sla}</td></tr>`;
   });
-  const cols = ['Candidate', 'Stage', 'Waiting', ...(rich ? ['Last message', 'Next message'] : []), 'SLA'];
+  // An API that names candidates (candidateName) heads the first column by them; an older one by the application id.
+  const cols = [list.some((a) => 'candidateName' in a) ? 'Candidate' : 'Application', 'Stage', 'Waiting', ...(rich ? ['Last message', 'Next message'] : []), 'SLA'];
   return `<table><caption class="visually-hidden">Open applications, longest waiting first</caption>
     <thead><tr>${cols.map((c) => `<th scope="col">${c}</th>`).join('')}</tr></thead>
     <tbody>${rows.join('') || `<tr><td colspan="${cols.length}">Nobody is waiting.</td></tr>`}</tbody></table>`;
