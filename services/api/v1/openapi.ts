@@ -138,11 +138,12 @@ export function openApiDocument(serverUrl: string) {
           tags: ['applications'],
           summary: 'Open applications, longest waiting first (from the board each journey keeps current)',
           description:
-            'Each item: `{ applicationId, stage, status, paused, waitingSince, startedAt, timeZone, locale, journeyId, definitionVersion, lastMessage: { template, channel, at } | null, nextMessage: { template, dueAt } | null, sla, openAlerts, alertReasons }`. `total` counts every match; pass `nextCursor` as `cursor` for the next page (`null` on the last one).',
+            'Each item: `{ applicationId, candidateName, jobTitle, atsUrl, recruiterName, stage, status, paused, waitingSince, startedAt, timeZone, locale, journeyId, definitionVersion, lastMessage: { template, channel, at } | null, nextMessage: { template, dueAt } | null, sla, openAlerts, alertReasons }`. `total` counts every match; pass `nextCursor` as `cursor` for the next page (`null` on the last one).',
           parameters: [
             { name: 'stage', in: 'query', schema: { enum: ['applied', 'screening', 'interview', 'offer', 'hired', 'rejected', 'withdrawn'] } },
             { name: 'waitingSinceBefore', in: 'query', schema: { type: 'string', format: 'date-time' }, description: 'Only candidates who last heard from us (or applied) before this time' },
             { name: 'sla', in: 'query', schema: { enum: ['breached', 'ok'] }, description: '`breached`: an open recruiter alert; `ok`: none' },
+            { name: 'q', in: 'query', schema: { type: 'string', maxLength: 200 }, description: 'Words each match has: the start of a word of the candidate\u2019s name or the job title (any case, accents ignored), or of the stage' },
             { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } },
             { name: 'cursor', in: 'query', schema: { type: 'string' }, description: 'The previous page\u2019s `nextCursor`' },
           ],
