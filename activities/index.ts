@@ -10,6 +10,7 @@ import { projectJourney } from '../core/store/board';
 import { recordRecruiterAlert } from '../core/store/alerts';
 import { newerPublishedJourney, resolvePublishedJourney, serverNow } from './journeys/published-journeys';
 import { createSandboxProvider, sendMessage, type DeliverRequest, type Providers, type SendDeps } from './messaging';
+import { notifyRecruiterOfQuestion } from './messaging/questions';
 
 export type { JourneyEventOut } from '../workflows/contracts';
 
@@ -54,7 +55,10 @@ export function createActivities(deps: ActivityDeps): Activities {
 
     /** The journey a new application follows: the job's, the tenant's default, or the shipped default for the candidate's locale. */
     async resolveJourneyDefinition(params: { tenant: string; jobId?: string; locale?: string; now?: number }): Promise<VersionedDefinition> {
-      return { ...(await resolvePublishedJourney(deps.db, journeys, params, params.now ?? serverNow())), features: [...JOURNEY_FEATURES] };
+      // Not the YAML the shipped journey was read from: the result is recorded in every new journey's history and
+      // kept by the worker with the journey, and the journey needs only the definition (half the marker's size).
+      const { source: _source, ...resolved } = await resolvePublishedJourney(deps.db, journeys, params, params.now ?? serverNow());
+      return { ...resolved, features: [...JOURNEY_FEATURES] };
     },
 
     /** The newest published version of a running journey's journey, when it is new to the journey (asked at stage changes). */
@@ -79,6 +83,11 @@ export function createActivities(deps: ActivityDeps): Activities {
     async alertRecruiter(params: AlertRequest): Promise<void> {
       await recordRecruiterAlert(deps.db, params);
       deps.logger.warn({ tenant: params.tenant, applicationId: params.applicationId, reason: params.reason }, 'recruiter alerted');
+    },
+
+    /** E-mails the recruiter named on the application about a candidate's question, once (activities/messaging/questions.ts). */
+    async notifyRecruiterOfQuestion(params: { tenant: string; applicationId: string; questionId: string; recruiter?: { name?: string; email?: string } }): Promise<void> {
+      await notifyRecruiterOfQuestion(send, params);
     },
 
     /**
