@@ -115,6 +115,8 @@ export async function startCandor(config: Config, logger = createLogger(config))
         publicUrl: config.http.publicUrl,
         twilioAuthToken: config.twilio?.authToken,
         sendgridWebhookPublicKey: config.sendgridWebhookPublicKey,
+        sendgridInboundSecret: config.sendgridInbound.secret,
+        sendgridInboundPublicKey: config.sendgridInbound.publicKey,
       });
       await listen(app, config);
       closers.push(() => app.close());

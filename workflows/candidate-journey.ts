@@ -27,11 +27,13 @@ import { initialState, type JourneyState } from './engine/state';
 import { mapAtsEvent } from './event-mapping';
 import {
   atsEventSignal,
+  candidateQuestionSignal,
   candidateReplySignal,
   definitionPublishedSignal,
   deliveryResultSignal,
   journeyStatusQuery,
   journeyTimelineQuery,
+  questionAnsweredSignal,
   recruiterActionUpdate,
   SA_STAGE,
   SA_TENANT,
@@ -56,7 +58,7 @@ const delivery = proxyActivities<Pick<Activities, 'deliverMessage'>>({ startToCl
 // the journey, send the acknowledgement and record it. A send that fails is retried with the same backoff; a
 // worker that dies mid-send lets the workflow task time out and another worker sends again (the ledger keyed by
 // message id makes that safe). Journeys whose histories predate this keep their task-queue activities on replay.
-const localSteps = proxyLocalActivities<Pick<Activities, 'resolveJourneyDefinition' | 'latestJourneyVersion' | 'alertRecruiter' | 'publishJourneyEvent' | 'recordJourneyDecision'>>({
+const localSteps = proxyLocalActivities<Pick<Activities, 'resolveJourneyDefinition' | 'latestJourneyVersion' | 'alertRecruiter' | 'publishJourneyEvent' | 'recordJourneyDecision' | 'notifyRecruiterOfQuestion'>>({
   startToCloseTimeout: '1 minute',
   retry,
 });
@@ -191,6 +193,9 @@ export async function candidateJourney(input: JourneyInput): Promise<JourneyStat
   setHandler(atsEventSignal, (event) => void enqueue({ kind: 'ats', event }));
   setHandler(deliveryResultSignal, (result) => void enqueue({ kind: 'delivery', result }));
   setHandler(candidateReplySignal, (reply) => void enqueue({ kind: 'reply', reply }));
+  // Questions and answers are new inputs: histories recorded before have none, so they replay unchanged without a patch.
+  setHandler(candidateQuestionSignal, (question) => void enqueue({ kind: 'question', question }));
+  setHandler(questionAnsweredSignal, ({ questionId }) => void enqueue({ kind: 'answered', questionId }));
   setHandler(definitionPublishedSignal, ({ definition, version }) => void enqueue({ kind: 'upgrade', definition, version }));
   setHandler(journeyStatusQuery, status);
   setHandler(journeyTimelineQuery, () => state?.timeline ?? []);
@@ -239,6 +244,7 @@ export async function candidateJourney(input: JourneyInput): Promise<JourneyStat
           locale: command.locale,
           timeZone: journey.candidate.timeZone,
           text,
+          ...(command.questionId ? { questionId: command.questionId } : {}),
           // Quiet hours are re-checked at send time against this journey's own calendar, not a default.
           calendar: {
             ...(journey.definition.quietHours ? { quietHours: journey.definition.quietHours } : {}),
@@ -369,6 +375,17 @@ export async function candidateJourney(input: JourneyInput): Promise<JourneyStat
         return { kind: 'upgrade', definition: item.definition, version: item.version };
       case 'recruiter':
         return { kind: 'recruiter', recruiter: item.action };
+      case 'question': {
+        const { questionId, source, answerBy } = item.question;
+        // The recruiter named on the application hears at once, by e-mail (the activity reads the text from the store).
+        if (state && state.status !== 'new' && !state.questions?.some((q) => q.id === questionId)) {
+          const recruiter = contact.recruiter;
+          track(() => steps.notifyRecruiterOfQuestion({ tenant: input.tenant, applicationId: input.applicationId, questionId, ...(recruiter ? { recruiter } : {}) }));
+        }
+        return { kind: 'question', questionId, source, answerBy };
+      }
+      case 'answered':
+        return { kind: 'answered', questionId: item.questionId };
     }
   };
 

@@ -21,6 +21,8 @@ export interface DeliverRequest {
   contact: JourneyContact;
   /** The journey's calendar settings, re-checked at send time; when absent, the tenant's default journey's. */
   calendar?: CalendarSettings;
+  /** A recruiter's answer to this question (template recruiter.answer): the text comes from the store. */
+  questionId?: string;
 }
 
 /** A journey definition with the version label it runs under. */
@@ -71,6 +73,12 @@ export interface Activities {
   resolveHolidays(params: { holidays: HolidaySettings }): Promise<HolidaySettings>;
   deliverMessage(request: DeliverRequest): Promise<DeliveryResult>;
   alertRecruiter(params: AlertRequest): Promise<void>;
+  /**
+   * E-mails the recruiter named on the application (through the configured e-mail provider) that the candidate asked
+   * a question, once per question; the text comes from the store. Without a recruiter address the inbox and alerts
+   * still have it.
+   */
+  notifyRecruiterOfQuestion(params: { tenant: string; applicationId: string; questionId: string; recruiter?: { name?: string; email?: string } }): Promise<void>;
   projectJourney(entry: JourneyBoardEntry): Promise<void>;
   publishJourneyEvent(event: JourneyEventOut): Promise<void>;
   /** What one decision changed: the journey's board row (when it changed) and its journey events, in order. */

@@ -148,7 +148,20 @@ export type QueuedInput =
   | { kind: 'delivery'; result: DeliveryResult }
   | { kind: 'reply'; reply: CandidateReply }
   | { kind: 'upgrade'; definition: JourneyDefinition; version: string }
-  | { kind: 'recruiter'; action: RecruiterActionRequest };
+  | { kind: 'recruiter'; action: RecruiterActionRequest }
+  | { kind: 'question'; question: CandidateQuestion }
+  | { kind: 'answered'; questionId: string };
+
+/**
+ * The candidate asked a person something (an SMS or e-mail reply that is no keyword, or the status page's form). Ids
+ * and times only: the text is in the store (candidate_questions), where erasure removes it.
+ */
+export interface CandidateQuestion {
+  questionId: string;
+  source: 'email' | 'sms' | 'page';
+  /** When the recruiter is alerted if nobody has answered (answerWithin business hours after it was asked). */
+  answerBy: number;
+}
 
 /** A provider's word on one message (from the delivery activity or a status webhook). */
 export interface DeliveryResult {
@@ -195,6 +208,10 @@ export const atsEventSignal = defineSignal<[JourneyEvent]>('atsEvent');
 export const deliveryResultSignal = defineSignal<[DeliveryResult]>('deliveryResult');
 /** A candidate replied (inbound SMS or e-mail). */
 export const candidateReplySignal = defineSignal<[CandidateReply]>('candidateReply');
+/** The candidate asked a person something: the journey waits for the recruiter and e-mails them. */
+export const candidateQuestionSignal = defineSignal<[CandidateQuestion]>('candidateQuestion');
+/** A recruiter answered a question (the answer is in the store): the journey sends it to the candidate. */
+export const questionAnsweredSignal = defineSignal<[{ questionId: string }]>('questionAnswered');
 /** A new journey definition version was published; it applies at the next stage change. */
 export const definitionPublishedSignal = defineSignal<[{ definition: JourneyDefinition; version: string }]>('definitionPublished');
 /** The journey's current status. */

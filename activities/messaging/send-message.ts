@@ -13,6 +13,7 @@ import { renderEmail, renderSms, TemplateError } from '../../core/messaging/temp
 import { emailSender, SANDBOX_EMAIL_FROM } from '../../core/messaging/sender';
 import { createUnsubscribeToken } from '../../core/store/unsubscribe-tokens';
 import { createStatusToken } from '../../core/store/status-tokens';
+import { questionMessageText } from './questions';
 
 /** What the workflow asks the delivery activity to send. */
 export type { DeliverRequest } from '../../workflows/contracts';
@@ -109,6 +110,13 @@ export async function sendMessage(deps: SendDeps, request: DeliverRequest): Prom
     throw toApplicationFailure(new ProviderError('QuietHours', `quiet hours for the candidate until ${new Date(until).toISOString()}`), Math.max(1000, until - now));
   }
   lap('checks');
+
+  // A recruiter's answer to the candidate's question: its words come from the store (never the workflow's history).
+  if (request.questionId) {
+    const text = await questionMessageText(db, request);
+    if (!text) throw failed('TemplateMissing', 'the answer to this question is gone (erased)');
+    request = { ...request, text };
+  }
 
   // 3. Render in the candidate's language; a template that cannot be rendered fails this channel for good.
   // The company is the tenant's display name; its logo and accent colour dress the HTML part.

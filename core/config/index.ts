@@ -85,6 +85,8 @@ export const EnvSchema = z.object({
   SENDGRID_FROM: z.email().optional(),
   SENDGRID_API_BASE_URL: z.url().optional(),
   SENDGRID_WEBHOOK_PUBLIC_KEY: z.string().min(1).optional(),
+  SENDGRID_INBOUND_SECRET: optionalSecret,
+  SENDGRID_INBOUND_PUBLIC_KEY: z.string().min(1).optional(),
   CANDOR_ENCRYPTION_KEYS: optionalSecret,
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(25_000),
 });
@@ -94,6 +96,7 @@ export const SECRET_VARIABLES = [
   'CANDOR_DEMO_API_KEY',
   'CANDOR_ADMIN_KEY',
   'TWILIO_AUTH_TOKEN',
+  'SENDGRID_INBOUND_SECRET',
   'SENDGRID_API_KEY',
   'CANDOR_ENCRYPTION_KEYS',
   'DATABASE_URL',
@@ -123,6 +126,8 @@ export interface Config {
   sendgrid: { apiKey: string; from: string; baseUrl: string | undefined; webhookPublicKey: string | undefined } | undefined;
   /** SendGrid's event-webhook verification key: it alone turns the signed event webhook on, with or without SendGrid sending. */
   sendgridWebhookPublicKey: string | undefined;
+  /** SendGrid Inbound Parse (candidates' e-mail replies): the secret URL segment and/or the signature policy's public key. */
+  sendgridInbound: { secret: string | undefined; publicKey: string | undefined };
   encryptionKeys: string | undefined;
   shutdownGraceMs: number;
   /** Secret values present in this configuration, for log redaction. */
@@ -207,6 +212,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         ? { apiKey: e.SENDGRID_API_KEY, from: e.SENDGRID_FROM, baseUrl: e.SENDGRID_API_BASE_URL, webhookPublicKey: e.SENDGRID_WEBHOOK_PUBLIC_KEY }
         : undefined,
     sendgridWebhookPublicKey: e.SENDGRID_WEBHOOK_PUBLIC_KEY,
+    sendgridInbound: { secret: e.SENDGRID_INBOUND_SECRET, publicKey: e.SENDGRID_INBOUND_PUBLIC_KEY },
     encryptionKeys: e.CANDOR_ENCRYPTION_KEYS,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     secrets,

@@ -1,7 +1,7 @@
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { WorkflowIdReusePolicy } from '@temporalio/common';
 import type { candidateJourney } from '../../workflows';
-import { atsEventSignal, candidateReplySignal, deliveryResultSignal, journeyWorkflowId, SA_STAGE, SA_TENANT } from '../../workflows/shared';
+import { atsEventSignal, candidateQuestionSignal, candidateReplySignal, deliveryResultSignal, journeyWorkflowId, questionAnsweredSignal, SA_STAGE, SA_TENANT, type CandidateQuestion } from '../../workflows/shared';
 import { journeyStatusQuery, journeyTimelineQuery, recruiterActionUpdate } from '../../workflows/shared';
 import type { CandidateReply, DeliveryResult, JourneyEvent, JourneyInput, JourneyStatus, RecruiterActionRequest } from '../../workflows/shared';
 import type { TimelineEntry } from '../../workflows/engine';
@@ -87,6 +87,16 @@ export async function signalDeliveryResult(client: Client, tenant: string, appli
 /** Tells the journey the candidate replied (SMS, unsubscribe link, e-mail opt-out). */
 export async function signalCandidateReply(client: Client, tenant: string, applicationId: string, reply: CandidateReply): Promise<void> {
   await journeyHandle(client, tenant, applicationId).signal(candidateReplySignal, reply);
+}
+
+/** Tells the journey the candidate asked a person something (ids and times only; the text is in the store). */
+export async function signalCandidateQuestion(client: Client, tenant: string, applicationId: string, question: CandidateQuestion): Promise<void> {
+  await journeyHandle(client, tenant, applicationId).signal(candidateQuestionSignal, question);
+}
+
+/** Tells the journey a recruiter answered a question (the answer is in the store): it sends it to the candidate. */
+export async function signalQuestionAnswered(client: Client, tenant: string, applicationId: string, questionId: string): Promise<void> {
+  await journeyHandle(client, tenant, applicationId).signal(questionAnsweredSignal, { questionId });
 }
 
 /** Whether the journey still runs: true running, false closed, undefined when there is none. */

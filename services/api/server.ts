@@ -10,6 +10,7 @@ import { installResponseHeaders } from './v1/response-headers';
 import { installJsonBodyParser } from './v1/safe-parsing';
 import { DEFAULT_READ_LIMIT, installReadLimiter } from './read-limiter';
 import { signalCandidateReply } from '../../core/temporal/journeys';
+import { journeySignals } from './messaging/journey-signals';
 import { registerStatusPage } from '../status-page';
 
 /** What the api role needs; probes come from the process that owns the connections. */
@@ -111,6 +112,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
       shipped: deps.v1.shipped,
       reply: temporal ? (tenant, applicationId, reply) => signalCandidateReply(temporal, tenant, applicationId, reply) : undefined,
       warn: (message) => deps.logger.warn(message),
+      journeys: temporal ? journeySignals(temporal) : undefined,
     });
   }
   return app;

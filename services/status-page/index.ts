@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { loadDefaultJourneys, type VersionedDefinition } from '../../core/journeys/default-journeys';
 import { pickLocale } from '../../core/messaging/locale-chain';
@@ -11,6 +12,10 @@ import { lookupStatusToken } from '../../core/store/status-tokens';
 import { tenantName } from '../../core/store/tenants';
 import type { JourneyDefinition } from '../../workflows/engine/definition';
 import type { CandidateReply } from '../../workflows/shared';
+import { ANSWER_TEMPLATE } from '../../workflows/engine/questions';
+import { findQuestion, listQuestions } from '../../core/store/candidate-questions';
+import { receiveQuestion } from '../api/messaging/questions';
+import type { JourneySignals } from '../api/messaging/journey-signals';
 import { renderInvalidLink, renderStatusPage, STATUS_PAGE_CSP, type PageStep, type StatusPageView } from './page';
 import { pageTexts, PAGE_LANGUAGES, type PageTexts } from './texts';
 
@@ -27,6 +32,8 @@ export interface StatusPageDeps {
   now?: () => Date;
   /** Where to report a journey that could not be told (no personal data). */
   warn?: (message: string) => void;
+  /** Tells the journey about a question from the page (absent without a Temporal client: the inbox still has it). */
+  journeys?: Pick<JourneySignals, 'question'> | undefined;
 }
 
 /** The stages of the usual path, in order; an ending other than hired replaces its tail. */
@@ -92,6 +99,7 @@ function stepsOf(words: PageTexts, definition: JourneyDefinition | undefined, cu
 function messageLabel(words: PageTexts, definition: JourneyDefinition | undefined, template: string): string {
   const prefix = template.split('.')[0]!;
   if (prefix === 'status') return words.statusUpdate;
+  if (template === ANSWER_TEMPLATE) return words.ask.answerLabel;
   return words.stages[prefix] ? stageText(words, definition, prefix).title : words.statusUpdate;
 }
 
@@ -107,7 +115,7 @@ export function registerStatusPage(app: FastifyInstance, deps: StatusPageDeps): 
   const defaults = () => (shipped ??= loadDefaultJourneys());
   const now = () => deps.now?.() ?? new Date();
 
-  async function view(tenant: string, applicationId: string, path: string, lang: string | undefined, notice?: (w: PageTexts) => StatusPageView['notice']): Promise<StatusPageView> {
+  async function view(tenant: string, applicationId: string, path: string, lang: string | undefined, notice?: (w: PageTexts, format: Intl.DateTimeFormat) => StatusPageView['notice']): Promise<StatusPageView> {
     const [data, company] = await Promise.all([readStatusPage(db, tenant, applicationId), tenantName(db, tenant)]);
     const { facts, board } = data;
     const words = pageTexts(lang ?? facts?.locale ?? 'en');
@@ -141,8 +149,16 @@ export function registerStatusPage(app: FastifyInstance, deps: StatusPageDeps): 
       closed: board && ended ? words.closed(stageText(words, definition, stage).title) : undefined,
       messages: data.messages.map((m) => ({ at: m.sentAt, when: format.format(new Date(m.sentAt)), channel: words.channel[m.channel], label: messageLabel(words, definition, m.template) })),
       channels: data.channels,
+      canAsk: !board || !ended,
+      questions: (await listQuestions(db, tenant, { applicationId, limit: 20 })).map((q) => ({
+        askedAt: q.askedAt,
+        askedWhen: format.format(new Date(q.askedAt)),
+        text: q.text,
+        status: q.answer !== null ? words.ask.answered(q.answeredBy ?? q.recruiterName ?? words.ask.team(company), format.format(new Date(q.answeredAt!))) : words.ask.waiting(format.format(new Date(q.answerBy))),
+        answer: q.answer ?? undefined,
+      })),
       survey: !board || !ended ? 'none' : data.answered ? 'answered' : 'ask',
-      notice: notice?.(words),
+      notice: notice?.(words, format),
     };
   }
 
@@ -161,14 +177,22 @@ export function registerStatusPage(app: FastifyInstance, deps: StatusPageDeps): 
     const back = (reply: FastifyReply, token: string, lang: string | undefined, done: string) =>
       reply.code(303).header('location', `/s/${token}?${new URLSearchParams({ ...(lang ? { lang } : {}), done }).toString()}`).header('referrer-policy', 'no-referrer').send();
 
-    scope.get<{ Params: { token: string }; Querystring: { lang?: string; done?: string } }>('/s/:token', async (request, reply) => {
+    scope.get<{ Params: { token: string }; Querystring: { lang?: string; done?: string; q?: string } }>('/s/:token', async (request, reply) => {
       const lang = language(request.query.lang);
       const found = await valid(request.params.token, lang, reply);
       if (!found) return reply;
       const done = request.query.done;
-      const page = await view(found.tenant, found.applicationId, `/s/${request.params.token}`, lang, (w) =>
+      // After a question: who has it and by when, from the stored question (this application's only).
+      const asked = done === 'question' && request.query.q ? await findQuestion(db, found.tenant, request.query.q) : undefined;
+      const question = asked?.applicationId === found.applicationId ? asked : undefined;
+      const company = question ? await tenantName(db, found.tenant) : '';
+      const page = await view(found.tenant, found.applicationId, `/s/${request.params.token}`, lang, (w, format) =>
         done === 'email' || done === 'sms'
           ? { text: w.stoppedNotice[done], kind: 'status' }
+          : question
+            ? { text: w.ask.received(question.recruiterName ?? w.ask.team(company), format.format(new Date(question.answerBy))), kind: 'status' }
+          : done === 'question-invalid'
+            ? { text: w.ask.invalid, kind: 'alert' }
           : done === 'survey'
             ? { text: w.survey.thanks, kind: 'status' }
             : done === 'survey-invalid'
@@ -188,6 +212,27 @@ export function registerStatusPage(app: FastifyInstance, deps: StatusPageDeps): 
       // The journey records it (timeline, journey event); an ended journey or a missing client must not fail the page.
       await deps.reply?.(found.tenant, found.applicationId, { channel, text: 'status-page', optOut: true }).catch(() => deps.warn?.('could not tell the journey about a status-page opt-out'));
       return back(reply, request.params.token, lang, channel);
+    });
+
+    // A question for a person: stored, the journey told (it e-mails the recruiter and waits for the answer), and the
+    // page says who has it and by when. A repeated post of the same text within a minute is the same question.
+    scope.post<{ Params: { token: string }; Body: Record<string, string> | undefined }>('/s/:token/question', async (request, reply) => {
+      const lang = language(request.body?.lang);
+      const found = await valid(request.params.token, lang, reply);
+      if (!found) return reply;
+      const text = (request.body?.question ?? '').trim().slice(0, 4000);
+      if (text === '') return back(reply, request.params.token, lang, 'question-invalid');
+      const minute = Math.floor(now().getTime() / 60_000);
+      const sourceRef = createHash('sha256').update(`${found.applicationId}\n${minute}\n${text}`).digest('hex');
+      const received = await receiveQuestion(
+        { db, journeys: deps.journeys, now: () => now().getTime(), warn: (message) => deps.warn?.(message), ...(deps.shipped ? { shipped: () => deps.shipped! } : {}) },
+        { tenant: found.tenant, applicationId: found.applicationId, source: 'page', sourceRef, text },
+      );
+      return reply
+        .code(303)
+        .header('location', `/s/${request.params.token}?${new URLSearchParams({ ...(lang ? { lang } : {}), done: 'question', q: received.question.questionId }).toString()}`)
+        .header('referrer-policy', 'no-referrer')
+        .send();
     });
 
     scope.post<{ Params: { token: string }; Body: Record<string, string> | undefined }>('/s/:token/survey', async (request, reply) => {

@@ -26,6 +26,9 @@ export interface StatusPageView {
   /** Per channel that carried a message: whether it is stopped. */
   channels: { channel: 'email' | 'sms'; stopped: boolean }[];
   survey: 'ask' | 'answered' | 'none';
+  /** The question form is shown (the journey has not ended), and the questions asked so far, newest first. */
+  canAsk?: boolean | undefined;
+  questions?: { askedWhen: string; askedAt: string; text: string; status: string; answer: string | undefined }[];
   /** A confirmation (after an action) or a problem (a form not filled in), announced to screen readers. */
   notice: { text: string; kind: 'status' | 'alert' } | undefined;
 }
@@ -153,6 +156,26 @@ ${view.channels
 </section>`
     : '';
 
+  const ask = view.canAsk === true
+    ? `<section aria-labelledby="ask-h">
+<h2 id="ask-h">${e(w.ask.heading)}</h2>
+<p>${e(w.ask.intro)}</p>
+<form method="post" action="${e(view.path)}/question">${hidden(w.lang)}
+<label for="question">${e(w.ask.label)}</label>
+<textarea id="question" name="question" maxlength="4000" required></textarea>
+<p><button type="submit">${e(w.ask.send)}</button></p>
+</form>
+</section>`
+    : '';
+  const questions = view.questions?.length
+    ? `<section aria-labelledby="questions-h">
+<h2 id="questions-h">${e(w.ask.yours)}</h2>
+<ul class="messages">${view.questions
+        .map((q) => `<li><time datetime="${e(q.askedAt)}">${e(q.askedWhen)}</time>: <q>${e(q.text)}</q><p>${e(q.status)}</p>${q.answer !== undefined ? `<blockquote><p>${e(q.answer)}</p></blockquote>` : ''}</li>`)
+        .join('\n')}</ul>
+</section>`
+    : '';
+
   const messages = `<section aria-labelledby="messages-h">
 <h2 id="messages-h">${e(w.messages)}</h2>
 ${view.messages.length ? `<ul class="messages">${view.messages.map((m) => `<li><time datetime="${e(m.at)}">${e(m.when)}</time>, ${e(m.channel)}: ${e(m.label)}</li>`).join('\n')}</ul>` : `<p>${e(w.noMessages)}</p>`}
@@ -172,6 +195,8 @@ ${steps}
 ${next}
 </section>
 ${survey}
+${ask}
+${questions}
 ${actions}
 ${messages}
 </main>

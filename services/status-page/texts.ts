@@ -31,6 +31,20 @@ export interface PageTexts {
   noMessages: string;
   channel: { email: string; sms: string };
   statusUpdate: string;
+  /** Asking a person a question, and the questions asked so far with their answers. */
+  ask: {
+    heading: string;
+    intro: string;
+    label: string;
+    send: string;
+    received: (who: string, when: string) => string;
+    team: (company: string) => string;
+    invalid: string;
+    yours: string;
+    waiting: (when: string) => string;
+    answered: (who: string, when: string) => string;
+    answerLabel: string;
+  };
   actions: string;
   stop: { email: string; sms: string };
   stopped: { email: string; sms: string };
@@ -87,6 +101,19 @@ const TEXTS: Record<PageLanguage, PageTexts> = {
     noMessages: 'None yet.',
     channel: { email: 'E-mail', sms: 'SMS' },
     statusUpdate: 'Status update',
+    ask: {
+      heading: 'Ask a question',
+      intro: 'A person reads it and answers you.',
+      label: 'Your question',
+      send: 'Send my question',
+      received: (who, when) => `Thank you. ${who} has your question and will answer by ${when}.`,
+      team: (company) => `The recruiting team at ${company}`,
+      invalid: 'Please write your question first.',
+      yours: 'Your questions',
+      waiting: (when) => `Waiting for an answer, by ${when} at the latest.`,
+      answered: (who, when) => `Answer from ${who}, ${when}:`,
+      answerLabel: 'Answer to your question',
+    },
     actions: 'What you can do',
     stop: { email: 'Stop e-mails about this application', sms: 'Stop SMS about this application' },
     stopped: { email: 'You get no e-mails about this application.', sms: 'You get no SMS about this application.' },
@@ -152,6 +179,19 @@ const TEXTS: Record<PageLanguage, PageTexts> = {
     noMessages: 'Inga ännu.',
     channel: { email: 'Mejl', sms: 'Sms' },
     statusUpdate: 'Lägesuppdatering',
+    ask: {
+      heading: 'Ställ en fråga',
+      intro: 'En person läser den och svarar dig.',
+      label: 'Din fråga',
+      send: 'Skicka min fråga',
+      received: (who, when) => `Tack. ${who} har fått din fråga och svarar senast ${when}.`,
+      team: (company) => `Rekryteringsteamet på ${company}`,
+      invalid: 'Skriv din fråga först.',
+      yours: 'Dina frågor',
+      waiting: (when) => `Väntar på svar, senast ${when}.`,
+      answered: (who, when) => `Svar från ${who}, ${when}:`,
+      answerLabel: 'Svar på din fråga',
+    },
     actions: 'Vad du kan göra',
     stop: { email: 'Avsluta mejl om denna ansökan', sms: 'Avsluta sms om denna ansökan' },
     stopped: { email: 'Du får inga mejl om denna ansökan.', sms: 'Du får inga sms om denna ansökan.' },

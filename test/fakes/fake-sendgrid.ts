@@ -106,6 +106,31 @@ export class FakeSendGrid {
     return { status: response.status, body: await response.text() };
   }
 
+  /**
+   * Posts a candidate's e-mail reply as SendGrid Inbound Parse does: multipart/form-data with to, from, subject,
+   * text, headers and the SMTP envelope, signed like the event webhook (ECDSA over timestamp + body) unless `unsigned`.
+   */
+  async postInboundParse(url: string, mail: { to: string; from: string; subject?: string; text: string; messageId?: string }, options: { unsigned?: boolean } = {}): Promise<{ status: number; body: string }> {
+    const form = new FormData();
+    form.set('to', mail.to);
+    form.set('from', mail.from);
+    form.set('subject', mail.subject ?? 'Re: your application');
+    form.set('text', mail.text);
+    form.set('headers', `Message-ID: ${mail.messageId ?? `<${randomBytes(8).toString('hex')}@mail.example>`}\r\nFrom: ${mail.from}\r\nTo: ${mail.to}\r\n`);
+    form.set('envelope', JSON.stringify({ to: [mail.to], from: /<([^>]+)>/.exec(mail.from)?.[1] ?? mail.from }));
+    form.set('charsets', JSON.stringify({ to: 'UTF-8', from: 'UTF-8', subject: 'UTF-8', text: 'UTF-8' }));
+    const request = new Request(url, { method: 'POST', body: form });
+    const body = Buffer.from(await request.arrayBuffer());
+    const timestamp = String(Math.floor(Date.now() / 1000));
+    const headers: Record<string, string> = { 'content-type': request.headers.get('content-type')! };
+    if (!options.unsigned) {
+      headers['x-twilio-email-event-webhook-timestamp'] = timestamp;
+      headers['x-twilio-email-event-webhook-signature'] = sign('sha256', Buffer.concat([Buffer.from(timestamp), body]), this.privateKey).toString('base64');
+    }
+    const response = await fetch(url, { method: 'POST', headers, body });
+    return { status: response.status, body: await response.text() };
+  }
+
   /** One event for a message this fake accepted, shaped as SendGrid sends it. */
   event(message: FakeEmail, event: 'delivered' | 'bounce' | 'dropped' | 'spamreport' | 'unsubscribe', extra: Record<string, unknown> = {}): Record<string, unknown> {
     return { email: message.to, timestamp: Math.floor(Date.now() / 1000), event, sg_event_id: randomBytes(12).toString('base64url'), sg_message_id: `${message.messageId}.filter0001`, ...message.customArgs, ...extra };

@@ -44,13 +44,25 @@ export async function messagingDb(): Promise<Database> {
   return db;
 }
 
+/** The secret path segment of the Inbound Parse URL the test messaging API is given. */
+export const INBOUND_PARSE_SECRET = 'parse-secret-for-tests';
+
 /** The api's messaging routes on a port from the OS, with Twilio and SendGrid verification keys from the fakes. */
 export async function startMessagingApi(db: Database, fakes: Fakes, journeys: JourneySignals): Promise<{ app: FastifyInstance; url: string }> {
   // The routes sign their links with the public URL, so the port is known before they are registered.
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const app = Fastify();
-  registerMessagingRoutes(app, { db, journeys, publicUrl: url, twilioAuthToken: fakes.twilio.authToken, sendgridWebhookPublicKey: fakes.sendgrid.publicKey });
+  registerMessagingRoutes(app, {
+    db,
+    journeys,
+    publicUrl: url,
+    twilioAuthToken: fakes.twilio.authToken,
+    sendgridWebhookPublicKey: fakes.sendgrid.publicKey,
+    // Inbound Parse: the secret URL segment and the signature (the fake signs with its event-webhook key).
+    sendgridInboundSecret: INBOUND_PARSE_SECRET,
+    sendgridInboundPublicKey: fakes.sendgrid.publicKey,
+  });
   await app.listen({ host: '127.0.0.1', port });
   return { app, url };
 }

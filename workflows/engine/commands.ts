@@ -16,7 +16,9 @@ export type MessagePurpose =
   | 'interview-update'
   | 'status-update'
   | 'closing'
-  | 'recruiter';
+  | 'recruiter'
+  | 'question-received'
+  | 'answer';
 
 /** How a journey ended. */
 export type Outcome = 'rejected' | 'position-closed' | 'hired' | 'withdrawn' | 'erased';
@@ -35,7 +37,7 @@ export type JourneyEventType =
  * Why a recruiter is alerted (`no-contact`: the acknowledgement is overdue because no way to reach the candidate
  * is known; `details-missing`: a message cannot be written until an event brings the details it names).
  */
-export type AlertReason = 'max-silence' | 'waiting' | 'all-channels-failed' | 'no-contact' | 'details-missing';
+export type AlertReason = 'max-silence' | 'waiting' | 'all-channels-failed' | 'no-contact' | 'details-missing' | 'unanswered-question';
 
 /**
  * Send one message. The delivery activity tries `channels[0]`; if it fails, the engine hears a failed
@@ -54,6 +56,8 @@ export interface DeliverCommand {
   notBefore: number;
   /** 1 for the first channel, 2 for the first fallback, … */
   attempt: number;
+  /** A recruiter's answer to this question (purpose `answer`): the send path reads its text from the store. */
+  questionId?: string;
 }
 
 /** Tell the recruiter something needs a person. */

@@ -174,8 +174,12 @@ export function dispatch(ctx: Context, message: ScheduledMessage): void {
     locale: s.candidate.locale,
     notBefore: ctx.now,
     attempt,
+    ...(message.questionId ? { questionId: message.questionId } : {}),
   });
-  s.inFlight = [...s.inFlight.filter((m) => m.messageId !== messageId), { messageId, template: message.template, purpose: message.purpose, channels, tried, attempt, sentAt: ctx.now }];
+  s.inFlight = [
+    ...s.inFlight.filter((m) => m.messageId !== messageId),
+    { messageId, template: message.template, purpose: message.purpose, channels, tried, attempt, sentAt: ctx.now, ...(message.questionId ? { questionId: message.questionId } : {}) },
+  ];
   record(ctx, { type: 'message.dispatched', messageId, template: message.template, purpose: message.purpose, channel: channels[0], dueAt: message.dueAt });
   publish(ctx, 'message.dispatched', { messageId, template: message.template, channel: channels[0] });
   if (message.purpose === 'closing') {

@@ -14,6 +14,7 @@ import {
   quietNow,
   reachable,
   record,
+  schedule,
   scheduleMessage,
   scheduleNextFollowUp,
   silenceDeadline,
@@ -26,6 +27,7 @@ import type { JourneyDefinition, StageCategory } from './definition';
 import { parseDuration } from './duration';
 import type { AtsEvent, Input, RecruiterAction } from './inputs';
 import { applyInterviewEvent } from './interviews';
+import { ANSWER_TEMPLATE, QUESTION_RECEIVED_TEMPLATE, type QuestionSource } from './questions';
 import { messagesWithPaths } from './promise-checks';
 import { RECEIPT_WINDOW_MS, SEEN_EVENT_LIMIT, applyProfile, awaitingContact, type JourneyState, type ScheduledMessage } from './state';
 
@@ -68,6 +70,12 @@ export function decide(state: JourneyState, input: Input, now: number): Decision
     case 'recruiter':
       applyRecruiterAction(ctx, input.recruiter);
       break;
+    case 'question':
+      askQuestion(ctx, input.questionId, input.source, input.answerBy);
+      break;
+    case 'answered':
+      answerQuestion(ctx, input.questionId);
+      break;
     case 'upgrade':
       if (input.resolved && ctx.s.anyOrder && ctx.s.status === 'open' && nothingSentYet(ctx.s)) {
         switchDefinition(ctx, input.definition, input.version);
@@ -80,12 +88,20 @@ export function decide(state: JourneyState, input: Input, now: number): Decision
   // Contact details (an event) or consent (an opt-in reply) may have made the candidate reachable at last.
   if (ctx.s.status !== 'new' && ctx.s.status !== 'completed' && awaitingContact(ctx.s) && reachable(ctx)) becameReachable(ctx);
   runDue(ctx);
+  questionAlerts(ctx);
   return { state: ctx.s, commands: ctx.commands };
 }
 
 /** When the workflow must call `decide` with a timer input next, or undefined when only an input can change anything. */
 export function nextWakeUp(state: JourneyState): number | undefined {
   if (state.status === 'completed' || state.status === 'new') return undefined;
+  // A question nobody has answered wakes the journey to alert the recruiter (only journeys that were asked one).
+  const question = state.questions?.reduce<number | undefined>((at, q) => (q.alerted || (at !== undefined && at <= q.answerBy) ? at : q.answerBy), undefined);
+  const wake = nextMessageWakeUp(state);
+  return question === undefined ? wake : wake === undefined ? question : Math.min(wake, question);
+}
+
+function nextMessageWakeUp(state: JourneyState): number | undefined {
   let next = Number.POSITIVE_INFINITY;
   if (awaitingContact(state)) {
     // Nothing can be sent before contact details arrive (an input); only the alerts and the closing wait have times.
@@ -360,6 +376,7 @@ function applyDeliveryResult(ctx: Context, messageId: string, channel: 'email' |
       key: `fallback:${messageId}`,
       template: inFlight.template,
       purpose: inFlight.purpose,
+      ...(inFlight.questionId ? { questionId: inFlight.questionId } : {}),
       dueAt: deferOutOfQuietHours(ctx.now, calendarOf(ctx)),
       pausable: false,
       messageId,
@@ -391,6 +408,57 @@ function applyReply(ctx: Context, channel: 'email' | 'sms', text: string, optOut
   }
   record(ctx, { type: 'candidate.replied', channel });
   publish(ctx, 'candidate.replied', { channel });
+}
+
+/**
+ * The candidate asked a person something: the journey waits for the recruiter (and says so on the timeline) until an
+ * answer comes, and alerts them once at `answerBy`. A reply on a channel counts as the candidate replying.
+ */
+function askQuestion(ctx: Context, questionId: string, source: QuestionSource, answerBy: number): void {
+  const s = ctx.s;
+  if (s.status === 'new' || s.questions?.some((q) => q.id === questionId)) return;
+  const channel = source === 'page' ? undefined : source;
+  record(ctx, { type: 'question.asked', questionId, ...(channel ? { channel } : {}), dueAt: answerBy, reason: 'waiting for the recruiter' });
+  if (channel) publish(ctx, 'candidate.replied', { channel });
+  s.questions = [...(s.questions ?? []), { id: questionId, source, askedAt: ctx.now, answerBy }];
+  // An SMS is answered at once in the webhook's reply and the page says it itself; an e-mail gets an e-mail back.
+  if (source === 'email' && (s.status === 'open' || s.status === 'closing')) {
+    schedule(ctx, { key: `question-received:${questionId}`, template: QUESTION_RECEIVED_TEMPLATE, purpose: 'question-received', dueAt: ctx.now, channel: 'email', pausable: false, questionId });
+  }
+}
+
+/**
+ * A recruiter answered: the question stops waiting, and the answer goes to the candidate on the channel they asked
+ * on (a question from the status page: the journey's channel order), once, through the ledger like any message.
+ */
+function answerQuestion(ctx: Context, questionId: string): void {
+  const s = ctx.s;
+  const question = s.questions?.find((q) => q.id === questionId);
+  if (!question) return;
+  s.questions = s.questions!.filter((q) => q.id !== questionId);
+  record(ctx, { type: 'question.answered', questionId, ...(question.source !== 'page' ? { channel: question.source } : {}) });
+  if (s.status !== 'open' && s.status !== 'closing') return;
+  // Quiet hours hold it like any message (runDue sends it at once when it is not quiet).
+  schedule(ctx, {
+    key: `answer:${questionId}`,
+    template: ANSWER_TEMPLATE,
+    purpose: 'answer',
+    dueAt: deferOutOfQuietHours(ctx.now, calendarOf(ctx)),
+    ...(question.source !== 'page' ? { channel: question.source } : {}),
+    pausable: false,
+    questionId,
+  });
+}
+
+/** Alerts the recruiter once for each question still unanswered at its `answerBy`. */
+function questionAlerts(ctx: Context): void {
+  const s = ctx.s;
+  if (!s.questions?.some((q) => !q.alerted && q.answerBy <= ctx.now)) return;
+  s.questions = s.questions.map((q) => {
+    if (q.alerted || q.answerBy > ctx.now) return q;
+    alert(ctx, 'unanswered-question');
+    return { ...q, alerted: true };
+  });
 }
 
 function applyRecruiterAction(ctx: Context, action: RecruiterAction): void {

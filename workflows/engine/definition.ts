@@ -158,6 +158,11 @@ export const JourneyDefinition = z
     ackWithin: fixedDuration.default('5m'),
     /** Longest allowed gap between two messages, in business days. */
     maxSilence: z.number().int().min(1).max(30).default(5),
+    /**
+     * Business hours a recruiter has to answer a candidate's question (a reply, or the status page's form) before the
+     * journey alerts them; absent means DEFAULT_ANSWER_WITHIN_HOURS (16, two business days). See engine/questions.ts.
+     */
+    answerWithin: z.number().int().min(1).max(400).optional(),
     quietHours: z.object({ start: clock, end: clock }).strict().default({ start: '21:00', end: '08:00' }),
     businessDays: z.array(z.enum(WEEKDAY_NAMES)).min(1).default(['mon', 'tue', 'wed', 'thu', 'fri']),
     holidays: HolidaySettings.default([]),

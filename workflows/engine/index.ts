@@ -42,4 +42,6 @@ export {
 export type { Calendar, CalendarSettings } from './calendar';
 export { toLocal, fromLocal, formatLocal, isValidTimeZone } from './time-zone';
 export { parseDuration } from './duration';
+export { addBusinessHours, answerDueAt, ANSWER_TEMPLATE, QUESTION_RECEIVED_TEMPLATE, DEFAULT_ANSWER_WITHIN_HOURS, BUSINESS_DAY_HOURS } from './questions';
+export type { OpenQuestion, QuestionSource, AnswerSettings } from './questions';
 export type { Duration } from './duration';

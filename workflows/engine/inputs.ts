@@ -73,6 +73,10 @@ export const Input = z.discriminatedUnion('kind', [
     .strict(),
   z.object({ kind: z.literal('reply'), channel: Channel, text: z.string(), optOut: z.boolean().optional() }).strict(),
   z.object({ kind: z.literal('recruiter'), recruiter: RecruiterAction }).strict(),
+  /** The candidate asked a person something (its text is in the store under `questionId`); answer due by `answerBy`. */
+  z.object({ kind: z.literal('question'), questionId: z.string().min(1), source: z.enum(['email', 'sms', 'page']), answerBy: z.number() }).strict(),
+  /** A recruiter answered the question (the answer's text is in the store): it goes to the candidate. */
+  z.object({ kind: z.literal('answered'), questionId: z.string().min(1) }).strict(),
   /** A new published definition version; it takes effect at the next stage change. */
   /**
    * With `resolved`: the journey's definition resolved again with the job or locale a later event brought; it

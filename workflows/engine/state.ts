@@ -6,6 +6,7 @@
 import type { MessagePurpose, Outcome } from './commands';
 import type { Channel, JourneyDefinition, StageCategory } from './definition';
 import type { CandidateProfile } from './inputs';
+import type { OpenQuestion } from './questions';
 import { isValidTimeZone } from './time-zone';
 
 /** How many event ids are remembered for de-duplication; older redeliveries are also caught by event time. */
@@ -37,6 +38,8 @@ export interface ScheduledMessage {
    * waits for the next ATS event, which may bring them, instead of failing the channel.
    */
   awaitingDetails?: boolean;
+  /** A recruiter's answer: the question it answers (its text is in the store, never here). */
+  questionId?: string;
 }
 
 /**
@@ -56,6 +59,8 @@ export interface InFlightMessage {
   phase?: 'accepted' | 'delivered';
   /** When the provider accepted it (or reported it delivered). */
   settledAt?: number;
+  /** A recruiter's answer: the question it answers. */
+  questionId?: string;
 }
 
 /** How long after a provider accepted a message a late failure still makes the journey try the next channel. */
@@ -92,6 +97,8 @@ export type TimelineType =
   | 'candidate.replied'
   | 'candidate.opted_out'
   | 'candidate.opted_in'
+  | 'question.asked'
+  | 'question.answered'
   | 'journey.paused'
   | 'journey.resumed'
   | 'definition.pending'
@@ -113,6 +120,8 @@ export interface TimelineEntry {
   stage?: StageCategory;
   reason?: string;
   version?: string;
+  /** For questions: the question's id (its text is in the store). */
+  questionId?: string;
 }
 
 /** The candidate facts decisions need. */
@@ -178,6 +187,11 @@ export interface JourneyState {
   /** When the recruiter hears that a message still lacks details; `detailsAlerted` once they have. */
   detailsAlertAt?: number;
   detailsAlerted?: boolean;
+  /**
+   * Questions from the candidate waiting for a person ("waiting for the recruiter"), oldest first; absent until the
+   * first question (journeys recorded before questions never have it, and decide as they did).
+   */
+  questions?: OpenQuestion[];
 }
 
 /** What a journey starts from. */

@@ -14,6 +14,10 @@ import { recordInboundSms } from '../../../core/store/replies';
 import { tenantName } from '../../../core/store/tenants';
 import type { JourneySignals } from './journey-signals';
 import { smsKeyword } from './keywords';
+import { receiveQuestion, type QuestionIntakeDeps } from './questions';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { lastEmailTo } from '../../../core/store/candidate-questions';
+import { parseInboundEmail } from './inbound-email';
 import { registerOutboxRoute } from './outbox';
 import { errorBody as error } from '../v1/errors';
 
@@ -33,6 +37,13 @@ export interface MessagingRouteDeps {
   sendgridWebhookPublicKey?: string | undefined;
   /** The clock signed webhook times are checked against (tests move it). */
   now?: () => number;
+  /**
+   * SendGrid Inbound Parse (candidates' e-mail replies): the secret path segment of the URL Candor gives SendGrid
+   * (/webhooks/providers/sendgrid/inbound/<secret>), and/or the public key of the parse webhook's signature policy
+   * (ECDSA, like the event webhook's). The route answers 404 without either.
+   */
+  sendgridInboundSecret?: string | undefined;
+  sendgridInboundPublicKey?: string | undefined;
 }
 
 const xml = (s: string) => s.replace(/[<>&'"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c]!);
@@ -57,6 +68,8 @@ export function registerMessagingRoutes(app: FastifyInstance, deps: MessagingRou
   const eventWebhook = new EventWebhook();
   const sendgridKey = deps.sendgridWebhookPublicKey ? eventWebhook.convertPublicKeyToECDSA(deps.sendgridWebhookPublicKey) : undefined;
 
+  const intake: QuestionIntakeDeps = { db, journeys: deps.journeys, ...(deps.now ? { now: deps.now } : {}), warn: (message) => deps.logger?.warn(message) };
+  const inboundKey = deps.sendgridInboundPublicKey ? eventWebhook.convertPublicKeyToECDSA(deps.sendgridInboundPublicKey) : undefined;
   const tell = async (what: string, fn: () => Promise<void>) => {
     // The ledger is already updated; a journey that cannot be signalled (ended) must not make the provider retry.
     await fn().catch((e: unknown) => deps.logger?.warn({ err: e, what }, 'could not signal the journey'));
@@ -124,12 +137,18 @@ export function registerMessagingRoutes(app: FastifyInstance, deps: MessagingRou
           const stage = status?.stage;
           return twiml(reply, stage ? words.status(words.stages[stage] ?? stage) : words.statusUnknown);
         }
-        default:
-          if (first) {
-            await recordRecruiterAlert(db, { alertId: `reply:${sid}`, tenant, applicationId, reason: 'candidate-replied' });
-            await tell('reply', () => deps.journeys.reply(tenant, applicationId, { channel: 'sms', text: body }));
+        default: {
+          // Anything else is for a person: the recruiter's inbox and e-mail, and the candidate hears who has it and by when.
+          if (!deps.journeys.question) {
+            if (first) {
+              await recordRecruiterAlert(db, { alertId: `reply:${sid}`, tenant, applicationId, reason: 'candidate-replied' });
+              await tell('reply', () => deps.journeys.reply(tenant, applicationId, { channel: 'sms', text: body }));
+            }
+            return twiml(reply);
           }
-          return twiml(reply);
+          const received = await receiveQuestion(intake, { tenant, applicationId, source: 'sms', sourceRef: sid || `${Date.now()}`, text: body });
+          return twiml(reply, received.acknowledgement);
+        }
       }
     });
 
@@ -180,6 +199,52 @@ export function registerMessagingRoutes(app: FastifyInstance, deps: MessagingRou
       }
       return reply.code(204).send();
     });
+
+    // SendGrid Inbound Parse: a candidate answered one of our e-mails (Reply-To jobs+<tenant>@…). Verified by the
+    // secret in the URL (compared in constant time) and, when a signature policy's key is set, by its ECDSA signature
+    // over timestamp + body (fresh, like the event webhook's). The sender's address finds the application: the one
+    // this tenant last e-mailed there. The body (multipart/form-data) never reaches a log.
+    const inbound = async (request: FastifyRequest, reply: FastifyReply, secret: string | undefined) => {
+      if (!deps.sendgridInboundSecret && !inboundKey) return reply.code(404).send(error('not_configured', 'SendGrid Inbound Parse is not configured'));
+      if (deps.sendgridInboundSecret) {
+        const given = Buffer.from(secret ?? '');
+        const expected = Buffer.from(deps.sendgridInboundSecret);
+        if (given.length !== expected.length || !timingSafeEqual(given, expected)) return reply.code(401).send(error('bad_secret', 'The inbound parse URL is not valid'));
+      }
+      const body = raw(request);
+      if (inboundKey) {
+        const signature = request.headers['x-twilio-email-event-webhook-signature'];
+        const timestamp = request.headers['x-twilio-email-event-webhook-timestamp'];
+        let valid = false;
+        try {
+          valid = typeof signature === 'string' && typeof timestamp === 'string' && eventWebhook.verifySignature(inboundKey, body, signature, timestamp);
+        } catch {
+          valid = false;
+        }
+        if (!valid) return reply.code(401).send(error('bad_signature', 'The inbound parse signature does not match'));
+        if (signedTimeCheck(Number(timestamp) * 1000, deps.now?.() ?? Date.now()) !== 'fresh') return reply.code(401).send(error('stale_delivery', 'The inbound parse post is not fresh'));
+      }
+      let form: FormData;
+      try {
+        form = await new Response(body, { headers: { 'content-type': String(request.headers['content-type'] ?? '') } }).formData();
+      } catch {
+        return reply.code(400).send(error('not_multipart', 'The body is not multipart/form-data'));
+      }
+      const field = (name: string) => {
+        const value = form.get(name);
+        return typeof value === 'string' ? value : '';
+      };
+      const parsed = parseInboundEmail({ to: field('to'), from: field('from'), envelope: field('envelope'), text: field('text'), html: field('html'), headers: field('headers') });
+      // Unknown senders and addresses are dropped quietly (SendGrid retries anything but 2xx).
+      if (!parsed) return reply.code(204).send();
+      const last = await lastEmailTo(db, parsed.tenant, parsed.from);
+      if (!last) return reply.code(204).send();
+      if (parsed.text === '') return reply.code(204).send();
+      await receiveQuestion(intake, { tenant: last.tenant_id, applicationId: last.application_id, source: 'email', sourceRef: parsed.messageId ?? createHash('sha256').update(body).digest('hex'), text: parsed.text });
+      return reply.code(204).send();
+    };
+    scope.post<{ Params: { secret: string } }>('/webhooks/providers/sendgrid/inbound/:secret', async (request, reply) => inbound(request, reply, request.params.secret));
+    scope.post('/webhooks/providers/sendgrid/inbound', async (request, reply) => inbound(request, reply, undefined));
 
     // The token is opaque and random (core/store/unsubscribe-tokens.ts); every way it can fail gets the
     // same page, which names nobody. The routes carrying it (GET and POST /unsubscribe?token=…) must keep the

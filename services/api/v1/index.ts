@@ -7,6 +7,8 @@ import { registerAnalyticsRoutes } from './analytics';
 import { registerApplicationRoutes } from './applications';
 import { registerConsentRoutes } from './consent';
 import { registerStatusPageApi } from '../../status-page/recruiter-routes';
+import { journeySignals } from '../messaging/journey-signals';
+import { registerQuestionRoutes } from '../messaging/question-routes';
 import { requireApiKey } from './auth';
 import { ApiError, installErrorHandler, noRouteError, trackRouteMethods } from './errors';
 import { registerJourneyRoutes } from './journeys';
@@ -61,6 +63,7 @@ export function registerApiV1(app: FastifyInstance, deps: ApiV1Deps): void {
       registerJourneyRoutes(scope, { db: deps.db, shipped });
       registerConsentRoutes(scope, { db: deps.db, temporal, ...(deps.taskQueue ? { taskQueue: deps.taskQueue } : {}) });
       registerStatusPageApi(scope, { db: deps.db });
+      registerQuestionRoutes(scope, { db: deps.db, journeys: temporal ? journeySignals(temporal) : undefined });
       registerAnalyticsRoutes(scope, { db: deps.db, shipped });
       if (temporal) {
         registerApplicationRoutes(scope, { db: deps.db, temporal });
