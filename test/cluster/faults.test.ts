@@ -96,7 +96,8 @@ describe('cluster: faults under a steady stream of applications', () => {
         missing = expected.filter((id) => !outbox.has(id) || !ledger.has(id)).length;
         return missing === 0;
       },
-      240_000,
+      // Generous: on a machine shared with other suites (load average 20 to 48 seen) a round's backlog takes minutes.
+      420_000,
       500,
     ).catch((error: unknown) => {
       throw new Error(`${String(error)}; ${missing} of ${expected.length} not acknowledged (${note}); /readyz since the fault: ${watch.describe(since)}`);
@@ -109,8 +110,8 @@ describe('cluster: faults under a steady stream of applications', () => {
     expect(outbox.size).toBe(expected.length);
     expect(ledger.size).toBe(expected.length);
 
-    await until(`${fault}: the ingest group's lag back to 0`, async () => (await groupLag(cluster, GROUP)) === 0, 60_000, 500);
-    await until(`${fault}: every role's /readyz ready again`, () => watch.allReady(recoveredAt), 120_000);
+    await until(`${fault}: the ingest group's lag back to 0`, async () => (await groupLag(cluster, GROUP)) === 0, 120_000, 500);
+    await until(`${fault}: every role's /readyz ready again`, () => watch.allReady(recoveredAt), 180_000);
     const report = `${fault} at application ${position}/${PER_ROUND} of the round (${((since - roundStarted) / 1000).toFixed(1)} s in): ${note}; recovered ${((recoveredAt - since) / 1000).toFixed(1)} s after, all ${expected.length} acknowledged ${((settledAt - recoveredAt) / 1000).toFixed(1)} s later`;
     landed.push(report);
     console.log(`[cluster] ${report}\n[cluster] /readyz during ${fault}: ${watch.describe(since)}`);
@@ -138,15 +139,15 @@ describe('cluster: faults under a steady stream of applications', () => {
       await until('every partition back to 3 in-sync replicas', async () => (await underReplicated(cluster.brokers, [TOPIC_ATS_EVENTS, TOPIC_JOURNEY_EVENTS])) === 0, 120_000, 500);
       return `SIGKILL ${victim.name}, restarted, ISR full again`;
     });
-  }, 480_000);
+  }, 720_000);
 
   it('SIGKILL of one worker: every candidate acknowledged exactly once, lag 0, /readyz ready', async () => {
     await round('worker', (since) => killRole(cluster.workers, since));
-  }, 480_000);
+  }, 720_000);
 
   it('SIGKILL of one ingest process: every candidate acknowledged exactly once, lag 0, /readyz ready', async () => {
     await round('ingest', (since) => killRole(cluster.ingest, since));
-  }, 480_000);
+  }, 720_000);
 
   it('SIGKILL of the Temporal server (then restart): every role reports it on /readyz, then every candidate acknowledged exactly once, lag 0', async () => {
     await round('temporal-server', async (since) => {
@@ -157,7 +158,7 @@ describe('cluster: faults under a steady stream of applications', () => {
       await cluster.temporal.start();
       return `SIGKILL temporal, every role's /readyz reported it, restarted after ${((Date.now() - down) / 1000).toFixed(1)} s`;
     });
-  }, 480_000);
+  }, 720_000);
 
   it('restart of PostgreSQL: every role reports it on /readyz, then every candidate acknowledged exactly once, lag 0', async () => {
     await round('postgres', async (since) => {
@@ -166,5 +167,5 @@ describe('cluster: faults under a steady stream of applications', () => {
       await cluster.postgres.start();
       return 'PostgreSQL stopped (fast shutdown), every role\'s /readyz reported it, started again';
     });
-  }, 480_000);
+  }, 720_000);
 });
