@@ -64,7 +64,7 @@ export function openApiDocument(serverUrl: string) {
     },
     servers: [{ url: serverUrl }],
     security: [{ apiKey: [] }],
-    tags: [{ name: 'journeys' }, { name: 'assignments' }, { name: 'applications' }, { name: 'consent' }, { name: 'analytics', description: 'The promise in figures: per journey, version, job and date range, with CSV' }, { name: 'surveys', description: 'The candidate\u2019s status page: their verdicts, and revoking its links' }, { name: 'outbox', description: 'The sandbox provider\u2019s messages (no Twilio or SendGrid configured)' }, { name: 'admin', description: 'Operators only: needs `Authorization: Bearer <CANDOR_ADMIN_KEY>`; answers 404 `admin_disabled` when the server has no operator key' }],
+    tags: [{ name: 'journeys' }, { name: 'assignments' }, { name: 'applications' }, { name: 'consent' }, { name: 'analytics', description: 'The promise in figures: per journey, version, job and date range, with CSV' }, { name: 'surveys', description: 'The candidate\u2019s status page: their verdicts, and revoking its links' }, { name: 'questions', description: 'Candidates\u2019 questions to a person and the recruiters\u2019 answers' }, { name: 'outbox', description: 'The sandbox provider\u2019s messages (no Twilio or SendGrid configured)' }, { name: 'admin', description: 'Operators only: needs `Authorization: Bearer <CANDOR_ADMIN_KEY>`; answers 404 `admin_disabled` when the server has no operator key' }],
     paths: {
       '/api/v1/journeys': {
         get: { tags: ['journeys'], summary: 'List your journeys and the shipped defaults', responses: { ...ok('Journeys'), ...errors(401) } },
@@ -213,6 +213,28 @@ export function openApiDocument(serverUrl: string) {
           description: 'Each group: `{ key (the version label or job id), journeyId (by version), responses, averageScore, scores: [count of 1, …, count of 5], lowScores (1 or 2; each raised a low-survey-score alert), comments: the latest 5 }`. An erased candidate\u2019s comment is gone, the score stays.',
           parameters: [{ name: 'by', in: 'query', schema: { type: 'string', enum: ['version', 'job'], default: 'version' } }],
           responses: { ...ok('`{ by, groups: [{ key, journeyId?, responses, averageScore, scores, lowScores, comments: [{ score, comment, answeredAt }] }] }`'), ...errors(400, 401) },
+        },
+      },
+      '/api/v1/questions': {
+        get: {
+          tags: ['questions'],
+          summary: 'The recruiters\u2019 inbox: candidates\u2019 questions (SMS and e-mail replies, the status page\u2019s form), newest first, per tenant or per application',
+          description: 'Each question: `{ questionId, applicationId, source (sms|email|page), text, askedAt, answerBy (when the journey alerts if unanswered: answerWithin business hours), recruiterName, answer, answeredBy, answeredAt }`. Erasure removes an application\u2019s questions and answers.',
+          parameters: [
+            { name: 'applicationId', in: 'query', schema: { type: 'string' } },
+            { name: 'status', in: 'query', schema: { type: 'string', enum: ['open', 'answered', 'all'], default: 'all' } },
+            { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 500, default: 100 } },
+          ],
+          responses: { ...ok('`{ questions: [...] }`'), ...errors(400, 401) },
+        },
+      },
+      '/api/v1/questions/{questionId}/answer': {
+        post: {
+          tags: ['questions'],
+          summary: 'Answer a question, once: the journey sends the answer to the candidate on the channel they asked on (through the ledger, once) and both timelines show it',
+          parameters: [{ name: 'questionId', in: 'path', required: true, schema: { type: 'string' } }],
+          requestBody: { required: true, content: json({ type: 'object', required: ['text'], properties: { text: { type: 'string', minLength: 1, maxLength: 4000 }, by: { type: 'string', description: 'Who answers (signs the message); default the recruiter named on the application' } } }) },
+          responses: { ...ok('`{ question, sending }` (sending: false when the journey could not be told, e.g. it has ended)'), ...errors(400, 401, 404, 409) },
         },
       },
       '/api/v1/status-links/{applicationId}/revoke': {
