@@ -18,6 +18,8 @@ import { sealingKeyId } from '../core/store/secrets';
 import { resolveEncryptionKeys } from '../core/temporal/codec';
 import { connectTemporalClient, pingTemporal } from '../core/temporal/connection';
 import { startWorker } from './worker';
+import { startAlertSweep } from './alerts';
+import { createProviders } from '../activities/messaging';
 
 /** A running Candor process; `close()` shuts every role down gracefully. */
 export interface Candor {
@@ -120,6 +122,12 @@ export async function startCandor(config: Config, logger = createLogger(config))
       });
       await listen(app, config);
       closers.push(() => app.close());
+      // Recruiter alerts by e-mail, digest, Slack webhook and escalation (services/alerts): the api role opens the
+      // sealed recruiter addresses, so the sweep runs here.
+      if (config.alertSweepSeconds > 0) {
+        const alertSweep = startAlertSweep({ db, email: createProviders(config, db).email, publicUrl: config.http.publicUrl, logger }, config.alertSweepSeconds * 1000);
+        closers.push(() => alertSweep.close());
+      }
     } else if (config.healthPort !== undefined) {
       // An ingest or worker process on its own: /healthz and /readyz (its dependencies and its role) on HEALTH_PORT.
       const probes = [...dependencyProbes(config, temporal!, db, closers), ...roleProbes];

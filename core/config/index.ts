@@ -44,6 +44,10 @@ export const EnvSchema = z.object({
   TEMPORAL_LOCAL_ACTIVITY_SLOTS: z.coerce.number().int().min(1).max(10_000).optional(),
   /** host:port where the worker serves the Temporal SDK's own metrics (task slots, latencies) for Prometheus; unset: off. */
   TEMPORAL_SDK_METRICS_ADDRESS: z.string().regex(/^[^:]+:\d+$/, 'must be host:port, e.g. 127.0.0.1:9464').optional(),
+  /** OTLP/HTTP base URL (e.g. http://collector:4318): traces go to <url>/v1/traces; unset: no tracing. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url('must be a URL, e.g. http://127.0.0.1:4318').optional(),
+  /** The service.name on this process's spans; default candor-<role>. */
+  OTEL_SERVICE_NAME: z.string().min(1).optional(),
   KAFKA_BROKERS: csv.default(['127.0.0.1:9092']),
   KAFKA_CLIENT_ID: z.string().min(1).default('candor'),
   KAFKA_GROUP_ID: z.string().min(1).default('candor-ingest'),
@@ -61,6 +65,8 @@ export const EnvSchema = z.object({
   METRICS_PORT: port.optional(),
   /** In a process without the api role (ingest, worker): a port serving only /healthz and /readyz; unset, it serves no HTTP. */
   HEALTH_PORT: port.optional(),
+  /** How often the api role sends recruiter alerts (e-mail, digest, Slack, escalation), in seconds; 0 (the default for now): never. */
+  ALERT_SWEEP_SECONDS: z.coerce.number().int().min(0).max(3600).default(0),
   /** Whether /docs (the OpenAPI document) is served without an API key. */
   API_DOCS_PUBLIC: z.enum(['true', 'false']).default('true'),
   /** Read-heavy API requests (outbox, board, timelines) served at once; more wait, so reads never starve the send path. */
@@ -107,6 +113,8 @@ export const SECRET_VARIABLES = [
 export interface Config {
   role: Role;
   temporal: { address: string; namespace: string; taskQueue: string; maxCachedWorkflows?: number; workflowTaskSlots?: number; localActivitySlots?: number; sdkMetricsAddress?: string };
+  /** OpenTelemetry tracing over OTLP/HTTP (core/telemetry); undefined: off. */
+  tracing?: { endpoint: string; serviceName: string | undefined };
   kafka: { brokers: string[]; clientId: string; groupId: string };
   database: { url: string | undefined; dataDir: string };
   http: { host: string; port: number; publicUrl: string };
@@ -114,6 +122,8 @@ export interface Config {
   metrics: { token: string | undefined; port: number | undefined };
   /** The health port of a process without the api role (/healthz, /readyz), if any. */
   healthPort: number | undefined;
+  /** Seconds between passes of the recruiter alert sweep (services/alerts); 0: off. */
+  alertSweepSeconds: number;
   /** /docs without an API key. */
   apiDocsPublic: boolean;
   /** How many read-heavy API requests run at once and how many may wait (services/api/read-limiter.ts). */
@@ -198,6 +208,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     metrics: { token: e.METRICS_TOKEN, port: e.METRICS_PORT },
     healthPort: e.HEALTH_PORT,
+    alertSweepSeconds: e.ALERT_SWEEP_SECONDS,
     apiDocsPublic: e.API_DOCS_PUBLIC === 'true',
     apiReads: { concurrency: e.API_READ_CONCURRENCY, queue: e.API_READ_QUEUE, share: e.API_READ_SHARE },
     logLevel: e.LOG_LEVEL,
@@ -215,6 +226,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sendgridInbound: { secret: e.SENDGRID_INBOUND_SECRET, publicKey: e.SENDGRID_INBOUND_PUBLIC_KEY },
     encryptionKeys: e.CANDOR_ENCRYPTION_KEYS,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    ...(e.OTEL_EXPORTER_OTLP_ENDPOINT ? { tracing: { endpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: e.OTEL_SERVICE_NAME } } : {}),
     secrets,
   };
 }

@@ -19,7 +19,8 @@ import { ApiError, installErrorHandler, parseRequest } from '../v1/errors';
 import { installResponseHeaders } from '../v1/response-headers';
 import { installJsonBodyParser } from '../v1/safe-parsing';
 import { isAdminKey } from './operator-key';
-import { AdapterParams, CreateKey, CreateTenant, KeyParams, SetAdapter, SetBranding, TenantParams, type Provider } from './schemas';
+import { AdapterParams, CreateKey, CreateTenant, KeyParams, SetAdapter, SetAlertSettings, SetBranding, TenantParams, type Provider } from './schemas';
+import { alertSettings, setAlertSettings, type AlertSettings } from '../../../core/store/alerts';
 import { atsWebhookUrl, tenantWebhooks } from './webhook-urls';
 
 export { ensureLocalAdminKey, generateAdminKey, readLocalAdminKey, localAdminKeyFile, ADMIN_KEY_PREFIX } from './operator-key';
@@ -168,6 +169,23 @@ export function registerAdminApi(app: FastifyInstance, deps: AdminApiDeps): void
         const saved = await setTenantBranding(db, tenantId, body);
         request.log.info({ admin: 'branding.saved', tenant: tenantId, fields: Object.keys(body) }, 'admin: tenant branding saved');
         return { tenant: tenantId, ...saved! };
+      });
+
+      // How the tenant's recruiter alerts are delivered (README "Alerts that reach a person"); the Slack URL is a
+      // credential: stored sealed, shown only as whether one is set.
+      const alertView = (tenant: string, settings: AlertSettings) => ({ tenant, ...settings, slackWebhookUrl: undefined, slackWebhook: settings.slackWebhookUrl !== null });
+      scope.get('/tenants/:tenantId/alert-settings', async (request) => {
+        const { tenantId } = parseRequest(TenantParams, request.params, 'path');
+        await tenantOr404(tenantId);
+        return alertView(tenantId, await alertSettings(db, tenantId));
+      });
+      scope.put('/tenants/:tenantId/alert-settings', async (request) => {
+        const { tenantId } = parseRequest(TenantParams, request.params, 'path');
+        const body = parseRequest(SetAlertSettings, request.body ?? {}, 'alert settings');
+        await tenantOr404(tenantId);
+        const saved = await setAlertSettings(db, tenantId, body);
+        request.log.info({ admin: 'alert-settings.saved', tenant: tenantId, fields: Object.keys(body) }, 'admin: alert settings saved');
+        return alertView(tenantId, saved);
       });
 
       scope.get('/tenants/:tenantId/webhooks', async (request) => {

@@ -85,3 +85,13 @@ export const SetBranding = z.strictObject({
     .optional(),
 });
 export type SetBranding = z.infer<typeof SetBranding>;
+
+/** PUT /admin/v1/tenants/:tenantId/alert-settings: a field left out keeps its value, null clears it. */
+export const SetAlertSettings = z.strictObject({
+  delivery: z.enum(['immediate', 'digest']).optional(),
+  digestHour: z.number().int().min(0).max(23).optional(),
+  slackWebhookUrl: z.url({ protocol: /^https?$/ }).max(500).nullable().optional(),
+  fallbackEmail: z.email().nullable().optional(),
+  escalateAfterMinutes: z.number().int().min(5).max(43_200).nullable().optional(),
+});
+export type SetAlertSettings = z.infer<typeof SetAlertSettings>;

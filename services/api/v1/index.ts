@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { loadDefaultJourneys, type VersionedDefinition } from '../../../core/journeys/default-journeys';
 import { registerConsole } from '../../console';
 import type { Database } from '../../../core/store';
+import { registerAlertRoutes } from './alerts';
 import { registerAnalyticsRoutes } from './analytics';
 import { registerApplicationRoutes } from './applications';
 import { registerConsentRoutes } from './consent';
@@ -65,6 +66,7 @@ export function registerApiV1(app: FastifyInstance, deps: ApiV1Deps): void {
       registerStatusPageApi(scope, { db: deps.db });
       registerQuestionRoutes(scope, { db: deps.db, journeys: temporal ? journeySignals(temporal) : undefined });
       registerAnalyticsRoutes(scope, { db: deps.db, shipped });
+      registerAlertRoutes(scope, { db: deps.db });
       if (temporal) {
         registerApplicationRoutes(scope, { db: deps.db, temporal });
       } else {

@@ -64,7 +64,7 @@ export function openApiDocument(serverUrl: string) {
     },
     servers: [{ url: serverUrl }],
     security: [{ apiKey: [] }],
-    tags: [{ name: 'journeys' }, { name: 'assignments' }, { name: 'applications' }, { name: 'consent' }, { name: 'analytics', description: 'The promise in figures: per journey, version, job and date range, with CSV' }, { name: 'surveys', description: 'The candidate\u2019s status page: their verdicts, and revoking its links' }, { name: 'questions', description: 'Candidates\u2019 questions to a person and the recruiters\u2019 answers' }, { name: 'outbox', description: 'The sandbox provider\u2019s messages (no Twilio or SendGrid configured)' }, { name: 'admin', description: 'Operators only: needs `Authorization: Bearer <CANDOR_ADMIN_KEY>`; answers 404 `admin_disabled` when the server has no operator key' }],
+    tags: [{ name: 'journeys' }, { name: 'assignments' }, { name: 'applications' }, { name: 'consent' }, { name: 'analytics', description: 'The promise in figures: per journey, version, job and date range, with CSV' }, { name: 'alerts', description: 'Recruiter alerts: list, acknowledge, resolve (they reach the recruiter by e-mail, digest, Slack webhook and escalation)' }, { name: 'surveys', description: 'The candidate\u2019s status page: their verdicts, and revoking its links' }, { name: 'questions', description: 'Candidates\u2019 questions to a person and the recruiters\u2019 answers' }, { name: 'outbox', description: 'The sandbox provider\u2019s messages (no Twilio or SendGrid configured)' }, { name: 'admin', description: 'Operators only: needs `Authorization: Bearer <CANDOR_ADMIN_KEY>`; answers 404 `admin_disabled` when the server has no operator key' }],
     paths: {
       '/api/v1/journeys': {
         get: { tags: ['journeys'], summary: 'List your journeys and the shipped defaults', responses: { ...ok('Journeys'), ...errors(401) } },
@@ -215,6 +215,34 @@ export function openApiDocument(serverUrl: string) {
           responses: { ...ok('`{ by, groups: [{ key, journeyId?, responses, averageScore, scores, lowScores, comments: [{ score, comment, answeredAt }] }] }`'), ...errors(400, 401) },
         },
       },
+      '/api/v1/alerts': {
+        get: {
+          tags: ['alerts'],
+          summary: 'Recruiter alerts by state (open: neither acknowledged nor resolved), newest first, with the candidate\u2019s name and job',
+          parameters: [
+            { name: 'state', in: 'query', schema: { type: 'string', enum: ['open', 'acknowledged', 'resolved', 'all'], default: 'open' } },
+            { name: 'applicationId', in: 'query', schema: { type: 'string' } },
+            { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 500, default: 100 } },
+          ],
+          responses: { ...ok('`{ alerts: [{ alertId, applicationId, candidateName, jobTitle, reason, days, raisedAt, acknowledgedAt, resolvedAt, escalatedAt }] }`'), ...errors(400, 401) },
+        },
+      },
+      '/api/v1/alerts/{alertId}/acknowledge': {
+        post: {
+          tags: ['alerts'],
+          summary: 'Acknowledge an alert (someone is on it: it leaves the board\u2019s SLA breach and the open list; it still escalates until resolved)',
+          parameters: [{ name: 'alertId', in: 'path', required: true, schema: { type: 'string' } }],
+          responses: { ...ok('The alert'), ...errors(401, 404) },
+        },
+      },
+      '/api/v1/alerts/{alertId}/resolve': {
+        post: {
+          tags: ['alerts'],
+          summary: 'Resolve an alert (also acknowledges it); a resolved alert is never sent, digested or escalated again',
+          parameters: [{ name: 'alertId', in: 'path', required: true, schema: { type: 'string' } }],
+          responses: { ...ok('The alert'), ...errors(401, 404) },
+        },
+      },
       '/api/v1/questions': {
         get: {
           tags: ['questions'],
@@ -305,6 +333,17 @@ export function openApiDocument(serverUrl: string) {
           responses: { ...ok('Updated'), '201': { description: 'Created' }, ...errors(400, 401, 404) },
         },
         delete: { tags: ['admin'], security: admin, summary: 'Operator: remove an ATS adapter (its webhook URL answers 404 from then on)', parameters: [tenantId, provider], responses: { '204': { description: 'Removed' }, ...errors(400, 401, 404) } },
+      },
+      '/admin/v1/tenants/{tenantId}/alert-settings': {
+        get: { tags: ['admin'], security: admin, summary: 'Operator: how a tenant\u2019s recruiter alerts are delivered', parameters: [tenantId], responses: { ...ok('`{ tenant, delivery, digestHour, slackWebhook (whether one is set), fallbackEmail, escalateAfterMinutes }`'), ...errors(400, 401, 404) } },
+        put: {
+          tags: ['admin'],
+          security: admin,
+          summary: 'Operator: alerts at once or as a daily digest (`delivery`, `digestHour` UTC), a Slack-compatible incoming webhook (`slackWebhookUrl`, stored sealed), the fallback address and the minutes after which an unresolved alert escalates to it; a field left out keeps its value, null clears it',
+          parameters: [tenantId],
+          requestBody: { required: true, content: json({ type: 'object', properties: { delivery: { enum: ['immediate', 'digest'] }, digestHour: { type: 'integer', minimum: 0, maximum: 23 }, slackWebhookUrl: { type: ['string', 'null'] }, fallbackEmail: { type: ['string', 'null'] }, escalateAfterMinutes: { type: ['integer', 'null'], minimum: 5, maximum: 43200 } } }) },
+          responses: { ...ok('The settings, as GET shows them'), ...errors(400, 401, 404) },
+        },
       },
       '/admin/v1/tenants/{tenantId}/branding': {
         get: { tags: ['admin'], security: admin, summary: 'Operator: what candidates see of a tenant: its stored branding settings (null: not set) and what messages use', parameters: [tenantId], responses: { ...ok('`{ tenant, settings: { displayName, logoUrl, accentColour, sendingDomain }, effective: { displayName, logoUrl?, accentColour?, sendingDomain? } }`'), ...errors(400, 401, 404) } },
