@@ -1,4 +1,5 @@
 import { Client, Connection } from '@temporalio/client';
+import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry';
 import type { Config } from '../config';
 import { AesGcmPayloadCodec, resolveEncryptionKeys } from './codec';
 
@@ -7,10 +8,14 @@ export function createPayloadCodec(config: Pick<Config, 'encryptionKeys' | 'data
   return new AesGcmPayloadCodec(resolveEncryptionKeys(config.encryptionKeys, config.database.dataDir));
 }
 
-/** Opens a client connection to the configured Temporal server and namespace, encrypting payloads. */
-export async function connectTemporalClient(config: Pick<Config, 'temporal' | 'encryptionKeys' | 'database'>): Promise<Client> {
+/**
+ * Opens a client connection to the configured Temporal server and namespace, encrypting payloads. With tracing on
+ * (OTEL_EXPORTER_OTLP_ENDPOINT), starting or signalling a workflow carries the active span in the workflow's headers.
+ */
+export async function connectTemporalClient(config: Pick<Config, 'temporal' | 'encryptionKeys' | 'database'> & Partial<Pick<Config, 'tracing'>>): Promise<Client> {
   const connection = await Connection.connect({ address: config.temporal.address, connectTimeout: 5000 });
-  return new Client({ connection, namespace: config.temporal.namespace, dataConverter: { payloadCodecs: [createPayloadCodec(config)] } });
+  const interceptors = config.tracing ? { interceptors: { workflow: [new OpenTelemetryWorkflowClientInterceptor()] } } : {};
+  return new Client({ connection, namespace: config.temporal.namespace, dataConverter: { payloadCodecs: [createPayloadCodec(config)] }, ...interceptors });
 }
 
 /** Asks Temporal for the namespace over gRPC; resolves when the server answers. */

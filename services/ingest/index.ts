@@ -6,6 +6,7 @@ import { parseAtsEvent, type EnvelopeProblem } from '../../core/events/envelope'
 import { createKafka, createIdempotentProducer } from '../../core/kafka/client';
 import { TOPIC_ATS_DLQ, TOPIC_ATS_EVENTS } from '../../core/kafka/topics';
 import type { Logger } from '../../core/logger';
+import { contextFromHeaders, inSpan, SpanKind, startTracing, type Span } from '../../core/telemetry';
 import { JourneyClosedError, signalJourney } from '../../core/temporal/journeys';
 import type { Queryable } from '../../core/store/database';
 import { isApplicationErased } from '../../core/store/erasure';
@@ -115,11 +116,25 @@ export async function startIngest(
     logger.warn({ reason, topic, partition, offset: message.offset }, 'event dead-lettered');
   };
 
-  const handle = (partition: number) => async (message: KafkaMessage) => {
+  // With OTEL_EXPORTER_OTLP_ENDPOINT each message gets a consumer span (continuing a traceparent header), the root of
+  // its journey's trace: the client carries it into the workflow. Ids only, like the logs.
+  const tracing = startTracing(config);
+  const handle = (partition: number) => (message: KafkaMessage) =>
+    inSpan(
+      `${topic} process`,
+      {
+        kind: SpanKind.CONSUMER,
+        parent: contextFromHeaders(message.headers),
+        attributes: { 'messaging.system': 'kafka', 'messaging.destination.name': topic, 'messaging.destination.partition.id': String(partition), 'messaging.kafka.offset': Number(message.offset) },
+      },
+      (span) => handleMessage(partition, message, span),
+    );
+  const handleMessage = async (partition: number, message: KafkaMessage, span: Span) => {
     metrics.consumed.inc({ topic });
     const parsed = parseAtsEvent(message.value, message.key);
     if (!parsed.ok) return deadLetter(partition, message, parsed.problem.reason, parsed.problem.detail);
     const event = parsed.event;
+    span.setAttributes({ 'candor.tenant': event.tenant, 'candor.application_id': event.subject, 'candor.event_id': event.id, 'candor.event_type': event.type });
     let known: boolean;
     try {
       known = await tenantKnown(event.tenant);
@@ -255,6 +270,7 @@ export async function startIngest(
       await consumer.disconnect();
       await producer.disconnect();
       await admin?.disconnect();
+      await tracing?.flush();
     },
   };
 }

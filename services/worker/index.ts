@@ -7,6 +7,8 @@ import type { Database } from '../../core/store';
 import { createPayloadCodec } from '../../core/temporal/connection';
 import { checkKeyRing, WatchedCodec } from './key-ring';
 import { SDK_LOG_LEVELS, sdkLogFields, sdkLogText } from './sdk-log';
+import { startTracing } from '../../core/telemetry';
+import { tracedProviders, workerTracingOptions } from './tracing';
 
 export { EncryptionKeyMissingError } from './key-ring';
 
@@ -52,6 +54,9 @@ export async function startWorker(
     }
   }
   const { taskQueue } = config.temporal;
+  // OTEL_EXPORTER_OTLP_ENDPOINT: spans of workflows, activities and provider calls (README: "Tracing").
+  const tracing = startTracing(config);
+  const providers = createProviders(config, deps.db);
   const keyRing = createPayloadCodec(config);
   const { checked, skipped } = await checkKeyRing({ address: config.temporal.address, namespace: config.temporal.namespace, taskQueue, codec: keyRing });
   if (skipped) deps.logger.warn({ taskQueue, reason: skipped }, 'could not list running journeys to check the encryption keys; checking as payloads arrive');
@@ -70,9 +75,10 @@ export async function startWorker(
     ...(config.temporal.workflowTaskSlots !== undefined ? { maxConcurrentWorkflowTaskExecutions: config.temporal.workflowTaskSlots } : {}),
     ...(config.temporal.localActivitySlots !== undefined ? { maxConcurrentLocalActivityExecutions: config.temporal.localActivitySlots } : {}),
     ...(deps.workflowBundle ? { workflowBundle: deps.workflowBundle } : { workflowsPath: require.resolve('../../workflows') }),
-    activities: createActivities({ logger: deps.logger, db: deps.db, events: deps.events, providers: createProviders(config, deps.db), publicUrl: config.http.publicUrl }),
+    activities: createActivities({ logger: deps.logger, db: deps.db, events: deps.events, providers: tracing ? tracedProviders(providers) : providers, publicUrl: config.http.publicUrl }),
     dataConverter: { payloadCodecs: [codec] },
     shutdownGraceTime: config.shutdownGraceMs,
+    ...(tracing ? workerTracingOptions(tracing) : {}),
   });
   const running = worker.run();
   deps.logger.info({ taskQueue, keys: keyRing.keyIds, journeysChecked: checked }, 'worker polling');
@@ -88,6 +94,7 @@ export async function startWorker(
       if (worker.getState() === 'RUNNING') worker.shutdown();
       await running;
       await connection.close();
+      await tracing?.flush();
     },
   };
 }
