@@ -1,5 +1,5 @@
 // Candor console: a no-build page over the recruiter API (/api/v1). Hash routes: #/board, #/applications/<id>,
-// #/journeys, #/journeys/<id>, #/outbox?application=<id>, #/surveys, #/analytics?from=&to=&version=&job=. The API key stays in this browser's localStorage.
+// #/journeys, #/journeys/<id>, #/outbox?application=<id>, #/inbox?applicationId=<id>&status=, #/surveys, #/analytics?from=&to=&version=&job=. The API key stays in this browser's localStorage.
 'use strict';
 
 const $ = (id) => document.getElementById(id);
@@ -186,7 +186,7 @@ async function application(id, focus) {
        <dt>Last message</dt><dd>${s.lastMessageAt ? when(s.lastMessageAt) : 'none yet'}</dd>
        <dt>Next</dt><dd>${s.scheduled?.map((m) => `${esc(m.template)} at ${when(m.dueAt)}`).join(', ') || 'nothing scheduled'}</dd>
      </dl>
-     <p><button id="pause" type="button">${s.paused ? 'Resume journey' : 'Pause journey'}</button> <a href="#/outbox?application=${enc(id)}">Messages sent to this candidate</a></p>
+     <p><button id="pause" type="button">${s.paused ? 'Resume journey' : 'Pause journey'}</button> <a href="#/outbox?application=${enc(id)}">Messages sent to this candidate</a> <a href="#/inbox?applicationId=${enc(id)}&amp;status=all">Questions from this candidate</a></p>
      <table><caption>Timeline, in ${zone}</caption>
      <thead><tr><th scope="col">When</th><th scope="col">What</th><th scope="col">Detail</th><th scope="col">Channel</th><th scope="col">Note</th></tr></thead><tbody>${rows}</tbody></table>`,
     focus,
@@ -420,6 +420,41 @@ async function verdicts(focus) {
   );
 }
 
+// Inbox: candidates' questions (SMS and e-mail replies, the status page's form), for the tenant or one application.
+const SOURCES = { sms: 'SMS', email: 'e-mail', page: 'status page' };
+async function inbox(focus) {
+  const mine = generation;
+  const p = params();
+  const applicationId = p.get('applicationId') || '';
+  const status = p.get('status') || 'open';
+  const q = new URLSearchParams({ status });
+  if (applicationId) q.set('applicationId', applicationId);
+  const { questions } = await api('GET', `/questions?${q}`);
+  const item = (x) => `<li class="question">
+    <p><a href="#/applications/${enc(x.applicationId)}">${esc(x.applicationId)}</a> · by ${esc(SOURCES[x.source] || x.source)} · asked ${time(x.askedAt, ago(x.askedAt))}
+      ${x.answeredAt ? ` · answered by ${esc(x.answeredBy || x.recruiterName || 'you')} ${time(x.answeredAt, ago(x.answeredAt))}` : ` · <strong${Date.parse(x.answerBy) <= Date.now() ? ' class="overdue"' : ''}>answer ${esc(ahead(x.answerBy))}</strong>`}</p>
+    <blockquote>${esc(x.text)}</blockquote>
+    ${x.answer !== null ? `<p class="muted">Answer:</p><blockquote>${esc(x.answer)}</blockquote>` : `<form class="answer" data-question="${esc(x.questionId)}">
+      <label for="answer-${esc(x.questionId)}">Your answer to ${esc(x.applicationId)}</label>
+      <textarea id="answer-${esc(x.questionId)}" name="text" maxlength="4000" required></textarea>
+      <button type="submit">Send answer</button></form>`}
+  </li>`;
+  const filter = ['open', 'answered', 'all'].map((s) => `<a href="#/inbox?${new URLSearchParams({ ...(applicationId ? { applicationId } : {}), status: s })}"${s === status ? ' aria-current="true"' : ''}>${s}</a>`).join(' · ');
+  show(mine, 'Inbox', `<h2>${applicationId ? `Questions from ${esc(applicationId)}` : 'Inbox'}</h2>
+    <p>Questions candidates asked a person. The answer goes to the candidate on the channel they asked on, once. Show: ${filter}${applicationId ? ' · <a href="#/inbox">every application</a>' : ''}</p>
+    ${questions.length ? `<ul class="questions">${questions.map(item).join('')}</ul>` : `<p>No ${status === 'all' ? '' : `${status} `}questions.</p>`}`, focus);
+  for (const form of main.querySelectorAll('form.answer')) {
+    form.addEventListener('submit', async (e) => {
+      e.preventDefault();
+      try {
+        await api('POST', `/questions/${enc(form.dataset.question)}/answer`, { text: new FormData(form).get('text') });
+        say('Answer sent to the candidate');
+        await inbox(false);
+      } catch (error) { if (error !== STALE) say(error.message); }
+    });
+  }
+}
+
 // Analytics: the promise in figures and charts (SVG rendered by the API), for a range, journey version and job.
 const pct = (v) => (v === null ? '–' : `${Math.round(v * 1000) / 10}%`);
 const dur = (ms) => (ms === null ? '–' : ms < 60000 ? `${Math.round(ms / 1000)} s` : span(ms));
@@ -462,6 +497,7 @@ async function render(focus = true) {
     else if (page === 'journeys') await journeys(focus);
     else if (page === 'outbox') await outbox(focus);
     else if (page === 'surveys') await verdicts(focus);
+    else if (page === 'inbox') await inbox(focus);
     else if (page === 'analytics') await analytics(focus);
     else await board(focus);
   } catch (error) {

@@ -140,6 +140,48 @@ describe('candidate status page in headless Chromium: a phone, no JavaScript, Sw
     await screenshot(page, 'status-page-en');
   });
 
+  it('asks a question without JavaScript, the recruiter answers it in the console inbox, and the answer reaches the candidate and both timelines', async () => {
+    await page.getByLabel('Your question').fill('Can I do the interview in English?');
+    await page.getByRole('button', { name: 'Send my question' }).click();
+    await page.getByRole('status').filter({ hasText: /^Thank you\. Grace Hopper has your question and will answer by \S+ \d{1,2} \S+ at \d{2}:\d{2}\.$/ }).waitFor();
+    await page.getByRole('region', { name: 'Your questions' }).getByText('Can I do the interview in English?').waitFor();
+    expect(await accessibilityProblems(page)).toEqual([]);
+    expect(await axeViolations(browser, page.url())).toEqual([]);
+    await screenshot(page, 'status-page-question-en');
+
+    const recruiter = await browser.newContext({ locale: 'en-GB', viewport: { width: 1280, height: 900 } });
+    const consolePage = await recruiter.newPage();
+    await consolePage.goto(`${t.base}/console#/inbox`);
+    await consolePage.getByLabel('API key').fill(t.candor.demo!.apiKey);
+    await consolePage.getByRole('button', { name: 'Use key' }).click();
+    await consolePage.getByRole('heading', { name: 'Inbox' }).waitFor();
+    expect(await consolePage.getByRole('link', { name: 'Inbox' }).getAttribute('aria-current')).toBe('page');
+    const question = consolePage.getByRole('listitem').filter({ hasText: 'Can I do the interview in English?' });
+    await question.getByText('by status page').waitFor();
+    await question.getByLabel(`Your answer to ${applicationId}`).fill('Yes, of course.');
+    await screenshot(consolePage, 'console-inbox');
+    await question.getByRole('button', { name: 'Send answer' }).click();
+    await consolePage.getByText('Answer sent to the candidate').waitFor();
+    await consolePage.goto(`${t.base}/console#/inbox?applicationId=${applicationId}&status=answered`);
+    await consolePage.getByRole('heading', { name: `Questions from ${applicationId}` }).waitFor();
+    await consolePage.getByText('Yes, of course.').waitFor();
+    await recruiter.close();
+
+    // The journey sends the answer on the candidate's channel (the sandbox outbox), and its timeline shows it.
+    await eventually(async () => {
+      const { messages } = await api<{ messages: { text: string; template: string }[] }>(`/api/v1/outbox?applicationId=${applicationId}`);
+      return messages.some((m) => m.template === 'recruiter.answer' && m.text.includes('Yes, of course.')) || undefined;
+    }, 90_000);
+    await eventually(async () => {
+      const { timeline } = await api<{ timeline: { type: string }[] }>(`/api/v1/applications/${applicationId}`);
+      return timeline.some((e) => e.type === 'question.answered') || undefined;
+    }, 60_000);
+    const en = `${link}?lang=en`;
+    await page.goto(en);
+    await untilVisible(page.getByRole('region', { name: 'Your questions' }).getByText('Yes, of course.'), () => page.goto(en), 60_000);
+    await page.getByRole('region', { name: 'Messages we have sent you' }).getByText(/Answer to your question/).waitFor();
+  });
+
   it('stops e-mail with a form post, and the journey records the opt-out', async () => {
     await page.getByRole('button', { name: 'Stop e-mails about this application' }).click();
     await page.getByRole('status').filter({ hasText: 'Done: you will get no more e-mails about this application.' }).waitFor();
