@@ -1,6 +1,7 @@
 import { loadDefaultJourneys } from '../../core/journeys/default-journeys';
 import type { LedgerRow } from '../../activities/messaging';
 import { answerQuestion, listQuestions } from '../../core/store/candidate-questions';
+import { eraseCandidateData } from '../../core/store/erasure';
 import { journeySignals } from '../../services/api/messaging';
 import { signalJourney, type JourneyHandle } from '../../core/temporal/journeys';
 import type { TimelineEntry } from '../../workflows/engine';
@@ -131,5 +132,9 @@ describe('candidate questions: replies reach a person, and the answer goes back'
     expect(answer.text).toContain('Ja, gärna!');
     expect(answer.text).toContain('Maja Lind');
     expect(await ofType(handle, 'question.answered')).toEqual([expect.objectContaining({ channel: 'email' })]);
+
+    // Erasure removes the candidate's question and the recruiter's answer.
+    await eraseCandidateData(t.db, { tenant: 'acme', applicationIds: [app] });
+    expect(await listQuestions(t.db, 'acme', { applicationId: app })).toEqual([]);
   });
 });
