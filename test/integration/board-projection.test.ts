@@ -179,6 +179,11 @@ describe.each(databaseKinds)('the candidates board on %s (journey_board, through
       sla: 'ok',
       openAlerts: 0,
       alertReasons: [],
+      // No ATS event reached ingest for these rows, so there is no sealed name, job or recruiter to show.
+      candidateName: null,
+      jobTitle: null,
+      recruiterName: null,
+      atsUrl: null,
     });
     expect(all.applications[1]).toMatchObject({ applicationId: 'b-2', paused: true, nextMessage: null });
     expect(all.applications[3]).toMatchObject({ applicationId: 'b-3', stage: 'screening', sla: 'breached', openAlerts: 3, alertReasons: ['max-silence', 'waiting'], lastMessage: { channel: 'sms' } });
@@ -244,9 +249,10 @@ describe.each(databaseKinds)('the candidates board on %s (journey_board, through
 
     const ours = await api.call('acme', 'GET', '/api/v1/applications/tl-1');
     expect(ours.statusCode).toBe(200);
-    expect(ours.json()).toEqual({ applicationId: 'tl-1', workflowId: journeyWorkflowId('acme', 'tl-1'), source: 'store', status: shownStatus('acme', 'tl-1', later), timeline: entries.map(shownEntry) });
+    const noPeople = { candidateName: null, jobTitle: null, recruiterName: null, atsUrl: null };
+    expect(ours.json()).toEqual({ applicationId: 'tl-1', workflowId: journeyWorkflowId('acme', 'tl-1'), source: 'store', ...noPeople, status: shownStatus('acme', 'tl-1', later), timeline: entries.map(shownEntry) });
     const other = await api.call('globex', 'GET', '/api/v1/applications/tl-1');
-    expect(other.json()).toEqual({ applicationId: 'tl-1', workflowId: journeyWorkflowId('globex', 'tl-1'), source: 'store', status: shownStatus('globex', 'tl-1', theirs), timeline: entries.slice(0, 1).map(shownEntry) });
+    expect(other.json()).toEqual({ applicationId: 'tl-1', workflowId: journeyWorkflowId('globex', 'tl-1'), source: 'store', ...noPeople, status: shownStatus('globex', 'tl-1', theirs), timeline: entries.slice(0, 1).map(shownEntry) });
     const numbers = await ctx.db.query<{ n: number }>("select n from journey_timeline where tenant_id = 'acme' and application_id = 'tl-1' order by n");
     expect(numbers.rows.map((r) => Number(r.n))).toEqual([0, 1, 2, 3]);
 

@@ -211,11 +211,16 @@ describe('touchpoints: journeys through real SDKs, fake providers and signed web
     expect(emails.length).toBeGreaterThan(0);
     expect((await ledger(c.app)).filter((r) => r.channel === 'sms')).toHaveLength(1);
 
-    // A free-text reply reaches the recruiter and the timeline.
-    await t.fakes.twilio.inbound(inbound, c.phone, 'Tack! Jag kan börja i maj.');
+    // A free-text reply is a question for a person: it waits in the recruiters' inbox, the candidate is answered at
+    // once (who has it, by when), and the journey waits for the recruiter (README, "Questions from candidates").
+    const asked = await t.fakes.twilio.inbound(inbound, c.phone, 'Tack! Jag kan börja i maj.');
+    expect(asked.status).toBe(200);
+    expect(asked.body).toMatch(/<Message>[^<]+<\/Message>/);
     await handle.query(journeyStatusQuery);
-    expect(ofType(await timeline(handle), 'candidate.replied')).toHaveLength(1);
-    expect((await t.db.query('select 1 from recruiter_alerts where application_id = $1 and reason = $2', [c.app, 'candidate-replied'])).rows).toHaveLength(1);
+    expect(ofType(await timeline(handle), 'question.asked')).toEqual([expect.objectContaining({ channel: 'sms', reason: 'waiting for the recruiter' })]);
+    expect((await t.db.query<{ body: string; source: string }>('select body, source from candidate_questions where tenant_id = $1 and application_id = $2', ['acme', c.app])).rows).toEqual([
+      { body: 'Tack! Jag kan börja i maj.', source: 'sms' },
+    ]);
     expect((await t.db.query<{ body: string }>('select body from inbound_messages where application_id = $1 and keyword is null', [c.app])).rows[0]!.body).toBe('Tack! Jag kan börja i maj.');
   });
 
