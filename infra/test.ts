@@ -65,9 +65,11 @@ async function main(): Promise<number> {
       requireJava17();
       await resolveKafkaLibs(say);
       env.CHROMIUM_PATH = findChromium(say);
-      // The cluster project runs the Temporal server built from source (once; later runs find it in .local/).
-      const temporalServer = await resolveTemporalServer(say);
-      Object.assign(env, { TEMPORAL_SERVER_BIN: dirname(temporalServer.server), CANDOR_CLUSTER_BASE_PORT: String(CLUSTER_BASE_PORT), CANDOR_CLUSTER_DIR: join(testDir, 'cluster') });
+      // The cluster project (npm run test:cluster) runs the Temporal server built from source (once; later runs find it in .local/).
+      if (process.env.CANDOR_TEST_CLUSTER === '1') {
+        const temporalServer = await resolveTemporalServer(say);
+        Object.assign(env, { TEMPORAL_SERVER_BIN: dirname(temporalServer.server), CANDOR_CLUSTER_BASE_PORT: String(CLUSTER_BASE_PORT), CANDOR_CLUSTER_DIR: join(testDir, 'cluster') });
+      }
       say(`Temporal CLI: ${cli.source}; time-skipping test server: ${testServer?.source ?? 'downloaded by @temporalio/testing'}`);
       // Fresh broker storage each run: tests never see messages from an earlier run.
       rmSync(join(testDir, 'kafka'), { recursive: true, force: true });
