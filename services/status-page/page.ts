@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { PageTexts } from './texts';
+import { escapeHtml } from '../../core/messaging/email-html';
 
 /** One step of the process as the page lists it. */
 export interface PageStep {
@@ -78,7 +79,6 @@ export const STATUS_PAGE_CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 function document(lang: string, title: string, body: string): string {
   return `<!doctype html>
