@@ -12,13 +12,32 @@ import { PayloadError, mapStage, type MapResult, type TenantAdapter, type Vendor
  * event id is the action id plus what the event says: the webhook, the application and the state it
  * reports. An outcome (archived as withdrawn or rejected, hired) gets one id whichever webhook reports
  * it, so the journey applies it once and never mistakes a withdrawal for a rejection.
+ *
+ * The board's link out to the application: Ashby's candidate carries `profileUrl` (the candidate's page in
+ * Ashby, where their applications are); when a payload leaves it out, the same page is derived from the
+ * candidate's id (`https://app.ashbyhq.com/candidates/<id>`), as Greenhouse's is from its ids. A
+ * `profileUrl` that is not https on an ashbyhq.com host is not used.
  */
+
+/** The candidate's page in Ashby: the payload's `profileUrl` when it is one of Ashby's, else derived from the candidate id. */
+export function ashbyCandidateUrl(candidateId: string | undefined, profileUrl?: unknown): string | undefined {
+  if (typeof profileUrl === 'string') {
+    try {
+      const url = new URL(profileUrl);
+      if (url.protocol === 'https:' && (url.hostname === 'ashbyhq.com' || url.hostname.endsWith('.ashbyhq.com'))) return url.href;
+    } catch {
+      // not a URL: derive it below
+    }
+  }
+  return candidateId ? `https://app.ashbyhq.com/candidates/${encodeURIComponent(candidateId)}` : undefined;
+}
 
 interface AshbyCandidate {
   id?: unknown;
   name?: string;
   primaryEmailAddress?: { value?: string } | null;
   primaryPhoneNumber?: { value?: string } | null;
+  profileUrl?: unknown;
 }
 interface AshbyApplication {
   id?: unknown;
@@ -36,6 +55,9 @@ interface AshbySchedule {
   candidateId?: unknown;
   interviewEvents?: { id?: unknown; startTime?: string; endTime?: string; location?: string; meetingLink?: string }[];
 }
+
+/** The application's link out, from its candidate. */
+const urlOf = (app: AshbyApplication) => ashbyCandidateUrl(idOf(app.candidate?.id), app.candidate?.profileUrl);
 
 function stageOf(app: AshbyApplication, adapter: TenantAdapter) {
   const id = idOf(app.currentInterviewStage?.id);
@@ -86,7 +108,7 @@ export const ashby: VendorAdapter = {
     const outcome = (a: AshbyApplication, id: string, type: NonNullable<ReturnType<typeof outcomeOf>>): MapResult => {
       const candidate = candidateOf(a.candidate, adapter);
       const reason = type === 'ats.application.hired' ? undefined : a.archiveReason?.text?.trim() || undefined;
-      const data = compact({ application: { id }, candidate, reason });
+      const data = compact({ application: compact({ id, url: urlOf(a) }), candidate, reason });
       return { events: [vendorEvent('ashby', adapter.tenant, type, idFor('outcome', id, type), id, data, a.updatedAt)], links: candidateLinks(a, id) };
     };
     switch (action) {
@@ -95,7 +117,7 @@ export const ashby: VendorAdapter = {
         const jobId = idOf(app.job?.id);
         const candidate = candidateOf(app.candidate, adapter);
         if (!jobId || !app.job?.title || !candidate) throw new PayloadError('data.application needs job.id, job.title, candidate.id and candidate.name');
-        const data = compact({ application: { id: appId, jobId, jobTitle: app.job.title }, candidate, stage: stageOf(app, adapter) });
+        const data = compact({ application: compact({ id: appId, jobId, jobTitle: app.job.title, url: urlOf(app) }), candidate, stage: stageOf(app, adapter) });
         return { events: [vendorEvent('ashby', adapter.tenant, 'ats.application.created', idFor(action, appId), appId, data, app.updatedAt)], links: candidateLinks(app, appId) };
       }
       case 'candidateStageChange': {
@@ -105,7 +127,7 @@ export const ashby: VendorAdapter = {
         const stage = stageOf(app, adapter);
         if (!stage) throw new PayloadError('data.application.currentInterviewStage is missing');
         const jobId = idOf(app.job?.id);
-        const application = compact({ id: appId, jobId, jobTitle: jobId ? app.job?.title || undefined : undefined });
+        const application = compact({ id: appId, jobId, jobTitle: jobId ? app.job?.title || undefined : undefined, url: urlOf(app) });
         const data = compact({ application, candidate: candidateOf(app.candidate, adapter), stage });
         return { events: [vendorEvent('ashby', adapter.tenant, 'ats.application.stage_changed', idFor(action, appId, stage.to.id), appId, data, app.updatedAt)], links: candidateLinks(app, appId) };
       }
@@ -129,7 +151,8 @@ export const ashby: VendorAdapter = {
         const type = schedule?.status === 'Cancelled' ? 'ats.interview.canceled' : action === 'interviewScheduleCreate' ? 'ats.interview.scheduled' : 'ats.interview.rescheduled';
         const id = idFor(action, scheduleAppId, interview.id, schedule?.status, first.startTime);
         const candidateId = idOf(schedule?.candidateId);
-        return { events: [vendorEvent('ashby', adapter.tenant, type, id, scheduleAppId, { application: { id: scheduleAppId }, interview })], links: candidateId ? [{ candidateId, applicationId: scheduleAppId }] : [] };
+        const application = compact({ id: scheduleAppId, url: ashbyCandidateUrl(candidateId) });
+        return { events: [vendorEvent('ashby', adapter.tenant, type, id, scheduleAppId, { application, interview })], links: candidateId ? [{ candidateId, applicationId: scheduleAppId }] : [] };
       }
       case 'offerCreate': {
         const offerAppId = idOf(body.data?.offer?.applicationId);

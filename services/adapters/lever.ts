@@ -12,7 +12,16 @@ import { PayloadError, mapStage, type CandidateLink, type VendorAdapter } from '
  * The opportunity is Lever's application. Lever's payloads carry ids only, so events that need the
  * candidate's name (applicationCreated) are not mapped yet: that needs a Lever API lookup per tenant
  * (see README, "Webhooks").
+ *
+ * The board's link out to the application: Lever's API gives an opportunity `urls.show` of
+ * `https://hire.lever.co/candidates/<opportunity id>` (the opportunity's page in Lever), so every mapped
+ * event carries that URL, derived from the payload's `opportunityId` as Greenhouse's is from its ids.
  */
+
+/** The opportunity's page in Lever (its `urls.show` in Lever's API). */
+export function leverOpportunityUrl(opportunityId: string): string {
+  return `https://hire.lever.co/candidates/${encodeURIComponent(opportunityId)}`;
+}
 
 interface LeverBody {
   triggeredAt?: unknown;
@@ -57,7 +66,7 @@ export const lever: VendorAdapter = {
     // One signed token, one event: a retry of the delivery keeps all four, a token moved onto another
     // event or opportunity would hash differently (and is refused before mapping as a reused token).
     const id = createHash('sha256').update(`${String(body.token)}\n${event}\n${opportunityId}\n${String(body.triggeredAt)}`).digest('hex').slice(0, 40);
-    const application = { id: opportunityId };
+    const application = { id: opportunityId, url: leverOpportunityUrl(opportunityId) };
     const candidateId = idOf(body.data?.candidateId);
     const links: CandidateLink[] = candidateId ? [{ candidateId, applicationId: opportunityId }] : [];
     switch (event) {
@@ -79,7 +88,7 @@ export const lever: VendorAdapter = {
         return { events: [vendorEvent('lever', adapter.tenant, 'ats.application.hired', id, opportunityId, { application }, triggeredAt)], links };
       case 'candidateDeleted':
         return {
-          events: [vendorEvent('lever', adapter.tenant, 'ats.candidate.erased', id, opportunityId, { application, candidate: { id: candidateId ?? opportunityId } }, triggeredAt)],
+          events: [vendorEvent('lever', adapter.tenant, 'ats.candidate.erased', id, opportunityId, { application: { id: opportunityId }, candidate: { id: candidateId ?? opportunityId } }, triggeredAt)],
           forget: candidateId ? [candidateId] : [],
         };
       default:
