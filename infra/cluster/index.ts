@@ -11,7 +11,7 @@ import { applySchemas, temporalServerNode, type TemporalPorts } from './temporal
 
 export type { ClusterNode } from './node';
 export { resolveTemporalServer, TEMPORAL_SERVER_VERSION } from './install';
-export { REPLICATION, underReplicated } from './kafka';
+export { offPreferredLeader, REPLICATION, underReplicated } from './kafka';
 export { getJson } from './roles';
 
 /** Every port of a cluster, laid out from one base port (README "Cluster" lists them). */

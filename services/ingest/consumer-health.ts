@@ -24,6 +24,14 @@ export function trackConsumer(consumer: Consumer, topic: string, now: () => numb
     move('consuming');
   });
   consumer.on(consumer.events.REBALANCING, () => move('rebalancing'));
+  // A rejoin can fail and the member carry on in the generation it had, without a GROUP_JOIN: kafkajs retries a
+  // failed rejoin (e.g. COORDINATOR_LOAD_IN_PROGRESS while a moved coordinator loads the group) by fetching again,
+  // and the new coordinator accepts the old generation when nothing changed. A heartbeat the coordinator accepted
+  // says just that (during a rebalance it answers REBALANCE_IN_PROGRESS instead), so the member is consuming its
+  // assignment again.
+  consumer.on(consumer.events.HEARTBEAT, () => {
+    if (health.phase === 'rebalancing') move('consuming');
+  });
   consumer.on(consumer.events.CRASH, ({ payload }) => {
     health.lastError = payload.error.message;
     health.assigned = 0;

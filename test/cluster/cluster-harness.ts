@@ -39,6 +39,8 @@ export interface ReadySample {
   at: number;
   state: 'ready' | 'not-ready' | 'down';
   failing: string[];
+  /** What each failing check said (`name: error`), or why there was no answer. */
+  errors: string[];
 }
 
 /** Polls every role's /readyz in the background and keeps what each said, for the fault windows. */
@@ -88,6 +90,26 @@ export class ReadinessWatch {
     });
   }
 
+  /**
+   * Every role whose last look was not ready (or older than `since`): its state, its failing checks and their
+   * error texts, and since when it has been so; '' when every role is ready.
+   */
+  notReady(since: number): string {
+    return this.roles()
+      .flatMap((r) => {
+        const list = this.samples.get(r.name) ?? [];
+        const last = list.at(-1);
+        if (last && last.at >= since && last.state === 'ready') return [];
+        if (!last) return [`${r.name}: never looked at`];
+        let first = list.length - 1;
+        while (first > 0 && list[first - 1]!.state !== 'ready') first--;
+        const forS = ((last.at - list[first]!.at) / 1000).toFixed(1);
+        const what = last.state === 'down' ? `no answer (${last.errors.join('; ')})` : `not ready: ${last.errors.join('; ')}`;
+        return [`${r.name}: ${what}, so for ${forS} s${last.at < since ? ' (last look older than the recovery)' : ''}`];
+      })
+      .join('; ');
+  }
+
   /** A one-line summary per role of what it said since `since`: its not-ready spans and their failing checks. */
   describe(since: number): string {
     return this.roles()
@@ -106,10 +128,11 @@ async function sample(url: string): Promise<ReadySample> {
   const at = Date.now();
   try {
     const { status, body } = await getJson(url, 5000);
-    const checks = (body as { checks?: { name: string; ok: boolean }[] } | undefined)?.checks ?? [];
-    return { at, state: status === 200 ? 'ready' : 'not-ready', failing: checks.filter((c) => !c.ok).map((c) => c.name) };
-  } catch {
-    return { at, state: 'down', failing: [] };
+    const checks = (body as { checks?: { name: string; ok: boolean; error?: string }[] } | undefined)?.checks ?? [];
+    const failed = checks.filter((c) => !c.ok);
+    return { at, state: status === 200 ? 'ready' : 'not-ready', failing: failed.map((c) => c.name), errors: failed.map((c) => `${c.name}: ${c.error ?? 'failing'}`) };
+  } catch (error) {
+    return { at, state: 'down', failing: [], errors: [error instanceof Error ? String((error as { cause?: { code?: string } }).cause?.code ?? error.message) : String(error)] };
   }
 }
 

@@ -1,5 +1,5 @@
 import { rmSync } from 'node:fs';
-import { startCluster, underReplicated, type Cluster, type RoleNode } from '../../infra/cluster';
+import { offPreferredLeader, startCluster, underReplicated, type Cluster, type RoleNode } from '../../infra/cluster';
 import { TOPIC_ATS_EVENTS, TOPIC_JOURNEY_EVENTS } from '../../core/kafka/topics';
 import { ensureTenant, openPostgresDatabase, type Database } from '../../core/store';
 import { required, unique } from '../helpers/env';
@@ -111,7 +111,9 @@ describe('cluster: faults under a steady stream of applications', () => {
     expect(ledger.size).toBe(expected.length);
 
     await until(`${fault}: the ingest group's lag back to 0`, async () => (await groupLag(cluster, GROUP)) === 0, 120_000, 500);
-    await until(`${fault}: every role's /readyz ready again`, () => watch.allReady(recoveredAt), 180_000);
+    await until(`${fault}: every role's /readyz ready again`, () => watch.allReady(recoveredAt), 180_000).catch((error: unknown) => {
+      throw new Error(`${String(error)}; still not ready: ${watch.notReady(recoveredAt)}; /readyz since the fault: ${watch.describe(since)}`);
+    });
     const report = `${fault} at application ${position}/${PER_ROUND} of the round (${((since - roundStarted) / 1000).toFixed(1)} s in): ${note}; recovered ${((recoveredAt - since) / 1000).toFixed(1)} s after, all ${expected.length} acknowledged ${((settledAt - recoveredAt) / 1000).toFixed(1)} s later`;
     landed.push(report);
     console.log(`[cluster] ${report}\n[cluster] /readyz during ${fault}: ${watch.describe(since)}`);
@@ -137,7 +139,10 @@ describe('cluster: faults under a steady stream of applications', () => {
       await until('the ISR shrank', async () => (await underReplicated(survivors, [TOPIC_ATS_EVENTS, TOPIC_JOURNEY_EVENTS])) > 0, 60_000, 500);
       await victim.start();
       await until('every partition back to 3 in-sync replicas', async () => (await underReplicated(cluster.brokers, [TOPIC_ATS_EVENTS, TOPIC_JOURNEY_EVENTS])) === 0, 120_000, 500);
-      return `SIGKILL ${victim.name}, restarted, ISR full again`;
+      // Then the controller gives the node back the partitions it prefers to lead, the group coordinators of the
+      // consumer offsets among them: the ingest members follow their coordinator to the restarted node.
+      await until('every partition led by its preferred replica again', async () => (await offPreferredLeader(cluster.brokers, [TOPIC_ATS_EVENTS, TOPIC_JOURNEY_EVENTS, '__consumer_offsets'])) === 0, 120_000, 500);
+      return `SIGKILL ${victim.name}, restarted, ISR full and preferred leaders again`;
     });
   }, 720_000);
 

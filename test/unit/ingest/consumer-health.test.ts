@@ -1,4 +1,6 @@
-import { notConsumingReason, type ConsumerHealth } from '../../../services/ingest/consumer-health';
+import { EventEmitter } from 'node:events';
+import { Kafka, type Consumer } from 'kafkajs';
+import { notConsumingReason, trackConsumer, type ConsumerHealth } from '../../../services/ingest/consumer-health';
 
 describe("the ingest consumer's readiness", () => {
   const at = (phase: ConsumerHealth['phase'], assigned = 0, lastError?: string): ConsumerHealth => ({ phase, since: 0, assigned, ...(lastError ? { lastError } : {}) });
@@ -15,5 +17,48 @@ describe("the ingest consumer's readiness", () => {
       'the consumer crashed 2.5 s ago and is restarting: Connection error: connect ECONNREFUSED',
     );
     expect(await notConsumingReason(at('stopped'), group(1), now)).toBe('the consumer has stopped');
+  });
+
+  /** A consumer that only emits kafkajs' instrumentation events (the real event names of a kafkajs consumer). */
+  const fakeConsumer = () => {
+    const emitter = new EventEmitter();
+    const { events } = new Kafka({ brokers: ['127.0.0.1:1'] }).consumer({ groupId: 'g' });
+    const consumer = { events, on: (event: string, listener: (e: unknown) => void) => emitter.on(event, listener) } as unknown as Consumer;
+    return { consumer, emit: (event: string, payload: unknown = {}) => emitter.emit(event, { id: 1, type: event, timestamp: 0, payload }) };
+  };
+
+  it('follows the group: joined, rebalancing, joined again; a crash until the restart joins', () => {
+    const { consumer, emit } = fakeConsumer();
+    const health = trackConsumer(consumer, 'ats.events');
+    expect(health.phase).toBe('joining');
+    emit(consumer.events.GROUP_JOIN, { memberAssignment: { 'ats.events': [0, 1, 2] } });
+    expect(health).toMatchObject({ phase: 'consuming', assigned: 3 });
+    emit(consumer.events.REBALANCING);
+    expect(health.phase).toBe('rebalancing');
+    emit(consumer.events.GROUP_JOIN, { memberAssignment: { 'ats.events': [3, 4, 5] } });
+    expect(health).toMatchObject({ phase: 'consuming', assigned: 3 });
+    emit(consumer.events.CRASH, { error: new Error('Connection error'), restart: true });
+    expect(health).toMatchObject({ phase: 'crashed', assigned: 0, lastError: 'Connection error' });
+    // A heartbeat of the crashed member does not make it ready: only the restart's join does.
+    emit(consumer.events.HEARTBEAT);
+    expect(health.phase).toBe('crashed');
+    emit(consumer.events.GROUP_JOIN, { memberAssignment: { 'ats.events': [0] } });
+    expect(health).toMatchObject({ phase: 'consuming', assigned: 1 });
+  });
+
+  // Seen in the cluster's fault test: a preferred-leader election moved the group coordinator; the member's rejoin got
+  // COORDINATOR_LOAD_IN_PROGRESS, kafkajs went back to fetching in the generation it had (still the group's), and no
+  // GROUP_JOIN followed. The member consumed its partitions, but /readyz said "rebalancing" until the process stopped.
+  it('is consuming again when the coordinator accepts a heartbeat after a rebalance that ended without a join', async () => {
+    const { consumer, emit } = fakeConsumer();
+    let now = 0;
+    const health = trackConsumer(consumer, 'ats.events', () => now);
+    emit(consumer.events.GROUP_JOIN, { memberAssignment: { 'ats.events': [0, 2, 3] } });
+    now = 1_000;
+    emit(consumer.events.REBALANCING);
+    now = 2_000;
+    emit(consumer.events.HEARTBEAT, { groupId: 'candor-ingest', memberId: 'm', groupGenerationId: 7 });
+    expect(health).toMatchObject({ phase: 'consuming', since: 2_000, assigned: 3 });
+    expect(await notConsumingReason(health, group(2))).toBeUndefined();
   });
 });
