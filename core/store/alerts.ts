@@ -43,14 +43,27 @@ const STATE_CLAUSE: Record<AlertState, string> = {
   all: 'true',
 };
 
-/** A tenant's alerts in one state, newest first (up to `limit`). */
-export async function listRecruiterAlerts(db: Queryable, tenant: string, state: AlertState, limit: number, applicationId?: string): Promise<StoredAlert[]> {
+/** A tenant's alerts in one state, newest first (up to `limit`), optionally of one application and of some kinds (reasons). */
+export async function listRecruiterAlerts(db: Queryable, tenant: string, state: AlertState, limit: number, applicationId?: string, reasons?: string[]): Promise<StoredAlert[]> {
   const { rows } = await db.query<StoredAlert>(
     `select alert_id, tenant_id, application_id, reason, days, raised_at, acknowledged_at, resolved_at, escalated_at from recruiter_alerts
-     where tenant_id = $1 and ${STATE_CLAUSE[state]} and ($3::text is null or application_id = $3) order by raised_at desc, alert_id limit $2`,
-    [tenant, limit, applicationId ?? null],
+     where tenant_id = $1 and ${STATE_CLAUSE[state]} and ($3::text is null or application_id = $3) and ($4::text[] is null or reason = any($4::text[]))
+     order by raised_at desc, alert_id limit $2`,
+    [tenant, limit, applicationId ?? null, reasons && reasons.length > 0 ? reasons : null],
   );
   return rows;
+}
+
+/** How many of a tenant's alerts are in each state (open, acknowledged, resolved), for the inbox's tabs. */
+export async function countRecruiterAlerts(db: Queryable, tenant: string, applicationId?: string): Promise<{ open: number; acknowledged: number; resolved: number }> {
+  const { rows } = await db.query<{ open: string | number; acknowledged: string | number; resolved: string | number }>(
+    `select count(*) filter (where ${STATE_CLAUSE.open}) as open, count(*) filter (where ${STATE_CLAUSE.acknowledged}) as acknowledged,
+            count(*) filter (where ${STATE_CLAUSE.resolved}) as resolved
+     from recruiter_alerts where tenant_id = $1 and ($2::text is null or application_id = $2)`,
+    [tenant, applicationId ?? null],
+  );
+  const row = rows[0];
+  return { open: Number(row?.open ?? 0), acknowledged: Number(row?.acknowledged ?? 0), resolved: Number(row?.resolved ?? 0) };
 }
 
 /**

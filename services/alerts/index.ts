@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from '../../core/logger';
-import { alertLineText, alertTexts, type AlertLine } from '../../core/messaging/alert-texts';
+import { alertLineText, alertTexts, type AlertLine, type AlertTexts } from '../../core/messaging/alert-texts';
+import { emailHtml } from '../../core/messaging/email-html';
+import type { TextBlock } from '../../core/messaging/text-layout';
 import { emailSender, SANDBOX_EMAIL_FROM, type MailAddress } from '../../core/messaging/sender';
 import {
   alertsAwaiting,
@@ -30,6 +32,7 @@ export interface AlertMailer {
     locale: string;
     subject: string;
     text: string;
+    html?: string;
     from?: MailAddress;
     replyTo?: MailAddress;
   }): Promise<unknown>;
@@ -54,6 +57,16 @@ export interface SweepResult {
 }
 
 const short = (text: string) => createHash('sha256').update(text).digest('base64url').slice(0, 16);
+
+/** One alert as a paragraph of the HTML part: who and what on one line, the console link on the next. */
+const lineBlock = (texts: AlertTexts, line: AlertLine): TextBlock => ({ kind: 'paragraph', lines: alertLineText(texts, line).split('\n').map((l) => l.replace(/^-\s+/, '').trim()) });
+
+/** An alert e-mail as the recruiter reads it: the text part's words, in the layout of the candidates' e-mails (core/messaging/email-html). */
+export interface AlertMail {
+  subject: string;
+  intro: string;
+  lines: AlertLine[];
+}
 
 /**
  * One pass over the recruiter alerts (README "Alerts that reach a person"): each alert not yet sent goes to the
@@ -101,10 +114,20 @@ export async function sweepAlerts(deps: AlertSweepDeps, now = new Date()): Promi
     return true;
   };
 
-  const mail = async (tenant: string, to: string, locale: string, applicationId: string, messageId: string, subject: string, text: string) => {
+  /** Sends one alert e-mail: a text part and an HTML part with the same words, each alert linking to its candidate. */
+  const mail = async (tenant: string, to: string, texts: AlertTexts, applicationId: string, messageId: string, content: AlertMail) => {
     const branding = await tenantBranding(db, tenant);
+    const locale = texts.locale;
     const sender = emailSender({ platformFrom: deps.email.emailFrom ?? SANDBOX_EMAIL_FROM, tenant, displayName: `Candor · ${branding.displayName}`, sendingDomain: branding.sendingDomain, locale });
-    await deps.email.send({ messageId, tenant, applicationId, channel: 'email', to, template: 'recruiter.alert', locale, subject, text, from: sender.from, replyTo: sender.replyTo });
+    const text = `${content.intro}\n\n${content.lines.map((l) => alertLineText(texts, l)).join('\n')}\n\n${texts.footer}\n`;
+    const html = emailHtml({
+      lang: locale,
+      subject: content.subject,
+      blocks: [{ kind: 'paragraph', lines: [content.intro] }, ...content.lines.map((l) => lineBlock(texts, l))],
+      brand: { displayName: `Candor · ${branding.displayName}`, logoUrl: branding.logoUrl, accentColour: branding.accentColour },
+      footer: { text: texts.footer, url: `${base}/console#/alerts`, label: texts.open },
+    });
+    await deps.email.send({ messageId, tenant, applicationId, channel: 'email', to, template: 'recruiter.alert', locale, subject: content.subject, text, html, from: sender.from, replyTo: sender.replyTo });
   };
 
   // 1. At once: each alert of an immediate tenant (the default) to its recruiter, else to the fallback address.
@@ -119,8 +142,8 @@ export async function sweepAlerts(deps: AlertSweepDeps, now = new Date()): Promi
     }
     const texts = alertTexts(people?.recruiter?.locale);
     const line = await lineOf(alert);
-    const text = `${texts.intro}\n\n${alertLineText(texts, line)}\n\n${texts.footer}\n`;
-    if (await deliver({ id, tenant: alert.tenant_id, kind: 'email', alertIds: [alert.alert_id] }, () => mail(alert.tenant_id, to, texts.locale, alert.application_id, `alert:${alert.alert_id}`, texts.subject(line), text))) result.emails++;
+    const content = { subject: texts.subject(line), intro: texts.intro, lines: [line] };
+    if (await deliver({ id, tenant: alert.tenant_id, kind: 'email', alertIds: [alert.alert_id] }, () => mail(alert.tenant_id, to, texts, alert.application_id, `alert:${alert.alert_id}`, content))) result.emails++;
   }
 
   // 2. The daily digest: from the tenant's digest hour (UTC), one e-mail per recruiter a day with what is still open.
@@ -139,10 +162,10 @@ export async function sweepAlerts(deps: AlertSweepDeps, now = new Date()): Promi
     for (const [to, { locale, alerts }] of byRecipient) {
       const texts = alertTexts(locale);
       const lines = await Promise.all(alerts.map(lineOf));
-      const text = `${texts.digestIntro(alerts.length)}\n\n${lines.map((l) => alertLineText(texts, l)).join('\n')}\n\n${texts.footer}\n`;
+      const content = { subject: texts.digestSubject(alerts.length), intro: texts.digestIntro(alerts.length), lines };
       const id = `digest:${tenant}:${day}:${short(to)}`;
       const sent = await deliver({ id, tenant, kind: 'digest', alertIds: alerts.map((a) => a.alert_id) }, () =>
-        mail(tenant, to, texts.locale, alerts[0]!.application_id, `alert-digest:${tenant}:${day}:${short(to)}`, texts.digestSubject(alerts.length), text),
+        mail(tenant, to, texts, alerts[0]!.application_id, `alert-digest:${tenant}:${day}:${short(to)}`, content),
       );
       if (sent) result.digests++;
     }
@@ -169,9 +192,9 @@ export async function sweepAlerts(deps: AlertSweepDeps, now = new Date()): Promi
     const texts = alertTexts('en');
     for (const alert of await alertsAwaiting(db, ['escalation'], { tenant, raisedBefore: new Date(now.getTime() - s.escalateAfterMinutes * 60_000) })) {
       const line = await lineOf(alert);
-      const text = `${texts.escalationIntro(s.escalateAfterMinutes)}\n\n${alertLineText(texts, line)}\n\n${texts.footer}\n`;
+      const content = { subject: texts.escalationSubject(line), intro: texts.escalationIntro(s.escalateAfterMinutes), lines: [line] };
       const sent = await deliver({ id: `escalation:${tenant}:${alert.alert_id}`, tenant, kind: 'escalation', alertIds: [alert.alert_id] }, () =>
-        mail(tenant, s.fallbackEmail!, texts.locale, alert.application_id, `alert-escalation:${alert.alert_id}`, texts.escalationSubject(line), text),
+        mail(tenant, s.fallbackEmail!, texts, alert.application_id, `alert-escalation:${alert.alert_id}`, content),
       );
       if (sent) result.escalations++;
     }

@@ -2,11 +2,14 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createSendGridEmailProvider } from '../../activities/messaging';
 import { createLogger } from '../../core/logger';
+import type { Database } from '../../core/store';
+import { migrate } from '../../core/store';
 import { recordRecruiterAlert, setAlertSettings } from '../../core/store/alerts';
 import { recordApplicationPeople } from '../../core/store/people';
 import { sweepAlerts, type AlertSweepDeps } from '../../services/alerts';
 import { FakeSendGrid } from '../fakes/fake-sendgrid';
 import { apiHarness, type ApiHarness } from '../helpers/api-harness';
+import { freshPostgresDatabase, type FreshDatabase } from '../helpers/databases';
 
 /** A local stand-in for a Slack-compatible incoming webhook: records each JSON body; can be told to fail. */
 async function fakeSlack(): Promise<{ url: string; posts: { text: string }[]; failNext: number; close(): Promise<void> }> {
@@ -71,6 +74,12 @@ describe('alerts reach a person: e-mail through SendGrid, digest, Slack webhook,
     expect(toMaja.text).toContain('https://candor.example/console#/applications/app-1');
     expect(toMaja.fromName).toBe('Candor · Acme');
     expect(toMaja.replyTo?.email).toMatch(/\+acme@/);
+    // The HTML part says the same in the recruiter's language, links the candidate and the console's alert inbox.
+    expect(toMaja.html).toContain('<html lang="sv">');
+    expect(toMaja.html).toContain('<h1 style="margin:0 0 16px;font-size:20px;line-height:1.3">Candor-larm: Ada Lovelace (Backend Engineer)</h1>');
+    expect(toMaja.html).toContain('Ada Lovelace (Backend Engineer) har inte hört av oss på 5 dagar<br>');
+    expect(toMaja.html).toContain('<a href="https://candor.example/console#/applications/app-1" style="word-break:break-all">https://candor.example/console#/applications/app-1</a>');
+    expect(toMaja.html).toContain('<a href="https://candor.example/console#/alerts">Öppna i konsolen</a>');
     const toGrace = sendgrid.sent.find((m) => m.to === 'grace@acme.example')!;
     expect(toGrace.subject).toBe('Candor alert: Omar Haddad (Designer)');
     expect(toGrace.text).toContain('could not be reached on any channel');
@@ -150,5 +159,85 @@ describe('alerts reach a person: e-mail through SendGrid, digest, Slack webhook,
     expect(sendgrid.sent[0]!.subject).toBe('Candor: 2 open alerts today');
     expect(sendgrid.sent[0]!.text).toContain('asked a question that is still unanswered');
     expect(sendgrid.sent[0]!.text).toContain('has not heard from us for 7 days');
+  });
+});
+
+/**
+ * Every api process sweeps (ALERT_SWEEP_SECONDS, 30 s by default), and `npm run cluster` or docker-compose may run
+ * more than one: two sweepers on one PostgreSQL database, each with its own connection pool and provider, racing
+ * over the same alerts, send each notification exactly once.
+ */
+describe('two alert sweepers on one PostgreSQL database', () => {
+  let fresh: FreshDatabase;
+  let other: Database;
+  let sendgrid: FakeSendGrid;
+  let slack: Awaited<ReturnType<typeof fakeSlack>>;
+  const sweeper = (db: Database): AlertSweepDeps => ({
+    db,
+    email: createSendGridEmailProvider({ apiKey: sendgrid.apiKey, from: sendgrid.from, baseUrl: sendgrid.url }),
+    publicUrl: 'https://candor.example',
+    logger: createLogger({ logLevel: 'silent', secrets: [] }),
+  });
+
+  beforeAll(async () => {
+    fresh = await freshPostgresDatabase();
+    await migrate(fresh.db);
+    other = await fresh.open!();
+    sendgrid = await new FakeSendGrid().start();
+    slack = await fakeSlack();
+  });
+  afterAll(async () => {
+    await slack?.close();
+    await sendgrid?.close();
+    await other?.close();
+    await fresh?.db.close();
+    await fresh?.drop();
+  });
+
+  it('race over 40 alerts (e-mail, Slack, escalation, with a provider failure on the way) and send each notification once', async () => {
+    const { db } = fresh;
+    await setAlertSettings(db, 'acme', { slackWebhookUrl: slack.url, fallbackEmail: 'head@acme.example', escalateAfterMinutes: 30 });
+    const alertIds: string[] = [];
+    for (let i = 0; i < 40; i++) {
+      const applicationId = `app-race-${i}`;
+      await recordApplicationPeople(db, 'acme', applicationId, { candidateName: `Candidate ${i}`, jobTitle: 'Engineer', recruiter: { name: 'Maja', email: `recruiter-${i % 4}@acme.example` } });
+      const alertId = `acme:${applicationId}:max-silence:1`;
+      await recordRecruiterAlert(db, { tenant: 'acme', applicationId, alertId, reason: 'max-silence', days: 5 });
+      alertIds.push(alertId);
+    }
+    const a = sweeper(db);
+    const b = sweeper(other);
+    sendgrid.failures.fail('500');
+    slack.failNext = 1;
+    const later = new Date(Date.now() + 31 * 60_000);
+    // Both start together, pass after pass, until neither has anything left; the second round also escalates.
+    const totals = { emails: 0, slack: 0, digests: 0, escalations: 0 };
+    for (const at of [undefined, undefined, later, later]) {
+      for (const r of await Promise.all([sweepAlerts(a, at), sweepAlerts(b, at)])) for (const k of Object.keys(totals) as (keyof typeof totals)[]) totals[k] += r[k];
+    }
+    expect(totals).toEqual({ emails: 40, slack: 40, digests: 0, escalations: 40 });
+
+    const emails = sendgrid.sent.filter((m) => m.to !== 'head@acme.example');
+    expect(emails).toHaveLength(40);
+    expect(new Set(emails.map((m) => m.customArgs.candor_message_id)).size).toBe(40);
+    expect(new Set(emails.map((m) => m.subject))).toEqual(new Set(alertIds.map((_, i) => `Candor alert: Candidate ${i} (Engineer)`)));
+    const escalations = sendgrid.sent.filter((m) => m.to === 'head@acme.example');
+    expect(escalations).toHaveLength(40);
+    expect(new Set(escalations.map((m) => m.subject)).size).toBe(40);
+    expect(slack.posts).toHaveLength(40);
+    expect(new Set(slack.posts.map((p) => p.text)).size).toBe(40);
+
+    // The ledger: one sent row per alert and kind, nothing left claimed.
+    const { rows } = await db.query<{ kind: string; status: string; n: string }>('select kind, status, count(*) as n from alert_notifications group by kind, status order by kind');
+    expect(rows.map((r) => [r.kind, r.status, Number(r.n)])).toEqual([
+      ['email', 'sent', 40],
+      ['escalation', 'sent', 40],
+      ['slack', 'sent', 40],
+    ]);
+    // And another pair of passes finds nothing to send.
+    expect(await Promise.all([sweepAlerts(a, later), sweepAlerts(b, later)])).toEqual([
+      { emails: 0, slack: 0, digests: 0, escalations: 0 },
+      { emails: 0, slack: 0, digests: 0, escalations: 0 },
+    ]);
   });
 });

@@ -222,9 +222,13 @@ export function openApiDocument(serverUrl: string) {
           parameters: [
             { name: 'state', in: 'query', schema: { type: 'string', enum: ['open', 'acknowledged', 'resolved', 'all'], default: 'open' } },
             { name: 'applicationId', in: 'query', schema: { type: 'string' } },
+            { name: 'reason', in: 'query', schema: { type: 'string', example: 'max-silence,waiting' }, description: 'Only these kinds, comma-separated: max-silence, waiting, all-channels-failed, no-contact, details-missing, unanswered-question, low-survey-score' },
             { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 500, default: 100 } },
           ],
-          responses: { ...ok('`{ alerts: [{ alertId, applicationId, candidateName, jobTitle, reason, days, raisedAt, acknowledgedAt, resolvedAt, escalatedAt }] }`'), ...errors(400, 401) },
+          responses: {
+            ...ok('`{ alerts: [{ alertId, applicationId, candidateName, jobTitle, atsUrl, reason, days, raisedAt, acknowledgedAt, resolvedAt, escalatedAt }], counts: { open, acknowledged, resolved } }` (counts of the tenant, or of `applicationId`, whatever the other filters)'),
+            ...errors(400, 401),
+          },
         },
       },
       '/api/v1/alerts/{alertId}/acknowledge': {
