@@ -29,7 +29,9 @@ import {
   atsEventSignal,
   candidateQuestionSignal,
   candidateReplySignal,
+  candidateWithdrewSignal,
   definitionPublishedSignal,
+  interviewChoiceSignal,
   deliveryResultSignal,
   journeyStatusQuery,
   journeyTimelineQuery,
@@ -196,6 +198,9 @@ export async function candidateJourney(input: JourneyInput): Promise<JourneyStat
   // Questions and answers are new inputs: histories recorded before have none, so they replay unchanged without a patch.
   setHandler(candidateQuestionSignal, (question) => void enqueue({ kind: 'question', question }));
   setHandler(questionAnsweredSignal, ({ questionId }) => void enqueue({ kind: 'answered', questionId }));
+  // Interview choices and a withdrawal are new inputs too: histories recorded before have none.
+  setHandler(interviewChoiceSignal, (choice) => void enqueue({ kind: 'interview', choice }));
+  setHandler(candidateWithdrewSignal, () => void enqueue({ kind: 'withdrawn' }));
   setHandler(definitionPublishedSignal, ({ definition, version }) => void enqueue({ kind: 'upgrade', definition, version }));
   setHandler(journeyStatusQuery, status);
   setHandler(journeyTimelineQuery, () => state?.timeline ?? []);
@@ -302,6 +307,7 @@ export async function candidateJourney(input: JourneyInput): Promise<JourneyStat
             ...(command.channel ? { channel: command.channel } : {}),
             ...(command.reason ? { reason: command.reason } : {}),
             ...(command.outcome ? { outcome: command.outcome } : {}),
+            ...(command.interview ? { interview: command.interview } : {}),
           },
         };
         // Recorded with the decision's board row (decideAndRun); runs from before published each on its own.
@@ -386,6 +392,21 @@ export async function candidateJourney(input: JourneyInput): Promise<JourneyStat
       }
       case 'answered':
         return { kind: 'answered', questionId: item.questionId };
+      case 'interview': {
+        const choice = item.choice;
+        if (choice.action === 'offered') return { kind: 'slots-offered', interviewId: choice.interviewId, offerId: choice.offerId };
+        if (choice.action === 'reschedule') return { kind: 'reschedule-requested', interviewId: choice.interviewId, requestId: choice.requestId };
+        const start = Date.parse(choice.start);
+        const end = Date.parse(choice.end);
+        if (Number.isNaN(start) || Number.isNaN(end) || end <= start) return undefined;
+        // The booked slot is the interview messages name ({{ interview.start }}, its place), like an ATS-scheduled one.
+        if (state?.status === 'open') {
+          contact = { ...contact, interview: { id: choice.interviewId, start: choice.start, end: choice.end, ...(choice.location ? { location: choice.location } : {}), ...(choice.link ? { link: choice.link } : {}) } };
+        }
+        return { kind: 'slot-chosen', interviewId: choice.interviewId, slotId: choice.slotId, start, end };
+      }
+      case 'withdrawn':
+        return { kind: 'withdrawn' };
     }
   };
 

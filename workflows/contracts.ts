@@ -3,7 +3,7 @@
  * worker's implementation (activities/index.ts, createActivities) is checked against this interface. Types
  * only; nothing here runs.
  */
-import type { AlertReason, JourneyEventType, Outcome } from './engine/commands';
+import type { AlertReason, InterviewEventDetail, JourneyEventType, Outcome } from './engine/commands';
 import type { CalendarSettings } from './engine/calendar';
 import type { HolidaySettings, JourneyDefinition, MessageText } from './engine/definition';
 import type { DeliveryResult, JourneyBoardEntry, JourneyContact, JourneyFeature } from './shared';
@@ -42,7 +42,7 @@ export interface JourneyEventOut {
   tenant: string;
   applicationId: string;
   time: string;
-  data: { messageId?: string; template?: string; channel?: string; reason?: string; outcome?: Outcome };
+  data: { messageId?: string; template?: string; channel?: string; reason?: string; outcome?: Outcome; interview?: InterviewEventDetail };
 }
 
 /** Which application's journey an erasure activity works on (ids only). */

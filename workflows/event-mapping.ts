@@ -19,6 +19,8 @@ interface EventData {
   interview?: { id?: string; start?: string; end?: string; location?: string; link?: string };
   recruiter?: { name?: string; email?: string };
   positionClosed?: boolean;
+  /** ats.interview.slots_offered: the times offered (the ingest role stored them; the journey needs only the interview's id). */
+  slots?: { start?: string }[];
 }
 
 /** The result of mapping: the engine's normalised event and the contact details the event carried. */
@@ -40,7 +42,9 @@ export function mapAtsEvent(input: JourneyEvent, known?: JourneyContact): { ok: 
   const data = (input.data ?? {}) as EventData;
   const c = data.candidate;
   const time = Date.parse(input.time);
-  const interviewStart = data.interview?.start ? Date.parse(data.interview.start) : undefined;
+  // Slots offered for an interview: the engine knows the interview by its id, and the soonest slot stands in for its start.
+  const offered = input.type === 'ats.interview.slots_offered' ? (data.slots ?? []).map((s) => (s.start ? Date.parse(s.start) : NaN)).filter((t) => !Number.isNaN(t)) : [];
+  const interviewStart = data.interview?.start ? Date.parse(data.interview.start) : offered.length > 0 ? Math.min(...offered) : undefined;
   const interviewEnd = data.interview?.end ? Date.parse(data.interview.end) : undefined;
   const candidate =
     c === undefined
@@ -78,7 +82,7 @@ export function mapAtsEvent(input: JourneyEvent, known?: JourneyContact): { ok: 
     ...(data.application?.jobTitle ? { jobTitle: data.application.jobTitle } : {}),
     ...(data.application?.department ? { department: data.application.department } : {}),
     ...(data.recruiter ? { recruiter: { ...data.recruiter } } : {}),
-    ...(data.interview?.id && data.interview.start ? { interview: { ...data.interview, id: data.interview.id, start: data.interview.start } } : {}),
+    ...(data.interview?.id && data.interview.start && input.type !== 'ats.interview.slots_offered' ? { interview: { ...data.interview, id: data.interview.id, start: data.interview.start } } : {}),
   };
   return { ok: true, value: { event: parsed.value, contact } };
 }

@@ -150,7 +150,18 @@ export type QueuedInput =
   | { kind: 'upgrade'; definition: JourneyDefinition; version: string }
   | { kind: 'recruiter'; action: RecruiterActionRequest }
   | { kind: 'question'; question: CandidateQuestion }
-  | { kind: 'answered'; questionId: string };
+  | { kind: 'answered'; questionId: string }
+  | { kind: 'interview'; choice: CandidateInterviewChoice }
+  | { kind: 'withdrawn' };
+
+/**
+ * What the candidate (status page) or a recruiter (API) did about an interview; ids, times and the slot's place only.
+ * The store has already settled it (a chosen slot is booked for this application alone); a note stays in the store.
+ */
+export type CandidateInterviewChoice =
+  | { action: 'offered'; interviewId: string; offerId: string }
+  | { action: 'chosen'; interviewId: string; slotId: string; start: string; end: string; location?: string; link?: string }
+  | { action: 'reschedule'; interviewId: string; requestId: string };
 
 /**
  * The candidate asked a person something (an SMS or e-mail reply that is no keyword, or the status page's form). Ids
@@ -212,6 +223,10 @@ export const candidateReplySignal = defineSignal<[CandidateReply]>('candidateRep
 export const candidateQuestionSignal = defineSignal<[CandidateQuestion]>('candidateQuestion');
 /** A recruiter answered a question (the answer is in the store): the journey sends it to the candidate. */
 export const questionAnsweredSignal = defineSignal<[{ questionId: string }]>('questionAnswered');
+/** Interview slots offered by a recruiter, a slot the candidate booked, or their request for another time. */
+export const interviewChoiceSignal = defineSignal<[CandidateInterviewChoice]>('interviewChoice');
+/** The candidate withdrew on their status page: the journey closes as withdrawn. */
+export const candidateWithdrewSignal = defineSignal('candidateWithdrew');
 /** A new journey definition version was published; it applies at the next stage change. */
 export const definitionPublishedSignal = defineSignal<[{ definition: JourneyDefinition; version: string }]>('definitionPublished');
 /** The journey's current status. */

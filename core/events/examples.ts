@@ -34,6 +34,15 @@ export function exampleData(applicationId: string, start = new Date('2026-03-02T
     'ats.interview.rescheduled': { application: ref, interview: { ...interview, start: at(96), end: at(97) } },
     'ats.interview.canceled': { application: ref, interview: { id: 'int-1', start: at(96) }, reason: 'Interviewer unavailable' },
     'ats.interview.completed': { application: ref, interview: { id: 'int-1', start: at(96), end: at(97) } },
+    'ats.interview.slots_offered': {
+      application: ref,
+      interview: { id: 'int-1' },
+      slots: [
+        { id: 'slot-a', start: at(72), end: at(73), location: 'Office, Stockholm' },
+        { id: 'slot-b', start: at(96), end: at(97), link: 'https://meet.example.com/abc' },
+      ],
+      recruiter,
+    },
     'ats.offer.extended': { application: ref, recruiter },
     'ats.offer.accepted': { application: ref },
     'ats.offer.declined': { application: ref, reason: 'Accepted another offer' },

@@ -9,6 +9,14 @@ import { ID_PATTERN } from '../../workflows/shared';
 
 const channel = z.enum(['sms', 'email']);
 const id = z.string().min(1).max(256);
+/** Which interview an interview event is about: ids and times only (never the candidate's note or needs). */
+const interviewDetail = z.object({
+  interviewId: id,
+  slotId: id.optional(),
+  start: z.iso.datetime({ offset: true }).optional(),
+  end: z.iso.datetime({ offset: true }).optional(),
+  requestId: id.optional(),
+});
 const common = { messageId: id.optional(), template: z.string().optional(), channel: channel.optional(), reason: z.string().optional(), outcome: z.string().optional() };
 
 /**
@@ -25,6 +33,12 @@ export const JOURNEY_EVENT_DATA = {
   'candor.journey.candidate.opted_out': z.looseObject(common),
   'candor.journey.sla.breached': z.looseObject(common),
   'candor.journey.journey.completed': z.looseObject(common),
+  /** The candidate booked an offered slot on their status page: `interview` names it for the ATS to book. */
+  'candor.journey.interview.slot_chosen': z.looseObject({ ...common, interview: interviewDetail.required({ slotId: true, start: true, end: true }) }),
+  /** The candidate asked for another time (their note stays in Candor, for the recruiter): `interview.requestId` names it. */
+  'candor.journey.interview.reschedule_requested': z.looseObject({ ...common, interview: interviewDetail.required({ requestId: true }) }),
+  /** The candidate withdrew on their status page; `journey.completed` (outcome withdrawn) follows once they have been told. */
+  'candor.journey.candidate.withdrew': z.looseObject(common),
 } as const;
 
 /** A journey event type. */

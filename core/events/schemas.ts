@@ -122,6 +122,24 @@ export type ApplicationStageChangedData = z.infer<typeof ApplicationStageChanged
 export const InterviewData = z.object({ ...about, interview: Interview, recruiter, reason });
 export type InterviewData = z.infer<typeof InterviewData>;
 
+/** One interview slot the candidate may choose: the ATS's id for it (the same id offered to several candidates is one slot, booked once), its times, and where or how to join. */
+export const InterviewSlot = z
+  .object({ id: ref, start: dateTime, end: dateTime, location: text.optional(), link: z.url().optional() })
+  .refine((s) => Date.parse(s.end) > Date.parse(s.start), { message: 'end must be after start', path: ['end'] });
+export type InterviewSlot = z.infer<typeof InterviewSlot>;
+
+/**
+ * `ats.interview.slots_offered`: times the candidate may choose from on their status page, for one interview (its id
+ * is the id the booked interview keeps). A new event type: producers that never send it are unaffected.
+ */
+export const InterviewSlotsOfferedData = z.object({
+  ...about,
+  interview: z.object({ id: ref }),
+  slots: z.array(InterviewSlot).min(1).max(50),
+  recruiter,
+});
+export type InterviewSlotsOfferedData = z.infer<typeof InterviewSlotsOfferedData>;
+
 /** `ats.offer.*`: an offer was extended, accepted or declined. */
 export const OfferData = z.object({ ...about, recruiter, reason });
 export type OfferData = z.infer<typeof OfferData>;
@@ -154,6 +172,7 @@ export const ATS_EVENT_DATA = {
   'ats.interview.rescheduled': InterviewData,
   'ats.interview.canceled': InterviewData,
   'ats.interview.completed': InterviewData,
+  'ats.interview.slots_offered': InterviewSlotsOfferedData,
   'ats.offer.extended': OfferData,
   'ats.offer.accepted': OfferData,
   'ats.offer.declined': OfferData,

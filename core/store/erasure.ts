@@ -1,5 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import type { Database, Queryable } from './database';
+import { eraseInterviewData } from './interview-slots';
 
 /** Whose data to erase: a tenant's applications, and the candidate's addresses when the caller knows them. */
 export interface ErasureScope {
@@ -18,7 +19,8 @@ export interface ErasureCounts {
 }
 
 /** Tables that hold (or held, until erased) a candidate's contact or words; compacted after an erasure. */
-const CONTACT_TABLES = ['outbox', 'inbound_messages', 'message_ledger', 'consent_opt_outs', 'unsubscribe_tokens', 'status_tokens', 'status_pages', 'candidate_surveys', 'application_people', 'candidate_questions'] as const;
+const CONTACT_TABLES = ['outbox', 'inbound_messages', 'message_ledger', 'consent_opt_outs', 'unsubscribe_tokens', 'status_tokens', 'status_pages', 'candidate_surveys', 'application_people', 'candidate_questions',
+  'interview_slot_bookings', 'interview_slot_offers', 'interview_requests', 'candidate_accessibility_needs', 'candidate_withdrawals'] as const;
 
 const normalise = (channel: 'email' | 'sms', contact: string) => (channel === 'email' ? contact.trim().toLowerCase() : contact.trim());
 
@@ -101,6 +103,9 @@ export async function eraseCandidateData(db: Database, scope: ErasureScope): Pro
     await tx.query('update candidate_surveys set comment = null where tenant_id = $1 and application_id = any($2::text[]) and comment is not null', [tenant, applicationIds]);
     // Questions to the recruiter and their answers (the candidate's and the recruiter's words) go whole.
     await tx.query('delete from candidate_questions where tenant_id = $1 and application_id = any($2::text[])', [tenant, applicationIds]);
+    // Interview slots offered to them, their booking (the slot is free again), requests for another time with their
+    // notes, accessibility needs and a withdrawal (core/store/interview-slots.ts).
+    await eraseInterviewData(tx, tenant, applicationIds);
     // The store-served status and timeline go too (they hold no contact details, but they are the candidate's
     // story): the API then finds nothing and asks the workflow, whose history the erasure deletes.
     await tx.query('delete from journey_timeline where tenant_id = $1 and application_id = any($2::text[])', [tenant, applicationIds]);

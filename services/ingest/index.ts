@@ -11,6 +11,8 @@ import { JourneyClosedError, signalJourney } from '../../core/temporal/journeys'
 import type { Queryable } from '../../core/store/database';
 import { isApplicationErased } from '../../core/store/erasure';
 import { peopleFromEvent, recordApplicationPeople } from '../../core/store/people';
+import { recordOfferedSlots, SlotConflictError } from '../../core/store/interview-slots';
+import type { InterviewSlotsOfferedData } from '../../core/events/schemas';
 import { notConsumingReason, trackConsumer } from './consumer-health';
 import { knownTenants } from './known-tenants';
 import { ingestMetrics, type IngestMetrics } from './metrics';
@@ -42,7 +44,7 @@ export interface IngestOptions {
 }
 
 /** Why a message went to the dead-letter topic. */
-export type DeadLetterReason = EnvelopeProblem['reason'] | 'unknown-tenant' | 'application-erased' | 'rejected-by-temporal' | 'journey-closed';
+export type DeadLetterReason = EnvelopeProblem['reason'] | 'unknown-tenant' | 'application-erased' | 'rejected-by-temporal' | 'journey-closed' | 'slot-conflict';
 
 class TransientError extends Error {
   override name = 'TransientError';
@@ -160,6 +162,15 @@ export async function startIngest(
         await recordApplicationPeople(deps.db, event.tenant, event.subject, peopleFromEvent(event.data));
       } catch (error) {
         throw new TransientError(`could not store the application's names: ${error instanceof Error ? error.message : String(error)}`);
+      }
+      // Offered interview slots go to the store first, so the status page can show them once the journey has told the candidate.
+      if (event.type === 'ats.interview.slots_offered') {
+        try {
+          await recordOfferedSlots(deps.db, event.tenant, event.subject, event.data as InterviewSlotsOfferedData);
+        } catch (error) {
+          if (error instanceof SlotConflictError) return deadLetter(partition, message, 'slot-conflict', error.message);
+          throw new TransientError(`could not store the offered interview slots: ${error instanceof Error ? error.message : String(error)}`);
+        }
       }
     }
     try {

@@ -18,7 +18,8 @@ export type MessagePurpose =
   | 'closing'
   | 'recruiter'
   | 'question-received'
-  | 'answer';
+  | 'answer'
+  | 'interview-slots';
 
 /** How a journey ended. */
 export type Outcome = 'rejected' | 'position-closed' | 'hired' | 'withdrawn' | 'erased';
@@ -31,13 +32,16 @@ export type JourneyEventType =
   | 'candidate.replied'
   | 'candidate.opted_out'
   | 'sla.breached'
-  | 'journey.completed';
+  | 'journey.completed'
+  | 'interview.slot_chosen'
+  | 'interview.reschedule_requested'
+  | 'candidate.withdrew';
 
 /**
  * Why a recruiter is alerted (`no-contact`: the acknowledgement is overdue because no way to reach the candidate
  * is known; `details-missing`: a message cannot be written until an event brings the details it names).
  */
-export type AlertReason = 'max-silence' | 'waiting' | 'all-channels-failed' | 'no-contact' | 'details-missing' | 'unanswered-question';
+export type AlertReason = 'max-silence' | 'waiting' | 'all-channels-failed' | 'no-contact' | 'details-missing' | 'unanswered-question' | 'reschedule-requested';
 
 /**
  * Send one message. The delivery activity tries `channels[0]`; if it fails, the engine hears a failed
@@ -80,6 +84,17 @@ export interface PublishEventCommand {
   channel?: Channel;
   reason?: string;
   outcome?: Outcome;
+  /** Interview events: which interview, the slot chosen (and its times, ISO-8601) or the request for another time. */
+  interview?: InterviewEventDetail;
+}
+
+/** What an interview journey event says: ids and times only, never the candidate's note or needs. */
+export interface InterviewEventDetail {
+  interviewId: string;
+  slotId?: string;
+  start?: string;
+  end?: string;
+  requestId?: string;
 }
 
 /** The journey is over: the workflow may finish once outstanding commands are done. */

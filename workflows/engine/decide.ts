@@ -26,7 +26,7 @@ import { deferOutOfQuietHours } from './calendar';
 import type { JourneyDefinition, StageCategory } from './definition';
 import { parseDuration } from './duration';
 import type { AtsEvent, Input, RecruiterAction } from './inputs';
-import { applyInterviewEvent } from './interviews';
+import { applyInterviewEvent, chooseSlot, offerSlots, requestReschedule } from './interviews';
 import { ANSWER_TEMPLATE, QUESTION_RECEIVED_TEMPLATE, type QuestionSource } from './questions';
 import { messagesWithPaths } from './promise-checks';
 import { RECEIPT_WINDOW_MS, SEEN_EVENT_LIMIT, applyProfile, awaitingContact, type JourneyState, type ScheduledMessage } from './state';
@@ -75,6 +75,18 @@ export function decide(state: JourneyState, input: Input, now: number): Decision
       break;
     case 'answered':
       answerQuestion(ctx, input.questionId);
+      break;
+    case 'slots-offered':
+      offerSlots(ctx, input.interviewId, input.offerId);
+      break;
+    case 'slot-chosen':
+      chooseSlot(ctx, input);
+      break;
+    case 'reschedule-requested':
+      requestReschedule(ctx, input.interviewId, input.requestId);
+      break;
+    case 'withdrawn':
+      withdrawByCandidate(ctx);
       break;
     case 'upgrade':
       if (input.resolved && ctx.s.anyOrder && ctx.s.status === 'open' && nothingSentYet(ctx.s)) {
@@ -283,6 +295,20 @@ function changeStage(ctx: Context, event: AtsEvent, to: StageCategory, positionC
   if (ack) {
     s.scheduled = s.scheduled.map((m) => (m.purpose === 'closing' && m.key.endsWith(':0') && m.dueAt > ack.dueAt ? { ...m, dueAt: ack.dueAt } : m));
   }
+}
+
+/**
+ * The candidate withdrew on their status page: the journey ends as withdrawn, with the withdrawn stage's closing
+ * message, exactly as if the ATS had reported it, and the ATS hears `candidate.withdrew` so it can close the
+ * application. Once the journey is closing (any outcome) a withdrawal changes nothing, so a repeat is harmless.
+ */
+function withdrawByCandidate(ctx: Context): void {
+  const s = ctx.s;
+  if (s.status !== 'open') return;
+  record(ctx, { type: 'candidate.withdrew', reason: 'the candidate withdrew on their status page' });
+  publish(ctx, 'candidate.withdrew', { reason: 'status-page' });
+  const time = Math.max(ctx.now, s.lastStageEventTime ?? 0);
+  changeStage(ctx, { id: `candidate-withdrew:${s.eventSeq}`, type: 'ats.application.withdrawn', time }, 'withdrawn');
 }
 
 function updateCandidate(ctx: Context, event: AtsEvent): void {

@@ -138,6 +138,8 @@ export const InterviewTouchpoints = z
     reminders: z.array(Reminder).default([]),
     /** Sent when the time moves; without it the confirmation is sent again. */
     rescheduled: Message.optional(),
+    /** Sent when interview slots are offered for the candidate to choose from on their status page ({{ statusUrl }}). */
+    slotsOffered: Message.optional(),
     canceled: Message,
     after: InterviewUpdate,
   })

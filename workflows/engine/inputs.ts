@@ -77,6 +77,14 @@ export const Input = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('question'), questionId: z.string().min(1), source: z.enum(['email', 'sms', 'page']), answerBy: z.number() }).strict(),
   /** A recruiter answered the question (the answer's text is in the store): it goes to the candidate. */
   z.object({ kind: z.literal('answered'), questionId: z.string().min(1) }).strict(),
+  /** A recruiter offered interview slots through the API (they are in the store); `offerId` names this offer. */
+  z.object({ kind: z.literal('slots-offered'), interviewId: z.string().min(1), offerId: z.string().min(1) }).strict(),
+  /** The candidate booked an offered slot on the status page (the store made sure nobody else has it). */
+  z.object({ kind: z.literal('slot-chosen'), interviewId: z.string().min(1), slotId: z.string().min(1), start: z.number(), end: z.number() }).strict(),
+  /** The candidate asked for another time (their note is in the store under `requestId`). */
+  z.object({ kind: z.literal('reschedule-requested'), interviewId: z.string().min(1), requestId: z.string().min(1) }).strict(),
+  /** The candidate withdrew their application on the status page. */
+  z.object({ kind: z.literal('withdrawn') }).strict(),
   /** A new published definition version; it takes effect at the next stage change. */
   /**
    * With `resolved`: the journey's definition resolved again with the job or locale a later event brought; it

@@ -3,7 +3,7 @@
  * after it. A reschedule moves them; a cancellation removes them and tells the candidate.
  */
 import { deferOutOfQuietHours, latestAllowedAtOrBefore } from './calendar';
-import { calendarOf, dueAfterDelay, record, schedule, scheduleMessage, unschedule, addDuration, type Context } from './context';
+import { alert, calendarOf, dueAfterDelay, publish, record, schedule, scheduleMessage, unschedule, addDuration, type Context } from './context';
 import { parseDuration } from './duration';
 import type { AtsEvent } from './inputs';
 import type { InterviewRecord } from './state';
@@ -68,11 +68,14 @@ export function applyInterviewEvent(ctx: Context, event: AtsEvent): void {
   const end = info.end !== undefined && info.end > info.start ? info.end : info.start + DEFAULT_INTERVIEW_MS;
 
   switch (event.type) {
+    case 'ats.interview.slots_offered':
+      return offerSlots(ctx, info.id, event.id);
     case 'ats.interview.scheduled':
     case 'ats.interview.rescheduled': {
       if (existing?.status === 'completed') return ignore(ctx, event, 'the interview already took place');
-      const active = existing?.status === 'scheduled';
-      if (active && existing.start === info.start && existing.end === end) return ignore(ctx, event, 'the interview is already at this time');
+      // An interview the candidate asked to move counts as booked: its new time goes out as a move, not a first booking.
+      const active = existing?.status === 'scheduled' || existing?.status === 'moving';
+      if (existing?.status === 'scheduled' && existing.start === info.start && existing.end === end) return ignore(ctx, event, 'the interview is already at this time');
       const interview: InterviewRecord = { id: info.id, start: info.start, end, status: 'scheduled', lastEventTime: event.time };
       replaceInterview(ctx, interview);
       record(ctx, { type: 'interview.scheduled', eventId: event.id, reason: active ? 'rescheduled' : 'scheduled' });
@@ -87,7 +90,7 @@ export function applyInterviewEvent(ctx: Context, event: AtsEvent): void {
       return;
     }
     case 'ats.interview.canceled': {
-      if (!existing || existing.status !== 'scheduled') return ignore(ctx, event, 'no scheduled interview with this id');
+      if (!existing || (existing.status !== 'scheduled' && existing.status !== 'moving')) return ignore(ctx, event, 'no scheduled interview with this id');
       replaceInterview(ctx, { ...existing, status: 'canceled', lastEventTime: event.time });
       record(ctx, { type: 'interview.canceled', eventId: event.id });
       unschedule(ctx, (m) => m.interviewId === info.id, 'the interview was canceled');
@@ -95,7 +98,7 @@ export function applyInterviewEvent(ctx: Context, event: AtsEvent): void {
       return;
     }
     case 'ats.interview.completed': {
-      if (!existing || existing.status !== 'scheduled') return ignore(ctx, event, 'no scheduled interview with this id');
+      if (!existing || (existing.status !== 'scheduled' && existing.status !== 'moving')) return ignore(ctx, event, 'no scheduled interview with this id');
       const completedAt = Math.min(existing.end, ctx.now);
       replaceInterview(ctx, { ...existing, end: completedAt, status: 'completed', lastEventTime: event.time });
       record(ctx, { type: 'interview.completed', eventId: event.id });
@@ -107,5 +110,55 @@ export function applyInterviewEvent(ctx: Context, event: AtsEvent): void {
     }
     default:
       return ignore(ctx, event, 'not an interview event');
+  }
+}
+
+/**
+ * Interview slots were offered (by the ATS event or a recruiter through the API; the slots are in the store): the
+ * candidate hears that they can pick one on their status page, when the definition has a message for it. One message
+ * per offer (`offerId`); an offer while the journey is closing says nothing.
+ */
+export function offerSlots(ctx: Context, interviewId: string, offerId: string): void {
+  if (ctx.s.status !== 'open') return;
+  record(ctx, { type: 'interview.slots_offered', interviewId, reason: 'the candidate can choose a time on their status page' });
+  const message = ctx.s.definition.interview.slotsOffered;
+  if (message) scheduleMessage(ctx, `interview:${interviewId}:slots:${offerId}`, message, 'interview-slots', { interviewId });
+}
+
+/**
+ * The candidate booked an offered slot (the store made sure nobody else has it): it becomes the interview's time, as if
+ * the ATS had scheduled (or moved) it: a confirmation, reminders before it and the update after it follow the slot.
+ * The ATS hears `interview.slot_chosen` so it can book the room and the interviewers.
+ */
+export function chooseSlot(ctx: Context, choice: { interviewId: string; slotId: string; start: number; end: number }): void {
+  if (ctx.s.status !== 'open') {
+    record(ctx, { type: 'event.ignored', interviewId: choice.interviewId, slotId: choice.slotId, eventType: 'interview.slot_chosen', reason: 'the journey is closing' });
+    return;
+  }
+  const existing = ctx.s.interviews.find((i) => i.id === choice.interviewId);
+  if (existing?.status === 'scheduled' && existing.start === choice.start && existing.end === choice.end) return;
+  record(ctx, { type: 'interview.slot_chosen', interviewId: choice.interviewId, slotId: choice.slotId, dueAt: choice.start });
+  publish(ctx, 'interview.slot_chosen', {
+    interview: { interviewId: choice.interviewId, slotId: choice.slotId, start: new Date(choice.start).toISOString(), end: new Date(choice.end).toISOString() },
+  });
+  const lastEventTime = Math.max(ctx.now, existing?.lastEventTime ?? 0);
+  const type = existing?.status === 'scheduled' || existing?.status === 'moving' ? 'ats.interview.rescheduled' : 'ats.interview.scheduled';
+  applyInterviewEvent(ctx, { id: `slot:${choice.slotId}`, type, time: lastEventTime, interview: { id: choice.interviewId, start: choice.start, end: choice.end } });
+}
+
+/**
+ * The candidate asked for another time (their note is in the store): the interview's reminders and its after-update
+ * wait for the new time (a reminder of a time that does not work would be wrong), the recruiter is alerted and the
+ * ATS hears `interview.reschedule_requested`. The never-silent promise keeps running meanwhile.
+ */
+export function requestReschedule(ctx: Context, interviewId: string, requestId: string): void {
+  if (ctx.s.status !== 'open') return;
+  const existing = ctx.s.interviews.find((i) => i.id === interviewId);
+  record(ctx, { type: 'interview.reschedule_requested', interviewId, requestId, reason: 'the candidate asked for another time' });
+  publish(ctx, 'interview.reschedule_requested', { interview: { interviewId, requestId } });
+  alert(ctx, 'reschedule-requested');
+  if (existing?.status === 'scheduled') {
+    replaceInterview(ctx, { ...existing, status: 'moving', lastEventTime: Math.max(ctx.now, existing.lastEventTime) });
+    unschedule(ctx, (m) => m.interviewId === interviewId && m.purpose !== 'interview-canceled' && m.purpose !== 'interview-slots', 'the candidate asked for another time');
   }
 }

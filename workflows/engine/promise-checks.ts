@@ -22,6 +22,7 @@ export function messagesWithPaths(definition: JourneyDefinition): { path: string
   out.push({ path: 'interview.confirmation', message: interview.confirmation });
   interview.reminders.forEach((message, index) => out.push({ path: `interview.reminders[${index}]`, message }));
   if (interview.rescheduled) out.push({ path: 'interview.rescheduled', message: interview.rescheduled });
+  if (interview.slotsOffered) out.push({ path: 'interview.slotsOffered', message: interview.slotsOffered });
   out.push({ path: 'interview.canceled', message: interview.canceled });
   out.push({ path: 'interview.after', message: interview.after });
   return out;

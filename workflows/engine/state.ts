@@ -71,7 +71,8 @@ export interface InterviewRecord {
   id: string;
   start: number;
   end: number;
-  status: 'scheduled' | 'canceled' | 'completed';
+  /** moving: the candidate asked for another time; its reminders wait for the new one. */
+  status: 'scheduled' | 'canceled' | 'completed' | 'moving';
   /** Event time of the latest applied event about it; older ones are stale. */
   lastEventTime: number;
 }
@@ -91,6 +92,10 @@ export type TimelineType =
   | 'interview.scheduled'
   | 'interview.canceled'
   | 'interview.completed'
+  | 'interview.slots_offered'
+  | 'interview.slot_chosen'
+  | 'interview.reschedule_requested'
+  | 'candidate.withdrew'
   | 'alert'
   | 'candidate.updated'
   | 'candidate.reachable'
@@ -122,6 +127,10 @@ export interface TimelineEntry {
   version?: string;
   /** For questions: the question's id (its text is in the store). */
   questionId?: string;
+  /** For interview entries: the interview, and the slot chosen or the request for another time (ids only). */
+  interviewId?: string;
+  slotId?: string;
+  requestId?: string;
 }
 
 /** The candidate facts decisions need. */

@@ -18,6 +18,8 @@ export const ATS_EVENT_TYPES = [
   'ats.interview.rescheduled',
   'ats.interview.canceled',
   'ats.interview.completed',
+  /** Interview slots for the candidate to choose from on their status page (README, "Candidate status page"). */
+  'ats.interview.slots_offered',
   'ats.offer.extended',
   'ats.offer.accepted',
   'ats.offer.declined',
