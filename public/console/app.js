@@ -1,5 +1,6 @@
 // Candor console: a no-build page over the recruiter API (/api/v1). Hash routes: #/board, #/applications/<id>,
-// #/journeys, #/journeys/<id>, #/outbox?application=<id>, #/inbox?applicationId=<id>&status=, #/surveys, #/analytics?from=&to=&version=&job=. The API key stays in this browser's localStorage.
+// #/journeys, #/journeys/<id>, #/outbox?application=<id>, #/inbox?applicationId=<id>&status=, #/alerts?state=&reason=&applicationId=, #/surveys,
+// #/analytics?from=&to=&version=&job=. The API key stays in this browser's localStorage.
 'use strict';
 
 const $ = (id) => document.getElementById(id);
@@ -186,7 +187,7 @@ async function application(id, focus) {
        <dt>Last message</dt><dd>${s.lastMessageAt ? when(s.lastMessageAt) : 'none yet'}</dd>
        <dt>Next</dt><dd>${s.scheduled?.map((m) => `${esc(m.template)} at ${when(m.dueAt)}`).join(', ') || 'nothing scheduled'}</dd>
      </dl>
-     <p><button id="pause" type="button">${s.paused ? 'Resume journey' : 'Pause journey'}</button> <a href="#/outbox?application=${enc(id)}">Messages sent to this candidate</a> <a href="#/inbox?applicationId=${enc(id)}&amp;status=all">Questions from this candidate</a></p>
+     <p><button id="pause" type="button">${s.paused ? 'Resume journey' : 'Pause journey'}</button> <a href="#/outbox?application=${enc(id)}">Messages sent to this candidate</a> <a href="#/inbox?applicationId=${enc(id)}&amp;status=all">Questions from this candidate</a> <a href="#/alerts?applicationId=${enc(id)}&amp;state=all">Alerts about this candidate</a></p>
      <table><caption>Timeline, in ${zone}</caption>
      <thead><tr><th scope="col">When</th><th scope="col">What</th><th scope="col">Detail</th><th scope="col">Channel</th><th scope="col">Note</th></tr></thead><tbody>${rows}</tbody></table>`,
     focus,
@@ -455,6 +456,76 @@ async function inbox(focus) {
   }
 }
 
+// Alerts: what the journeys and the status page raised for a person, per tenant or one application; acknowledge
+// (someone is on it) and resolve (done) call the API. A list, not a table, so it reads on a phone.
+const ALERT_KINDS = {
+  'max-silence': 'Silent too long', waiting: 'Waiting for a decision', 'all-channels-failed': 'Could not be reached',
+  'no-contact': 'No address to write to', 'details-missing': 'Details missing', 'unanswered-question': 'Question unanswered', 'low-survey-score': 'Low survey score',
+};
+const ALERT_WHAT = {
+  'max-silence': (d) => `has not heard from us for ${d ?? 'too many'} days`, waiting: (d) => `has been waiting ${d ?? 'too many'} days without a decision`,
+  'all-channels-failed': () => 'could not be reached on any channel', 'no-contact': () => 'has no address we may write to',
+  'details-missing': () => 'is missing details a message needs', 'unanswered-question': () => 'asked a question that is still unanswered', 'low-survey-score': () => 'gave the process a low score',
+};
+const ALERT_STATES = ['open', 'acknowledged', 'resolved', 'all'];
+async function alerts(focus) {
+  const mine = generation;
+  const p = params();
+  const state = ALERT_STATES.includes(p.get('state')) ? p.get('state') : 'open';
+  const reason = p.get('reason') || '';
+  const applicationId = p.get('applicationId') || '';
+  const q = new URLSearchParams({ state });
+  if (reason) q.set('reason', reason);
+  if (applicationId) q.set('applicationId', applicationId);
+  const { alerts: list, counts } = await api('GET', `/alerts?${q}`);
+  const link = (change) => `#/alerts?${new URLSearchParams(Object.entries({ state, reason, applicationId, ...change }).filter(([, v]) => v))}`;
+  const tabs = ALERT_STATES.map((st) => `<a href="${esc(link({ state: st }))}"${st === state ? ' aria-current="true"' : ''}>${st}${st === 'all' ? '' : ` (${counts?.[st] ?? 0})`}</a>`).join(' · ');
+  const item = (a) => {
+    const who = a.candidateName || a.applicationId;
+    const status = a.resolvedAt
+      ? `<span class="badge ok">resolved</span> ${time(a.resolvedAt, ago(a.resolvedAt))}`
+      : a.acknowledgedAt ? `<span class="badge">acknowledged</span> ${time(a.acknowledgedAt, ago(a.acknowledgedAt))}` : '<span class="badge breached">open</span>';
+    const buttons = [
+      !a.acknowledgedAt && !a.resolvedAt ? `<button type="button" data-alert="${esc(a.alertId)}" data-action="acknowledge">Acknowledge<span class="visually-hidden"> the alert about ${esc(who)}</span></button>` : '',
+      !a.resolvedAt ? `<button type="button" data-alert="${esc(a.alertId)}" data-action="resolve">Resolve<span class="visually-hidden"> the alert about ${esc(who)}</span></button>` : '',
+    ].join(' ');
+    return `<li class="alert${a.resolvedAt ? '' : a.acknowledgedAt ? ' acked' : ' open'}" data-alert-item="${esc(a.alertId)}">
+      <h3><span class="person">${esc(who)}</span>${a.jobTitle ? ` <span class="job">${esc(a.jobTitle)}</span>` : ''}</h3>
+      <p><strong>${esc(ALERT_KINDS[a.reason] || a.reason)}</strong>: ${esc(who)} ${esc((ALERT_WHAT[a.reason] || (() => `needs attention (${a.reason})`))(a.days))}.</p>
+      <p class="meta">Raised ${time(a.raisedAt, ago(a.raisedAt))} · ${status}${a.escalatedAt ? ` · escalated ${time(a.escalatedAt, ago(a.escalatedAt))}` : ''}</p>
+      <p class="actions"><a href="#/applications/${enc(a.applicationId)}">Open ${esc(who)}</a>${a.atsUrl ? ` <a href="${esc(a.atsUrl)}" target="_blank" rel="noopener noreferrer">in the ATS<span class="visually-hidden"> (${esc(who)})</span></a>` : ''}${buttons.trim() ? ` ${buttons}` : ''}</p>
+    </li>`;
+  };
+  show(mine, 'Alerts', `<h2>${applicationId ? `Alerts about ${esc(applicationId)}` : 'Alerts'}</h2>
+    <p>What needs a person: acknowledge an alert when someone is on it (it leaves the board's SLA breach), resolve it when it is done (it is never sent or escalated again).</p>
+    <p class="tabs">Show: ${tabs}${applicationId ? ' · <a href="#/alerts">every application</a>' : ''}</p>
+    <form id="alert-filter" class="controls"><label for="alert-kind">Kind</label> <select id="alert-kind" name="reason"><option value="">all kinds</option>${Object.entries(ALERT_KINDS).map(([k, v]) => `<option value="${k}"${k === reason ? ' selected' : ''}>${esc(v)}</option>`).join('')}</select> <button type="submit">Filter</button></form>
+    ${list.length ? `<ul class="alerts">${list.map(item).join('')}</ul>` : `<p>No ${state === 'all' ? '' : `${state} `}alerts${reason ? ` of this kind` : ''}.</p>`}`, focus);
+  $('alert-filter').addEventListener('submit', (e) => {
+    e.preventDefault();
+    location.hash = link({ reason: $('alert-kind').value });
+  });
+  for (const button of main.querySelectorAll('button[data-alert]')) {
+    button.addEventListener('click', async () => {
+      const { alert: id, action } = button.dataset;
+      const who = button.closest('li').querySelector('.person').textContent;
+      const at = [...main.querySelectorAll('li[data-alert-item]')].indexOf(button.closest('li'));
+      button.disabled = true;
+      try {
+        await api('POST', `/alerts/${enc(id)}/${action}`);
+        await alerts(false);
+        say(`Alert about ${who} ${action === 'resolve' ? 'resolved' : 'acknowledged'}`);
+        // Keep the keyboard where it was: on the same alert if it is still listed, else the one that took its place.
+        const items = [...main.querySelectorAll('li[data-alert-item]')];
+        const next = items.find((li) => li.dataset.alertItem === id) || items[at] || items[at - 1];
+        (next?.querySelector('button') || next?.querySelector('a') || main.querySelector('h2'))?.focus();
+      } catch (error) {
+        if (error !== STALE) { button.disabled = false; say(error.message); }
+      }
+    });
+  }
+}
+
 // Analytics: the promise in figures and charts (SVG rendered by the API), for a range, journey version and job.
 const pct = (v) => (v === null ? '–' : `${Math.round(v * 1000) / 10}%`);
 const dur = (ms) => (ms === null ? '–' : ms < 60000 ? `${Math.round(ms / 1000)} s` : span(ms));
@@ -498,6 +569,7 @@ async function render(focus = true) {
     else if (page === 'outbox') await outbox(focus);
     else if (page === 'surveys') await verdicts(focus);
     else if (page === 'inbox') await inbox(focus);
+    else if (page === 'alerts') await alerts(focus);
     else if (page === 'analytics') await analytics(focus);
     else await board(focus);
   } catch (error) {

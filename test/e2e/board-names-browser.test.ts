@@ -1,4 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
+import { saveTenantAdapter } from '../../services/adapters';
+import { hmacSha256Hex } from '../../services/adapters/signatures';
 import { exampleData, exampleEvent } from '../../core/events/examples';
 import { launchChromium, screenshot, untilVisible } from '../helpers/browser';
 import { unique } from '../helpers/env';
@@ -18,6 +21,10 @@ describe('the board names candidates and jobs, and searches them (ingest -> seal
   const zoe = unique('names-zoe');
   const omar = unique('names-omar');
   const ada = unique('names-ada');
+  // An application that arrives by Ashby webhook: the board links it to the candidate's page in Ashby.
+  const grace = unique('names-grace');
+  const graceCandidate = unique('ashby-cand');
+  const ashbySecret = 'whsec-board-0123456789';
   const pageErrors: string[] = [];
   let browser: Browser;
   let page: Page;
@@ -27,6 +34,27 @@ describe('the board names candidates and jobs, and searches them (ingest -> seal
     const data = { ...created, application: { ...created.application, jobTitle, ...(url ? { url } : {}) }, candidate: { ...created.candidate, firstName, lastName } };
     const event = exampleEvent('ats.application.created', { tenant: 'demo', applicationId, data });
     await t.producer.send({ topic: 'ats.events', messages: [{ key: `demo:${applicationId}`, value: JSON.stringify(event) }] });
+  };
+  /** Ashby's documented applicationSubmit delivery, signed as Ashby signs it, through the api's webhook route. */
+  const submitToAshby = async () => {
+    const body = JSON.stringify({
+      action: 'applicationSubmit',
+      webhookActionId: randomBytes(16).toString('hex'),
+      data: {
+        application: {
+          id: grace,
+          createdAt: new Date().toISOString(),
+          updatedAt: new Date().toISOString(),
+          status: 'Active',
+          candidate: { id: graceCandidate, name: 'Grace Hopper', primaryEmailAddress: { value: 'grace@example.com', type: 'Personal', isPrimary: true } },
+          currentInterviewStage: { id: 'stage-new', title: 'Application Review', type: 'PreInterviewScreen', orderInInterviewPlan: 1 },
+          job: { id: 'job-backend', title: 'Backend Engineer' },
+          archiveReason: null,
+        },
+      },
+    });
+    const response = await fetch(`${t.base}/webhooks/ats/ashby/demo`, { method: 'POST', body, headers: { 'content-type': 'application/json', 'ashby-signature': `sha256=${hmacSha256Hex(ashbySecret, body)}` } });
+    expect(response.status).toBe(202);
   };
   const board = async (q: string): Promise<BoardItem[]> => {
     const response = await fetch(`${t.base}/api/v1/applications?q=${encodeURIComponent(q)}`, { headers: { authorization: `Bearer ${t.candor.demo!.apiKey}` } });
@@ -54,6 +82,8 @@ describe('the board names candidates and jobs, and searches them (ingest -> seal
     await send(zoe, 'Zoë', 'Andersson', 'Backend Engineer', `https://ats.example/applications/${zoe}`);
     await send(omar, 'Omar', 'Haddad', 'Product Designer');
     await send(ada, 'Ada', 'Lovelace', 'Backend Engineer');
+    await saveTenantAdapter(t.candor.db, { tenant: 'demo', provider: 'ashby', secret: ashbySecret });
+    await submitToAshby();
 
     await page.goto(`${t.base}/console`);
     await page.getByLabel('API key').fill(t.candor.demo!.apiKey);
@@ -78,6 +108,12 @@ describe('the board names candidates and jobs, and searches them (ingest -> seal
     await page.getByRole('button', { name: 'Search' }).click();
     await untilVisible(page.getByRole('link', { name: ada, exact: true }), () => page.getByRole('button', { name: 'Search' }).click(), 90_000);
     await zoeLink.waitFor();
+    // The Ashby application (webhook -> adapter -> Kafka -> ingest -> journey) links out to the candidate in Ashby.
+    const graceLink = page.getByRole('link', { name: grace, exact: true });
+    await untilVisible(graceLink, () => page.getByRole('button', { name: 'Search' }).click(), 90_000);
+    const graceRow = page.getByRole('row').filter({ has: graceLink });
+    expect(await graceRow.getByRole('rowheader').locator('.person').textContent()).toBe('Grace Hopper');
+    expect(await graceRow.getByRole('link', { name: /in the ATS/ }).getAttribute('href')).toBe(`https://app.ashbyhq.com/candidates/${graceCandidate}`);
     expect(await page.getByRole('link', { name: omar, exact: true }).count()).toBe(0);
     await screenshot(page, 'board-names');
 

@@ -144,6 +144,34 @@ describe('alerts reach a person: e-mail through SendGrid, digest, Slack webhook,
     expect(listed.find((a) => a.alertId === 'acme:app-2:all-channels-failed:m1')!.escalatedAt).toBeNull();
   });
 
+  it('lists alerts by kind with counts per state and the ATS link; bad filters and ids answer 4xx saying what is wrong', async () => {
+    await recordApplicationPeople(api.db, 'acme', 'app-3', { candidateName: 'Linus', atsUrl: 'https://hire.lever.co/candidates/opp-3' });
+    await recordRecruiterAlert(api.db, { tenant: 'acme', applicationId: 'app-3', alertId: 'acme:app-3:low-survey-score:1', reason: 'low-survey-score' });
+    const all = await api.call('acme', 'GET', '/api/v1/alerts?state=all&reason=low-survey-score,max-silence');
+    expect(all.statusCode).toBe(200);
+    const body = all.json<{ alerts: { alertId: string; atsUrl: string | null }[]; counts: Record<string, number> }>();
+    expect(body.alerts.map((a) => [a.alertId, a.atsUrl])).toEqual([
+      ['acme:app-3:low-survey-score:1', 'https://hire.lever.co/candidates/opp-3'],
+      ['acme:app-1:max-silence:1', null],
+    ]);
+    expect(body.counts).toEqual({ open: 1, acknowledged: 1, resolved: 1 });
+    expect((await api.call('acme', 'GET', '/api/v1/alerts?applicationId=app-3')).json<{ counts: Record<string, number> }>().counts).toEqual({ open: 1, acknowledged: 0, resolved: 0 });
+    expect((await api.call('globex', 'GET', '/api/v1/alerts?state=all&reason=low-survey-score')).json<{ alerts: unknown[] }>().alerts).toEqual([]);
+
+    const badKind = await api.call('acme', 'GET', '/api/v1/alerts?reason=Max%20Silence');
+    expect(badKind.statusCode).toBe(400);
+    expect(badKind.json()).toMatchObject({ error: { code: 'invalid_request', message: 'The query string is invalid: reason[0]: each kind is lower-case letters, digits and dashes, like max-silence' } });
+    const badState = await api.call('acme', 'GET', '/api/v1/alerts?state=closed');
+    expect(badState.statusCode).toBe(400);
+    expect(badState.json<{ error: { message: string } }>().error.message).toMatch(/^The query string is invalid: state: /);
+    expect((await api.call('acme', 'GET', '/api/v1/alerts?status=open')).statusCode).toBe(400);
+    const missing = await api.call('acme', 'POST', '/api/v1/alerts/no-such-alert/acknowledge');
+    expect(missing.statusCode).toBe(404);
+    expect(missing.json()).toMatchObject({ error: { code: 'alert_not_found', message: 'There is no alert "no-such-alert"' } });
+    // Resolved, it is never sent (the digest below does not list it).
+    expect((await api.call('acme', 'POST', `/api/v1/alerts/${encodeURIComponent('acme:app-3:low-survey-score:1')}/resolve`)).statusCode).toBe(200);
+  });
+
   it('a digest tenant gets one e-mail per recruiter a day from its digest hour, listing every open alert', async () => {
     sendgrid.sent.length = 0;
     await setAlertSettings(api.db, 'globex', { delivery: 'digest', digestHour: 9 });
