@@ -1,8 +1,7 @@
 /**
  * Jest projects mirror test/: unit (pure modules), workflow (time-skipping test server),
  * integration (the real local stack), e2e (public interfaces), cluster (the production shape under faults).
- * `npm test` runs all but cluster; `npm run test:cluster` (CANDOR_TEST_CLUSTER=1) runs cluster;
- * `npx jest --selectProjects unit` runs one.
+ * `npm test` runs them all; `npm run test:cluster` runs only cluster; `npx jest --selectProjects unit` runs one.
  */
 const transform = { '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }] };
 const project = (name, extra = {}) => ({
@@ -20,10 +19,8 @@ module.exports = {
     project('workflow'),
     project('integration'),
     project('e2e'),
-    // The production shape (infra/cluster): Temporal server, three Kafka nodes, PostgreSQL, roles as processes. Not in
-    // the default run: its PostgreSQL-restart case did not recover every role's /readyz within 3 minutes in a fresh
-    // clone (README, "Cluster"); `npm run test:cluster` runs it.
-    ...(process.env.CANDOR_TEST_CLUSTER === '1' ? [project('cluster')] : []),
+    // The production shape (infra/cluster) under faults: Temporal server, three Kafka nodes, PostgreSQL, roles as processes.
+    project('cluster'),
   ],
   testTimeout: 120000,
 };

@@ -30,19 +30,62 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.e
   });
 }
 
+/** Runs a command with its output kept (printed by the caller once it ended, so it does not mix with the stack's). */
+function runQuietly(command: string, args: string[]): Promise<{ code: number; output: string }> {
+  return new Promise((resolve) => {
+    let output = '';
+    const child = spawn(command, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.on('error', (error) => resolve({ code: 1, output: `${output}${error.message}\n` }));
+    child.on('exit', (code, signal) => resolve({ code: code ?? (signal ? 1 : 0), output }));
+  });
+}
+
 const bin = (name: string) => join(ROOT, 'node_modules', '.bin', name);
+
+/** Lint (eslint) and the type-check (tsc --noEmit), one after the other; true when both pass. Their output follows. */
+async function checks(): Promise<boolean> {
+  for (const [what, command, args] of [
+    ['lint (eslint)', bin('eslint'), ['.', '--max-warnings=0']],
+    ['type-check (tsc --noEmit)', bin('tsc'), ['--noEmit', '-p', '.']],
+  ] as const) {
+    const started = Date.now();
+    const { code, output } = await runQuietly(command, [...args]);
+    if (output.trim()) process.stdout.write(output.endsWith('\n') ? output : `${output}\n`);
+    say(`${what}: ${code === 0 ? 'passed' : 'FAILED'} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    if (code !== 0) return false;
+  }
+  return true;
+}
+
+const ALL_PROJECTS = ['unit', 'workflow', 'integration', 'e2e', 'cluster'];
+
+/** The jest projects `--selectProjects a b` (or `--selectProjects=a`) names among jest's arguments; all of them without it. */
+function selectedProjects(args: string[]): string[] {
+  const chosen: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg.startsWith('--selectProjects=')) chosen.push(...arg.slice('--selectProjects='.length).split(','));
+    else if (arg === '--selectProjects') for (; i + 1 < args.length && !args[i + 1]!.startsWith('-'); i++) chosen.push(args[i + 1]!);
+  }
+  return chosen.length > 0 ? ALL_PROJECTS.filter((p) => chosen.includes(p)) : ALL_PROJECTS;
+}
 
 async function main(): Promise<number> {
   const jestArgs = process.argv.slice(2);
-  const onlyUnit = jestArgs.join(' ').includes('--selectProjects unit') && !/--selectProjects unit \S*(workflow|integration|e2e|cluster)/.test(jestArgs.join(' '));
+  const projects = selectedProjects(jestArgs);
+  // unit needs nothing started; cluster starts its own topology (and needs the Temporal server built); the others the test stack.
+  const needsStack = projects.some((p) => p !== 'unit' && p !== 'cluster');
+  const needsCluster = projects.includes('cluster');
   const started = Date.now();
 
-  // CANDOR_TEST_SKIP_CHECKS=1 skips lint and the type-check, for a quick re-run of some tests while editing.
+  // Lint and the type-check run while what the tests need is installed and started (jest waits for them);
+  // CANDOR_TEST_SKIP_CHECKS=1 skips both, for a quick re-run of some tests while editing.
+  let checked: Promise<boolean> | undefined;
   if (process.env.CANDOR_TEST_SKIP_CHECKS !== '1') {
-    say('lint (eslint) …');
-    if ((await run(bin('eslint'), ['.', '--max-warnings=0'])) !== 0) return 1;
-    say('type-check (tsc --noEmit) …');
-    if ((await run(bin('tsc'), ['--noEmit', '-p', '.'])) !== 0) return 1;
+    say('lint (eslint), then the type-check (tsc --noEmit), while the tests\' stack starts …');
+    checked = checks();
   }
 
   const testDir = join(DATA_DIR, OFFSET ? `test-${OFFSET}` : 'test');
@@ -59,17 +102,20 @@ async function main(): Promise<number> {
     NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --experimental-vm-modules --no-warnings=ExperimentalWarning`.trim(),
   };
   try {
-    if (!onlyUnit) {
+    // The cluster project runs the Temporal server built from source (once; later runs find it in .local/ and a fresh
+    // clone's build comes from Go's cache): built while the test stack starts.
+    const temporalServer = needsCluster ? resolveTemporalServer(say) : undefined;
+    temporalServer?.catch(() => undefined);
+    if (needsCluster) {
+      requireJava17();
+      await resolveKafkaLibs(say);
+    }
+    if (needsStack) {
       const cli = await resolveTemporalCli(say);
       const testServer = resolveTestServer(say);
       requireJava17();
       await resolveKafkaLibs(say);
       env.CHROMIUM_PATH = findChromium(say);
-      // The cluster project (npm run test:cluster) runs the Temporal server built from source (once; later runs find it in .local/).
-      if (process.env.CANDOR_TEST_CLUSTER === '1') {
-        const temporalServer = await resolveTemporalServer(say);
-        Object.assign(env, { TEMPORAL_SERVER_BIN: dirname(temporalServer.server), CANDOR_CLUSTER_BASE_PORT: String(CLUSTER_BASE_PORT), CANDOR_CLUSTER_DIR: join(testDir, 'cluster') });
-      }
       say(`Temporal CLI: ${cli.source}; time-skipping test server: ${testServer?.source ?? 'downloaded by @temporalio/testing'}`);
       // Fresh broker storage each run: tests never see messages from an earlier run.
       rmSync(join(testDir, 'kafka'), { recursive: true, force: true });
@@ -101,6 +147,11 @@ async function main(): Promise<number> {
       });
       say(`stack ready in ${((Date.now() - started) / 1000).toFixed(1)} s since start`);
     }
+    if (temporalServer) {
+      const { server } = await temporalServer;
+      Object.assign(env, { TEMPORAL_SERVER_BIN: dirname(server), CANDOR_CLUSTER_BASE_PORT: String(CLUSTER_BASE_PORT), CANDOR_CLUSTER_DIR: join(testDir, 'cluster') });
+    }
+    if (checked && !(await checked)) return 1;
     say(`jest ${jestArgs.join(' ')}`);
     // --forceExit: the Temporal SDK's native runtime keeps a process alive after its last worker
     // closed; every test closes what it opened, so nothing is cut short by it.
@@ -117,6 +168,7 @@ async function main(): Promise<number> {
     }
     return code;
   } catch (error) {
+    await checked;
     console.error(`[test] ${error instanceof Error ? error.message : String(error)}`);
     return 1;
   } finally {

@@ -1,3 +1,6 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createActivities, type ActivityDeps, type JourneyEventOut } from '../../activities';
@@ -18,9 +21,33 @@ export const testDataConverter = { payloadCodecs: [testCodec] };
 
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 
-/** Candor's workflows bundled once per test file (bundling is the slow part of starting a worker). */
+/** What the bundle is made of: every file under workflows/ and the versions of the packages it imports or is built with. */
+function bundleKey(): string {
+  const hash = createHash('sha256');
+  const root = join(__dirname, '..', '..');
+  const walk = (dir: string): string[] => readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)]));
+  for (const file of walk(join(root, 'workflows')).sort()) hash.update(`${relative(root, file)}\0`).update(readFileSync(file)).update('\0');
+  for (const pkg of ['@temporalio/worker', '@temporalio/workflow', '@temporalio/common', 'zod']) hash.update(`${pkg}@${(JSON.parse(readFileSync(require.resolve(`${pkg}/package.json`), 'utf8')) as { version: string }).version}\0`);
+  return hash.digest('hex').slice(0, 16);
+}
+
+/**
+ * Candor's workflows, bundled once (bundling is the slow part of starting a worker, 5 to 7 s): per test file, and
+ * under `npm test` once for the whole run, kept beside the run's data (CANDOR_DATA_DIR) under a hash of what it is made of.
+ */
 export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
-  bundle ??= bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: { info() {}, warn() {}, error() {}, debug() {}, trace() {}, log() {} } });
+  bundle ??= (async () => {
+    const dir = process.env.CANDOR_DATA_DIR ? dirname(process.env.CANDOR_DATA_DIR) : undefined;
+    const file = dir ? join(dir, `workflow-bundle-${bundleKey()}.js`) : undefined;
+    if (file && existsSync(file)) return { code: readFileSync(file, 'utf8'), sourceMap: '' };
+    const built = await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: { info() {}, warn() {}, error() {}, debug() {}, trace() {}, log() {} } });
+    if (file) {
+      mkdirSync(dir!, { recursive: true });
+      writeFileSync(`${file}.${process.pid}`, built.code);
+      renameSync(`${file}.${process.pid}`, file);
+    }
+    return built;
+  })();
   return bundle;
 }
 
