@@ -125,11 +125,11 @@ export type SlotChoice =
  * have it. When another candidate got there first the insert changes nothing, the transaction rolls back (the earlier
  * booking stays) and the answer is `taken`.
  */
-export async function chooseSlot(db: Database, choice: { tenant: string; applicationId: string; slotId: string; now: number }): Promise<SlotChoice> {
+export async function chooseSlot(db: Queryable, choice: { tenant: string; applicationId: string; slotId: string; now: number }): Promise<SlotChoice> {
   const { tenant, applicationId, slotId } = choice;
-  const lost = Symbol('taken');
+  const lost = new Error('the slot was booked by another candidate');
   try {
-    return await db.transaction(async (tx): Promise<SlotChoice> => {
+    return await inTransaction(db, async (tx): Promise<SlotChoice> => {
       const { rows } = await tx.query<SlotRow>(
         `select s.slot_id, o.interview_id, s.starts_at, s.ends_at, s.location, s.link, b.application_id as booked_by
            from interview_slot_offers o
@@ -169,11 +169,11 @@ export async function chooseSlot(db: Database, choice: { tenant: string; applica
  * does not work for the candidate, so another may take it). Returns the request and whether this call made it.
  */
 export async function requestReschedule(
-  db: Database,
+  db: Queryable,
   request: { tenant: string; applicationId: string; interviewId: string; requestKey: string; note: string | undefined },
 ): Promise<{ requestId: string; created: boolean; released: string | undefined }> {
   const { tenant, applicationId, interviewId } = request;
-  return db.transaction(async (tx) => {
+  return inTransaction(db, async (tx) => {
     const requestId = `r_${randomBytes(12).toString('base64url')}`;
     const note = request.note?.trim().slice(0, CANDIDATE_NOTE_LIMIT);
     const inserted = await tx.query<{ request_id: string }>(

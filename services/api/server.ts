@@ -12,6 +12,7 @@ import { DEFAULT_READ_LIMIT, installReadLimiter } from './read-limiter';
 import { signalCandidateReply } from '../../core/temporal/journeys';
 import { journeySignals } from './messaging/journey-signals';
 import { registerStatusPage } from '../status-page';
+import { candidateSignals } from '../status-page/journey-interviews';
 
 /** What the api role needs; probes come from the process that owns the connections. */
 export interface ApiDeps {
@@ -113,6 +114,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
       reply: temporal ? (tenant, applicationId, reply) => signalCandidateReply(temporal, tenant, applicationId, reply) : undefined,
       warn: (message) => deps.logger.warn(message),
       journeys: temporal ? journeySignals(temporal) : undefined,
+      candidate: temporal ? candidateSignals(temporal) : undefined,
     });
   }
   return app;

@@ -15,8 +15,10 @@ import type { CandidateReply } from '../../workflows/shared';
 import { ANSWER_TEMPLATE } from '../../workflows/engine/questions';
 import { findQuestion, listQuestions } from '../../core/store/candidate-questions';
 import { receiveQuestion } from '../api/messaging/questions';
+import { awaitingNewTime, chooseSlot, hasAccessibilityNeeds, hasWithdrawn, offeredSlots, recordAccessibilityNeeds, recordWithdrawal, requestReschedule, type OfferedSlot } from '../../core/store/interview-slots';
+import type { CandidateSignals } from './journey-interviews';
 import type { JourneySignals } from '../api/messaging/journey-signals';
-import { renderInvalidLink, renderStatusPage, STATUS_PAGE_CSP, type PageStep, type StatusPageView } from './page';
+import { renderInterviewPage, renderInvalidLink, renderStatusPage, renderWithdrawConfirm, STATUS_PAGE_CSP, type InterviewPageView, type PageStep, type StatusPageView } from './page';
 import { pageTexts, PAGE_LANGUAGES, type PageTexts } from './texts';
 
 export { STATUS_PAGE_CSP } from './page';
@@ -34,6 +36,8 @@ export interface StatusPageDeps {
   warn?: (message: string) => void;
   /** Tells the journey about a question from the page (absent without a Temporal client: the inbox still has it). */
   journeys?: Pick<JourneySignals, 'question'> | undefined;
+  /** Tells the journey about a booked slot, a request for another time and a withdrawal (absent without a Temporal client). */
+  candidate?: CandidateSignals | undefined;
 }
 
 /** The stages of the usual path, in order; an ending other than hired replaces its tail. */
@@ -103,6 +107,28 @@ function messageLabel(words: PageTexts, definition: JourneyDefinition | undefine
   return words.stages[prefix] ? stageText(words, definition, prefix).title : words.statusUpdate;
 }
 
+/** Formats a slot's time as the candidate reads it: "Monday 2 March, 10:00–11:00" in their language and zone. */
+function slotTime(format: Intl.DateTimeFormat, locale: string, timeZone: string): (slot: Pick<OfferedSlot, 'start' | 'end'>) => string {
+  const clock = new Intl.DateTimeFormat(locale, { timeZone, hour: '2-digit', minute: '2-digit' });
+  return (slot) => `${format.format(new Date(slot.start))}–${clock.format(new Date(slot.end))}`;
+}
+
+/** What the main page says about the interview, and the link to choose or change its time (undefined: nothing offered). */
+function interviewSummary(words: PageTexts, slots: OfferedSlot[], awaiting: Set<string>, when: (slot: OfferedSlot) => string, who: string, link: string): StatusPageView['interview'] {
+  if (slots.length === 0) return undefined;
+  const lines: string[] = [];
+  let settled = false;
+  for (const interviewId of new Set(slots.map((s) => s.interviewId))) {
+    const own = slots.filter((s) => s.interviewId === interviewId);
+    const booked = own.find((s) => s.status === 'yours');
+    if (booked) lines.push(words.interview.booked(when(booked)));
+    else if (awaiting.has(interviewId)) lines.push(words.interview.awaiting(who));
+    else lines.push(words.interview.choose);
+    settled ||= booked !== undefined || awaiting.has(interviewId);
+  }
+  return { lines: [...new Set(lines)], link, linkText: settled ? words.interview.changeLink : words.interview.chooseLink };
+}
+
 /**
  * The candidate's status page: GET /s/{token} shows it; POST /s/{token}/stop/{email|sms} stops a channel (the same
  * opt-out as SMS STOP and the unsubscribe link); POST /s/{token}/survey records the verdict once the journey has
@@ -125,6 +151,7 @@ export function registerStatusPage(app: FastifyInstance, deps: StatusPageDeps): 
     const definition = board ? await definitionOf(db, defaults, tenant, board) : undefined;
     const stage = board?.stage ?? 'applied';
     const ended = !board || board.status !== 'open' || ENDINGS.has(stage);
+    const [slots, awaiting, withdrawn] = await Promise.all([offeredSlots(db, tenant, applicationId), awaitingNewTime(db, tenant, applicationId), hasWithdrawn(db, tenant, applicationId)]);
 
     const next: string[] = [];
     if (board && !ended) {
@@ -159,6 +186,8 @@ export function registerStatusPage(app: FastifyInstance, deps: StatusPageDeps): 
       })),
       survey: !board || !ended ? 'none' : data.answered ? 'answered' : 'ask',
       notice: notice?.(words, format),
+      interview: ended ? undefined : interviewSummary(words, slots, awaiting, slotTime(format, locale, timeZone), facts?.recruiterName ?? words.ask.team(company), `${path}/interview?lang=${words.lang}`),
+      canWithdraw: board !== undefined && !ended && !withdrawn,
     };
   }
 
@@ -193,6 +222,8 @@ export function registerStatusPage(app: FastifyInstance, deps: StatusPageDeps): 
             ? { text: w.ask.received(question.recruiterName ?? w.ask.team(company), format.format(new Date(question.answerBy))), kind: 'status' }
           : done === 'question-invalid'
             ? { text: w.ask.invalid, kind: 'alert' }
+          : done === 'withdrawn'
+            ? { text: w.withdraw.done, kind: 'status' }
           : done === 'survey'
             ? { text: w.survey.thanks, kind: 'status' }
             : done === 'survey-invalid'
@@ -233,6 +264,135 @@ export function registerStatusPage(app: FastifyInstance, deps: StatusPageDeps): 
         .header('location', `/s/${request.params.token}?${new URLSearchParams({ ...(lang ? { lang } : {}), done: 'question', q: received.question.questionId }).toString()}`)
         .header('referrer-policy', 'no-referrer')
         .send();
+    });
+
+    // Interviews on the candidate's terms: the page that books a slot, asks for another time and states accessibility needs.
+    const interviewBack = (reply: FastifyReply, token: string, lang: string | undefined, done: string) =>
+      reply.code(303).header('location', `/s/${token}/interview?${new URLSearchParams({ ...(lang ? { lang } : {}), done }).toString()}`).header('referrer-policy', 'no-referrer').send();
+    const journeyOpen = async (tenant: string, applicationId: string): Promise<boolean> => {
+      const { board } = await readStatusPage(db, tenant, applicationId);
+      return board !== undefined && board.status === 'open' && !ENDINGS.has(board.stage) && !(await hasWithdrawn(db, tenant, applicationId));
+    };
+    const tell = async (what: string, work: (() => Promise<void>) | undefined) => {
+      // The store holds the candidate's choice either way; a journey that cannot be told now is reported (ids only).
+      await work?.().catch(() => deps.warn?.(`could not tell the journey about ${what}`));
+    };
+
+    scope.get<{ Params: { token: string }; Querystring: { lang?: string; done?: string } }>('/s/:token/interview', async (request, reply) => {
+      const lang = language(request.query.lang);
+      const found = await valid(request.params.token, lang, reply);
+      if (!found) return reply;
+      const { tenant, applicationId } = found;
+      const [data, company, slots, awaiting, needsStated, open] = await Promise.all([
+        readStatusPage(db, tenant, applicationId),
+        tenantName(db, tenant),
+        offeredSlots(db, tenant, applicationId),
+        awaitingNewTime(db, tenant, applicationId),
+        hasAccessibilityNeeds(db, tenant, applicationId),
+        journeyOpen(tenant, applicationId),
+      ]);
+      const words = pageTexts(lang ?? data.facts?.locale ?? 'en');
+      const locale = data.facts?.locale.split('-')[0] === words.lang ? data.facts.locale : words.lang === 'sv' ? 'sv-SE' : 'en-GB';
+      const timeZone = data.facts?.timeZone ?? 'UTC';
+      const format = new Intl.DateTimeFormat(locale, { timeZone, weekday: 'long', day: 'numeric', month: 'long', hour: '2-digit', minute: '2-digit' });
+      const when = slotTime(format, locale, timeZone);
+      const who = data.facts?.recruiterName ?? words.ask.team(company);
+      const t = words.interview;
+      const booked = slots.find((s) => s.status === 'yours');
+      const done = request.query.done;
+      const notice: InterviewPageView['notice'] =
+        done === 'booked' && booked ? { text: t.bookedNotice(when(booked)), kind: 'status' }
+        : done === 'taken' ? { text: t.taken, kind: 'alert' }
+        : done === 'gone' ? { text: t.gone, kind: 'alert' }
+        : done === 'reschedule' ? { text: t.otherNotice(who), kind: 'status' }
+        : done === 'needs' ? { text: t.needsNotice(who), kind: 'status' }
+        : done === 'needs-invalid' ? { text: words.ask.invalid, kind: 'alert' }
+        : undefined;
+      const nowMs = now().getTime();
+      const interviews = [...new Set(slots.map((s) => s.interviewId))].map((interviewId) => {
+        const own = slots.filter((s) => s.interviewId === interviewId);
+        const mine = own.find((s) => s.status === 'yours');
+        return {
+          interviewId,
+          booked: mine ? when(mine) : undefined,
+          awaiting: !mine && awaiting.has(interviewId),
+          free: own.filter((s) => s.status === 'free' && Date.parse(s.start) > nowMs).map((s) => ({ slotId: s.slotId, when: when(s), place: s.location ?? s.link ?? undefined })),
+        };
+      });
+      return sendPage(reply, 200, renderInterviewPage({ words, path: `/s/${request.params.token}`, company, interviews, recruiter: who, needsStated, open, notice, timeZone }));
+    });
+
+    // Books a slot: the store lets one candidate have it (two racing for it: one gets it, the other is told it is gone
+    // and sees the times still free); the journey then confirms it and moves the reminders to it.
+    scope.post<{ Params: { token: string }; Body: Record<string, string> | undefined }>('/s/:token/interview/choose', async (request, reply) => {
+      const lang = language(request.body?.lang);
+      const found = await valid(request.params.token, lang, reply);
+      if (!found) return reply;
+      const slotId = String(request.body?.slot ?? '');
+      if (!(await journeyOpen(found.tenant, found.applicationId))) return back(reply, request.params.token, lang, '');
+      const choice = await chooseSlot(db, { tenant: found.tenant, applicationId: found.applicationId, slotId, now: now().getTime() });
+      if (choice.status === 'taken') return interviewBack(reply, request.params.token, lang, 'taken');
+      if (choice.status === 'past' || choice.status === 'unknown') return interviewBack(reply, request.params.token, lang, 'gone');
+      if (choice.status === 'booked') {
+        const { slot } = choice;
+        await tell('a booked interview slot', deps.candidate && (() => deps.candidate!.interview(found.tenant, found.applicationId, {
+          action: 'chosen', interviewId: slot.interviewId, slotId: slot.slotId, start: slot.start, end: slot.end,
+          ...(slot.location ? { location: slot.location } : {}), ...(slot.link ? { link: slot.link } : {}),
+        })));
+      }
+      return interviewBack(reply, request.params.token, lang, 'booked');
+    });
+
+    // None of the times work: the request (with its note, sealed) goes to the recruiter; the booked slot is given back.
+    scope.post<{ Params: { token: string }; Body: Record<string, string> | undefined }>('/s/:token/interview/reschedule', async (request, reply) => {
+      const lang = language(request.body?.lang);
+      const found = await valid(request.params.token, lang, reply);
+      if (!found) return reply;
+      const interviewId = String(request.body?.interview ?? '');
+      const offered = await offeredSlots(db, found.tenant, found.applicationId);
+      if (!offered.some((s) => s.interviewId === interviewId) || !(await journeyOpen(found.tenant, found.applicationId))) return interviewBack(reply, request.params.token, lang, 'gone');
+      const note = (request.body?.note ?? '').trim();
+      const minute = Math.floor(now().getTime() / 60_000);
+      const requestKey = createHash('sha256').update(`${interviewId}\n${minute}\n${note}`).digest('hex');
+      const made = await requestReschedule(db, { tenant: found.tenant, applicationId: found.applicationId, interviewId, requestKey, note: note === '' ? undefined : note });
+      if (made.created) await tell('a request for another interview time', deps.candidate && (() => deps.candidate!.interview(found.tenant, found.applicationId, { action: 'reschedule', interviewId, requestId: made.requestId })));
+      return interviewBack(reply, request.params.token, lang, 'reschedule');
+    });
+
+    // Accessibility needs: stored sealed for the recruiter alone (never the journey, its events or a log); they get an alert.
+    scope.post<{ Params: { token: string }; Body: Record<string, string> | undefined }>('/s/:token/interview/needs', async (request, reply) => {
+      const lang = language(request.body?.lang);
+      const found = await valid(request.params.token, lang, reply);
+      if (!found) return reply;
+      const needs = (request.body?.needs ?? '').trim();
+      if (needs === '') return interviewBack(reply, request.params.token, lang, 'needs-invalid');
+      await recordAccessibilityNeeds(db, found.tenant, found.applicationId, needs);
+      const minute = Math.floor(now().getTime() / 60_000);
+      await recordRecruiterAlert(db, { tenant: found.tenant, applicationId: found.applicationId, alertId: `accessibility-needs:${found.applicationId}:${minute}`, reason: 'accessibility-needs' });
+      return interviewBack(reply, request.params.token, lang, 'needs');
+    });
+
+    // Withdrawing takes two steps: this page asks, and only its form's post withdraws.
+    scope.get<{ Params: { token: string }; Querystring: { lang?: string } }>('/s/:token/withdraw', async (request, reply) => {
+      const lang = language(request.query.lang);
+      const found = await valid(request.params.token, lang, reply);
+      if (!found) return reply;
+      if (!(await journeyOpen(found.tenant, found.applicationId))) return back(reply, request.params.token, lang, '');
+      const [data, company] = await Promise.all([readStatusPage(db, found.tenant, found.applicationId), tenantName(db, found.tenant)]);
+      return sendPage(reply, 200, renderWithdrawConfirm(pageTexts(lang ?? data.facts?.locale ?? 'en'), `/s/${request.params.token}`, company, data.facts?.jobTitle));
+    });
+
+    scope.post<{ Params: { token: string }; Body: Record<string, string> | undefined }>('/s/:token/withdraw', async (request, reply) => {
+      const lang = language(request.body?.lang);
+      const found = await valid(request.params.token, lang, reply);
+      if (!found) return reply;
+      if (request.body?.confirm !== 'yes') return back(reply, request.params.token, lang, '');
+      const { board } = await readStatusPage(db, found.tenant, found.applicationId);
+      if (!board || board.status !== 'open' || ENDINGS.has(board.stage)) return back(reply, request.params.token, lang, '');
+      // Once per application; the journey is told each time (a repeat changes nothing there), so a lost signal can be made up.
+      await recordWithdrawal(db, found.tenant, found.applicationId);
+      await tell('a withdrawal', deps.candidate && (() => deps.candidate!.withdraw(found.tenant, found.applicationId)));
+      return back(reply, request.params.token, lang, 'withdrawn');
     });
 
     scope.post<{ Params: { token: string }; Body: Record<string, string> | undefined }>('/s/:token/survey', async (request, reply) => {

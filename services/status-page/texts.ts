@@ -45,6 +45,48 @@ export interface PageTexts {
     answered: (who: string, when: string) => string;
     answerLabel: string;
   };
+  /** Interviews on the candidate's terms: choosing a slot, asking for another time, accessibility needs. */
+  interview: {
+    heading: string;
+    pageTitle: string;
+    choose: string;
+    chooseLink: string;
+    changeLink: string;
+    legend: string;
+    book: string;
+    move: string;
+    booked: (when: string) => string;
+    bookedNotice: (when: string) => string;
+    taken: string;
+    gone: string;
+    none: string;
+    noneLeft: string;
+    otherHeading: string;
+    otherIntro: string;
+    otherLabel: string;
+    otherSend: string;
+    otherNotice: (who: string) => string;
+    awaiting: (who: string) => string;
+    needsHeading: string;
+    needsIntro: string;
+    needsLabel: string;
+    needsSend: string;
+    needsStated: string;
+    needsNotice: (who: string) => string;
+    back: string;
+    place: (where: string) => string;
+  };
+  /** Withdrawing the application: the button, the confirmation step, and what the page says after. */
+  withdraw: {
+    heading: string;
+    intro: string;
+    button: string;
+    confirmTitle: string;
+    confirmText: (job: string) => string;
+    confirm: string;
+    cancel: string;
+    done: string;
+  };
   actions: string;
   stop: { email: string; sms: string };
   stopped: { email: string; sms: string };
@@ -93,6 +135,7 @@ const TEXTS: Record<PageLanguage, PageTexts> = {
       'interview-update': 'news after your interview',
       closing: 'our answer',
       recruiter: 'a message from your contact',
+      'interview-slots': 'times for your interview to choose from',
     },
     noNextKnown: 'We will write to you as soon as there is news.',
     paused: 'Your application is on hold for the moment. We will write to you when it moves on.',
@@ -113,6 +156,46 @@ const TEXTS: Record<PageLanguage, PageTexts> = {
       waiting: (when) => `Waiting for an answer, by ${when} at the latest.`,
       answered: (who, when) => `Answer from ${who}, ${when}:`,
       answerLabel: 'Answer to your question',
+    },
+    interview: {
+      heading: 'Your interview',
+      pageTitle: 'Choose a time for your interview',
+      choose: 'You can choose a time for your interview that suits you.',
+      chooseLink: 'Choose a time for your interview',
+      changeLink: 'Change the time, or tell us what you need',
+      legend: 'Times you can choose from',
+      book: 'Book this time',
+      move: 'Move to this time',
+      booked: (when) => `Your interview is booked for ${when}.`,
+      bookedNotice: (when) => `Done: your interview is booked for ${when}. A confirmation is on its way, and reminders will follow this time.`,
+      taken: 'Someone else booked that time a moment ago. Please choose one of the times still free.',
+      gone: 'That time can no longer be booked. Please choose another one.',
+      none: 'No times have been offered yet. We will write to you when there are some.',
+      noneLeft: 'All the times offered have been booked. Ask for another time below and we will find one.',
+      otherHeading: 'None of these times work?',
+      otherIntro: 'Tell us which days and times suit you, and we will come back with new ones.',
+      otherLabel: 'Times that suit you (optional)',
+      otherSend: 'Ask for another time',
+      otherNotice: (who) => `Thank you. ${who} has your request and will come back with new times.`,
+      awaiting: (who) => `You asked for another time. ${who} will come back with new times.`,
+      needsHeading: 'Anything we should arrange for you?',
+      needsIntro: 'For example step-free access, a sign-language interpreter, extra time or a quiet room. Only your contact at the company sees this.',
+      needsLabel: 'What you need (only your contact sees it)',
+      needsSend: 'Send to my contact',
+      needsStated: 'You have told us what you need. You can change it here.',
+      needsNotice: (who) => `Thank you. ${who} has what you need and will arrange it.`,
+      back: 'Back to your application',
+      place: (where) => `Where: ${where}`,
+    },
+    withdraw: {
+      heading: 'Withdraw your application',
+      intro: 'If you no longer want to be considered, you can withdraw. You will get a last message from us.',
+      button: 'Withdraw my application…',
+      confirmTitle: 'Withdraw your application?',
+      confirmText: (job) => `Your application for ${job} will be closed and we will not contact you about it again, apart from a last message confirming it. This cannot be undone here.`,
+      confirm: 'Yes, withdraw my application',
+      cancel: 'No, keep my application',
+      done: 'Your application is withdrawn. We have told the recruiting team, and a last message confirms it.',
     },
     actions: 'What you can do',
     stop: { email: 'Stop e-mails about this application', sms: 'Stop SMS about this application' },
@@ -171,6 +254,7 @@ const TEXTS: Record<PageLanguage, PageTexts> = {
       'interview-update': 'besked efter din intervju',
       closing: 'vårt besked',
       recruiter: 'ett meddelande från din kontaktperson',
+      'interview-slots': 'tider för din intervju att välja bland',
     },
     noNextKnown: 'Vi skriver till dig så snart det finns något nytt.',
     paused: 'Din ansökan är vilande för tillfället. Vi skriver till dig när den går vidare.',
@@ -191,6 +275,46 @@ const TEXTS: Record<PageLanguage, PageTexts> = {
       waiting: (when) => `Väntar på svar, senast ${when}.`,
       answered: (who, when) => `Svar från ${who}, ${when}:`,
       answerLabel: 'Svar på din fråga',
+    },
+    interview: {
+      heading: 'Din intervju',
+      pageTitle: 'Välj en tid för din intervju',
+      choose: 'Du kan välja en tid för din intervju som passar dig.',
+      chooseLink: 'Välj en tid för din intervju',
+      changeLink: 'Byt tid, eller berätta vad du behöver',
+      legend: 'Tider du kan välja bland',
+      book: 'Boka den här tiden',
+      move: 'Flytta till den här tiden',
+      booked: (when) => `Din intervju är bokad ${when}.`,
+      bookedNotice: (when) => `Klart: din intervju är bokad ${when}. En bekräftelse är på väg, och påminnelserna följer den här tiden.`,
+      taken: 'Någon annan bokade den tiden alldeles nyss. Välj en av tiderna som fortfarande är lediga.',
+      gone: 'Den tiden går inte längre att boka. Välj en annan.',
+      none: 'Inga tider har erbjudits ännu. Vi skriver till dig när det finns några.',
+      noneLeft: 'Alla erbjudna tider är bokade. Be om en annan tid nedan så hittar vi en.',
+      otherHeading: 'Passar ingen av tiderna?',
+      otherIntro: 'Berätta vilka dagar och tider som passar dig, så återkommer vi med nya.',
+      otherLabel: 'Tider som passar dig (valfritt)',
+      otherSend: 'Be om en annan tid',
+      otherNotice: (who) => `Tack. ${who} har fått din förfrågan och återkommer med nya tider.`,
+      awaiting: (who) => `Du har bett om en annan tid. ${who} återkommer med nya tider.`,
+      needsHeading: 'Något vi bör ordna för dig?',
+      needsIntro: 'Till exempel tillgänglighet utan trappor, teckenspråkstolk, extra tid eller ett tyst rum. Bara din kontaktperson på företaget ser detta.',
+      needsLabel: 'Vad du behöver (bara din kontaktperson ser det)',
+      needsSend: 'Skicka till min kontaktperson',
+      needsStated: 'Du har berättat vad du behöver. Du kan ändra det här.',
+      needsNotice: (who) => `Tack. ${who} vet vad du behöver och ordnar det.`,
+      back: 'Tillbaka till din ansökan',
+      place: (where) => `Plats: ${where}`,
+    },
+    withdraw: {
+      heading: 'Dra tillbaka din ansökan',
+      intro: 'Om du inte längre vill vara med kan du dra tillbaka din ansökan. Du får ett sista meddelande från oss.',
+      button: 'Dra tillbaka min ansökan …',
+      confirmTitle: 'Dra tillbaka din ansökan?',
+      confirmText: (job) => `Din ansökan till ${job} avslutas och vi kontaktar dig inte mer om den, utom med ett sista meddelande som bekräftar det. Det går inte att ångra här.`,
+      confirm: 'Ja, dra tillbaka min ansökan',
+      cancel: 'Nej, behåll min ansökan',
+      done: 'Din ansökan är tillbakadragen. Vi har meddelat rekryteringsteamet, och ett sista meddelande bekräftar det.',
     },
     actions: 'Vad du kan göra',
     stop: { email: 'Avsluta mejl om denna ansökan', sms: 'Avsluta sms om denna ansökan' },

@@ -8,6 +8,7 @@ import { registerAnalyticsRoutes } from './analytics';
 import { registerApplicationRoutes } from './applications';
 import { registerConsentRoutes } from './consent';
 import { registerStatusPageApi } from '../../status-page/recruiter-routes';
+import { candidateSignals } from '../../status-page/journey-interviews';
 import { journeySignals } from '../messaging/journey-signals';
 import { registerQuestionRoutes } from '../messaging/question-routes';
 import { requireApiKey } from './auth';
@@ -63,7 +64,7 @@ export function registerApiV1(app: FastifyInstance, deps: ApiV1Deps): void {
       const temporal = deps.temporal;
       registerJourneyRoutes(scope, { db: deps.db, shipped });
       registerConsentRoutes(scope, { db: deps.db, temporal, ...(deps.taskQueue ? { taskQueue: deps.taskQueue } : {}) });
-      registerStatusPageApi(scope, { db: deps.db });
+      registerStatusPageApi(scope, { db: deps.db, candidate: temporal ? candidateSignals(temporal) : undefined });
       registerQuestionRoutes(scope, { db: deps.db, journeys: temporal ? journeySignals(temporal) : undefined });
       registerAnalyticsRoutes(scope, { db: deps.db, shipped });
       registerAlertRoutes(scope, { db: deps.db });
