@@ -53,8 +53,9 @@ export async function resolveTemporalServer(log: (m: string) => void = () => und
   const found = { server: join(dir, 'server'), sqlTool: join(dir, 'sql') };
   if (existsSync(found.server) && existsSync(found.sqlTool)) return { ...found, source: fromEnv ? 'TEMPORAL_SERVER_BIN' : `go install ${TEMPORAL_SERVER_VERSION} (cached)` };
   if (fromEnv) throw new StackError(`TEMPORAL_SERVER_BIN is ${fromEnv}, but it holds no \`server\` and \`sql\` binaries.`);
-  const go = findOnPath('go') ?? (existsSync('/usr/local/go/bin/go') ? '/usr/local/go/bin/go' : undefined);
-  if (!go) throw new StackError('The cluster builds the Temporal server from source: install Go 1.26 (https://go.dev/dl/) and run again.');
+  // Go on PATH, the one this project's machines have in /usr/local/go, or the toolchain .ci/run fetched into .local/.
+  const go = findOnPath('go') ?? ['/usr/local/go/bin/go', join(LOCAL_DIR, 'go-1.26.8', 'bin', 'go')].find((p) => existsSync(p));
+  if (!go) throw new StackError('The cluster builds the Temporal server from source: install Go 1.26 (https://go.dev/dl/; `.ci/run` fetches it as a module from the Go module proxy into .local/go-1.26.8) and run again.');
   await goInstall(go, dir, log);
   return { ...found, source: `go install ${TEMPORAL_SERVER_VERSION}` };
 }
