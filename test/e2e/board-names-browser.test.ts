@@ -3,8 +3,10 @@ import type { Browser, Page } from 'playwright-core';
 import { saveTenantAdapter } from '../../services/adapters';
 import { hmacSha256Hex } from '../../services/adapters/signatures';
 import { exampleData, exampleEvent } from '../../core/events/examples';
+import { recordRecruiterAlert } from '../../core/store/alerts';
 import { launchChromium, screenshot, untilVisible } from '../helpers/browser';
 import { unique } from '../helpers/env';
+import { eventually } from '../helpers/eventually';
 import { useFixture } from '../helpers/fixture';
 
 /** One board item of GET /api/v1/applications, as far as this test reads it. */
@@ -135,5 +137,18 @@ describe('the board names candidates and jobs, and searches them (ingest -> seal
     expect(rows).toHaveLength(3);
     const stored = JSON.stringify(rows);
     for (const plain of ['Zoë', 'Zo\\u00eb', 'Andersson', 'Haddad', 'Lovelace', 'Backend', 'Designer', 'ats.example']) expect(stored).not.toContain(plain);
+  });
+
+  it('sends alerts by default: a whole Candor, no ALERT_SWEEP_SECONDS set, e-mails the recruiter named on the application (sandbox outbox)', async () => {
+    // The events above named Grace Hopper (grace@acme.example) as Zoë's recruiter; an alert about Zoë reaches her.
+    await recordRecruiterAlert(t.candor.db, { tenant: 'demo', applicationId: zoe, alertId: `demo:${zoe}:waiting:e2e`, reason: 'waiting', days: 8 });
+    type Sent = { template: string; to: string; subject: string; text: string; html: string | null };
+    const alertMail = await eventually(async () => {
+      const response = await fetch(`${t.base}/api/v1/outbox?applicationId=${zoe}`, { headers: { authorization: `Bearer ${t.candor.demo!.apiKey}` } });
+      return ((await response.json()) as { messages: Sent[] }).messages.find((m) => m.template === 'recruiter.alert');
+    }, 90_000, 1_000);
+    expect(alertMail).toMatchObject({ to: 'grace@acme.example', subject: 'Candor alert: Zoë Andersson (Backend Engineer)' });
+    expect(alertMail.text).toContain(`has been waiting 8 days without a decision\n  Open in the console: ${t.base}/console#/applications/${zoe}`);
+    expect(alertMail.html).toContain(`href="${t.base}/console#/alerts"`);
   });
 });
