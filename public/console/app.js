@@ -92,7 +92,7 @@ function boardRows(list) {
       : '<span class="muted">nothing scheduled</span>';
     const breached = a.sla === 'breached';
     const sla = breached
-      ? `<span class="badge breached">SLA breached</span>${a.alertReasons?.length ? ` <span class="reasons">${esc(a.alertReasons.join(', '))}</span>` : ''}`
+      ? `<span class="badge breached">SLA breached</span>${a.alertReasons?.length ? ` <span class="reasons">${esc(a.alertReasons.join(', '))}</span>` : ''} <a href="#/alerts?applicationId=${enc(a.applicationId)}">alerts<span class="visually-hidden"> about ${esc(a.candidateName || a.applicationId)}</span></a>`
       : '<span class="badge ok">on track</span>';
     // Who and for which job (sealed in the store; the API opens them for this tenant), then the id that links on.
     const who = a.candidateName || a.jobTitle

@@ -144,7 +144,11 @@ describe('the console’s alert inbox in headless Chromium: filter, acknowledge 
       const p = await phone.newPage();
       await signIn(p, '/alerts?state=all');
       await p.locator('li[data-alert-item]').filter({ hasText: 'Zoë Andersson' }).waitFor();
-      expect(await p.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth)).toBe(true);
+      const { scrollWidth, clientWidth } = await p.evaluate(() => {
+        const { documentElement } = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document;
+        return { scrollWidth: documentElement.scrollWidth, clientWidth: documentElement.clientWidth };
+      });
+      expect(scrollWidth).toBeLessThanOrEqual(clientWidth);
       const box = await p.getByRole('button', { name: 'Acknowledge the alert about Zoë Andersson' }).boundingBox();
       expect(box!.height).toBeGreaterThanOrEqual(44);
       expect(await axeViolations(p)).toEqual([]);
@@ -181,5 +185,26 @@ describe('the console’s alert inbox in headless Chromium: filter, acknowledge 
     } finally {
       await reader.close();
     }
+  });
+
+  it('a breached row on the board links to that candidate\u2019s alerts', async () => {
+    const since = new Date(Date.now() - 26 * 3_600_000).toISOString();
+    // This harness has no Temporal client, so the board's answer is stubbed in the shape the API gives.
+    await page.route('**/api/v1/applications?*', (route) =>
+      route.fulfill({
+        json: {
+          applications: [{ applicationId: 'app-zoe', candidateName: 'Zoë Andersson', jobTitle: 'Data Analyst', stage: 'screening', waitingSince: since, startedAt: since, sla: 'breached', openAlerts: 1, alertReasons: ['unanswered-question'] }],
+          total: 1,
+          truncated: false,
+        },
+      }),
+    );
+    await page.goto(`${api.base}/console#/board`);
+    await page.getByRole('link', { name: 'alerts about Zoë Andersson' }).click();
+    await page.getByRole('heading', { name: 'Alerts about app-zoe' }).waitFor();
+    expect(page.url()).toContain('#/alerts?applicationId=app-zoe');
+    expect(await page.locator('li[data-alert-item] h3').allTextContents()).toEqual(['Zoë Andersson Data Analyst']);
+    expect(await page.locator('.tabs').textContent()).toBe('Show: open (1) · acknowledged (0) · resolved (0) · all · every application');
+    await page.unroute('**/api/v1/applications?*');
   });
 });
