@@ -1,5 +1,6 @@
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import type { Client } from '@temporalio/client';
+import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { registerAtsWebhooks } from './api/ats-webhooks';
 import { journeySignals, registerMessagingRoutes } from './api/messaging';
@@ -56,7 +57,12 @@ const rolesFor = (role: Role): Role[] => (role === 'all' ? ['api', 'ingest', 'wo
  * api. Shutdown runs in reverse: stop taking HTTP requests and consuming events, let in-flight
  * work finish, then close connections.
  */
-export async function startCandor(config: Config, logger = createLogger(config)): Promise<Candor> {
+export async function startCandor(
+  config: Config,
+  logger = createLogger(config),
+  /** Prebuilt workflow code for the worker role (tests share one bundle); bundled from workflows/ otherwise. */
+  options: { workflowBundle?: WorkflowBundleWithSourceMap } = {},
+): Promise<Candor> {
   const roles = rolesFor(config.role);
   const closers: (() => Promise<void>)[] = [];
   const closeAll = async () => {
@@ -96,7 +102,7 @@ export async function startCandor(config: Config, logger = createLogger(config))
     if (roles.includes('worker')) {
       const events = createJourneyEventPublisher(createKafka(config, logger, 'worker'));
       closers.push(() => events.close());
-      const worker = await startWorker(config, { logger, db, events });
+      const worker = await startWorker(config, { logger, db, events, ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : {}) });
       closers.push(() => worker.close());
       roleProbes.push({ name: 'worker', check: () => worker.check() });
     }

@@ -21,7 +21,7 @@ import { required, testConfig, unique } from './env';
 import { testKafka } from './ingest-harness';
 import { fakeProviders, startFakes, startMessagingApi, type Fakes } from './messaging-world';
 import { freePort } from './ports';
-import { createTestWorker, testClient, testDataConverter, type TestActivityDeps, type TestWorld } from './worker';
+import { createTestWorker, testClient, testDataConverter, workflowBundle, type TestActivityDeps, type TestWorld } from './worker';
 
 /**
  * One builder for what a test file needs, in the spirit of the Temporal SDK's integration helpers: ask for
@@ -262,7 +262,9 @@ export async function startFixture(options: FixtureOptions): Promise<Fixture & {
         KAFKA_GROUP_ID: `${fixture.taskQueue}-ingest`,
         ...Object.fromEntries(Object.entries(options.candor(fixture)).filter((e): e is [string, string] => e[1] !== undefined)),
       });
-      const candor = await startCandor(config, createLogger({ logLevel: 'warn', secrets: config.secrets }));
+      // The worker role runs the workflows bundled once for the whole test run (test/helpers/worker.ts), like the test workers.
+      const withWorker = config.role === 'all' || config.role === 'worker';
+      const candor = await startCandor(config, createLogger({ logLevel: 'warn', secrets: config.secrets }), withWorker ? { workflowBundle: await workflowBundle() } : {});
       closers.push(() => candor.close());
       parts.candor = candor;
       // Ingest dead-letters events of tenants that do not exist.
