@@ -14,7 +14,7 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { Activities, DeliverRequest, JourneyEventOut } from './contracts';
+import type { Activities, DecisionRecord, DeliverRequest, JourneyEventOut } from './contracts';
 // The engine's zod-free modules only (not its index, which carries the boundary schemas): every journey
 // evaluates the modules the workflow imports.
 import { holidaysNeedRefresh } from './engine/calendar';
@@ -129,6 +129,12 @@ interface SendBatch {
   events: JourneyEventOut[];
 }
 
+/** A decision's record on its way to the store, and how many timeline entries the journey had recorded when it was made. */
+interface PendingRecord {
+  params: DecisionRecord;
+  written: number;
+}
+
 /** History length after which a journey continues as new, well below Temporal's limits (50k events). */
 const DEFAULT_HISTORY_LIMIT = 5_000;
 
@@ -150,6 +156,8 @@ export async function candidateJourney(input: JourneyInput): Promise<JourneyStat
   // Runs whose first local activity said so record a decision's board row and journey events with one local activity
   // and upsert search attributes once a new journey's acknowledgement is through (JOURNEY_FEATURES).
   let records = carried?.records ?? false;
+  // Runs whose first local activity (or ingest's resolution) said so hand a decision's record to its first send.
+  let sendRecords = carried?.sendRecords ?? false;
   let state: JourneyState | undefined = carried?.state;
   let contact: JourneyContact = carried?.contact ?? {};
   const queue: QueuedInput[] = [...(carried?.queued ?? [])];
@@ -234,7 +242,7 @@ export async function candidateJourney(input: JourneyInput): Promise<JourneyStat
       .finally(() => inFlight--);
   };
 
-  const execute = (command: Command, journey: JourneyState, batch: SendBatch): void => {
+  const execute = (command: Command, journey: JourneyState, batch: SendBatch, record?: PendingRecord): void => {
     switch (command.type) {
       case 'deliver': {
         const channel = command.channels[0]!;
@@ -266,8 +274,11 @@ export async function candidateJourney(input: JourneyInput): Promise<JourneyStat
           if (command.notBefore > Date.now()) await sleep(command.notBefore - Date.now());
           if (previous) await previous;
           try {
-            enqueue({ kind: 'delivery', result: await deliver({ ...request, contact }) });
+            const result = await deliver({ ...request, contact, ...(record ? { record: record.params } : {}) });
+            if (record) recorded(record, true);
+            enqueue({ kind: 'delivery', result });
           } catch (error) {
+            if (record) recorded(record, false);
             // The activity's own failure (with its stable type) is the cause of the ActivityFailure.
             const cause = error instanceof ActivityFailure ? error.cause : error;
             const reason = cause instanceof ApplicationFailure ? `${cause.type ?? 'error'}: ${cause.message}` : 'delivery failed';
@@ -339,8 +350,12 @@ export async function candidateJourney(input: JourneyInput): Promise<JourneyStat
           ...(mapped.value.event.candidate?.locale ? { locale: mapped.value.event.candidate.locale } : {}),
         };
         if (!state) {
-          const { definition, version, features } = await steps.resolveJourneyDefinition({ tenant: input.tenant, ...brought, now: Date.now() });
+          // Ingest resolved a new application's journey as it started it; taken when this event names the same job and locale.
+          const initial = input.initial;
+          const resolvedByIngest = initial !== undefined && initial.for.jobId === brought.jobId && initial.for.locale === brought.locale;
+          const { definition, version, features } = resolvedByIngest ? initial : await steps.resolveJourneyDefinition({ tenant: input.tenant, ...brought, now: Date.now() });
           records = current && (features ?? []).includes('decision-records');
+          sendRecords = records && (features ?? []).includes('send-records');
           // Journeys created from here on accept events in any order (they wait for a way to reach the candidate);
           // journeys created before keep deciding exactly as they did, so their histories replay unchanged.
           const anyOrder = has('any-event-order');
@@ -420,6 +435,19 @@ export async function candidateJourney(input: JourneyInput): Promise<JourneyStat
     const after = state.timeline;
     timelineCount += after.length - (before.length > 0 ? after.lastIndexOf(before[before.length - 1]!) + 1 : 0);
     const batch: SendBatch = { events: [] };
+    if (sendRecords) {
+      // The decision's record goes with its first message when that message goes at once (one local activity
+      // writes the record, then sends), else with a local activity of its own, as in runs without the feature.
+      const sends = decision.commands.filter((c) => c.type === 'deliver');
+      for (const command of decision.commands) if (command.type !== 'deliver') execute(command, state, batch);
+      const first = sends[0];
+      const record = first !== undefined && first.notBefore <= Date.now() ? recordOf(batch.events) : undefined;
+      if (!record) updateBoard(batch.events);
+      sends.forEach((command, index) => execute(command, state!, batch, index === 0 ? record : undefined));
+      updateSearchAttributes(state);
+      settleSearchAttributes();
+      return;
+    }
     for (const command of decision.commands) execute(command, state, batch);
     updateSearchAttributes(state);
     settleSearchAttributes();
@@ -458,22 +486,22 @@ export async function candidateJourney(input: JourneyInput): Promise<JourneyStat
   let boardWriting = false;
   let boardAgain = false;
   const updateBoard = (events: JourneyEventOut[] = []): void => {
-    const entry = nextBoardEntry();
     if (records) {
       // One local activity records the decision: its board row (when it changed) and its journey events.
-      if (!entry && events.length === 0) return;
-      const written = timelineCount;
+      const record = recordOf(events);
+      if (!record) return;
       track(async () => {
         try {
-          await localSteps.recordJourneyDecision({ ...(entry ? { board: entry } : {}), events });
-          if (entry) timelineProjected = Math.max(timelineProjected, written);
+          await localSteps.recordJourneyDecision(record.params);
+          recorded(record, true);
         } catch (error) {
-          if (entry) shownOnBoard = undefined;
+          recorded(record, false);
           throw error;
         }
       });
       return;
     }
+    const entry = nextBoardEntry();
     if (!entry) return;
     const written = timelineCount;
     track(async () => {
@@ -487,6 +515,18 @@ export async function candidateJourney(input: JourneyInput): Promise<JourneyStat
         boardWritten();
       }
     });
+  };
+  /** The record of a decision (runs with decision records): its board row when that changed, and its journey events. */
+  const recordOf = (events: JourneyEventOut[]): PendingRecord | undefined => {
+    const entry = nextBoardEntry();
+    if (!entry && events.length === 0) return undefined;
+    return { params: { ...(entry ? { board: entry } : {}), events }, written: timelineCount };
+  };
+  /** After a record's local activity: the store has the timeline so far, or the board row is written again next time. */
+  const recorded = (record: PendingRecord, ok: boolean): void => {
+    if (!record.params.board) return;
+    if (ok) timelineProjected = Math.max(timelineProjected, record.written);
+    else shownOnBoard = undefined;
   };
   const boardWritten = (): void => {
     boardWriting = false;
@@ -546,8 +586,10 @@ export async function candidateJourney(input: JourneyInput): Promise<JourneyStat
       const holidays = await acts.resolveHolidays({ holidays: state.definition.holidays });
       state = { ...state, definition: { ...state.definition, holidays } };
     }
+    // The next run takes the state carried over, never the definition ingest resolved for the first run.
+    const { initial: _initial, ...next } = input;
     await continueAsNew<typeof candidateJourney>({
-      ...input,
+      ...next,
       carried: {
         state,
         contact,
@@ -560,6 +602,7 @@ export async function candidateJourney(input: JourneyInput): Promise<JourneyStat
         timelineCount,
         timelineProjected,
         ...(records ? { records } : {}),
+        ...(sendRecords ? { sendRecords } : {}),
       },
     });
   }

@@ -23,6 +23,17 @@ export interface DeliverRequest {
   calendar?: CalendarSettings;
   /** A recruiter's answer to this question (template recruiter.answer): the text comes from the store. */
   questionId?: string;
+  /**
+   * The record of the decision that sent this message (its board row and journey events, as recordJourneyDecision
+   * takes them), written before the message is sent (JOURNEY_FEATURES `send-records`; local activities only).
+   */
+  record?: DecisionRecord;
+}
+
+/** What one decision of a journey changed: its board row (when it changed) and its journey events. */
+export interface DecisionRecord {
+  board?: JourneyBoardEntry;
+  events: JourneyEventOut[];
 }
 
 /** A journey definition with the version label it runs under. */
@@ -82,7 +93,7 @@ export interface Activities {
   projectJourney(entry: JourneyBoardEntry): Promise<void>;
   publishJourneyEvent(event: JourneyEventOut): Promise<void>;
   /** What one decision changed: the journey's board row (when it changed) and its journey events, in order. */
-  recordJourneyDecision(params: { board?: JourneyBoardEntry; events: JourneyEventOut[] }): Promise<void>;
+  recordJourneyDecision(params: DecisionRecord): Promise<void>;
   awaitJourneyClosed(target: ErasureTarget): Promise<boolean>;
   eraseJourneyStoreData(target: ErasureTarget): Promise<void>;
   deleteJourneyHistories(target: ErasureTarget): Promise<number>;

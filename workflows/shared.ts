@@ -59,6 +59,23 @@ export interface JourneyInput {
   /** Whether to keep the journey's row on the recruiters' board (journey_board) current. Default true. */
   boardProjection?: boolean;
   carried?: CarriedJourney;
+  /**
+   * The journey a new application follows, resolved by ingest as it starts the journey (`ats.application.created`)
+   * for the job and locale that event names (`for`). The journey takes it instead of resolving in a local activity
+   * when its first event names the same job and locale; otherwise (and in runs from before) it resolves as always.
+   * Not carried over to a next run.
+   */
+  initial?: InitialJourney;
+}
+
+/** A journey definition resolved before the journey started (JourneyInput.initial). */
+export interface InitialJourney {
+  definition: JourneyDefinition;
+  version: string;
+  /** JOURNEY_FEATURES of the code that resolved it (what a journey that takes it does). */
+  features: JourneyFeature[];
+  /** The job and locale it was resolved for. */
+  for: { jobId?: string; locale?: string };
 }
 
 /** Candidate and application details used to write messages. Lives in (encrypted) workflow state only. */
@@ -93,6 +110,8 @@ export interface CarriedJourney {
   timelineProjected?: number;
   /** The run records each decision with one local activity (JOURNEY_FEATURES); absent in runs from before. */
   records?: boolean;
+  /** The run's first send of a decision carries the decision's record (JOURNEY_FEATURES `send-records`). */
+  sendRecords?: boolean;
 }
 
 /**
@@ -101,8 +120,10 @@ export interface CarriedJourney {
  * costs no patch marker, and so no `TemporalChangeVersion` search-attribute upsert per journey.
  * - `decision-records`: one local activity records a decision's board row and journey events; search attributes
  *   are upserted at a decision that leaves no send awaiting its result.
+ * - `send-records`: a decision whose first message goes at once hands its record (board row and journey events)
+ *   to that message's local activity, which writes it before sending, instead of a local activity of its own.
  */
-export const JOURNEY_FEATURES = ['decision-records'] as const;
+export const JOURNEY_FEATURES = ['decision-records', 'send-records'] as const;
 export type JourneyFeature = (typeof JOURNEY_FEATURES)[number];
 
 /**

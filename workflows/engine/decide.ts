@@ -180,6 +180,7 @@ function applyAtsEvent(ctx: Context, event: AtsEvent): void {
     case 'ats.interview.rescheduled':
     case 'ats.interview.canceled':
     case 'ats.interview.completed':
+    case 'ats.interview.slots_offered':
       return applyInterviewEvent(ctx, event);
     case 'ats.candidate.updated':
       record(ctx, { type: 'candidate.updated', eventId: event.id });
