@@ -112,7 +112,11 @@ type Action =
   | { kind: 'duplicate' }
   | { kind: 'locale' }
   | { kind: 'reply'; text: 'STOP' | 'START' | 'thanks' | 'email-opt-out' }
-  | { kind: 'recruiter'; action: 'pause' | 'resume' | 'sendNow' };
+  | { kind: 'recruiter'; action: 'pause' | 'resume' | 'sendNow' }
+  // The candidate, on their status page: slots offered, one booked (a first booking or a move), another time asked for.
+  | { kind: 'slots-offered'; id: number }
+  | { kind: 'slot'; id: number; startInHours: number }
+  | { kind: 'reschedule'; id: number };
 
 const actionArb: fc.Arbitrary<Action> = fc.oneof(
   { weight: 4, arbitrary: fc.record({ kind: fc.constant('stage' as const), stage: fc.constantFrom('screening' as const, 'interview' as const, 'offer' as const, 'applied' as const) }) },
@@ -131,6 +135,9 @@ const actionArb: fc.Arbitrary<Action> = fc.oneof(
   { weight: 1, arbitrary: fc.constant({ kind: 'locale' as const }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('reply' as const), text: fc.constantFrom('STOP' as const, 'START' as const, 'thanks' as const, 'email-opt-out' as const) }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('recruiter' as const), action: fc.constantFrom('pause' as const, 'resume' as const, 'sendNow' as const) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('slots-offered' as const), id: fc.integer({ min: 1, max: 3 }) }) },
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant('slot' as const), id: fc.integer({ min: 1, max: 3 }), startInHours: fc.integer({ min: 1, max: 24 * 14 }) }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('reschedule' as const), id: fc.integer({ min: 1, max: 3 }) }) },
 );
 
 const terminalArb = fc.option(
@@ -141,6 +148,8 @@ const terminalArb = fc.option(
     { type: 'ats.offer.declined' as const, outcome: 'withdrawn', template: 'withdrawn.closing' },
     { type: 'ats.application.hired' as const, outcome: 'hired', template: 'hired.welcome' },
     { type: 'ats.offer.accepted' as const, outcome: 'hired', template: 'hired.welcome' },
+    // The candidate withdrew on their status page (a signal, not an ATS event).
+    { type: 'candidate' as const, outcome: 'withdrawn', template: 'withdrawn.closing' },
   ),
   { nil: undefined },
 );
@@ -207,6 +216,17 @@ function script(scenario: Scenario) {
         }
         consentChanges.push({ at: t, reachable: canReach() });
         break;
+      case 'slots-offered':
+        steps.push({ at: t, ats: { id, type: 'ats.interview.slots_offered', interview: { id: `i${action.id}`, start: t + DAY } } });
+        break;
+      case 'slot': {
+        const start = t + action.startInHours * HOUR;
+        steps.push({ at: t, input: { kind: 'slot-chosen', interviewId: `i${action.id}`, slotId: `s${n}`, start, end: start + HOUR } });
+        break;
+      }
+      case 'reschedule':
+        steps.push({ at: t, input: { kind: 'reschedule-requested', interviewId: `i${action.id}`, requestId: `r${n}` } });
+        break;
       case 'recruiter':
         steps.push({
           at: t,
@@ -219,7 +239,8 @@ function script(scenario: Scenario) {
   if (scenario.terminal) {
     terminalAt = t + scenario.terminalGapMinutes * MINUTE;
     const { type, positionClosed } = scenario.terminal as { type: (typeof scenario.terminal)['type']; positionClosed?: boolean };
-    steps.push({ at: terminalAt, ats: { id: 'terminal', type, positionClosed } });
+    if (type === 'candidate') steps.push({ at: terminalAt, input: { kind: 'withdrawn' } });
+    else steps.push({ at: terminalAt, ats: { id: 'terminal', type, positionClosed } });
   }
   const until = (terminalAt ?? t) + 40 * DAY;
   /** True when some consented channel existed at every moment of [from, to]. */

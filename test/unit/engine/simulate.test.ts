@@ -29,7 +29,7 @@ describe('simulate', () => {
       ['Mon 2025-03-17 09:00 (Europe/Stockholm)', 'email', 'rejected.closing'],
     ]);
     expect(result.messages[0]?.subject).toBe('Vi har tagit emot din ansökan till Backendutvecklare');
-    expect(result.messages[5]?.body).toBe('Hej Astrid! Vi ses Wed 2025-03-12 14:00 (Europe/Stockholm) för intervjun om Backendutvecklare (Kungsgatan 1). Lycka till! /Maja');
+    expect(result.messages[5]?.body).toBe('Hej Astrid! Vi ses Wed 2025-03-12 14:00 (Europe/Stockholm) för intervjun om Backendutvecklare (Kungsgatan 1). Lycka till! Status: {{ statusUrl }} /Maja');
     expect(result.completed).toBe(true);
     expect(result.outcome).toBe('rejected');
     // Longest wait: the confirmation on Thursday 10:00 to the follow-up on Tuesday 10:00.

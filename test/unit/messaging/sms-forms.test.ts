@@ -1,10 +1,11 @@
 import { loadDefaultJourneys } from '../../../core/journeys/default-journeys';
-import { renderEmail, renderSms, SAMPLE_CONTACT, smsFormWarnings, type RenderData } from '../../../core/messaging/templates';
+import { renderEmail, renderSms, SAMPLE_CONTACT, SAMPLE_STATUS_URL, smsFormWarnings, type RenderData } from '../../../core/messaging/templates';
 import { messagesWithPaths, simulate } from '../../../workflows/engine';
 import { validateDefinition, type JourneyDefinition } from '../../../workflows/engine/definition';
 import { minimalRaw } from '../engine/fixtures';
 
-const data = (locale: string, timeZone: string): RenderData => ({ locale, timeZone, companyName: 'Acme', contact: SAMPLE_CONTACT });
+// Most default SMS link the status page: the sample link is as long as a real one on a typical host.
+const data = (locale: string, timeZone: string): RenderData => ({ locale, timeZone, companyName: 'Acme', contact: SAMPLE_CONTACT, statusUrl: SAMPLE_STATUS_URL });
 
 /** A longer candidate than the sample: names and a title near the upper end of what ATSs hold. */
 const longData = (locale: string, timeZone: string): RenderData => ({
@@ -44,7 +45,7 @@ describe('SMS forms', () => {
       }
       expect(await smsFormWarnings(journey)).toEqual([]);
     }
-    expect(checked).toBe(2 * 2 * 19);
+    expect(checked).toBe(2 * 2 * 20);
   });
 
   it('shows an SMS-only candidate the SMS forms in a simulation, without subjects', () => {
@@ -63,7 +64,7 @@ describe('SMS forms', () => {
       expect(message.body!.length).toBeLessThanOrEqual(306);
     }
     expect(result.messages[0]!.body).toBe(
-      "Hi Ada, thanks for applying for Backend Engineer at Acme. I'll review your application within a few working days, and you will hear from me whatever the outcome. Questions? Just reply. - Grace Hopper",
+      "Hi Ada, thanks for applying for Backend Engineer at Acme. I'll review it within a few working days; you'll hear from me whatever the outcome. Questions? Reply. Status: {{ statusUrl }} - Grace Hopper",
     );
   });
 
