@@ -11,13 +11,21 @@ export interface ConsumerHealth {
   assigned: number;
   /** The last crash's error message (no payloads: kafkajs errors name brokers and codes). */
   lastError?: string;
+  /**
+   * Set while rebalancing when the consumer went back to fetching without having rejoined: when kafkajs gives up a
+   * rejoin that failed (a group coordinator that moved or is loading the group), it fetches again with the
+   * assignment it had. If it is still a member of that generation, its next heartbeat says so (and it is consuming);
+   * if it lost its membership in the failed attempt, it sends no heartbeats at all and fetches outside its group,
+   * not rejoining until an offset commit fails (seen for minutes): `strays` restarts it.
+   */
+  strayingSince?: number;
 }
 
 /** Follows a kafkajs consumer's group membership: joined, rebalancing, crashed (and restarting) or stopped. */
 export function trackConsumer(consumer: Consumer, topic: string, now: () => number = Date.now): ConsumerHealth {
   const health: ConsumerHealth = { phase: 'joining', since: now(), assigned: 0 };
   const move = (phase: ConsumerPhase) => {
-    if (health.phase !== phase) Object.assign(health, { phase, since: now() });
+    if (health.phase !== phase) Object.assign(health, { phase, since: now(), strayingSince: undefined });
   };
   consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
     health.assigned = (payload.memberAssignment[topic] ?? []).length;
@@ -32,6 +40,10 @@ export function trackConsumer(consumer: Consumer, topic: string, now: () => numb
   consumer.on(consumer.events.HEARTBEAT, () => {
     if (health.phase === 'rebalancing') move('consuming');
   });
+  // kafkajs stops fetching while it rejoins; a fetch during a rebalance means it gave the rejoin up.
+  consumer.on(consumer.events.FETCH_START, () => {
+    if (health.phase === 'rebalancing') health.strayingSince ??= now();
+  });
   consumer.on(consumer.events.CRASH, ({ payload }) => {
     health.lastError = payload.error.message;
     health.assigned = 0;
@@ -39,6 +51,15 @@ export function trackConsumer(consumer: Consumer, topic: string, now: () => numb
   });
   consumer.on(consumer.events.STOP, () => move('stopped'));
   return health;
+}
+
+/**
+ * Whether the consumer has been fetching outside its group for `afterMs` (a session timeout: a member that was
+ * still in its generation would have heartbeated by then): kafkajs will not rejoin by itself, so the caller
+ * restarts it (stop, run), which joins the group afresh.
+ */
+export function strays(health: ConsumerHealth, afterMs: number, now: () => number = Date.now): boolean {
+  return health.phase === 'rebalancing' && health.strayingSince !== undefined && now() - health.strayingSince >= afterMs;
 }
 
 /**
@@ -56,7 +77,9 @@ export async function notConsumingReason(
     case 'joining':
       return `the consumer has not joined its group yet (${forS})`;
     case 'rebalancing':
-      return `the consumer group is rebalancing (${forS})`;
+      return health.strayingSince === undefined
+        ? `the consumer group is rebalancing (${forS})`
+        : `the consumer gave up rejoining its group and has fetched outside it for ${((now() - health.strayingSince) / 1000).toFixed(1)} s (rebalancing for ${forS}); it is restarted to rejoin`;
     case 'crashed':
       return `the consumer crashed ${forS} ago and is restarting: ${health.lastError ?? 'unknown error'}`;
     case 'stopped':

@@ -13,7 +13,7 @@ import { isApplicationErased } from '../../core/store/erasure';
 import { peopleFromEvent, recordApplicationPeople } from '../../core/store/people';
 import { recordOfferedSlots, SlotConflictError } from '../../core/store/interview-slots';
 import type { InterviewSlotsOfferedData } from '../../core/events/schemas';
-import { notConsumingReason, trackConsumer } from './consumer-health';
+import { notConsumingReason, strays, trackConsumer } from './consumer-health';
 import { knownTenants } from './known-tenants';
 import { ingestMetrics, type IngestMetrics } from './metrics';
 import { Semaphore, processPartitionBatch } from './partition-batch';
@@ -252,6 +252,23 @@ export async function startIngest(
   consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
     logger.info({ topic, partitions: payload.memberAssignment[topic] ?? [], durationMs: payload.duration }, 'ingest consumer joined its group');
   });
+  // After a failed rejoin kafkajs may fetch outside its group and not rejoin by itself (consumer-health: strays):
+  // a consumer that does so for a session timeout is stopped and run again, which joins the group afresh.
+  let rejoining = false;
+  const strayWatch = setInterval(() => {
+    if (closing || rejoining || !strays(health, options.sessionTimeoutMs ?? 10_000)) return;
+    rejoining = true;
+    logger.warn({ topic, groupId: config.kafka.groupId }, 'ingest consumer gave up rejoining its group and fetches outside it; restarting it to rejoin');
+    consumer
+      .stop()
+      .then(() => (closing ? undefined : run()))
+      .catch((error: unknown) => {
+        logger.error({ err: error }, 'ingest consumer could not restart to rejoin its group; trying again');
+        restartLater(1_000);
+      })
+      .finally(() => void (rejoining = false));
+  }, 1_000);
+  strayWatch.unref();
 
   let admin: Admin | undefined;
   const groupSize = async () => {
@@ -274,6 +291,7 @@ export async function startIngest(
     },
     async close() {
       closing = true;
+      clearInterval(strayWatch);
       clearTimeout(restartTimer);
       for (const timer of resumeTimers) clearTimeout(timer);
       metrics.pausedPartitions.dec(resumeTimers.size);

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { Kafka, type Consumer } from 'kafkajs';
-import { notConsumingReason, trackConsumer, type ConsumerHealth } from '../../../services/ingest/consumer-health';
+import { notConsumingReason, strays, trackConsumer, type ConsumerHealth } from '../../../services/ingest/consumer-health';
 
 describe("the ingest consumer's readiness", () => {
   const at = (phase: ConsumerHealth['phase'], assigned = 0, lastError?: string): ConsumerHealth => ({ phase, since: 0, assigned, ...(lastError ? { lastError } : {}) });
@@ -60,5 +60,51 @@ describe("the ingest consumer's readiness", () => {
     emit(consumer.events.HEARTBEAT, { groupId: 'candor-ingest', memberId: 'm', groupGenerationId: 7 });
     expect(health).toMatchObject({ phase: 'consuming', since: 2_000, assigned: 3 });
     expect(await notConsumingReason(health, group(2))).toBeUndefined();
+  });
+
+  // Seen in the cluster's broker round: the member's rejoin lost its membership (UNKNOWN_MEMBER_ID), the next attempt met
+  // a coordinator moving away (NOT_COORDINATOR) and then one still loading the group; kafkajs gave the join up and
+  // fetched again with its old assignment and no member id, so it sent no heartbeat and stayed outside the group for
+  // 3 minutes, until an offset commit failed. The ingest role restarts a consumer that strays for a session timeout.
+  it('says when the consumer went back to fetching during a rebalance without rejoining, and for how long', async () => {
+    const { consumer, emit } = fakeConsumer();
+    let now = 0;
+    const health = trackConsumer(consumer, 'ats.events', () => now);
+    emit(consumer.events.GROUP_JOIN, { memberAssignment: { 'ats.events': [0, 3, 5] } });
+    emit(consumer.events.FETCH_START, { nodeId: 1 });
+    expect(strays(health, 10_000, () => now)).toBe(false);
+    now = 1_000;
+    emit(consumer.events.REBALANCING);
+    // A rebalance that takes long (the coordinator waits for the other members) fetches nothing meanwhile: not astray.
+    now = 50_000;
+    expect(strays(health, 10_000, () => now)).toBe(false);
+    emit(consumer.events.FETCH_START, { nodeId: 2 });
+    now = 55_000;
+    emit(consumer.events.FETCH_START, { nodeId: 2 });
+    expect(strays(health, 10_000, () => now)).toBe(false);
+    expect(await notConsumingReason(health, group(2), () => now)).toBe(
+      'the consumer gave up rejoining its group and has fetched outside it for 5.0 s (rebalancing for 54.0 s); it is restarted to rejoin',
+    );
+    now = 60_000;
+    expect(strays(health, 10_000, () => now)).toBe(true);
+    // Restarted (stop, run): it joins afresh and is no longer astray.
+    emit(consumer.events.STOP);
+    expect(strays(health, 10_000, () => now)).toBe(false);
+    emit(consumer.events.GROUP_JOIN, { memberAssignment: { 'ats.events': [0, 1, 5] } });
+    expect(health).toMatchObject({ phase: 'consuming', assigned: 3, strayingSince: undefined });
+  });
+
+  it('is not astray when a member that went back to fetching is still in its generation (its heartbeat is accepted)', () => {
+    const { consumer, emit } = fakeConsumer();
+    let now = 0;
+    const health = trackConsumer(consumer, 'ats.events', () => now);
+    emit(consumer.events.GROUP_JOIN, { memberAssignment: { 'ats.events': [0, 2, 3] } });
+    emit(consumer.events.REBALANCING);
+    emit(consumer.events.FETCH_START, { nodeId: 2 });
+    now = 1_000;
+    emit(consumer.events.HEARTBEAT, { groupId: 'candor-ingest', memberId: 'm', groupGenerationId: 7 });
+    now = 60_000;
+    expect(strays(health, 10_000, () => now)).toBe(false);
+    expect(health.phase).toBe('consuming');
   });
 });
