@@ -192,6 +192,54 @@ describe('candidate status page in headless Chromium: a phone, no JavaScript, Sw
     }, 60_000);
   });
 
+  it('picks an interview time offered by the ATS, without JavaScript, in Swedish and English, on a phone', async () => {
+    // The ATS offers two times (through Kafka and ingest, like any event): three days from now, an hour each.
+    const day = Math.ceil(Date.now() / 3_600_000) * 3_600_000 + 3 * 86_400_000;
+    const slot = (id: string, hours: number) => ({ id, start: new Date(day + hours * 3_600_000).toISOString().replace('.000Z', 'Z'), end: new Date(day + (hours + 1) * 3_600_000).toISOString().replace('.000Z', 'Z'), location: 'Kungsgatan 1, Stockholm' });
+    const offered = exampleEvent('ats.interview.slots_offered', { tenant: 'demo', applicationId, data: { application: { id: applicationId }, interview: { id: 'int-browser' }, slots: [slot(`${applicationId}-a`, 0), slot(`${applicationId}-b`, 2)] } });
+    await t.producer.send({ topic: 'ats.events', messages: [{ key: `demo:${applicationId}`, value: JSON.stringify(offered) }] });
+    // The journey invites the candidate (e-mail is stopped now, so by SMS, with the page's link).
+    await eventually(async () => {
+      const { messages } = await api<{ messages: { template: string; text: string }[] }>(`/api/v1/outbox?applicationId=${applicationId}`);
+      return messages.some((m) => m.template === 'interview.choose-time' && m.text.includes('/s/')) || undefined;
+    }, 90_000);
+
+    const sv = `${link}?lang=sv`;
+    await page.goto(sv);
+    await untilVisible(page.getByRole('link', { name: 'Välj en tid för din intervju' }), () => page.goto(sv), 60_000);
+    await page.getByRole('link', { name: 'Välj en tid för din intervju' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Välj en tid för din intervju' }).waitFor();
+    const times = page.getByRole('group', { name: 'Tider du kan välja bland' });
+    expect(await times.getByRole('radio').count()).toBe(2);
+    await page.getByText(`Tiderna visas i din tidszon, ${zone}.`).waitFor();
+    expect(await accessibilityProblems(page)).toEqual([]);
+    expect(await axeViolations(browser, page.url())).toEqual([]);
+    await screenshot(page, 'status-page-slots-sv');
+
+    await page.getByRole('link', { name: 'In English' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Choose a time for your interview' }).waitFor();
+    expect(await accessibilityProblems(page)).toEqual([]);
+    expect(await axeViolations(browser, page.url())).toEqual([]);
+    await screenshot(page, 'status-page-slots-en');
+    await page.getByRole('group', { name: 'Times you can choose from' }).getByRole('radio').first().check();
+    await page.getByRole('button', { name: 'Book this time' }).click();
+    await page.getByRole('status').filter({ hasText: /^Done: your interview is booked for .+\. A confirmation is on its way/ }).waitFor();
+    expect(await accessibilityProblems(page)).toEqual([]);
+    // The journey took the booked time as the interview: its reminders are scheduled.
+    await eventually(async () => {
+      const { timeline } = await api<{ timeline: { type: string }[] }>(`/api/v1/applications/${applicationId}`);
+      return timeline.some((e) => e.type === 'interview.slot_chosen') || undefined;
+    }, 60_000);
+
+    // Withdrawing asks first; going back changes nothing.
+    await page.goto(`${link}/withdraw?lang=en`);
+    await page.getByRole('heading', { level: 1, name: 'Withdraw your application?' }).waitFor();
+    expect(await accessibilityProblems(page)).toEqual([]);
+    expect(await axeViolations(browser, page.url())).toEqual([]);
+    await page.getByRole('link', { name: 'No, keep my application' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Your application for Backend Engineer' }).waitFor();
+  });
+
   it('asks for the verdict once the journey has closed, in the candidate\'s language, and the recruiters read it per journey version and job', async () => {
     await send('ats.application.withdrawn');
     const sv = `${link}?lang=sv`;

@@ -222,7 +222,7 @@ export function openApiDocument(serverUrl: string) {
           parameters: [
             { name: 'state', in: 'query', schema: { type: 'string', enum: ['open', 'acknowledged', 'resolved', 'all'], default: 'open' } },
             { name: 'applicationId', in: 'query', schema: { type: 'string' } },
-            { name: 'reason', in: 'query', schema: { type: 'string', example: 'max-silence,waiting' }, description: 'Only these kinds, comma-separated: max-silence, waiting, all-channels-failed, no-contact, details-missing, unanswered-question, low-survey-score' },
+            { name: 'reason', in: 'query', schema: { type: 'string', example: 'max-silence,waiting' }, description: 'Only these kinds, comma-separated: max-silence, waiting, all-channels-failed, no-contact, details-missing, unanswered-question, low-survey-score, reschedule-requested, accessibility-needs' },
             { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 500, default: 100 } },
           ],
           responses: {
@@ -267,6 +267,36 @@ export function openApiDocument(serverUrl: string) {
           parameters: [{ name: 'questionId', in: 'path', required: true, schema: { type: 'string' } }],
           requestBody: { required: true, content: json({ type: 'object', required: ['text'], properties: { text: { type: 'string', minLength: 1, maxLength: 4000 }, by: { type: 'string', description: 'Who answers (signs the message); default the recruiter named on the application' } } }) },
           responses: { ...ok('`{ question, sending }` (sending: false when the journey could not be told, e.g. it has ended)'), ...errors(400, 401, 404, 409) },
+        },
+      },
+      '/api/v1/applications/{applicationId}/interview-slots': {
+        post: {
+          tags: ['applications'],
+          summary: 'Offer interview slots for one interview of an application; the journey invites the candidate to choose one on their status page (interview.slotsOffered)',
+          description: 'A slot id is the tenant\u2019s: the same id offered to several applications is one slot, and only one candidate can book it (the others are told it is gone and see what is left). Offering a slot again changes nothing (200); the same id with other times is a 409. The ATS can offer slots with the event `ats.interview.slots_offered` instead.',
+          parameters: [applicationId],
+          requestBody: {
+            required: true,
+            content: json({
+              type: 'object',
+              required: ['interviewId', 'slots'],
+              properties: {
+                interviewId: { type: 'string', description: 'The id the booked interview keeps (as in ats.interview.* events)' },
+                slots: {
+                  type: 'array', minItems: 1, maxItems: 50,
+                  items: { type: 'object', required: ['id', 'start', 'end'], properties: { id: { type: 'string' }, start: { type: 'string', format: 'date-time' }, end: { type: 'string', format: 'date-time' }, location: { type: 'string' }, link: { type: 'string', format: 'uri' } } },
+                },
+              },
+            }),
+          },
+          responses: { '201': { description: '`{ applicationId, interviewId, added, slots }` (new offers)' }, ...ok('The same, when every slot was offered before (nothing new; the candidate is not invited again)'), ...errors(400, 401, 404, 409) },
+        },
+        get: {
+          tags: ['applications'],
+          summary: 'What the candidate did about their interview: each slot offered (free, yours: booked by them, taken: booked by another candidate), their requests for another time with notes, their accessibility needs, whether they withdrew',
+          description: 'The only place the candidate\u2019s note and accessibility needs can be read: they are stored sealed, never in journey events, histories or logs, and erasure deletes them. `{ applicationId, slots: [{ slotId, interviewId, start, end, location, link, status }], rescheduleRequests: [{ requestId, interviewId, note, requestedAt }], accessibilityNeeds: { text, updatedAt } | null, withdrawn }`',
+          parameters: [applicationId],
+          responses: { ...ok('See the description'), ...errors(400, 401, 404) },
         },
       },
       '/api/v1/status-links/{applicationId}/revoke': {
