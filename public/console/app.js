@@ -166,6 +166,8 @@ async function board(focus) {
 async function application(id, focus) {
   const mine = generation;
   const { status: s, timeline, candidateName, jobTitle, atsUrl, recruiterName } = await api('GET', `/applications/${enc(id)}`);
+  // Interviews on the candidate's terms: the slots offered and what the candidate did (404 before the journey's first board write).
+  const interview = await api('GET', `/applications/${enc(id)}/interview-slots`).catch(() => undefined);
   const z = zoned(s.timeZone, s.locale);
   const when = (iso) => (iso ? (z ? time(iso, z.format(iso)) : time(iso, yours(iso), '')) : '');
   const rows = timeline
@@ -188,10 +190,24 @@ async function application(id, focus) {
        <dt>Next</dt><dd>${s.scheduled?.map((m) => `${esc(m.template)} at ${when(m.dueAt)}`).join(', ') || 'nothing scheduled'}</dd>
      </dl>
      <p><button id="pause" type="button">${s.paused ? 'Resume journey' : 'Pause journey'}</button> <a href="#/outbox?application=${enc(id)}">Messages sent to this candidate</a> <a href="#/inbox?applicationId=${enc(id)}&amp;status=all">Questions from this candidate</a> <a href="#/alerts?applicationId=${enc(id)}&amp;state=all">Alerts about this candidate</a></p>
+     ${interview ? interviewSection(interview, when) : ''}
      <table><caption>Timeline, in ${zone}</caption>
      <thead><tr><th scope="col">When</th><th scope="col">What</th><th scope="col">Detail</th><th scope="col">Channel</th><th scope="col">Note</th></tr></thead><tbody>${rows}</tbody></table>`,
     focus,
   );
+  $('offer-slot')?.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const start = new Date($('slot-start').value);
+    const end = new Date(start.getTime() + Number($('slot-minutes').value) * 60000);
+    try {
+      await api('POST', `/applications/${enc(id)}/interview-slots`, {
+        interviewId: $('slot-interview').value.trim(),
+        slots: [{ id: `${$('slot-interview').value.trim()}-${start.getTime().toString(36)}`, start: start.toISOString(), end: end.toISOString(), ...($('slot-location').value.trim() ? { location: $('slot-location').value.trim() } : {}) }],
+      });
+      say('Time offered: the candidate is invited to choose on their status page');
+      await application(id, false);
+    } catch (error) { if (error !== STALE) say(error.message); }
+  });
   $('pause').addEventListener('click', async () => {
     try {
       await api('POST', `/applications/${enc(id)}/${s.paused ? 'resume' : 'pause'}`);
@@ -200,6 +216,23 @@ async function application(id, focus) {
       $('pause').focus();
     } catch (error) { if (error !== STALE) say(error.message); }
   });
+}
+
+/** The interview part of an application's page: times offered and their state, requests for another time, accessibility needs, a form to offer a time. */
+function interviewSection(data, when) {
+  const STATES = { free: 'free', yours: '<strong>booked by this candidate</strong>', taken: 'taken by another candidate' };
+  const slots = data.slots.map((slot) => `<tr><td>${when(slot.start)} – ${when(slot.end)}</td><td>${esc(slot.location || slot.link || '')}</td><td>${esc(slot.interviewId)}</td><td>${STATES[slot.status] || esc(slot.status)}</td></tr>`).join('');
+  return `<section aria-labelledby="interview-h"><h3 id="interview-h">Interview</h3>
+    ${data.withdrawn ? '<p><strong>The candidate withdrew on their status page.</strong></p>' : ''}
+    ${data.accessibilityNeeds ? `<p id="accessibility-needs"><strong>Accessibility needs</strong> (from the candidate, for you only): ${esc(data.accessibilityNeeds.text)}</p>` : ''}
+    ${data.rescheduleRequests.map((r) => `<p>Asked for another time for ${esc(r.interviewId)} ${when(r.requestedAt)}${r.note ? `: <q>${esc(r.note)}</q>` : ''}</p>`).join('')}
+    ${slots ? `<table><caption>Times offered</caption><thead><tr><th scope="col">When</th><th scope="col">Where</th><th scope="col">Interview</th><th scope="col">State</th></tr></thead><tbody>${slots}</tbody></table>` : '<p>No times offered yet.</p>'}
+    <form id="offer-slot"><fieldset><legend>Offer a time (the candidate chooses on their status page)</legend>
+      <label>Interview id <input id="slot-interview" required value="${esc(data.slots[0]?.interviewId || 'interview-1')}"></label>
+      <label>Start (your time) <input id="slot-start" type="datetime-local" required></label>
+      <label>Minutes <input id="slot-minutes" type="number" min="15" max="480" step="15" value="60" required></label>
+      <label>Where <input id="slot-location"></label>
+      <button type="submit">Offer this time</button></fieldset></form></section>`;
 }
 
 async function journeys(focus) {
