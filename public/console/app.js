@@ -494,11 +494,13 @@ async function inbox(focus) {
 const ALERT_KINDS = {
   'max-silence': 'Silent too long', waiting: 'Waiting for a decision', 'all-channels-failed': 'Could not be reached',
   'no-contact': 'No address to write to', 'details-missing': 'Details missing', 'unanswered-question': 'Question unanswered', 'low-survey-score': 'Low survey score',
+  'reschedule-requested': 'Another time asked for', 'accessibility-needs': 'Accessibility needs',
 };
 const ALERT_WHAT = {
   'max-silence': (d) => `has not heard from us for ${d ?? 'too many'} days`, waiting: (d) => `has been waiting ${d ?? 'too many'} days without a decision`,
   'all-channels-failed': () => 'could not be reached on any channel', 'no-contact': () => 'has no address we may write to',
   'details-missing': () => 'is missing details a message needs', 'unanswered-question': () => 'asked a question that is still unanswered', 'low-survey-score': () => 'gave the process a low score',
+  'reschedule-requested': () => 'asked for another interview time', 'accessibility-needs': () => 'stated accessibility needs for the interview',
 };
 const ALERT_STATES = ['open', 'acknowledged', 'resolved', 'all'];
 async function alerts(focus) {
