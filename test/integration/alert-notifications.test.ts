@@ -187,6 +187,9 @@ describe('alerts reach a person: e-mail through SendGrid, digest, Slack webhook,
     expect(sendgrid.sent[0]!.subject).toBe('Candor: 2 open alerts today');
     expect(sendgrid.sent[0]!.text).toContain('asked a question that is still unanswered');
     expect(sendgrid.sent[0]!.text).toContain('has not heard from us for 7 days');
+    // The HTML part: one paragraph per alert, its console link on the line below.
+    expect(sendgrid.sent[0]!.html).toContain('<p>Zoë Andersson asked a question that is still unanswered<br>\nOpen in the console: <a href="https://candor.example/console#/applications/app-9"');
+    expect(sendgrid.sent[0]!.html).toContain('<p>Zoë Andersson has not heard from us for 7 days<br>');
   });
 });
 
