@@ -1,7 +1,7 @@
 import type { Database } from '../core/store';
 import type { Logger } from '../core/logger';
 import type { HolidaySettings } from '../workflows/engine/definition';
-import type { Activities, AlertRequest, JourneyEventOut } from '../workflows/contracts';
+import type { Activities, AlertRequest, DecisionRecord, JourneyEventOut } from '../workflows/contracts';
 import { JOURNEY_FEATURES, type DeliveryResult, type JourneyBoardEntry } from '../workflows/shared';
 import { createErasureActivities } from './erasure';
 import { defaultJourneyFor, loadDefaultJourneys, type VersionedDefinition } from '../core/journeys/default-journeys';
@@ -49,6 +49,13 @@ export function createActivities(deps: ActivityDeps): Activities {
     calendarFor: (request) => defaultJourneyFor(journeys, request.locale).definition,
     ...deps.messaging,
   };
+  /** Writes a decision's board row and publishes its journey events (in order); both are idempotent, so a retry may repeat them. */
+  const recordDecision = async (record: DecisionRecord): Promise<void> => {
+    const publishing = (async () => {
+      for (const event of record.events) await deps.events.publish(event);
+    })();
+    await Promise.all([record.board ? projectJourney(deps.db, record.board) : undefined, publishing]);
+  };
   return {
     // Erasure after an erased journey ended (workflows/journey-erasure.ts): store wipe, history deletion.
     ...createErasureActivities({ db: deps.db }),
@@ -76,7 +83,22 @@ export function createActivities(deps: ActivityDeps): Activities {
      * re-checking consent and quiet hours; see activities/messaging/send-message.ts.
      */
     async deliverMessage(request: DeliverRequest): Promise<DeliveryResult> {
-      return sendMessage(send, request);
+      // A new journey's first decision comes with its record (JOURNEY_FEATURES `send-records`): written first, so the
+      // board shows the journey and its events are out even while the provider makes this send wait.
+      // The record never holds the message up: when it cannot be written the message still goes, and the result
+      // says so, so the journey writes the record again with its next decision.
+      const { record, ...message } = request;
+      let recorded = true;
+      if (record) {
+        try {
+          await recordDecision(record);
+        } catch (error) {
+          recorded = false;
+          deps.logger.warn({ tenant: request.tenant, messageId: request.messageId, error: error instanceof Error ? error.message : String(error) }, 'could not record the decision before sending; the journey records it again');
+        }
+      }
+      const result = await sendMessage(send, message);
+      return recorded ? result : { ...result, recorded: false };
     },
 
     /** Records an alert for the recruiter (the console lists open alerts). */
@@ -111,11 +133,8 @@ export function createActivities(deps: ActivityDeps): Activities {
      * What one decision of a journey changed, in one local activity: its board row (as projectJourney) and its
      * journey events (as publishJourneyEvent, in order). A retry writes both again; both are idempotent.
      */
-    async recordJourneyDecision(params: { board?: JourneyBoardEntry; events: JourneyEventOut[] }): Promise<void> {
-      const publishing = (async () => {
-        for (const event of params.events) await deps.events.publish(event);
-      })();
-      await Promise.all([params.board ? projectJourney(deps.db, params.board) : undefined, publishing]);
+    async recordJourneyDecision(params: DecisionRecord): Promise<void> {
+      await recordDecision(params);
     },
   };
 }

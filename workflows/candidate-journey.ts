@@ -166,6 +166,8 @@ export async function candidateJourney(input: JourneyInput): Promise<JourneyStat
   let inFlight = 0;
   // Messages handed to delivery whose result the journey has not taken in yet (runs with decision records).
   const awaitingSends = new Set<string>();
+  // Journey events of a decision record a send could not write (runs with send records): they go with the next record.
+  let unrecorded: JourneyEventOut[] = [];
   // Updates wait until the loop has applied their input, so the caller sees the effect.
   let enqueued = 0;
   let processed = 0;
@@ -274,10 +276,11 @@ export async function candidateJourney(input: JourneyInput): Promise<JourneyStat
           if (command.notBefore > Date.now()) await sleep(command.notBefore - Date.now());
           if (previous) await previous;
           try {
-            const result = await deliver({ ...request, contact, ...(record ? { record: record.params } : {}) });
-            if (record) recorded(record, true);
+            const result = await deliver({ ...request, at: Date.now(), contact, ...(record ? { record: record.params } : {}) });
+            if (record) recorded(record, result.recorded !== false);
             enqueue({ kind: 'delivery', result });
           } catch (error) {
+            // Failed sends say nothing of their record: it is written again (idempotent) with the next decision.
             if (record) recorded(record, false);
             // The activity's own failure (with its stable type) is the cause of the ActivityFailure.
             const cause = error instanceof ActivityFailure ? error.cause : error;
@@ -519,14 +522,23 @@ export async function candidateJourney(input: JourneyInput): Promise<JourneyStat
   /** The record of a decision (runs with decision records): its board row when that changed, and its journey events. */
   const recordOf = (events: JourneyEventOut[]): PendingRecord | undefined => {
     const entry = nextBoardEntry();
-    if (!entry && events.length === 0) return undefined;
-    return { params: { ...(entry ? { board: entry } : {}), events }, written: timelineCount };
+    // Events of a record a send could not write go first, in their order.
+    const all = unrecorded.length > 0 ? [...unrecorded, ...events] : events;
+    unrecorded = [];
+    if (!entry && all.length === 0) return undefined;
+    return { params: { ...(entry ? { board: entry } : {}), events: all }, written: timelineCount };
   };
-  /** After a record's local activity: the store has the timeline so far, or the board row is written again next time. */
+  /**
+   * After a record's local activity: the store has the timeline so far; or (a send that carried the record failed, or
+   * could not write it) the board row is written again and the events go with the next decision's record.
+   */
   const recorded = (record: PendingRecord, ok: boolean): void => {
-    if (!record.params.board) return;
-    if (ok) timelineProjected = Math.max(timelineProjected, record.written);
-    else shownOnBoard = undefined;
+    if (ok) {
+      if (record.params.board) timelineProjected = Math.max(timelineProjected, record.written);
+      return;
+    }
+    if (record.params.board) shownOnBoard = undefined;
+    if (sendRecords) unrecorded = [...unrecorded, ...record.params.events];
   };
   const boardWritten = (): void => {
     boardWriting = false;

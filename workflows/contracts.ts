@@ -24,6 +24,12 @@ export interface DeliverRequest {
   /** A recruiter's answer to this question (template recruiter.answer): the text comes from the store. */
   questionId?: string;
   /**
+   * The journey's clock when it handed the message over (epoch ms). Quiet hours are judged by the later of it and the
+   * attempt's scheduled time: a local activity's scheduled time is the worker's clock, which a test server that skips
+   * time leaves behind.
+   */
+  at?: number;
+  /**
    * The record of the decision that sent this message (its board row and journey events, as recordJourneyDecision
    * takes them), written before the message is sent (JOURNEY_FEATURES `send-records`; local activities only).
    */

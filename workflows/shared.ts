@@ -202,6 +202,8 @@ export interface DeliveryResult {
   /** accepted: the provider took it (delivery not yet known); delivered / failed: the provider's word, also after accepting. */
   status: 'accepted' | 'delivered' | 'failed';
   reason?: string;
+  /** The decision record handed to this send (DeliverRequest.record) could not be written; the journey writes it again. */
+  recorded?: false;
 }
 
 /** A candidate's reply. The text decides opt-out/STATUS; it is kept only in the timeline entry's reason when a person must read it. */

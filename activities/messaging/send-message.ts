@@ -102,7 +102,9 @@ export async function sendMessage(deps: SendDeps, request: DeliverRequest): Prom
   const to = channel === 'email' ? request.contact.email : request.contact.phone;
   if (!to) throw failed('NoRecipient', `no ${channel === 'email' ? 'e-mail address' : 'phone number'}`);
   if (await isOptedOut(db, request.tenant, channel, to)) throw failed('OptedOut', `the candidate opted out of ${channel}`);
-  const now = deps.now?.() ?? serverNow();
+  // The later of this attempt's scheduled time and the journey's clock when it handed the message over (a local
+  // activity's scheduled time is the worker's clock, behind a time-skipping test server's).
+  const now = deps.now?.() ?? Math.max(serverNow(), request.at ?? 0);
   const calendar = makeCalendar(request.timeZone, request.calendar ?? deps.calendarFor(request));
   if (isQuietTime(now, calendar)) {
     const until = deferOutOfQuietHours(now, calendar);

@@ -15,7 +15,7 @@ const JOURNEYS_DIR = join(__dirname, '..', '..', 'journeys');
  * Loads the default journeys shipped in journeys/*.yaml, keyed by their default locale. Each must pass
  * validation (including the promise checks and a holiday calendar the library knows); a broken default stops
  * the worker at start, not a candidate. A named holiday calendar is resolved for the years from `now`
- * (journeys re-resolve it when they start, see published-journeys.ts).
+ * (journeys re-resolve it when they start, see core/journeys/published.ts).
  */
 export function loadDefaultJourneys(dir = JOURNEYS_DIR, now = Date.now()): Map<string, VersionedDefinition> {
   const byLocale = new Map<string, VersionedDefinition>();

@@ -57,7 +57,7 @@ export function createJourneyEventPublisher(kafka: Kafka): JourneyEventPublisher
       try {
         event = toJourneyCloudEvent(input);
       } catch (error) {
-        return Promise.reject(error);
+        return Promise.reject(error instanceof Error ? error : new Error(String(error)));
       }
       const message: Message = { key: eventKey(event.tenant, event.subject), value: JSON.stringify(event), headers: { 'ce-type': event.type, 'ce-id': event.id } };
       const acknowledged = new Promise<JourneyCloudEvent>((resolve, reject) => queue.push({ message, event, resolve, reject }));

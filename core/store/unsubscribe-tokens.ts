@@ -38,12 +38,13 @@ const TOKEN = /^[A-Za-z0-9_-]{43}$/;
 export async function createUnsubscribeToken(db: Queryable, subject: UnsubscribeTokenSubject, now = new Date()): Promise<string> {
   const token = randomBytes(32).toString('base64url');
   const expires = new Date(now.getTime() + UNSUBSCRIBE_TOKEN_DAYS * 86_400_000);
+  // One statement: the new token, and (keeping the table bounded) tokens expired more than 30 days ago deleted, an
+  // index range on expires_at that is usually empty.
   await db.query(
-    `insert into unsubscribe_tokens (token_sha256, tenant_id, application_id, message_id, channel, created_at, expires_at) values ($1, $2, $3, $4, $5, $6, $7)`,
+    `with purged as (delete from unsubscribe_tokens where expires_at < now() - interval '30 days')
+     insert into unsubscribe_tokens (token_sha256, tenant_id, application_id, message_id, channel, created_at, expires_at) values ($1, $2, $3, $4, $5, $6, $7)`,
     [sha256(token), subject.tenant, subject.applicationId, subject.messageId, subject.channel, now, expires],
   );
-  // Keeps the table bounded: an index range on expires_at, usually empty.
-  await purgeExpiredUnsubscribeTokens(db);
   return token;
 }
 

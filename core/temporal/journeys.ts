@@ -34,7 +34,7 @@ export async function signalJourney(
   taskQueue: string,
   target: { tenant: string; applicationId: string },
   event: JourneyEvent,
-  options: Pick<JourneyInput, 'searchAttributes' | 'historyLimit'> = {},
+  options: Pick<JourneyInput, 'searchAttributes' | 'historyLimit' | 'initial'> = {},
 ): Promise<JourneyHandle> {
   // Erasure never starts a journey: it ends a running one, and every run's history is deleted once it has ended.
   if (event.type === 'ats.candidate.erased') {

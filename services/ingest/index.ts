@@ -8,6 +8,9 @@ import { TOPIC_ATS_DLQ, TOPIC_ATS_EVENTS } from '../../core/kafka/topics';
 import type { Logger } from '../../core/logger';
 import { contextFromHeaders, inSpan, SpanKind, startTracing, type Span } from '../../core/telemetry';
 import { JourneyClosedError, signalJourney } from '../../core/temporal/journeys';
+import { loadDefaultJourneys } from '../../core/journeys/default-journeys';
+import { initialJourney, journeyChoice } from '../../core/journeys/published';
+import type { InitialJourney } from '../../workflows/shared';
 import type { Queryable } from '../../core/store/database';
 import { isApplicationErased } from '../../core/store/erasure';
 import { peopleFromEvent, recordApplicationPeople } from '../../core/store/people';
@@ -80,6 +83,8 @@ export async function startIngest(
   const limit = new Semaphore(options.maxInFlight ?? 64);
   const kafka = deps.kafka ?? createKafka(config, logger, 'ingest');
   const tenantKnown = knownTenants(deps.db);
+  // The shipped journeys (journeys/*.yaml), for resolving a new application's journey as ingest starts it.
+  const shipped = loadDefaultJourneys();
 
   const consumer: Consumer = kafka.consumer({
     groupId: config.kafka.groupId,
@@ -173,9 +178,25 @@ export async function startIngest(
         }
       }
     }
+    // A new application's journey is resolved here and handed to the journey with its start, so its first workflow task
+    // needs no local activity for it (the journey resolves it itself for any other first event).
+    let initial: InitialJourney | undefined;
+    if (event.type === 'ats.application.created') {
+      try {
+        initial = await initialJourney(deps.db, shipped, { tenant: event.tenant, ...journeyChoice(event.data) }, Date.now());
+      } catch (error) {
+        throw new TransientError(`could not resolve the journey: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
     try {
       await deps.temporal.withDeadline(Date.now() + signalTimeoutMs, () =>
-        signalJourney(deps.temporal, config.temporal.taskQueue, { tenant: event.tenant, applicationId: event.subject }, { id: event.id, type: event.type, time: event.time, data: event.data }),
+        signalJourney(
+          deps.temporal,
+          config.temporal.taskQueue,
+          { tenant: event.tenant, applicationId: event.subject },
+          { id: event.id, type: event.type, time: event.time, data: event.data },
+          initial ? { initial } : {},
+        ),
       );
     } catch (error) {
       // A late event for a journey that has ended: nothing to apply, and retrying cannot change that.
