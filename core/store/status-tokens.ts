@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 import type { Queryable } from './database';
 
 /** How long a status-page link works after the message carrying it was rendered. */
@@ -27,14 +27,34 @@ const sha256 = (token: string) => createHash('sha256').update(token, 'utf8').dig
 /** 32 random bytes as base64url: 43 characters of [A-Za-z0-9_-]. */
 export const STATUS_TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 
+const TOKEN_KEY = 'status-token';
+const tokenKeys = new WeakMap<Queryable, Promise<Buffer>>();
+
+/** This database's random key for status tokens (signing_keys), made on first use. */
+function tokenKey(db: Queryable): Promise<Buffer> {
+  let key = tokenKeys.get(db);
+  if (!key) {
+    key = (async () => {
+      await db.query('insert into signing_keys (name, secret) values ($1, $2) on conflict (name) do nothing', [TOKEN_KEY, randomBytes(32).toString('base64')]);
+      const { rows } = await db.query<{ secret: string }>('select secret from signing_keys where name = $1', [TOKEN_KEY]);
+      return Buffer.from(rows[0]!.secret, 'base64');
+    })();
+    tokenKeys.set(db, key);
+    key.catch(() => tokenKeys.delete(db));
+  }
+  return key;
+}
+
 /**
- * Creates the token of one message's status-page link (256 random bits, stored as its SHA-256, expiring after
- * STATUS_TOKEN_DAYS) and records what the page shows about the application, in one statement. Every message
- * gets its own token and each one works, so no message depends on another; a retried render makes another.
- * Tokens more than 30 days past expiry go in the same statement (an index range, usually empty).
+ * Creates the token of one message's status-page link and records what the page shows about the application, in one
+ * statement. The token is 256 bits derived from the message (HMAC-SHA256 of tenant, application and message id under
+ * a random key of this database), stored as its SHA-256 and expiring STATUS_TOKEN_DAYS after the first render: every
+ * message gets its own token and each one works, and a retried render of the same message gets the same one, so an
+ * SMS sent again after a crash is the same text (what the Twilio lookup of an earlier attempt compares). A revoked
+ * token stays revoked. Tokens more than 30 days past expiry go in the same statement (an index range, usually empty).
  */
 export async function createStatusToken(db: Queryable, subject: StatusTokenSubject, facts: StatusPageFacts, now = new Date()): Promise<string> {
-  const token = randomBytes(32).toString('base64url');
+  const token = createHmac('sha256', await tokenKey(db)).update(`${subject.tenant}\u0000${subject.applicationId}\u0000${subject.messageId}`).digest('base64url');
   const expires = new Date(now.getTime() + STATUS_TOKEN_DAYS * 86_400_000);
   await db.query(
     `with page as (
@@ -46,7 +66,8 @@ export async function createStatusToken(db: Queryable, subject: StatusTokenSubje
      ), purged as (
        delete from status_tokens where expires_at < $10::timestamptz - interval '30 days'
      )
-     insert into status_tokens (token_sha256, tenant_id, application_id, message_id, created_at, expires_at) values ($1, $2, $3, $4, $10, $11)`,
+     insert into status_tokens (token_sha256, tenant_id, application_id, message_id, created_at, expires_at) values ($1, $2, $3, $4, $10, $11)
+     on conflict (token_sha256) do nothing`,
     [sha256(token), subject.tenant, subject.applicationId, subject.messageId, facts.jobId ?? null, facts.jobTitle ?? null, facts.recruiterName ?? null, facts.locale, facts.timeZone, now, expires],
   );
   return token;
