@@ -15,7 +15,6 @@ import type { Queryable } from '../../core/store/database';
 import { isApplicationErased } from '../../core/store/erasure';
 import { peopleFromEvent, recordApplicationPeople } from '../../core/store/people';
 import { recordOfferedSlots, SlotConflictError } from '../../core/store/interview-slots';
-import type { InterviewSlotsOfferedData } from '../../core/events/schemas';
 import { notConsumingReason, strays, trackConsumer } from './consumer-health';
 import { knownTenants } from './known-tenants';
 import { ingestMetrics, type IngestMetrics } from './metrics';
@@ -171,7 +170,7 @@ export async function startIngest(
       // Offered interview slots go to the store first, so the status page can show them once the journey has told the candidate.
       if (event.type === 'ats.interview.slots_offered') {
         try {
-          await recordOfferedSlots(deps.db, event.tenant, event.subject, event.data as InterviewSlotsOfferedData);
+          await recordOfferedSlots(deps.db, event.tenant, event.subject, event.data);
         } catch (error) {
           if (error instanceof SlotConflictError) return deadLetter(partition, message, 'slot-conflict', error.message);
           throw new TransientError(`could not store the offered interview slots: ${error instanceof Error ? error.message : String(error)}`);
