@@ -84,7 +84,7 @@ async function main(): Promise<number> {
   // CANDOR_TEST_SKIP_CHECKS=1 skips both, for a quick re-run of some tests while editing.
   let checked: Promise<boolean> | undefined;
   if (process.env.CANDOR_TEST_SKIP_CHECKS !== '1') {
-    say('lint (eslint), then the type-check (tsc --noEmit), while the tests\' stack starts …');
+    say(`lint (eslint), then the type-check (tsc --noEmit)${needsStack || needsCluster ? ', while what the tests need is installed and started' : ''} …`);
     checked = checks();
   }
 
