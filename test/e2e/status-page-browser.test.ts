@@ -231,6 +231,22 @@ describe('candidate status page in headless Chromium: a phone, no JavaScript, Sw
       return timeline.some((e) => e.type === 'interview.slot_chosen') || undefined;
     }, 60_000);
 
+    // Accessibility needs go to the recruiter alone: the page only says they arrived; the console shows them.
+    await page.getByLabel('What you need (only your contact sees it)').fill('A quiet room and a step-free entrance, please.');
+    await page.getByRole('button', { name: 'Send to my contact' }).click();
+    await page.getByRole('status').filter({ hasText: 'Thank you. Grace Hopper has what you need and will arrange it.' }).waitFor();
+    expect(await page.getByText('A quiet room and a step-free entrance').count()).toBe(0);
+    const recruiter = await browser.newContext({ locale: 'en-GB', viewport: { width: 1280, height: 900 } });
+    const consolePage = await recruiter.newPage();
+    await consolePage.goto(`${t.base}/console#/applications/${applicationId}`);
+    await consolePage.getByLabel('API key').fill(t.candor.demo!.apiKey);
+    await consolePage.getByRole('button', { name: 'Use key' }).click();
+    const interview = consolePage.getByRole('region', { name: 'Interview' });
+    await interview.getByText('A quiet room and a step-free entrance, please.').waitFor();
+    await interview.getByRole('table', { name: 'Times offered' }).getByText('booked by this candidate').waitFor();
+    await screenshot(consolePage, 'console-interview');
+    await recruiter.close();
+
     // Withdrawing asks first; going back changes nothing.
     await page.goto(`${link}/withdraw?lang=en`);
     await page.getByRole('heading', { level: 1, name: 'Withdraw your application?' }).waitFor();
