@@ -12,6 +12,7 @@ import { journeyStatusQuery, journeyTimelineQuery, type JourneyEvent } from '../
 import { atsEvent, candidate, untilLocal } from '../helpers/events';
 import { eventually } from '../helpers/eventually';
 import { useFixture } from '../helpers/fixture';
+import { historyRecorder } from '../helpers/histories';
 import { freePort } from '../helpers/ports';
 
 const TZ = 'Europe/Stockholm';
@@ -34,6 +35,8 @@ describe('interview slots: the candidate chooses, asks for another time, and the
   let page: FastifyInstance;
   let pageUrl: string;
   let seq = 0;
+  // RECORD_HISTORIES=1 saves both journeys' histories for the replay test (slots, choices, a request and a withdrawal).
+  const record = historyRecorder(t);
 
   beforeAll(async () => {
     page = Fastify();
@@ -93,6 +96,7 @@ describe('interview slots: the candidate chooses, asks for another time, and the
 
   it('the booked slot becomes the interview, a request for another time holds its reminders, and the next slot booked moves them', async () => {
     const { app, handle, token, first, second, interviewId, slots } = await interviewWithSlots();
+    record(handle, 'sv-slots-chosen-reschedule-requested-moved');
 
     // The page offers both times, in Swedish and Stockholm time, without JavaScript.
     const offered = await fetch(`${pageUrl}/s/${token}/interview`);
@@ -147,6 +151,7 @@ describe('interview slots: the candidate chooses, asks for another time, and the
 
   it('withdrawing takes a confirmation, closes the journey as withdrawn with its closing message, and tells the ATS once', async () => {
     const { app, handle, token } = await interviewWithSlots();
+    record(handle, 'sv-slots-offered-withdrawn-by-candidate');
 
     const confirm = await fetch(`${pageUrl}/s/${token}/withdraw`);
     expect(confirm.status).toBe(200);
