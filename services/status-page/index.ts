@@ -114,8 +114,9 @@ function slotTime(format: Intl.DateTimeFormat, locale: string, timeZone: string)
 }
 
 /** What the main page says about the interview, and the link to choose or change its time (undefined: nothing offered). */
-function interviewSummary(words: PageTexts, slots: OfferedSlot[], awaiting: Set<string>, when: (slot: OfferedSlot) => string, who: string, link: string): StatusPageView['interview'] {
-  if (slots.length === 0) return undefined;
+function interviewSummary(words: PageTexts, slots: OfferedSlot[], awaiting: Set<string>, when: (slot: OfferedSlot) => string, who: string, link: string, interviewStage: boolean): StatusPageView['interview'] {
+  // In the interview stage the page links the interview page even before times are offered: accessibility needs can be stated there.
+  if (slots.length === 0) return interviewStage ? { lines: [words.interview.none], link, linkText: words.interview.needsHeading } : undefined;
   const lines: string[] = [];
   let settled = false;
   for (const interviewId of new Set(slots.map((s) => s.interviewId))) {
@@ -186,7 +187,7 @@ export function registerStatusPage(app: FastifyInstance, deps: StatusPageDeps): 
       })),
       survey: !board || !ended ? 'none' : data.answered ? 'answered' : 'ask',
       notice: notice?.(words, format),
-      interview: ended ? undefined : interviewSummary(words, slots, awaiting, slotTime(format, locale, timeZone), facts?.recruiterName ?? words.ask.team(company), `${path}/interview?lang=${words.lang}`),
+      interview: ended ? undefined : interviewSummary(words, slots, awaiting, slotTime(format, locale, timeZone), facts?.recruiterName ?? words.ask.team(company), `${path}/interview?lang=${words.lang}`, stage === 'interview'),
       canWithdraw: board !== undefined && !ended && !withdrawn,
     };
   }

@@ -154,6 +154,17 @@ describe('interview slots on the status page (PostgreSQL, the api server)', () =
     expect(logLines.join('')).not.toContain(token);
   });
 
+  it('in the interview stage before any time is offered, the page still takes accessibility needs', async () => {
+    const { applicationId, token } = await application();
+    const main = await (await fetch(`${base}/s/${token}`)).text();
+    expect(main).toContain('Inga tider har erbjudits ännu');
+    expect(main).toContain(`href="/s/${token}/interview?lang=sv">Något vi bör ordna för dig?</a>`);
+    const picker = await (await fetch(`${base}/s/${token}/interview`)).text();
+    expect(picker).not.toContain('name="slot"');
+    expect((await post(`${base}/s/${token}/interview/needs`, { needs: NEEDS })).headers.get('location')).toContain('done=needs');
+    expect(((await (await api(`/applications/${applicationId}/interview-slots`)).json()) as { accessibilityNeeds: { text: string } }).accessibilityNeeds.text).toBe(NEEDS);
+  });
+
   it('withdraws in two steps, once; erasure removes the offers, booking, requests, needs and withdrawal, and frees the slot', async () => {
     const { applicationId, token } = await application();
     await api(`/applications/${applicationId}/interview-slots`, { method: 'POST', body: JSON.stringify({ interviewId: 'int-1', slots: [slot('e1', 72)] }) });
