@@ -29,7 +29,7 @@ import { ROOT } from '../../infra/stack';
 import { BENCH_PREFIX, benchPorts, startBenchStack, type BenchRow } from './support';
 
 /** The family, in the order they run. */
-const SCRIPTS = ['journeys', 'publish', 'timeline', 'outbox-readers'];
+const SCRIPTS = ['journeys', 'publish', 'timeline', 'outbox-readers', 'analytics'];
 
 interface Row extends BenchRow {
   script: string;
