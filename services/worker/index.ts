@@ -74,7 +74,8 @@ export async function startWorker(
     // on a saturated machine more tasks at once run past the 10 s workflow-task timeout and are retried.
     ...(config.temporal.workflowTaskSlots !== undefined ? { maxConcurrentWorkflowTaskExecutions: config.temporal.workflowTaskSlots } : {}),
     ...(config.temporal.localActivitySlots !== undefined ? { maxConcurrentLocalActivityExecutions: config.temporal.localActivitySlots } : {}),
-    ...(deps.workflowBundle ? { workflowBundle: deps.workflowBundle } : { workflowsPath: require.resolve('../../workflows') }),
+    // The tracing interceptors are bundled with the workflows, so a tracing worker bundles its own: a prebuilt bundle has none.
+    ...(deps.workflowBundle && !tracing ? { workflowBundle: deps.workflowBundle } : { workflowsPath: require.resolve('../../workflows') }),
     activities: createActivities({ logger: deps.logger, db: deps.db, events: deps.events, providers: tracing ? tracedProviders(providers) : providers, publicUrl: config.http.publicUrl }),
     dataConverter: { payloadCodecs: [codec] },
     shutdownGraceTime: config.shutdownGraceMs,
