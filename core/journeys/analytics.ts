@@ -135,9 +135,14 @@ function journeyFacts(journey: AnalyticsJourney, definitions: Definitions, now: 
   }
   if (stage) facts.stays.push({ stage, ms: end === undefined ? null : end - stageSince });
   const points = [journey.startedAt, ...reachedAt.sort((a, b) => a - b), Math.max(journey.startedAt, end ?? now)];
-  for (let i = 1; i < points.length; i++) {
-    const days = businessDaysBetween(points[i - 1]!, points[i]!, calendar);
-    facts.longestSilenceDays = Math.max(facts.longestSilenceDays, days);
+  // Counting business days reads the time zone a few times per day counted (Intl, most of a report's time), and only
+  // the longest gap matters: the gaps go longest first, and one that cannot beat the longest so far is not counted.
+  // The k-th business day after `from` is k local days later, so at least k days less a zone's offset change (a day
+  // at most) in real time: a gap of `ms` holds at most floor((ms + 25 h) / 1 d) business days.
+  const gaps = points.slice(1).map((to, i) => ({ from: points[i]!, to })).sort((a, b) => b.to - b.from - (a.to - a.from));
+  for (const gap of gaps) {
+    if (Math.floor((gap.to - gap.from + DAY + HOUR) / DAY) <= facts.longestSilenceDays) break;
+    facts.longestSilenceDays = Math.max(facts.longestSilenceDays, businessDaysBetween(gap.from, gap.to, calendar));
   }
   facts.kept = facts.longestSilenceDays <= maxSilence;
   return facts;
