@@ -161,7 +161,8 @@ describe('recruiter API: applications, against the Temporal dev server and a rea
         const history = await temporal.workflow.getHandle(journeyWorkflowId('acme', applicationId)).fetchHistory();
         expect((history.events ?? []).flatMap((e) => (e.workflowExecutionSignaledEventAttributes ? [e.workflowExecutionSignaledEventAttributes.signalName] : []))).not.toContain('definitionPublished');
       }
-      await signalJourney(temporal, taskQueue, { tenant: 'acme', applicationId: app1 }, atsEvent('ats.application.stage_changed', Date.now(), { application: { id: app1 }, stage: { to: { id: 's2', name: 'Screen', category: 'screening' } } }));
+      // The candidate stays in a time zone where it is office hours now, so the stage's message goes at once.
+      await signalJourney(temporal, taskQueue, { tenant: 'acme', applicationId: app1 }, atsEvent('ats.application.stage_changed', Date.now(), { application: { id: app1 }, candidate: candidate({ timeZone: daytimeZone() }), stage: { to: { id: 's2', name: 'Screen', category: 'screening' } } }));
       const status = await eventually(async () => {
         const body = (await api.call('acme', 'GET', `/api/v1/applications/${app1}`)).json();
         return body.status.stage === 'screening' ? (body.status as Record<string, unknown>) : undefined;
