@@ -4,7 +4,7 @@
 // TypeScript entry (infra/start.ts or infra/test.ts) through tsx.
 'use strict';
 const { spawnSync, spawn } = require('node:child_process');
-const { existsSync, statSync } = require('node:fs');
+const { existsSync, rmSync, statSync } = require('node:fs');
 const { join } = require('node:path');
 
 const root = join(__dirname, '..', '..');
@@ -25,7 +25,14 @@ const lock = join(root, 'package-lock.json');
 if (!existsSync(installed) || statSync(installed).mtimeMs < statSync(lock).mtimeMs) {
   console.log('Installing npm dependencies (npm ci) …');
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-  const result = spawnSync(npm, ['ci', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
+  let result = spawnSync(npm, ['ci', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
+  if (result.status !== 0) {
+    // Once, on 2026-11-30, esbuild's install script failed in a fresh clone and passed on the next try (it ran its
+    // native binary with node); an install that fails for a real reason fails again.
+    console.error('npm ci failed; trying once more from an empty node_modules …');
+    rmSync(join(root, 'node_modules'), { recursive: true, force: true });
+    result = spawnSync(npm, ['ci', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
+  }
   if (result.status !== 0) {
     console.error('npm ci failed; see the output above.');
     process.exit(result.status ?? 1);
