@@ -144,15 +144,33 @@ export async function applicationStream(cluster: Cluster, tenant: string) {
   // Like an ATS platform's producer, it keeps retrying through a broker's death: the partitions that broker led
   // have no leader until the controller notices (broker.session.timeout.ms, 9 s), longer than kafkajs' default retries.
   const kafka = new Kafka({ clientId: 'candor-cluster-test', brokers: cluster.brokers, logLevel: logLevel.NOTHING, retry: { retries: 12, maxRetryTime: 5000 } });
-  const producer: Producer = createIdempotentProducer(kafka);
+  let producer: Producer = createIdempotentProducer(kafka);
   await producer.connect();
+  // kafkajs can give a send up for good while the node it takes metadata from is dead (KafkaJSNonRetriableError caused by
+  // ECONNREFUSED, seen when the killed node was the first of the list): then, like a platform's producer, it starts a
+  // new producer and sends the same event again, for up to two minutes. Candor applies an event id once.
+  const sendRetrying = async (message: { key: string; value: string }) => {
+    const deadline = Date.now() + 120_000;
+    for (;;) {
+      try {
+        await producer.send({ topic: TOPIC_ATS_EVENTS, acks: -1, messages: [message] });
+        return;
+      } catch (error) {
+        if (Date.now() > deadline) throw error;
+        await producer.disconnect().catch(() => undefined);
+        await new Promise((r) => setTimeout(r, 1000));
+        producer = createIdempotentProducer(kafka);
+        await producer.connect().catch(() => undefined);
+      }
+    }
+  };
   const timeZone = daytimeZone();
   const produced: string[] = [];
   const created = exampleData('x')['ats.application.created'];
   const send = async (applicationId: string) => {
     const data = { ...created, application: { ...created.application, id: applicationId }, candidate: { ...created.candidate, id: `cand-${applicationId}`, timeZone } };
     const event = exampleEvent('ats.application.created', { tenant, applicationId, id: `${applicationId}-0`, data });
-    await producer.send({ topic: TOPIC_ATS_EVENTS, acks: -1, messages: [{ key: `${tenant}:${applicationId}`, value: JSON.stringify(event) }] });
+    await sendRetrying({ key: `${tenant}:${applicationId}`, value: JSON.stringify(event) });
     produced.push(applicationId);
   };
   return {
