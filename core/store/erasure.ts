@@ -1,5 +1,6 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import type { Database, Queryable } from './database';
+import { databaseKey } from './database-keys';
 import { eraseInterviewData } from './interview-slots';
 
 /** Whose data to erase: a tenant's applications, and the candidate's addresses when the caller knows them. */
@@ -25,21 +26,7 @@ const CONTACT_TABLES = ['outbox', 'inbound_messages', 'message_ledger', 'consent
 const normalise = (channel: 'email' | 'sms', contact: string) => (channel === 'email' ? contact.trim().toLowerCase() : contact.trim());
 
 const PSEUDONYM_KEY = 'contact-pseudonym';
-const keys = new WeakMap<Queryable, Promise<Buffer>>();
-
-function pseudonymKey(db: Queryable): Promise<Buffer> {
-  let key = keys.get(db);
-  if (!key) {
-    key = (async () => {
-      await db.query('insert into signing_keys (name, secret) values ($1, $2) on conflict (name) do nothing', [PSEUDONYM_KEY, randomBytes(32).toString('base64')]);
-      const { rows } = await db.query<{ secret: string }>('select secret from signing_keys where name = $1', [PSEUDONYM_KEY]);
-      return Buffer.from(rows[0]!.secret, 'base64');
-    })();
-    keys.set(db, key);
-    key.catch(() => keys.delete(db));
-  }
-  return key;
-}
+const pseudonymKey = (db: Queryable): Promise<Buffer> => databaseKey(db, PSEUDONYM_KEY);
 
 /**
  * The form an erased candidate's opt-out is kept in: `erased:` and an HMAC-SHA256 (a random key of this

@@ -1,5 +1,6 @@
-import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import type { Queryable } from './database';
+import { databaseKey } from './database-keys';
 
 /** How long a status-page link works after the message carrying it was rendered. */
 export const STATUS_TOKEN_DAYS = 90;
@@ -28,22 +29,8 @@ const sha256 = (token: string) => createHash('sha256').update(token, 'utf8').dig
 export const STATUS_TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 
 const TOKEN_KEY = 'status-token';
-const tokenKeys = new WeakMap<Queryable, Promise<Buffer>>();
-
 /** This database's random key for status tokens (signing_keys), made on first use. */
-function tokenKey(db: Queryable): Promise<Buffer> {
-  let key = tokenKeys.get(db);
-  if (!key) {
-    key = (async () => {
-      await db.query('insert into signing_keys (name, secret) values ($1, $2) on conflict (name) do nothing', [TOKEN_KEY, randomBytes(32).toString('base64')]);
-      const { rows } = await db.query<{ secret: string }>('select secret from signing_keys where name = $1', [TOKEN_KEY]);
-      return Buffer.from(rows[0]!.secret, 'base64');
-    })();
-    tokenKeys.set(db, key);
-    key.catch(() => tokenKeys.delete(db));
-  }
-  return key;
-}
+const tokenKey = (db: Queryable): Promise<Buffer> => databaseKey(db, TOKEN_KEY);
 
 /**
  * Creates the token of one message's status-page link and records what the page shows about the application, in one
