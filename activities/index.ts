@@ -8,7 +8,8 @@ import { defaultJourneyFor, loadDefaultJourneys, type VersionedDefinition } from
 import { resolveHolidaySettings } from '../core/journeys/holidays';
 import { projectJourney } from '../core/store/board';
 import { recordRecruiterAlert } from '../core/store/alerts';
-import { newerPublishedJourney, resolvePublishedJourney, serverNow } from './journeys/published-journeys';
+import { newerPublishedJourney, resolvePublishedJourney } from '../core/journeys/published';
+import { serverNow } from './journeys/published-journeys';
 import { createSandboxProvider, sendMessage, type DeliverRequest, type Providers, type SendDeps } from './messaging';
 import { notifyRecruiterOfQuestion } from './messaging/questions';
 

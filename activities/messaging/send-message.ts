@@ -1,5 +1,6 @@
-import { Context, log } from '@temporalio/activity';
+import { log } from '@temporalio/activity';
 import type { Queryable } from '../../core/store';
+import { serverNow } from '../journeys/published-journeys';
 import { deferOutOfQuietHours, isQuietTime, makeCalendar, type CalendarSettings } from '../../workflows/engine';
 import type { DeliverRequest } from '../../workflows/contracts';
 import type { DeliveryResult } from '../../workflows/shared';
@@ -46,15 +47,6 @@ export interface SendDeps {
 }
 
 const failed = (type: FailureType, message: string) => toApplicationFailure(new ProviderError(type, message));
-
-function serverNow(): number {
-  try {
-    // The Temporal server's clock (also the time-skipping test server's), not this worker's.
-    return Context.current().info.currentAttemptScheduledTimestampMs;
-  } catch {
-    return Date.now();
-  }
-}
 
 /**
  * The status-page link of a message whose text uses `{{ statusUrl }}`: a token of its own (core/store/status-tokens.ts)

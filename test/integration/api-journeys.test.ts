@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { loadDefaultJourneys } from '../../core/journeys/default-journeys';
-import { resolvePublishedJourney } from '../../activities/journeys/published-journeys';
+import { resolvePublishedJourney } from '../../core/journeys/published';
 import { projectJourney } from '../../core/store/board';
 import type { JourneyDefinition } from '../../workflows/engine';
 import { apiHarness, asList, type ApiHarness } from '../helpers/api-harness';
@@ -296,7 +296,7 @@ describe('recruiter API: journeys', () => {
 
   describe('job assignments', () => {
     it('assigns published journeys to jobs and as the tenant default, which is what new applications then follow', async () => {
-      const resolve = (jobId?: string, locale = 'en') => resolvePublishedJourney(api.db, shipped, { tenant: 'acme', ...(jobId ? { jobId } : {}), locale });
+      const resolve = (jobId?: string, locale = 'en') => resolvePublishedJourney(api.db, shipped, { tenant: 'acme', ...(jobId ? { jobId } : {}), locale }, Date.now());
       expect((await resolve('job-1')).version).toMatch(/^default-en@/);
 
       const unpublished = await api.call('acme', 'PUT', '/api/v1/journey-assignments/jobs/job-1', { journeyId: 'eng-hiring' });
