@@ -135,6 +135,9 @@ interface PendingRecord {
   written: number;
 }
 
+/** How early a journey (JOURNEY_FEATURES `timer-lead`) wakes for a due message, to sleep the rest on a fresh timer. */
+const TIMER_LEAD_MS = 5_000;
+
 /** History length after which a journey continues as new, well below Temporal's limits (50k events). */
 const DEFAULT_HISTORY_LIMIT = 5_000;
 
@@ -148,7 +151,10 @@ export async function candidateJourney(input: JourneyInput): Promise<JourneyStat
   // change below (a patch decided later, after a local activity, could be decided differently on replay: a
   // replayed local activity resolves before the patch markers of the task that recorded it are known). Runs
   // recorded before keep deciding each change by its own patch, as they did.
-  const current = patched(LOCAL_STEPS);
+  // A run that ingest started with features saying so takes every change without recording a marker (no marker event,
+  // no TemporalChangeVersion upsert); its input decides, and it carries that decision to its next runs.
+  const unmarked = input.carried ? input.carried.unmarked === true : (input.initial?.features.includes('no-patch-markers') ?? false);
+  const current = unmarked || patched(LOCAL_STEPS);
   const has = (change: string): boolean => current || patched(change);
   const steps = current ? localSteps : acts;
   const deliver = current ? localDelivery.deliverMessage : delivery.deliverMessage;
@@ -158,6 +164,8 @@ export async function candidateJourney(input: JourneyInput): Promise<JourneyStat
   let records = carried?.records ?? false;
   // Runs whose first local activity (or ingest's resolution) said so hand a decision's record to its first send.
   let sendRecords = carried?.sendRecords ?? false;
+  // Runs whose first local activity (or ingest's resolution) said so wake TIMER_LEAD_MS before a due message.
+  let timerLead = carried?.timerLead ?? false;
   let state: JourneyState | undefined = carried?.state;
   let contact: JourneyContact = carried?.contact ?? {};
   const queue: QueuedInput[] = [...(carried?.queued ?? [])];
@@ -359,6 +367,7 @@ export async function candidateJourney(input: JourneyInput): Promise<JourneyStat
           const { definition, version, features } = resolvedByIngest ? initial : await steps.resolveJourneyDefinition({ tenant: input.tenant, ...brought, now: Date.now() });
           records = current && (features ?? []).includes('decision-records');
           sendRecords = records && (features ?? []).includes('send-records');
+          timerLead = records && (features ?? []).includes('timer-lead');
           // Journeys created from here on accept events in any order (they wait for a way to reach the candidate);
           // journeys created before keep deciding exactly as they did, so their histories replay unchanged.
           const anyOrder = has('any-event-order');
@@ -580,7 +589,12 @@ export async function candidateJourney(input: JourneyInput): Promise<JourneyStat
     if (rollOverDue() && queue.length === 0) break;
     const wake = state ? nextWakeUp(state) : undefined;
     const ready = () => queue.length > 0 || (state?.status === 'completed' && inFlight === 0) || rollOverDue();
-    const woken = wake !== undefined ? await condition(ready, Math.max(1, wake - Date.now())) : (await condition(ready), true);
+    // Temporal starts a timer when the workflow task completes, but its duration counts from the task's start: a
+    // task that ran long (its local activities) would make the message late by as much. So a far wake-up comes
+    // TIMER_LEAD_MS early, and the short rest is slept on a timer set by a task that does nothing else.
+    const early = timerLead && wake !== undefined && wake - Date.now() > TIMER_LEAD_MS ? TIMER_LEAD_MS : 0;
+    const woken = wake !== undefined ? await condition(ready, Math.max(1, wake - early - Date.now())) : (await condition(ready), true);
+    if (!woken && early > 0 && Date.now() < wake!) continue;
     const item = woken ? queue.shift() : undefined;
     if (woken && !item) continue;
     const engineInput = item ? await toInput(item) : ({ kind: 'timer' } as const);
@@ -615,6 +629,8 @@ export async function candidateJourney(input: JourneyInput): Promise<JourneyStat
         timelineProjected,
         ...(records ? { records } : {}),
         ...(sendRecords ? { sendRecords } : {}),
+        ...(timerLead ? { timerLead } : {}),
+        ...(unmarked ? { unmarked } : {}),
       },
     });
   }

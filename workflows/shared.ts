@@ -112,6 +112,10 @@ export interface CarriedJourney {
   records?: boolean;
   /** The run's first send of a decision carries the decision's record (JOURNEY_FEATURES `send-records`). */
   sendRecords?: boolean;
+  /** The run wakes early for a due message and sleeps the rest (JOURNEY_FEATURES `timer-lead`). */
+  timerLead?: boolean;
+  /** The run records no patch markers (JOURNEY_FEATURES `no-patch-markers`). */
+  unmarked?: boolean;
 }
 
 /**
@@ -122,8 +126,15 @@ export interface CarriedJourney {
  *   are upserted at a decision that leaves no send awaiting its result.
  * - `send-records`: a decision whose first message goes at once hands its record (board row and journey events)
  *   to that message's local activity, which writes it before sending, instead of a local activity of its own.
+ * - `timer-lead`: a journey sleeping until a message is due wakes TIMER_LEAD_MS early and sleeps the rest on a timer
+ *   of its own, so the message goes on time however long the workflow task that set the first timer ran (Temporal starts
+ *   a timer when that task completes, while its duration counts from the task's start).
+ * - `no-patch-markers` (taken from ingest's resolution, JourneyInput.initial, only): the run takes every change of
+ *   this code without recording patch markers (its input decides, so every replay decides the same), which saves a
+ *   marker event and the `TemporalChangeVersion` search-attribute upsert per journey. Workers must run this code
+ *   before ingest does (README, "Upgrading").
  */
-export const JOURNEY_FEATURES = ['decision-records', 'send-records'] as const;
+export const JOURNEY_FEATURES = ['decision-records', 'send-records', 'timer-lead', 'no-patch-markers'] as const;
 export type JourneyFeature = (typeof JOURNEY_FEATURES)[number];
 
 /**

@@ -2,7 +2,7 @@ import { temporal } from '@temporalio/proto';
 import { signalJourney, type JourneyHandle } from '../../core/temporal/journeys';
 import { loadDefaultJourneys } from '../../core/journeys/default-journeys';
 import { initialJourney, journeyChoice } from '../../core/journeys/published';
-import { journeyStatusQuery, type JourneyEvent } from '../../workflows/shared';
+import { journeyStatusQuery, journeyTimelineQuery, type JourneyEvent } from '../../workflows/shared';
 import { atsEvent, untilLocal } from '../helpers/events';
 import { eventually } from '../helpers/eventually';
 import { useFixture } from '../helpers/fixture';
@@ -10,6 +10,8 @@ import { historyRecorder } from '../helpers/histories';
 
 const TZ = 'Europe/Stockholm';
 const EventType = temporal.api.enums.v1.EventType;
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
 
 /**
  * A new application's journey as ingest starts it (services/ingest): the journey ingest resolved comes with the start,
@@ -62,6 +64,11 @@ describe('a journey started with the definition ingest resolved (time-skipping s
     // No resolveJourneyDefinition: the definition came with the start. The acknowledgement's send carried the first
     // decision's record; the decision on its result is recorded by a local activity of its own.
     expect(acts).toEqual(['deliverMessage', 'recordJourneyDecision']);
+    // Started by ingest with the feature that says so, the journey records no patch marker and so no TemporalChangeVersion
+    // search-attribute upsert (this test keeps Candor's own search attributes off).
+    const events = (await handle.fetchHistory()).events ?? [];
+    expect(events.filter((e) => e.eventType === EventType.EVENT_TYPE_MARKER_RECORDED && e.markerRecordedEventAttributes?.markerName !== 'core_local_activity')).toEqual([]);
+    expect(events.filter((e) => e.eventType === EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES)).toEqual([]);
     expect(await board(app)).toMatchObject({ stage: 'applied', definition_version: expect.stringMatching(/^default-sv@/) });
     const outbox = await t.db.query<{ template: string }>('select template from outbox where application_id = $1', [app]);
     expect(outbox.rows.map((r) => r.template)).toEqual(['applied.ack']);
@@ -71,7 +78,32 @@ describe('a journey started with the definition ingest resolved (time-skipping s
     await send(app, atsEvent('ats.application.rejected', await t.env.currentTimeMs()));
     await t.env.sleep('3 days');
     expect(await handle.result()).toMatchObject({ completed: true });
-    record(handle, 'sv-ingest-resolved-send-records-then-rejected');
+    record(handle, 'sv-ingest-resolved-unmarked-then-rejected');
+  });
+
+  it('sends a due reminder on time and never early: the journey wakes 5 s before it and sleeps the rest on a timer set by a task of its own', async () => {
+    await t.env.sleep(untilLocal(await t.env.currentTimeMs(), TZ, 10));
+    const app = `ingest-resolved-${++appSeq}`;
+    const t0 = await t.env.currentTimeMs();
+    const handle = await startAsIngest(app, atsEvent('ats.application.created', t0, { candidate: { firstName: 'Saga', email: 'saga@example.com', locale: 'sv-SE', timeZone: TZ } }));
+    await acknowledged(app);
+    // An interview at 14:00 in three days: its "soon" reminder is due two hours before.
+    const start = t0 + 3 * DAY + 4 * HOUR;
+    await send(app, atsEvent('ats.interview.scheduled', t0 + 60_000, { interview: { id: 'int-1', start: new Date(start).toISOString(), end: new Date(start + HOUR).toISOString(), location: 'Sveavägen 1' } }));
+    const due = (await handle.query(journeyStatusQuery)).scheduled.find((m) => m.template === 'interview.reminder-soon')?.dueAt;
+    expect(due).toBe(start - 2 * HOUR);
+    await t.env.sleep(start - HOUR - (await t.env.currentTimeMs()));
+    const dispatched = (await handle.query(journeyTimelineQuery)).find((e) => e.type === 'message.dispatched' && e.template === 'interview.reminder-soon');
+    expect(dispatched?.at).toBeGreaterThanOrEqual(due!);
+    expect(dispatched!.at - due!).toBeLessThan(5_000);
+    // The timer that woke it for the reminder was the short one, started within 5 s of the due time.
+    const timers = ((await handle.fetchHistory()).events ?? [])
+      .filter((e) => e.eventType === EventType.EVENT_TYPE_TIMER_STARTED)
+      .map((e) => Number(e.timerStartedEventAttributes?.startToFireTimeout?.seconds ?? 0) * 1000 + Math.round((e.timerStartedEventAttributes?.startToFireTimeout?.nanos ?? 0) / 1e6));
+    expect(timers.some((ms) => ms > 0 && ms <= 5_000)).toBe(true);
+    await send(app, atsEvent('ats.application.rejected', await t.env.currentTimeMs()));
+    await t.env.sleep('3 days');
+    expect(await handle.result()).toMatchObject({ completed: true });
   });
 
   it('resolves the journey itself when its first event names another locale than ingest resolved for', async () => {
