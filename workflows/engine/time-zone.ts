@@ -52,8 +52,55 @@ export function isValidTimeZone(timeZone: string): boolean {
   }
 }
 
+const HOUR_MS = 3_600_000;
+/** Instants whose readings are cached: 1970 to 2100 (outside, every reading asks Intl). */
+const CACHED_UNTIL = 4_102_444_800_000;
+/** Hours kept per zone before that zone's cache starts over (a journey's decisions touch a few dozen). */
+const HOURS_KEPT = 2048;
+/**
+ * Each zone's offset through whole UTC hours, read from Intl once per hour (at its first and its last second): NaN
+ * for an hour that holds a transition, whose instants are always read from Intl. Offset changes happen at whole
+ * seconds and never twice within an hour, so an hour whose two ends agree has one offset throughout. Reading the
+ * time zone is most of the cost of calendar arithmetic (business days, quiet hours) and of the analytics report.
+ */
+const hourOffsets = new Map<string, Map<number, number>>();
+
 /** The wall-clock reading of instant `t` in `timeZone`. */
 export function toLocal(t: number, timeZone: string): LocalTime {
+  const offset = t >= 0 && t < CACHED_UNTIL ? hourOffset(Math.floor(t / HOUR_MS), timeZone) : Number.NaN;
+  if (Number.isNaN(offset)) return readLocal(t, timeZone);
+  // Intl reads whole seconds; the offset is whole seconds too, so the wall clock is the UTC reading of t + offset.
+  const wall = new Date(t + offset);
+  const year = wall.getUTCFullYear();
+  const month = wall.getUTCMonth() + 1;
+  const day = wall.getUTCDate();
+  return { year, month, day, hour: wall.getUTCHours(), minute: wall.getUTCMinutes(), second: wall.getUTCSeconds(), weekday: wall.getUTCDay() || 7 };
+}
+
+function hourOffset(hour: number, timeZone: string): number {
+  let zone = hourOffsets.get(timeZone);
+  if (!zone) {
+    zone = new Map();
+    hourOffsets.set(timeZone, zone);
+  }
+  let offset = zone.get(hour);
+  if (offset === undefined) {
+    const first = hour * HOUR_MS;
+    const last = first + HOUR_MS - 1000;
+    const atFirst = offsetOfReading(readLocal(first, timeZone), first);
+    offset = atFirst === offsetOfReading(readLocal(last, timeZone), last) ? atFirst : Number.NaN;
+    if (zone.size >= HOURS_KEPT) zone.clear();
+    zone.set(hour, offset);
+  }
+  return offset;
+}
+
+function offsetOfReading(local: LocalTime, t: number): number {
+  return Date.UTC(local.year, local.month - 1, local.day, local.hour, local.minute, local.second) - (t - (((t % 1000) + 1000) % 1000));
+}
+
+/** The wall-clock reading of instant `t` in `timeZone`, from Intl. */
+function readLocal(t: number, timeZone: string): LocalTime {
   const parts = formatterFor(timeZone).formatToParts(t);
   let year = 0;
   let month = 0;
@@ -77,9 +124,7 @@ export function toLocal(t: number, timeZone: string): LocalTime {
 
 /** The zone's offset from UTC at instant `t`, in ms (Stockholm in summer: +7_200_000). */
 export function offsetAt(t: number, timeZone: string): number {
-  const local = toLocal(t, timeZone);
-  const wholeSecond = t - (((t % 1000) + 1000) % 1000);
-  return Date.UTC(local.year, local.month - 1, local.day, local.hour, local.minute, local.second) - wholeSecond;
+  return offsetOfReading(toLocal(t, timeZone), t);
 }
 
 /**

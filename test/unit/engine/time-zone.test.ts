@@ -39,4 +39,62 @@ describe('time zones with Intl only', () => {
     expect(isValidTimeZone('Mars/Olympus_Mons')).toBe(false);
     expect(formatLocal(utc('2025-03-03T08:00'), 'Europe/Stockholm')).toBe('Mon 2025-03-03 09:00 (Europe/Stockholm)');
   });
+
+  describe('the offsets cached per hour read the same as Intl itself', () => {
+    /** The oracle: Intl's own reading of an instant, nothing cached. */
+    const intl = (t: number, timeZone: string) => {
+      const parts = Object.fromEntries(
+        new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric', weekday: 'short' })
+          .formatToParts(t)
+          .map((p) => [p.type, p.value]),
+      );
+      const weekday = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'].indexOf(parts.weekday!) + 1;
+      return { year: Number(parts.year), month: Number(parts.month), day: Number(parts.day), hour: Number(parts.hour), minute: Number(parts.minute), second: Number(parts.second), weekday };
+    };
+    // Zones with half- and quarter-hour offsets, a 30-minute DST (Lord Howe), southern-hemisphere DST, DST suspended for
+    // Ramadan (Casablanca), zones that changed their standard offset, and ones without DST.
+    const zones = ['Europe/Stockholm', 'America/New_York', 'America/Los_Angeles', 'Australia/Lord_Howe', 'Australia/Sydney', 'Asia/Kathmandu', 'Pacific/Chatham', 'Africa/Casablanca', 'America/Santiago', 'Asia/Tehran', 'America/St_Johns', 'Europe/Volgograd', 'Asia/Kolkata', 'UTC', 'Pacific/Apia'];
+    /** A small deterministic generator, so a failure names a reproducible instant. */
+    let seed = 12345;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+
+    it('at random instants from 1970 to 2100, to the millisecond', () => {
+      for (const zone of zones) {
+        for (let i = 0; i < 400; i++) {
+          const t = Math.floor(random() * 4_102_444_800_000);
+          expect({ zone, t, local: toLocal(t, zone) }).toEqual({ zone, t, local: intl(t, zone) });
+        }
+      }
+    });
+
+    it('at every second around each offset change of 2020-2030, and in the hours either side', () => {
+      let transitions = 0;
+      for (const zone of zones) {
+        const offset = (t: number) => {
+          const l = intl(t, zone);
+          return Date.UTC(l.year, l.month - 1, l.day, l.hour, l.minute, l.second) - (t - (t % 1000));
+        };
+        for (let t = utc('2020-01-01T00:00'); t < utc('2031-01-01T00:00'); t += 6 * HOUR) {
+          if (offset(t) === offset(t + 6 * HOUR)) continue;
+          // The change lies between t and t + 6 h: find its second.
+          let lo = t;
+          let hi = t + 6 * HOUR;
+          while (hi - lo > 1000) {
+            const mid = lo + Math.floor((hi - lo) / 2000) * 1000;
+            if (offset(mid) === offset(lo)) lo = mid;
+            else hi = mid;
+          }
+          transitions++;
+          const around = [-2 * HOUR, -HOUR, -HOUR + 1000, -60_000, -1001, -1000, -1, 0, 1, 999, 1000, 60_000, HOUR - 1000, HOUR, 2 * HOUR];
+          // In random order, so the hour's cache entry is filled from either side of the change.
+          for (const d of around.sort(() => random() - 0.5)) {
+            const at = hi + d;
+            expect({ zone, at, local: toLocal(at, zone), offset: offsetAt(at, zone) }).toEqual({ zone, at, local: intl(at, zone), offset: offset(at) });
+          }
+        }
+      }
+      // Eleven years of changes in the zones that have them (a failure here means the scan found none).
+      expect(transitions).toBeGreaterThan(100);
+    });
+  });
 });
