@@ -16,6 +16,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { DATA_DIR, ROOT, startLocalStack, startProcess, tail, type LocalStack, type ManagedProcess } from '../../infra/stack';
 import { scenarioMessages } from '../../core/events/examples';
 import { TOPIC_ATS_EVENTS, TOPIC_JOURNEY_EVENTS } from '../../core/kafka/topics';
+import { daytimeZone } from '../helpers/events';
 
 const BURST = Number(process.env.BURST ?? 120);
 const WARMUP = Number(process.env.WARMUP ?? 40);
@@ -86,8 +87,15 @@ async function produce(kafka: Kafka, ids: string[]): Promise<void> {
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
   try {
+    // Candidates where it is daytime now: in a zone inside its quiet hours the acknowledgements would wait for morning.
+    const zone = daytimeZone();
     const messages = ids.flatMap((applicationId) => scenarioMessages('sample', { tenant: 'demo', applicationId, provider: 'bench' }));
-    await producer.send({ topic: TOPIC_ATS_EVENTS, acks: -1, messages: messages.map(({ key, value }) => ({ key, value })) });
+    const inZone = messages.map(({ key, event }) => {
+      const data = event.data as { candidate?: Record<string, unknown> } | undefined;
+      const moved = event.type === 'ats.application.created' && data?.candidate ? { ...event, data: { ...data, candidate: { ...data.candidate, timeZone: zone } } } : event;
+      return { key, value: JSON.stringify(moved) };
+    });
+    await producer.send({ topic: TOPIC_ATS_EVENTS, acks: -1, messages: inZone });
   } finally {
     await producer.disconnect();
   }
