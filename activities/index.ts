@@ -9,7 +9,7 @@ import { resolveHolidaySettings } from '../core/journeys/holidays';
 import { projectJourney } from '../core/store/board';
 import { recordRecruiterAlert } from '../core/store/alerts';
 import { newerPublishedJourney, resolvePublishedJourney } from '../core/journeys/published';
-import { serverNow } from './journeys/published-journeys';
+import { serverNow } from './server-clock';
 import { createSandboxProvider, sendMessage, type DeliverRequest, type Providers, type SendDeps } from './messaging';
 import { notifyRecruiterOfQuestion } from './messaging/questions';
 
@@ -134,9 +134,7 @@ export function createActivities(deps: ActivityDeps): Activities {
      * What one decision of a journey changed, in one local activity: its board row (as projectJourney) and its
      * journey events (as publishJourneyEvent, in order). A retry writes both again; both are idempotent.
      */
-    async recordJourneyDecision(params: DecisionRecord): Promise<void> {
-      await recordDecision(params);
-    },
+    recordJourneyDecision: recordDecision,
   };
 }
 

@@ -1,6 +1,6 @@
 import { log } from '@temporalio/activity';
 import type { Queryable } from '../../core/store';
-import { serverNow } from '../journeys/published-journeys';
+import { serverNow } from '../server-clock';
 import { deferOutOfQuietHours, isQuietTime, makeCalendar, type CalendarSettings } from '../../workflows/engine';
 import type { DeliverRequest } from '../../workflows/contracts';
 import type { DeliveryResult } from '../../workflows/shared';
