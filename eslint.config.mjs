@@ -63,6 +63,14 @@ export default tseslint.config(
           ],
         },
       ],
+      // The worker preloads workflow code, so every journey shares one copy of each module (core/temporal/workflow-code.ts).
+      'no-restricted-syntax': [
+        'error',
+        ...['Program > VariableDeclaration[kind!="const"]', 'Program > ExportNamedDeclaration > VariableDeclaration[kind!="const"]'].map((selector) => ({
+          selector,
+          message: 'Every journey shares workflow modules (the worker preloads them): module-level values are constants; keep a journey\'s state inside its workflow function.',
+        })),
+      ],
       'no-restricted-globals': ['error', { name: 'setTimeout', message: 'Use sleep() or condition() from @temporalio/workflow.' }, { name: 'setInterval', message: 'Use sleep() in a loop.' }, { name: 'process', message: 'Workflows get configuration through their input.' }],
     },
   },

@@ -24,6 +24,7 @@ import { decide, nextWakeUp } from './engine/decide';
 import type { Input } from './engine/inputs';
 import { messagesWithPaths } from './engine/promise-checks';
 import { initialState, type JourneyState } from './engine/state';
+import { pooledDefinition, withPooledDefinitions } from './definition-pool';
 import { mapAtsEvent } from './event-mapping';
 import {
   atsEventSignal,
@@ -166,7 +167,7 @@ export async function candidateJourney(input: JourneyInput): Promise<JourneyStat
   let sendRecords = carried?.sendRecords ?? false;
   // Runs whose first local activity (or ingest's resolution) said so wake TIMER_LEAD_MS before a due message.
   let timerLead = carried?.timerLead ?? false;
-  let state: JourneyState | undefined = carried?.state;
+  let state: JourneyState | undefined = carried?.state && withPooledDefinitions(carried.state);
   let contact: JourneyContact = carried?.contact ?? {};
   const queue: QueuedInput[] = [...(carried?.queued ?? [])];
   let eventsApplied = carried?.eventsApplied ?? 0;
@@ -371,7 +372,9 @@ export async function candidateJourney(input: JourneyInput): Promise<JourneyStat
           // Journeys created from here on accept events in any order (they wait for a way to reach the candidate);
           // journeys created before keep deciding exactly as they did, so their histories replay unchanged.
           const anyOrder = has('any-event-order');
-          state = initialState({ applicationId: input.applicationId, definition, definitionVersion: version, ...(anyOrder ? { anyOrder } : {}) });
+          state = initialState({ applicationId: input.applicationId, definition: pooledDefinition(definition), definitionVersion: version, ...(anyOrder ? { anyOrder } : {}) });
+          // The state holds the pooled definition: let go of ingest's copy (the next run never takes it either).
+          delete input.initial;
           if (anyOrder) resolvedWith = brought;
         } else if (state.anyOrder && state.status !== 'completed' && !state.seenEventIds.includes(item.event.id)) {
           // The first event may have lacked the job or the locale the journey is chosen by: look again once one arrives.
@@ -442,7 +445,7 @@ export async function candidateJourney(input: JourneyInput): Promise<JourneyStat
     if (!state) return;
     const before = state.timeline;
     const decision = decide(state, engineInput, Date.now());
-    state = decision.state;
+    state = withPooledDefinitions(decision.state);
     // The engine appends to a copy of the timeline (dropping the oldest past its limit): count what it added.
     const after = state.timeline;
     timelineCount += after.length - (before.length > 0 ? after.lastIndexOf(before[before.length - 1]!) + 1 : 0);

@@ -5,6 +5,7 @@ import type { Config } from '../../core/config';
 import type { Logger } from '../../core/logger';
 import type { Database } from '../../core/store';
 import { createPayloadCodec } from '../../core/temporal/connection';
+import { SHARED_WORKFLOW_MODULES, WORKFLOWS_PATH } from '../../core/temporal/workflow-code';
 import { checkKeyRing, WatchedCodec } from './key-ring';
 import { SDK_LOG_LEVELS, sdkLogFields, sdkLogText } from './sdk-log';
 import { startTracing } from '../../core/telemetry';
@@ -75,7 +76,7 @@ export async function startWorker(
     ...(config.temporal.workflowTaskSlots !== undefined ? { maxConcurrentWorkflowTaskExecutions: config.temporal.workflowTaskSlots } : {}),
     ...(config.temporal.localActivitySlots !== undefined ? { maxConcurrentLocalActivityExecutions: config.temporal.localActivitySlots } : {}),
     // The tracing interceptors are bundled with the workflows, so a tracing worker bundles its own: a prebuilt bundle has none.
-    ...(deps.workflowBundle && !tracing ? { workflowBundle: deps.workflowBundle } : { workflowsPath: require.resolve('../../workflows') }),
+    ...(deps.workflowBundle && !tracing ? { workflowBundle: deps.workflowBundle } : { workflowsPath: WORKFLOWS_PATH, bundlerOptions: { preloadModules: [...SHARED_WORKFLOW_MODULES] } }),
     activities: createActivities({ logger: deps.logger, db: deps.db, events: deps.events, providers: tracing ? tracedProviders(providers) : providers, publicUrl: config.http.publicUrl }),
     dataConverter: { payloadCodecs: [codec] },
     shutdownGraceTime: config.shutdownGraceMs,

@@ -7,6 +7,7 @@ import { createActivities, type ActivityDeps, type JourneyEventOut } from '../..
 import { createLogger } from '../../core/logger';
 import { migrate, openPgliteDatabase, type Database } from '../../core/store';
 import { AesGcmPayloadCodec } from '../../core/temporal/codec';
+import { SHARED_WORKFLOW_MODULES, WORKFLOWS_PATH } from '../../core/temporal/workflow-code';
 
 // Workers in tests log only warnings; the default runtime prints every state change.
 try {
@@ -27,6 +28,7 @@ function bundleKey(): string {
   const root = join(__dirname, '..', '..');
   const walk = (dir: string): string[] => readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)]));
   for (const file of walk(join(root, 'workflows')).sort()) hash.update(`${relative(root, file)}\0`).update(readFileSync(file)).update('\0');
+  hash.update(`preload\0${SHARED_WORKFLOW_MODULES.map((m) => relative(root, m)).join('\0')}\0`);
   for (const pkg of ['@temporalio/worker', '@temporalio/workflow', '@temporalio/common', 'zod']) hash.update(`${pkg}@${(JSON.parse(readFileSync(require.resolve(`${pkg}/package.json`), 'utf8')) as { version: string }).version}\0`);
   return hash.digest('hex').slice(0, 16);
 }
@@ -40,7 +42,7 @@ export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
     const dir = process.env.CANDOR_DATA_DIR ? dirname(process.env.CANDOR_DATA_DIR) : undefined;
     const file = dir ? join(dir, `workflow-bundle-${bundleKey()}.js`) : undefined;
     if (file && existsSync(file)) return { code: readFileSync(file, 'utf8'), sourceMap: '' };
-    const built = await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: { info() {}, warn() {}, error() {}, debug() {}, trace() {}, log() {} } });
+    const built = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, preloadModules: [...SHARED_WORKFLOW_MODULES], logger: { info() {}, warn() {}, error() {}, debug() {}, trace() {}, log() {} } });
     if (file) {
       mkdirSync(dir!, { recursive: true });
       writeFileSync(`${file}.${process.pid}`, built.code);

@@ -1,5 +1,4 @@
 import { Client, Connection } from '@temporalio/client';
-import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { exampleEvent } from '../../core/events/examples';
 import { createLogger } from '../../core/logger';
 import { ensureTenant, migrate, openPgliteDatabase, type Database } from '../../core/store';
@@ -8,6 +7,7 @@ import { signalJourney } from '../../core/temporal/journeys';
 import { EncryptionKeyMissingError, startWorker, type WorkerRole } from '../../services/worker';
 import { journeyStatusQuery, journeyWorkflowId } from '../../workflows/shared';
 import { required, testConfig, unique } from '../helpers/env';
+import { workflowBundle } from '../helpers/worker';
 
 // Key loss on the real dev server: journeys encrypted with key A, then workers with only key B, then with B and A.
 const KEY_A = `key-a:${Buffer.alloc(32, 0xa1).toString('base64')}`;
@@ -22,13 +22,10 @@ describe('a worker that lacks the encryption key of running journeys', () => {
   const workers: WorkerRole[] = [];
   const clients: Client[] = [];
   let db: Database;
-  // Bundled once for the file's four workers (bundling is most of a worker's start).
-  let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
-
   const config = (keys: string, queue = taskQueue) => testConfig({ TEMPORAL_TASK_QUEUE: queue, CANDOR_ENCRYPTION_KEYS: keys });
   const worker = async (keys: string, queue?: string) => {
-    bundle ??= bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: { info() {}, warn() {}, error() {}, debug() {}, trace() {}, log() {} } });
-    const role = await startWorker(config(keys, queue), { logger, db, events: { publish: async () => undefined }, workflowBundle: await bundle });
+    // The tests' one bundle, built once (bundling is most of a worker's start).
+    const role = await startWorker(config(keys, queue), { logger, db, events: { publish: async () => undefined }, workflowBundle: await workflowBundle() });
     workers.push(role);
     return role;
   };

@@ -1,8 +1,8 @@
 import { workflowBundle } from '../helpers/worker';
 
-// Every journey evaluates the modules its workflow code imports (the SDK gives each workflow its own module
-// state), so what the bundle carries costs memory and CPU per journey. zod and the engine's boundary schemas
-// belong to the API, ingest and activities, never to the bundle.
+// The worker evaluates the workflow code once and every journey shares it (core/temporal/workflow-code.ts); the SDK
+// freezes shared modules, and zod writes to its schemas lazily, so zod and the engine's boundary schemas belong to
+// the API, ingest and activities, never to the bundle.
 describe('the workflow bundle', () => {
   it('carries no zod and none of the engine\u2019s schema modules', async () => {
     const { code } = await workflowBundle();
