@@ -11,7 +11,8 @@ import type { JourneyState } from './engine/state';
  * whether it holds its own copy or the pool's, it does the same; where workflow modules are not shared (a
  * worker that does not preload them) every journey has a pool of its own and nothing changes.
  */
-const POOL_LIMIT = 64;
+// Definitions of many tenants and versions (about 40 KB each with its key); past that the oldest goes.
+const POOL_LIMIT = 256;
 const byContent = new Map<string, JourneyDefinition>();
 const pooled = new WeakSet<object>();
 

@@ -4,7 +4,8 @@ import { initialState } from '../../../workflows/engine/state';
 import { DAY, Driver, loadJourney, utc } from '../engine/fixtures';
 
 // A fresh copy each time, as a journey gets one from its input or a local activity's result.
-const copyOf = (locale: 'en' | 'sv'): JourneyDefinition => JSON.parse(JSON.stringify(loadJourney(`default-${locale}`))) as JourneyDefinition;
+const texts = { en: JSON.stringify(loadJourney('default-en')), sv: JSON.stringify(loadJourney('default-sv')) };
+const copyOf = (locale: 'en' | 'sv'): JourneyDefinition => JSON.parse(texts[locale]) as JourneyDefinition;
 
 describe('the definition pool', () => {
   it('gives journeys with equal definitions one frozen copy, and others their own', () => {
@@ -21,9 +22,9 @@ describe('the definition pool', () => {
     expect(pooledDefinition(changed)).not.toBe(first);
   });
 
-  it('keeps at most 64 definitions; an evicted one is pooled anew, with the same content', () => {
+  it('keeps at most 256 definitions; an evicted one is pooled anew, with the same content', () => {
     const first = pooledDefinition(copyOf('en'));
-    for (let i = 0; i < 64; i++) pooledDefinition({ ...copyOf('en'), id: `other-${i}` });
+    for (let i = 0; i < 256; i++) pooledDefinition({ ...copyOf('en'), id: `other-${i}` });
     const again = pooledDefinition(copyOf('en'));
     expect(again).not.toBe(first);
     expect(again).toEqual(first);
