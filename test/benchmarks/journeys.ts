@@ -27,8 +27,9 @@
 // Environment: BENCH_BURST (2000), BENCH_CONCURRENCY (64), BENCH_SUSTAIN_S (60), BENCH_TIMERS (min(N, 500)),
 // BENCH_WAIT_S (300: the longest wait for a burst), BENCH_DRAIN_S (60), BENCH_PHASES (bare,burst,timers,held,sustained);
 // BENCH_CACHE (the worker's workflow cache; default the burst + 500, so RSS ÷ N is per cached journey);
-// BENCH_SDK_METRICS=host:port serves the worker's Temporal SDK metrics there and prints, after the burst, the
-// workflow-task and local-activity latencies and slot use it saw (where a journey waits inside the worker);
+// BENCH_SDK_METRICS=host:port serves the worker's Temporal SDK metrics there and prints, for the burst and for the
+// timers (from 6 s before the first is due: the early wake-ups), the workflow-task and local-activity latencies
+// and slot use it saw (where a journey or a reminder waits inside the worker);
 // BENCH_QUICK=1 (npm run bench -- --quick) makes the defaults 300 applications, 100 timers, 20 s sustained, 30 s drain.
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -190,11 +191,8 @@ async function timerBreakdown(client: Client, due: Map<string, number>, sample: 
   );
 }
 
-/**
- * The worker's Temporal SDK metrics that say where a task waits: mean latencies of workflow tasks (schedule to
- * start, execution), local activities (queue, execution) and activity polls, from the Prometheus histograms.
- */
-async function sdkMetrics(address: string): Promise<string> {
+/** The worker's Temporal SDK metrics, summed over their labels (histograms as _sum and _count). */
+async function sdkMetricTotals(address: string): Promise<Map<string, number>> {
   const text = await (await fetch(`http://${address}/metrics`)).text();
   const totals = new Map<string, number>();
   for (const line of text.split('\n')) {
@@ -203,9 +201,18 @@ async function sdkMetrics(address: string): Promise<string> {
     const key = `${m[1]}${m[2] ?? ''}`;
     totals.set(key, (totals.get(key) ?? 0) + Number(m[4]));
   }
+  return totals;
+}
+
+/**
+ * What the worker's SDK metrics say of where a task waits, since an earlier reading (or since the start): mean
+ * latencies of workflow tasks (schedule to start, execution), local activities (queue, execution), and the gauges now.
+ */
+function describeSdkMetrics(totals: Map<string, number>, since = new Map<string, number>()): string {
+  const delta = (key: string) => (totals.get(key) ?? 0) - (since.get(key) ?? 0);
   const mean = (name: string) => {
-    const count = totals.get(`${name}_count`) ?? 0;
-    return count > 0 ? `${round((totals.get(`${name}_sum`) ?? 0) / count, 1)} ms × ${count}` : 'none';
+    const count = delta(`${name}_count`);
+    return count > 0 ? `${round(delta(`${name}_sum`) / count, 1)} ms × ${count}` : 'none';
   };
   return [
     'workflow_task_schedule_to_start_latency',
@@ -404,7 +411,7 @@ async function main(): Promise<void> {
       const sample = [...acks.keys()].filter((_, i, all) => i % Math.max(1, Math.floor(all.length / 20)) === 0).slice(0, 20);
       const breakdown = await historyBreakdown(client, sample.map((id) => [id, acks.get(id)!])).catch((error: unknown) => `history breakdown failed: ${String(error)}`);
       log(`burst: ${breakdown}`);
-      if (SDK_METRICS) log(`burst, the worker's SDK metrics: ${await sdkMetrics(SDK_METRICS).catch((error: unknown) => String(error))}`);
+      if (SDK_METRICS) log(`burst, the worker's SDK metrics: ${await sdkMetricTotals(SDK_METRICS).then((t) => describeSdkMetrics(t), (error: unknown) => String(error))}`);
       const bottleneck = `CPU during the burst: ${usage}; ${breakdown}`;
       emit({
         figure: 'Acknowledgements per second (burst)',
@@ -469,7 +476,13 @@ async function main(): Promise<void> {
         log(`timers: ${TIMERS} reminders due from ${new Date(first).toISOString()} over 10 s, ${N + warm.length} journeys open`);
         await produce(producer, events);
         cpu.reset();
+        // The SDK's metrics from just before the early wake-ups (TIMER_LEAD_MS, 5 s) of the first reminders.
+        const metricsBefore = SDK_METRICS ? sleep(Math.max(0, first - 6000 - Date.now())).then(() => sdkMetricTotals(SDK_METRICS)).catch(() => undefined) : undefined;
         const fired = await waitRecorded(db, 'interview.reminder-soon', `${run}-b-`, TIMERS, first + 10_000 + DRAIN_S * 1000);
+        if (SDK_METRICS) {
+          const before = await metricsBefore;
+          log(`timers, the worker's SDK metrics: ${before ? await sdkMetricTotals(SDK_METRICS).then((t) => describeSdkMetrics(t, before), (error: unknown) => String(error)) : 'not read before the timers'}`);
+        }
         const lateness = [...due].map(([id, at]) => (fired.has(id) ? fired.get(id)! - at : Infinity));
         const missing = lateness.filter((l) => l === Infinity).length;
         const p50 = percentile(lateness, 50);
