@@ -30,6 +30,9 @@
 // BENCH_SDK_METRICS=host:port serves the worker's Temporal SDK metrics there and prints, for the burst and for the
 // timers (from 6 s before the first is due: the early wake-ups), the workflow-task and local-activity latencies
 // and slot use it saw (where a journey or a reminder waits inside the worker);
+// BENCH_TIMERS_EVICT=N: once the reminders' journeys took their interview events, N other journeys of the burst get an
+// ats.candidate.updated each, so that with a cache smaller than N (BENCH_CACHE) the reminders wake journeys the worker
+// has to replay from their histories, as in production, where an interview is scheduled days before its reminder;
 // BENCH_QUICK=1 (npm run bench -- --quick) makes the defaults 300 applications, 100 timers, 20 s sustained, 30 s drain.
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -56,6 +59,7 @@ const DRAIN_S = Number(process.env.BENCH_DRAIN_S ?? (QUICK ? 30 : 60));
 const CACHE = Number(process.env.BENCH_CACHE ?? Math.max(N + 500, 2500));
 const PHASES = new Set((process.env.BENCH_PHASES ?? 'bare,burst,timers,held,sustained').split(','));
 const SDK_METRICS = process.env.BENCH_SDK_METRICS;
+const EVICT = Number(process.env.BENCH_TIMERS_EVICT ?? 0);
 const TENANT = 'bench';
 const TOPIC = 'ats.events';
 const run = Date.now().toString(36);
@@ -459,7 +463,7 @@ async function main(): Promise<void> {
       if (PHASES.has('timers') && complete) {
         // Interviews whose 2-hours-before reminder is due at a known instant, spread over 10 s, far enough
         // ahead for the scheduling events to be through at the measured acknowledgement rate.
-        const lead = Math.min(WAIT_S, Math.max(30, (TIMERS / ackRate) * 2 + 15)) * 1000;
+        const lead = Math.min(WAIT_S, Math.max(30, ((TIMERS + EVICT) / ackRate) * 2 + 15)) * 1000;
         const first = Math.ceil((Date.now() + lead) / 1000) * 1000;
         const due = new Map<string, number>();
         const events = burst.slice(0, TIMERS).map((e, i) => {
@@ -475,6 +479,15 @@ async function main(): Promise<void> {
         });
         log(`timers: ${TIMERS} reminders due from ${new Date(first).toISOString()} over 10 s, ${N + warm.length} journeys open`);
         await produce(producer, events);
+        if (EVICT > 0) {
+          // Every reminder's journey has taken its interview (its confirmation is out); then other journeys push it out of the cache.
+          const confirmed = await waitRecorded(db, 'interview.confirmed', `${run}-b-`, TIMERS, first - 5000);
+          const others = burst.slice(TIMERS, TIMERS + EVICT).map((e) =>
+            exampleEvent('ats.candidate.updated', { tenant: TENANT, applicationId: e.subject, data: { application: { id: e.subject }, candidate: e.data.candidate } }),
+          );
+          await produce(producer, others);
+          log(`timers: ${confirmed.size}/${TIMERS} interviews confirmed, then ${others.length} other journeys updated, ${Math.round((first - Date.now()) / 1000)} s before the first is due`);
+        }
         cpu.reset();
         // The SDK's metrics from just before the early wake-ups (TIMER_LEAD_MS, 5 s) of the first reminders.
         const metricsBefore = SDK_METRICS ? sleep(Math.max(0, first - 6000 - Date.now())).then(() => sdkMetricTotals(SDK_METRICS)).catch(() => undefined) : undefined;
