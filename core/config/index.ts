@@ -36,12 +36,18 @@ export const EnvSchema = z.object({
     .default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default(DEFAULT_TASK_QUEUE),
-  /** Open journeys a worker keeps in memory (about 0.4 MiB each); unset: the SDK's default from the heap size. */
+  /** Open journeys a worker keeps in memory (about 0.16 MiB each); unset: the SDK's default from the heap size. */
   TEMPORAL_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(2, 'must be at least 2').max(100_000).optional(),
   /** Journey workflow tasks a worker runs at once; unset: the SDK's 40. More only helps where CPU is left over. */
   TEMPORAL_WORKFLOW_TASK_SLOTS: z.coerce.number().int().min(2, 'must be at least 2').max(10_000).optional(),
   /** Local activities (sends, board writes, journey events) a worker runs at once; unset: the SDK's 100. */
   TEMPORAL_LOCAL_ACTIVITY_SLOTS: z.coerce.number().int().min(1).max(10_000).optional(),
+  /**
+   * on: the worker's workflow threads keep a stack trace per promise for the `__stack_trace` query (the Temporal UI's
+   * "Stack Trace" tab). off (default): they do not, which makes journeys and their replays much cheaper. Takes effect
+   * in processes started with WORKER_NODE_ARGS (core/temporal/workflow-thread-preload.cjs).
+   */
+  TEMPORAL_WORKFLOW_STACK_TRACES: z.enum(['on', 'off'], { message: 'must be on or off' }).default('off'),
   /** host:port where the worker serves the Temporal SDK's own metrics (task slots, latencies) for Prometheus; unset: off. */
   TEMPORAL_SDK_METRICS_ADDRESS: z.string().regex(/^[^:]+:\d+$/, 'must be host:port, e.g. 127.0.0.1:9464').optional(),
   /** OTLP/HTTP base URL (e.g. http://collector:4318): traces go to <url>/v1/traces; unset: no tracing. */
@@ -116,7 +122,7 @@ export const SECRET_VARIABLES = [
 /** Candor's configuration, parsed once from the environment. */
 export interface Config {
   role: Role;
-  temporal: { address: string; namespace: string; taskQueue: string; maxCachedWorkflows?: number; workflowTaskSlots?: number; localActivitySlots?: number; sdkMetricsAddress?: string };
+  temporal: { address: string; namespace: string; taskQueue: string; workflowStackTraces: 'on' | 'off'; maxCachedWorkflows?: number; workflowTaskSlots?: number; localActivitySlots?: number; sdkMetricsAddress?: string };
   /** OpenTelemetry tracing over OTLP/HTTP (core/telemetry); undefined: off. */
   tracing?: { endpoint: string; serviceName: string | undefined };
   kafka: { brokers: string[]; clientId: string; groupId: string };
@@ -198,6 +204,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       address: e.TEMPORAL_ADDRESS,
       namespace: e.TEMPORAL_NAMESPACE,
       taskQueue: e.TEMPORAL_TASK_QUEUE,
+      workflowStackTraces: e.TEMPORAL_WORKFLOW_STACK_TRACES,
       ...(e.TEMPORAL_MAX_CACHED_WORKFLOWS !== undefined ? { maxCachedWorkflows: e.TEMPORAL_MAX_CACHED_WORKFLOWS } : {}),
       ...(e.TEMPORAL_WORKFLOW_TASK_SLOTS !== undefined ? { workflowTaskSlots: e.TEMPORAL_WORKFLOW_TASK_SLOTS } : {}),
       ...(e.TEMPORAL_LOCAL_ACTIVITY_SLOTS !== undefined ? { localActivitySlots: e.TEMPORAL_LOCAL_ACTIVITY_SLOTS } : {}),

@@ -15,3 +15,19 @@ export const WORKFLOWS_PATH = require.resolve('../../workflows');
 
 /** Modules evaluated once per worker and shared by all its journeys: every module `WORKFLOWS_PATH` imports. */
 export const SHARED_WORKFLOW_MODULES: readonly string[] = [WORKFLOWS_PATH];
+
+/**
+ * Node options for a process that may run the worker role: `--require` of workflow-thread-preload.cjs, which turns
+ * off the SDK's per-promise stack traces in the workflow threads unless TEMPORAL_WORKFLOW_STACK_TRACES=on. Every
+ * launcher of services/main.ts passes them (infra/bin/bootstrap.cjs and infra/Dockerfile spell them out).
+ */
+export const WORKER_NODE_ARGS: readonly string[] = ['--require', require.resolve('./workflow-thread-preload.cjs')];
+
+/**
+ * Whether this process's workflow threads collect stack traces: 'off' or 'on' as the preload set them, or
+ * 'on-without-preload' when the process was started without WORKER_NODE_ARGS (then the SDK always collects them).
+ */
+export function workflowStackTraces(): 'off' | 'on' | 'on-without-preload' {
+  const set = (globalThis as Record<symbol, unknown>)[Symbol.for('candor.workflowStackTraces')];
+  return set === 'off' || set === 'on' ? set : 'on-without-preload';
+}

@@ -42,7 +42,10 @@ if (!existsSync(installed) || statSync(installed).mtimeMs < statSync(lock).mtime
 // Ctrl-C in a terminal reaches the child directly (same process group), so SIGINT is only
 // absorbed here; a SIGTERM sent to this process alone (`kill`) is forwarded. Either way we wait
 // for the child to finish cleaning up before exiting with its code.
-const child = spawn(process.execPath, ['--import', 'tsx', join(root, target), ...process.argv.slice(3)], { cwd: root, stdio: 'inherit' });
+// The preload turns off the Temporal SDK's per-promise stack traces in workflow threads (see the file; it is
+// WORKER_NODE_ARGS in core/temporal/workflow-code.ts, spelled out here because this file has no dependencies).
+const preload = join(root, 'core', 'temporal', 'workflow-thread-preload.cjs');
+const child = spawn(process.execPath, ['--require', preload, '--import', 'tsx', join(root, target), ...process.argv.slice(3)], { cwd: root, stdio: 'inherit' });
 process.on('SIGINT', () => undefined);
 process.on('SIGTERM', () => {
   if (child.exitCode === null) child.kill('SIGTERM');

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { assertPortFree, ROOT, startProcess, waitUntilReady } from '../stack';
+import { WORKER_NODE_ARGS } from '../../core/temporal/workflow-code';
 import { processNode, type ClusterNode } from './node';
 
 /** What every Candor process of the cluster is told (the same for all roles). */
@@ -42,7 +43,7 @@ export function roleNode(options: { name: string; kind: 'api' | 'ingest' | 'work
       const proc = startProcess({
         name: options.name,
         command: process.execPath,
-        args: ['--import', 'tsx', 'services/main.ts'],
+        args: [...WORKER_NODE_ARGS, '--import', 'tsx', 'services/main.ts'],
         cwd: ROOT,
         logFile: join(options.logDir, `${options.name}.log`),
         env: {

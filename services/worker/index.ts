@@ -5,7 +5,7 @@ import type { Config } from '../../core/config';
 import type { Logger } from '../../core/logger';
 import type { Database } from '../../core/store';
 import { createPayloadCodec } from '../../core/temporal/connection';
-import { SHARED_WORKFLOW_MODULES, WORKFLOWS_PATH } from '../../core/temporal/workflow-code';
+import { SHARED_WORKFLOW_MODULES, WORKFLOWS_PATH, workflowStackTraces } from '../../core/temporal/workflow-code';
 import { checkKeyRing, WatchedCodec } from './key-ring';
 import { SDK_LOG_LEVELS, sdkLogFields, sdkLogText } from './sdk-log';
 import { startTracing } from '../../core/telemetry';
@@ -83,7 +83,14 @@ export async function startWorker(
     ...(tracing ? workerTracingOptions(tracing) : {}),
   });
   const running = worker.run();
-  deps.logger.info({ taskQueue, keys: keyRing.keyIds, journeysChecked: checked }, 'worker polling');
+  const stackTraces = workflowStackTraces();
+  deps.logger.info({ taskQueue, keys: keyRing.keyIds, journeysChecked: checked, workflowStackTraces: stackTraces }, 'worker polling');
+  if (stackTraces === 'on-without-preload') {
+    deps.logger.warn(
+      { taskQueue },
+      'this process was started without core/temporal/workflow-thread-preload.cjs (node --require), so its workflow threads keep a stack trace per promise: journeys cost more CPU and memory (README: "Workflow stack traces")',
+    );
+  }
   return {
     async check() {
       const failure = codec.failure();

@@ -158,7 +158,7 @@ async function historyBreakdown(client: Client, acks: [applicationId: string, ac
  * workflow task the firing caused, waiting for the worker and running in it.
  */
 async function timerBreakdown(client: Client, due: Map<string, number>, sample: string[]): Promise<string> {
-  const sum = { journeys: 0, fired: 0, settingTask: 0, wait: 0, run: 0 };
+  const sum = { journeys: 0, fired: 0, settingTask: 0, toTask: 0, wait: 0, run: 0, timedOut: 0, notStarted: 0, failed: 0 };
   for (const applicationId of sample) {
     const dueAt = due.get(applicationId)!;
     const events = (await client.workflow.getHandle(journeyWorkflowId(TENANT, applicationId)).fetchHistory()).events ?? [];
@@ -177,11 +177,17 @@ async function timerBreakdown(client: Client, due: Map<string, number>, sample: 
         const completedId = taskOf.get(Number(e.timerFiredEventAttributes?.startedEventId));
         const startedId = completedId !== undefined ? taskOf.get(completedId) : undefined;
         if (completedId !== undefined && startedId !== undefined) sum.settingTask += at.get(completedId)! - at.get(startedId)!;
+      } else if (firedAt !== undefined && e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT) {
+        sum.timedOut++;
+        if (e.workflowTaskTimedOutEventAttributes?.timeoutType === temporal.api.enums.v1.TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_START) sum.notStarted++;
+      } else if (firedAt !== undefined && e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED) {
+        sum.failed++;
       } else if (firedAt !== undefined && e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED) {
         const started = at.get(Number(e.workflowTaskCompletedEventAttributes?.startedEventId))!;
         const scheduled = at.get(Number(e.workflowTaskCompletedEventAttributes?.scheduledEventId)) ?? started;
         sum.journeys++;
         sum.fired += firedAt - dueAt;
+        sum.toTask += Math.max(0, scheduled - firedAt);
         sum.wait += started - scheduled;
         sum.run += t - started;
         break;
@@ -191,7 +197,8 @@ async function timerBreakdown(client: Client, due: Map<string, number>, sample: 
   const sec = (v: number) => round(v / Math.max(1, sum.journeys) / 1000, 2);
   return (
     `per reminder (mean of ${sum.journeys}): the timer fired ${sec(sum.fired)} s after due (the workflow task that started it ran ` +
-    `${sec(sum.settingTask)} s, and its duration counts from that task's start), then its workflow task waited ${sec(sum.wait)} s for the worker and ran ${sec(sum.run)} s`
+    `${sec(sum.settingTask)} s, and its duration counts from that task's start), then ${sec(sum.toTask)} s passed until the workflow task that ` +
+    `completed was scheduled (${sum.timedOut} workflow tasks timed out, ${sum.notStarted} of them never started, and ${sum.failed} failed before it), which waited ${sec(sum.wait)} s for the worker and ran ${sec(sum.run)} s`
   );
 }
 
@@ -333,6 +340,8 @@ async function main(): Promise<void> {
       ...(SDK_METRICS ? { TEMPORAL_SDK_METRICS_ADDRESS: SDK_METRICS } : {}),
       ...(process.env.TEMPORAL_WORKFLOW_TASK_SLOTS ? { TEMPORAL_WORKFLOW_TASK_SLOTS: process.env.TEMPORAL_WORKFLOW_TASK_SLOTS } : {}),
       ...(process.env.TEMPORAL_LOCAL_ACTIVITY_SLOTS ? { TEMPORAL_LOCAL_ACTIVITY_SLOTS: process.env.TEMPORAL_LOCAL_ACTIVITY_SLOTS } : {}),
+      // TEMPORAL_WORKFLOW_STACK_TRACES=on: the worker as it ran before stack traces were turned off, for a side-by-side run.
+      ...(process.env.TEMPORAL_WORKFLOW_STACK_TRACES ? { TEMPORAL_WORKFLOW_STACK_TRACES: process.env.TEMPORAL_WORKFLOW_STACK_TRACES } : {}),
     };
     const config = loadConfig(env);
     log(`starting the worker and ingest roles (task queue ${taskQueue}) …`);

@@ -16,6 +16,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { DATA_DIR, ROOT, startLocalStack, startProcess, tail, type LocalStack, type ManagedProcess } from '../../infra/stack';
 import { scenarioMessages } from '../../core/events/examples';
 import { TOPIC_ATS_EVENTS, TOPIC_JOURNEY_EVENTS } from '../../core/kafka/topics';
+import { WORKER_NODE_ARGS } from '../../core/temporal/workflow-code';
 import { daytimeZone } from '../helpers/events';
 
 const BURST = Number(process.env.BURST ?? 120);
@@ -108,7 +109,7 @@ async function startCandorProcess(phase: Phase, stack: { temporal: string; kafka
   const proc = startProcess({
     name: 'candor',
     command: process.execPath,
-    args: ['--import', 'tsx', join(ROOT, 'services', 'main.ts')],
+    args: [...WORKER_NODE_ARGS, '--import', 'tsx', join(ROOT, 'services', 'main.ts')],
     cwd: ROOT,
     logFile: join(DIR, 'logs', `${phase.name.replace(/\W+/g, '-')}.log`),
     env: {

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { DATA_DIR, ROOT, startLocalStack, startProcess, tail, type ManagedProcess } from '../../infra/stack';
 import { startTestPostgres } from '../../infra/stack/postgres';
+import { WORKER_NODE_ARGS } from '../../core/temporal/workflow-code';
 import { openPgliteDatabase, openPostgresDatabase, type Database } from '../../core/store';
 
 /** One figure, as a script prints it (`BENCH ` + JSON on one stdout line). */
@@ -212,7 +213,7 @@ export async function startRole(role: 'api' | 'ingest' | 'worker', env: Record<s
     name: `candor-${role}`,
     command: process.execPath,
     // BENCH_ROLE_NODE_ARGS: node options for the worker role, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile it.
-    args: [...(role === 'worker' && process.env.BENCH_ROLE_NODE_ARGS ? process.env.BENCH_ROLE_NODE_ARGS.split(' ') : []), '--import', 'tsx', join(ROOT, 'services', 'main.ts')],
+    args: [...(role === 'worker' && process.env.BENCH_ROLE_NODE_ARGS ? process.env.BENCH_ROLE_NODE_ARGS.split(' ') : []), ...WORKER_NODE_ARGS, '--import', 'tsx', join(ROOT, 'services', 'main.ts')],
     cwd: ROOT,
     logFile,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'production', LOG_LEVEL: 'info', ...env, CANDOR_ROLE: role },

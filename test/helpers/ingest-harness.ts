@@ -12,6 +12,7 @@ import { ensureTenant, migrate, openPgliteDatabase } from '../../core/store';
 import { journeyStatusQuery, journeyWorkflowId, type JourneyStatus } from '../../workflows/shared';
 import { required } from './env';
 import { testCodec } from './worker';
+import { WORKER_NODE_ARGS } from '../../core/temporal/workflow-code';
 import { createIdempotentProducer } from '../../core/kafka/client';
 
 /** Test tooling for the ingest role: a private Temporal dev server, Kafka producers and watchers, child ingest processes. */
@@ -141,25 +142,36 @@ export async function seededDataDir(tenants: string[]): Promise<string> {
 
 /** A real ingest process: `node --import tsx services/main.ts` with CANDOR_ROLE=ingest, its data dir a copy of `seed` (see seededDataDir). */
 export function spawnIngest(options: { name: string; temporalAddress: string; taskQueue: string; groupId: string; logDir: string; seed?: string }): ManagedProcess & { dataDir: string } {
+  return spawnRole('ingest', { ...options, env: { KAFKA_GROUP_ID: options.groupId } });
+}
+
+/**
+ * A real Candor role in its own process, launched as production launches it (`node` with WORKER_NODE_ARGS, then
+ * `--import tsx services/main.ts`), its data dir a copy of `seed` (see seededDataDir); `env` adds to its environment.
+ */
+export function spawnRole(
+  role: 'ingest' | 'worker',
+  options: { name: string; temporalAddress: string; taskQueue: string; logDir: string; seed?: string; env?: Record<string, string> },
+): ManagedProcess & { dataDir: string } {
   const dataDir = mkdtempSync(join(tmpdir(), `candor-${options.name}-`));
   if (options.seed) cpSync(options.seed, dataDir, { recursive: true });
   const proc = startProcess({
     name: options.name,
     command: process.execPath,
-    args: ['--import', 'tsx', 'services/main.ts'],
+    args: [...WORKER_NODE_ARGS, '--import', 'tsx', 'services/main.ts'],
     cwd: join(__dirname, '..', '..'),
     logFile: join(options.logDir, `${options.name}.log`),
     env: {
       PATH: process.env.PATH,
-      CANDOR_ROLE: 'ingest',
+      CANDOR_ROLE: role,
       TEMPORAL_ADDRESS: options.temporalAddress,
       TEMPORAL_TASK_QUEUE: options.taskQueue,
       KAFKA_BROKERS: required('KAFKA_BROKERS'),
-      KAFKA_GROUP_ID: options.groupId,
       KAFKA_CLIENT_ID: options.name,
       CANDOR_DATA_DIR: dataDir,
       CANDOR_ENCRYPTION_KEYS: TEST_ENCRYPTION_KEYS,
       LOG_LEVEL: 'info',
+      ...options.env,
     },
   });
   return Object.assign(proc, { dataDir });

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
+import { WORKER_NODE_ARGS } from '../../core/temporal/workflow-code';
 import { workflowBundle } from './worker';
 
 const ROOT = join(__dirname, '..', '..');
@@ -32,7 +33,7 @@ export class WorkerProcess {
 
   /** `env`: TEMPORAL_ADDRESS, TASK_QUEUE, DATABASE_URL, JOURNEY_FILE, WORKFLOW_BUNDLE and optionally the fake providers' variables. */
   constructor(env: Record<string, string>) {
-    this.child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test/helpers/worker-process.ts')], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'inherit'] });
+    this.child = spawn(process.execPath, [...WORKER_NODE_ARGS, '--import', 'tsx', join(ROOT, 'test/helpers/worker-process.ts')], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'inherit'] });
     this.exited = new Promise((resolve) => this.child.once('exit', () => resolve()));
     this.child.stdin!.on('error', () => undefined); // a killed worker's stdin
     let buffer = '';

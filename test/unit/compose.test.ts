@@ -267,8 +267,9 @@ describe('infra/Dockerfile', () => {
 
     const cmd = lines.filter((l) => /^(CMD|ENTRYPOINT) /.test(l)).map((l) => l.replace(/^(CMD|ENTRYPOINT) /, ''));
     const argv = cmd.flatMap((c) => (c.startsWith('[') ? (JSON.parse(c) as string[]) : c.split(/\s+/)));
-    expect(argv).toEqual(['node', '--import', 'tsx', 'services/main.ts']);
+    expect(argv).toEqual(['node', '--require', './core/temporal/workflow-thread-preload.cjs', '--import', 'tsx', 'services/main.ts']);
     expect(existsSync(path.join(root, 'services/main.ts'))).toBe(true);
+    expect(existsSync(path.join(root, 'core/temporal/workflow-thread-preload.cjs'))).toBe(true);
   });
 
   test('.dockerignore keeps local state out of the build context but not the sources', () => {

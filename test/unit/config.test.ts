@@ -4,7 +4,7 @@ describe('config', () => {
   it('runs on embedded defaults with an empty environment', () => {
     const config = loadConfig({});
     expect(config.role).toBe('all');
-    expect(config.temporal).toEqual({ address: '127.0.0.1:7233', namespace: 'default', taskQueue: 'candor-journeys' });
+    expect(config.temporal).toEqual({ address: '127.0.0.1:7233', namespace: 'default', taskQueue: 'candor-journeys', workflowStackTraces: 'off' });
     expect(config.kafka.brokers).toEqual(['127.0.0.1:9092']);
     expect(config.database.url).toBeUndefined();
     expect(config.http.port).toBe(3000);
@@ -29,6 +29,8 @@ describe('config', () => {
     expect(loadConfig({}).temporal).not.toHaveProperty('workflowTaskSlots');
     expect(loadConfig({ TEMPORAL_WORKFLOW_TASK_SLOTS: '80', TEMPORAL_LOCAL_ACTIVITY_SLOTS: '150' }).temporal).toMatchObject({ workflowTaskSlots: 80, localActivitySlots: 150 });
     expect(() => loadConfig({ TEMPORAL_WORKFLOW_TASK_SLOTS: '1' })).toThrow(/TEMPORAL_WORKFLOW_TASK_SLOTS: must be at least 2/);
+    expect(loadConfig({ TEMPORAL_WORKFLOW_STACK_TRACES: 'on' }).temporal.workflowStackTraces).toBe('on');
+    expect(() => loadConfig({ TEMPORAL_WORKFLOW_STACK_TRACES: 'yes' })).toThrow(/TEMPORAL_WORKFLOW_STACK_TRACES: must be on or off/);
     expect(config.secrets).toEqual(expect.arrayContaining(['token-abcdef', 'postgres://u:p@db:5432/candor']));
   });
 

@@ -1,0 +1,77 @@
+import { readFileSync, rmSync } from 'node:fs';
+import { exampleData } from '../../core/events/examples';
+import { signalJourney } from '../../core/temporal/journeys';
+import { journeyWorkflowId } from '../../workflows/shared';
+import { unique } from '../helpers/env';
+import { atsEvent, daytimeZone } from '../helpers/events';
+import { seededDataDir, spawnRole, waitForJourneys } from '../helpers/ingest-harness';
+import { useFixture } from '../helpers/fixture';
+
+/** What the worker process logged when it started polling. */
+async function pollingLine(logFile: string, hasExited: () => boolean): Promise<Record<string, unknown>> {
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    const line = readFileSync(logFile, 'utf8')
+      .split('\n')
+      .find((l) => l.includes('"worker polling"'));
+    if (line) return JSON.parse(line) as Record<string, unknown>;
+    if (hasExited() || Date.now() > deadline) throw new Error(`the worker did not start polling:\n${readFileSync(logFile, 'utf8').slice(-3000)}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+describe('the worker role in its own process, launched as production launches it', () => {
+  const tenant = unique('wrk').toLowerCase();
+  // No worker in the test process: only the spawned worker role polls the task queue.
+  const t = useFixture({ temporal: 'own-dev-server' }, { stop: 60_000 });
+  const started: ReturnType<typeof spawnRole>[] = [];
+  let seed: string;
+
+  beforeAll(async () => {
+    seed = await seededDataDir([tenant]);
+    t.onTeardown(async () => {
+      await Promise.all(started.map((p) => p.stop(30_000)));
+      for (const p of started) rmSync(p.dataDir, { recursive: true, force: true });
+      rmSync(seed, { recursive: true, force: true });
+    });
+  });
+
+  const worker = async (name: string, env: Record<string, string> = {}) => {
+    const proc = spawnRole('worker', { name, temporalAddress: t.address, taskQueue: t.taskQueue, logDir: t.dir, seed, env });
+    started.push(proc);
+    return { proc, polling: await pollingLine(proc.logFile, () => proc.hasExited()) };
+  };
+  /** A new application with contact details, in office hours, signalled as ingest would; resolves once it is acknowledged. */
+  const acknowledged = async (applicationId: string) => {
+    const data = exampleData(applicationId)['ats.application.created'];
+    await signalJourney(t.client, t.taskQueue, { tenant, applicationId }, atsEvent('ats.application.created', Date.now(), { ...data, candidate: { ...data.candidate, timeZone: daytimeZone() } }));
+    const statuses = await waitForJourneys(t.client, tenant, [applicationId], (s) => s.lastMessageAt !== undefined);
+    return statuses.get(applicationId)!;
+  };
+
+  it('runs journeys without workflow stack traces by default, and with them when TEMPORAL_WORKFLOW_STACK_TRACES=on', async () => {
+    const first = await worker('worker-default');
+    expect(first.polling.workflowStackTraces).toBe('off');
+    const quiet = unique('app');
+    const status = await acknowledged(quiet);
+    expect(status.eventsApplied).toBe(1);
+    expect(status.lastMessageAt).toBeGreaterThan(0);
+    // The Temporal UI's "Stack Trace" tab asks this query; the SDK answers that the worker does not collect them.
+    await expect(t.client.workflow.getHandle(journeyWorkflowId(tenant, quiet)).query('__stack_trace')).rejects.toThrow(/stack traces are not enabled/);
+    await first.proc.stop(30_000);
+
+    const second = await worker('worker-stack-traces', { TEMPORAL_WORKFLOW_STACK_TRACES: 'on' });
+    expect(second.polling.workflowStackTraces).toBe('on');
+    const traced = unique('app');
+    await acknowledged(traced);
+    const stack = await t.client.workflow.getHandle(journeyWorkflowId(tenant, traced)).query<string>('__stack_trace');
+    expect(stack).toContain('workflows/candidate-journey.ts');
+  });
+
+  it('refuses to start with a TEMPORAL_WORKFLOW_STACK_TRACES it does not know, and says why', async () => {
+    const proc = spawnRole('worker', { name: 'worker-bad-setting', temporalAddress: t.address, taskQueue: t.taskQueue, logDir: t.dir, seed, env: { TEMPORAL_WORKFLOW_STACK_TRACES: 'yes' } });
+    started.push(proc);
+    expect(await proc.exited).not.toBe(0);
+    expect(readFileSync(proc.logFile, 'utf8')).toMatch(/TEMPORAL_WORKFLOW_STACK_TRACES.*must be on or off/);
+  });
+});
