@@ -45,4 +45,12 @@ if (off && !isMainThread) {
     return createHook.call(this, hooks);
   }
   v8.promiseHooks.createHook = candorCreateHook;
+  // The SDK then prints that promise hooks are "not available"; the worker logs what is true instead
+  // ("worker polling", workflowStackTraces: off), so that one line is not printed.
+  const sdkNotice = 'v8.promiseHooks.createHook is not available; stack trace collection will be disabled.';
+  const warn = console.warn;
+  console.warn = function candorWarn(...args) {
+    if (args.length === 1 && args[0] === sdkNotice) return;
+    warn.apply(this, args);
+  };
 }

@@ -158,10 +158,13 @@ async function historyBreakdown(client: Client, acks: [applicationId: string, ac
  * workflow task the firing caused, waiting for the worker and running in it.
  */
 async function timerBreakdown(client: Client, due: Map<string, number>, sample: string[]): Promise<string> {
-  const sum = { journeys: 0, fired: 0, settingTask: 0, toTask: 0, wait: 0, run: 0, timedOut: 0, notStarted: 0, failed: 0 };
+  const sum = { journeys: 0, fired: 0, settingTask: 0, toTask: 0, wait: 0, run: 0, timedOut: 0, notStarted: 0, failed: 0, fetchMs: 0, events: 0 };
   for (const applicationId of sample) {
     const dueAt = due.get(applicationId)!;
+    const fetchStarted = performance.now();
     const events = (await client.workflow.getHandle(journeyWorkflowId(TENANT, applicationId)).fetchHistory()).events ?? [];
+    sum.fetchMs += performance.now() - fetchStarted;
+    sum.events += events.length;
     const at = new Map<number, number>();
     const taskOf = new Map<number, number>();
     let firedAt: number | undefined;
@@ -198,7 +201,7 @@ async function timerBreakdown(client: Client, due: Map<string, number>, sample: 
   return (
     `per reminder (mean of ${sum.journeys}): the timer fired ${sec(sum.fired)} s after due (the workflow task that started it ran ` +
     `${sec(sum.settingTask)} s, and its duration counts from that task's start), then ${sec(sum.toTask)} s passed until the workflow task that ` +
-    `completed was scheduled (${sum.timedOut} workflow tasks timed out, ${sum.notStarted} of them never started, and ${sum.failed} failed before it), which waited ${sec(sum.wait)} s for the worker and ran ${sec(sum.run)} s`
+    `completed was scheduled (${sum.timedOut} workflow tasks timed out, ${sum.notStarted} of them never started, and ${sum.failed} failed before it), which waited ${sec(sum.wait)} s for the worker and ran ${sec(sum.run)} s; afterwards, fetching a whole history (${Math.round(sum.events / Math.max(1, sample.length))} events, as a worker does for a journey it no longer holds) took ${Math.round(sum.fetchMs / Math.max(1, sample.length))} ms`
   );
 }
 
@@ -236,6 +239,8 @@ function describeSdkMetrics(totals: Map<string, number>, since = new Map<string,
   ]
     .map((name) => `${name} ${mean(`temporal_${name}`)}`)
     .concat(['temporal_num_pollers', 'temporal_worker_task_slots_available', 'temporal_sticky_cache_size'].map((n) => `${n} ${totals.get(n) ?? '?'}`))
+    // Counters: tasks for journeys the worker held (hit) or had to fetch the whole history of (miss), and evictions.
+    .concat([...totals.keys()].filter((n) => /^temporal_sticky_cache_(hit|miss|total_forced_eviction|forced_eviction)/.test(n)).map((n) => `${n} +${delta(n)}`))
     .join('; ');
 }
 
