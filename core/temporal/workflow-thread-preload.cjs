@@ -7,8 +7,9 @@
 //
 // Why: in the thread that runs workflows, the SDK installs a V8 promise hook. The hook formats and keeps a stack trace
 // for every promise a workflow creates, only so that the `__stack_trace` query (the Temporal UI's "Stack Trace" tab)
-// can show where a workflow waits. Measured on Candor's journeys, that hook was about a quarter of the workflow
-// thread's time, most of a replay's cost, and about 22 KiB of each cached journey's heap (README, "Performance").
+// can show where a workflow waits. Measured on Candor's journeys, that hook took 40% of the workflow thread's busy time
+// while evicted journeys woke (a replay creates every promise of the journey's past again) and about 22 KiB of each
+// cached journey's heap (README, "Workflow stack traces" and "Performance").
 //
 // How: the SDK already runs without the hook where V8's promise hooks are missing (its `setPromiseHook` catches the
 // error and disables stack traces). In worker threads only, `v8.promiseHooks.createHook` throws when the SDK's

@@ -1,5 +1,7 @@
 // Benchmark: history size of a typical 60-day journey, and worker memory per cached journey.
-// Run: npx tsx --expose-gc test/benchmarks/journey-history.ts [journeys=300]
+// Run: node --require ./core/temporal/workflow-thread-preload.cjs --import tsx --expose-gc test/benchmarks/journey-history.ts [journeys=300]
+// (the preload, as every Candor launcher passes it, keeps the SDK from recording a stack trace per promise;
+// TEMPORAL_WORKFLOW_STACK_TRACES=on, or `npx tsx --expose-gc …` without it, measures the worker with them).
 // Uses the native time-skipping test server (TEMPORAL_TEST_SERVER or .local/venv) and an in-memory PGlite.
 import { join } from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
