@@ -36,9 +36,13 @@ describe('the worker role in its own process, launched as production launches it
     });
   });
 
-  const worker = async (name: string, env: Record<string, string> = {}) => {
+  const spawn = (name: string, env: Record<string, string> = {}) => {
     const proc = spawnRole('worker', { name, temporalAddress: t.address, taskQueue: t.taskQueue, logDir: t.dir, seed, env });
     started.push(proc);
+    return proc;
+  };
+  const worker = async (name: string, env: Record<string, string> = {}) => {
+    const proc = spawn(name, env);
     return { proc, polling: await pollingLine(proc.logFile, () => proc.hasExited()) };
   };
   /** A new application with contact details, in office hours, signalled as ingest would; resolves once it is acknowledged. */
@@ -71,8 +75,7 @@ describe('the worker role in its own process, launched as production launches it
   });
 
   it('refuses to start with a TEMPORAL_WORKFLOW_STACK_TRACES it does not know, and says why', async () => {
-    const proc = spawnRole('worker', { name: 'worker-bad-setting', temporalAddress: t.address, taskQueue: t.taskQueue, logDir: t.dir, seed, env: { TEMPORAL_WORKFLOW_STACK_TRACES: 'yes' } });
-    started.push(proc);
+    const proc = spawn('worker-bad-setting', { TEMPORAL_WORKFLOW_STACK_TRACES: 'yes' });
     expect(await proc.exited).not.toBe(0);
     expect(readFileSync(proc.logFile, 'utf8')).toMatch(/TEMPORAL_WORKFLOW_STACK_TRACES.*must be on or off/);
   });

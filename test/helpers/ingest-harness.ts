@@ -140,7 +140,7 @@ export async function seededDataDir(tenants: string[]): Promise<string> {
   return dir;
 }
 
-/** A real ingest process: `node --import tsx services/main.ts` with CANDOR_ROLE=ingest, its data dir a copy of `seed` (see seededDataDir). */
+/** A real ingest process (spawnRole with CANDOR_ROLE=ingest and its own consumer group). */
 export function spawnIngest(options: { name: string; temporalAddress: string; taskQueue: string; groupId: string; logDir: string; seed?: string }): ManagedProcess & { dataDir: string } {
   return spawnRole('ingest', { ...options, env: { KAFKA_GROUP_ID: options.groupId } });
 }
