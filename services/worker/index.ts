@@ -1,4 +1,4 @@
-import { NativeConnection, Worker, Runtime, DefaultLogger, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { NativeConnection, Worker, Runtime, DefaultLogger, type WorkerOptions, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createActivities, type JourneyEventSink } from '../../activities';
 import { createProviders } from '../../activities/messaging';
 import type { Config } from '../../core/config';
@@ -23,6 +23,20 @@ export interface WorkerRole {
 // Decryption failures a watch has reported in its own line; the SDK repeats them on every retry.
 const watches = new Set<WatchedCodec>();
 let runtimeInstalled = false;
+
+/**
+ * The worker options Candor's settings tune (TEMPORAL_MAX_CACHED_WORKFLOWS, TEMPORAL_WORKFLOW_TASK_SLOTS,
+ * TEMPORAL_LOCAL_ACTIVITY_SLOTS); the SDK's defaults where unset.
+ */
+export function workerTuning(temporal: Config['temporal']): Pick<WorkerOptions, 'maxCachedWorkflows' | 'maxConcurrentWorkflowTaskExecutions' | 'maxConcurrentLocalActivityExecutions'> {
+  return {
+    ...(temporal.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: temporal.maxCachedWorkflows } : {}),
+    // Slots for journey workflow tasks and their local activities. Raising them helps only where CPU is left over:
+    // on a saturated machine more tasks at once run past the 10 s workflow-task timeout and are retried.
+    ...(temporal.workflowTaskSlots !== undefined ? { maxConcurrentWorkflowTaskExecutions: temporal.workflowTaskSlots } : {}),
+    ...(temporal.localActivitySlots !== undefined ? { maxConcurrentLocalActivityExecutions: temporal.localActivitySlots } : {}),
+  };
+}
 
 /**
  * Starts a Temporal worker polling Candor's task queue for journey workflows and their activities.
@@ -70,11 +84,7 @@ export async function startWorker(
     connection,
     namespace: config.temporal.namespace,
     taskQueue,
-    ...(config.temporal.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: config.temporal.maxCachedWorkflows } : {}),
-    // Slots for journey workflow tasks and their local activities. Raising them helps only where CPU is left over:
-    // on a saturated machine more tasks at once run past the 10 s workflow-task timeout and are retried.
-    ...(config.temporal.workflowTaskSlots !== undefined ? { maxConcurrentWorkflowTaskExecutions: config.temporal.workflowTaskSlots } : {}),
-    ...(config.temporal.localActivitySlots !== undefined ? { maxConcurrentLocalActivityExecutions: config.temporal.localActivitySlots } : {}),
+    ...workerTuning(config.temporal),
     // The tracing interceptors are bundled with the workflows, so a tracing worker bundles its own: a prebuilt bundle has none.
     ...(deps.workflowBundle && !tracing ? { workflowBundle: deps.workflowBundle } : { workflowsPath: WORKFLOWS_PATH, bundlerOptions: { preloadModules: [...SHARED_WORKFLOW_MODULES] } }),
     activities: createActivities({ logger: deps.logger, db: deps.db, events: deps.events, providers: tracing ? tracedProviders(providers) : providers, publicUrl: config.http.publicUrl }),

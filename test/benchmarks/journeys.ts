@@ -13,6 +13,11 @@
 // Phases and figures (printed as `BENCH {json}` lines, see run.ts):
 //   bare      N signalWithStart calls of the journey workflow type on a task queue no worker polls,
 //             BENCH_CONCURRENCY in flight: bare signals per second (the baseline of every ratio).
+//   floor     the bare journey (floor/workflow.ts, on a worker process of its own configured as Candor's): N journeys
+//             started with signalWithStart and ingest's input, each acknowledged by one local activity in its first
+//             workflow task, then asleep on a timer. Nothing of Candor's runs: what Temporal alone allows a journey
+//             that acknowledges from its workflow, the ceiling of the next figure. floor-eager (not by default): the
+//             same, started by the worker's own process with eager workflow start (the first event as input).
 //   burst     N applications produced at once; time until every one is acknowledged.
 //             → acknowledgements/s ÷ bare signals/s (goal ≥ 0.5), burst time ÷ bare time (goal ≤ 2),
 //             → worker RSS growth over the N open (cached) journeys ÷ N (goal < 0.3 MiB).
@@ -25,7 +30,7 @@
 //             time) → acknowledgement p50/p99 (goal p99 < 1 s). Events not acknowledged within
 //             BENCH_DRAIN_S of the last one count as infinitely late.
 // Environment: BENCH_BURST (2000), BENCH_CONCURRENCY (64), BENCH_SUSTAIN_S (60), BENCH_TIMERS (min(N, 500)),
-// BENCH_WAIT_S (300: the longest wait for a burst), BENCH_DRAIN_S (60), BENCH_PHASES (bare,burst,timers,held,sustained);
+// BENCH_WAIT_S (300: the longest wait for a burst), BENCH_DRAIN_S (60), BENCH_PHASES (bare,floor,burst,timers,held,sustained; floor-eager on request);
 // BENCH_CACHE (the worker's workflow cache; default the burst + 500, so RSS ÷ N is per cached journey);
 // BENCH_SDK_METRICS=host:port serves the worker's Temporal SDK metrics there and prints, for the burst and for the
 // timers (from 6 s before the first is due: the early wake-ups), the workflow-task and local-activity latencies
@@ -34,12 +39,18 @@
 // ats.candidate.updated each, so that with a cache smaller than N (BENCH_CACHE) the reminders wake journeys the worker
 // has to replay from their histories, as in production, where an interview is scheduled days before its reminder;
 // BENCH_QUICK=1 (npm run bench -- --quick) makes the defaults 300 applications, 100 timers, 20 s sustained, 30 s drain.
+import { spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
 import { loadConfig } from '../../core/config';
+import { loadDefaultJourneys } from '../../core/journeys/default-journeys';
+import { initialJourney, journeyChoice } from '../../core/journeys/published';
+import { WORKER_NODE_ARGS } from '../../core/temporal/workflow-code';
+import { ROOT } from '../../infra/stack';
 import { exampleData, exampleEvent } from '../../core/events/examples';
 import { ensureTenant, migrate, openPostgresDatabase, type Database } from '../../core/store';
 import { journeyWorkflowId } from '../../workflows/shared';
@@ -57,7 +68,7 @@ const WAIT_S = Number(process.env.BENCH_WAIT_S ?? 300);
 const DRAIN_S = Number(process.env.BENCH_DRAIN_S ?? (QUICK ? 30 : 60));
 /** The worker's TEMPORAL_MAX_CACHED_WORKFLOWS: by default every journey of the burst (and the warm-up) stays cached. */
 const CACHE = Number(process.env.BENCH_CACHE ?? Math.max(N + 500, 2500));
-const PHASES = new Set((process.env.BENCH_PHASES ?? 'bare,burst,timers,held,sustained').split(','));
+const PHASES = new Set((process.env.BENCH_PHASES ?? 'bare,floor,burst,timers,held,sustained').split(','));
 const SDK_METRICS = process.env.BENCH_SDK_METRICS;
 const EVICT = Number(process.env.BENCH_TIMERS_EVICT ?? 0);
 const TENANT = 'bench';
@@ -407,6 +418,95 @@ async function main(): Promise<void> {
     }
     const bareSeconds = N / bareRate;
 
+    // floor: the bare journey (floor/workflow.ts), N new applications started as ingest starts them (the same input,
+    // with the resolved journey), acknowledged by one local activity in their first workflow task, on a worker of its
+    // own configured as Candor's; it stops before the burst. What Temporal alone allows a journey that acknowledges.
+    // floor-eager: the same journeys started by the worker's own process with eager start (first event as input).
+    let floorRate = NaN;
+    const floor = async (eager: boolean): Promise<void> => {
+      const floorQueue = `${taskQueue}-floor${eager ? '-eager' : ''}`;
+      const initial = await initialJourney(db, loadDefaultJourneys(), { tenant: TENANT, ...journeyChoice(warm[0]!.data) }, Date.now());
+      const sample = warm[0]!;
+      const floorWorker = spawn(process.execPath, [...WORKER_NODE_ARGS, '--import', 'tsx', join(ROOT, 'test', 'benchmarks', 'floor', 'worker.ts')], {
+        cwd: ROOT,
+        env: {
+          PATH: process.env.PATH,
+          HOME: process.env.HOME,
+          NODE_ENV: 'production',
+          ...env,
+          TEMPORAL_TASK_QUEUE: floorQueue,
+          ...(eager ? { FLOOR_EAGER: '1', FLOOR_INPUT: JSON.stringify({ initial }), FLOOR_EVENT: JSON.stringify({ id: sample.id, type: sample.type, time: sample.time, data: sample.data }) } : {}),
+        },
+        stdio: ['pipe', 'pipe', 'inherit'],
+      });
+      const acked = new Map<string, number>();
+      const startedEagerly = new Map<string, number>();
+      let ready: () => void = () => undefined;
+      const isReady = new Promise<void>((resolve) => (ready = resolve));
+      createInterface({ input: floorWorker.stdout }).on('line', (line) => {
+        const [word, id, at] = line.split(' ');
+        if (word === 'READY') ready();
+        else if (word === 'ACK' && id && at) acked.set(id, Number(acked.get(id) ?? at));
+        else if (word === 'STARTED' && id && at) startedEagerly.set(id, Number(at));
+      });
+      const exited = new Promise<never>((_, reject) => floorWorker.on('exit', (code) => reject(new Error(`the bare journeys' worker exited (${code})`))));
+      exited.catch(() => undefined);
+      const startAll = async (prefix: string, count: number) => {
+        if (eager) {
+          floorWorker.stdin.write(`START ${prefix} ${count} ${CONCURRENCY}\n`);
+          while (!startedEagerly.has(prefix)) await Promise.race([sleep(50), exited]);
+          return;
+        }
+        let next = 0;
+        await Promise.all(
+          Array.from({ length: CONCURRENCY }, async () => {
+            for (let i = next++; i < count; i = next++) {
+              await signalJourney(client, floorQueue, { tenant: TENANT, applicationId: `${prefix}${i}` }, { id: sample.id, type: sample.type, time: sample.time, data: sample.data }, { initial });
+            }
+          }),
+        );
+      };
+      const until = async (prefix: string, count: number) => {
+        const deadline = Date.now() + WAIT_S * 1000;
+        while ([...acked.keys()].filter((id) => id.startsWith(prefix)).length < count && Date.now() < deadline) await Promise.race([sleep(100), exited]);
+      };
+      try {
+        await Promise.race([isReady, exited]);
+        await startAll(`${run}-fwarm${eager ? 'e' : ''}-`, 20);
+        await until(`${run}-fwarm${eager ? 'e' : ''}-`, 20);
+        const prefix = `${run}-floor${eager ? 'e' : ''}-`;
+        const workerCpu = cpuSeconds(floorWorker.pid!);
+        cpu.reset();
+        const started = Date.now();
+        await startAll(prefix, N);
+        await until(prefix, N);
+        const usage = cpu.read();
+        const times = [...acked].filter(([id]) => id.startsWith(prefix)).map(([, t]) => t);
+        const seconds = (Math.max(...times) - started) / 1000;
+        const rate = times.length / seconds;
+        const perJourney = ((cpuSeconds(floorWorker.pid!) - workerCpu) * 1000) / Math.max(1, times.length);
+        const how = eager ? `eager start by the worker's process (${startedEagerly.get(prefix)} of ${N} started eagerly)` : 'signalWithStart';
+        if (!eager) floorRate = rate;
+        log(`floor (bare journeys, ${how}): ${times.length}/${N} acknowledged in ${round(seconds, 1)} s: ${round(rate, 1)}/s, ratio ${round(rate / bareRate, 3)}; their worker ${round(perJourney, 1)} ms CPU each; CPU ${usage}`);
+        emit({
+          figure: eager ? 'Bare journeys acknowledged per second, eager start' : 'Bare journeys acknowledged per second',
+          value: round(rate, 1),
+          unit: '/s',
+          goal: '(ceiling of the acknowledgement rate)',
+          pass: null,
+          ratio: round(rate / bareRate, 3),
+          baseline: round(bareRate, 1),
+          bottleneck: `CPU: ${usage} (the "worker" is Candor's, idle here); the bare journeys' worker ${round(perJourney, 1)} ms CPU per journey`,
+          note: `${times.length} of ${N}: ${how} with ingest's input, one workflow task with one local activity, then a timer; nothing of Candor's`,
+        });
+      } finally {
+        floorWorker.kill('SIGTERM');
+        await new Promise((resolve) => (floorWorker.exitCode !== null ? resolve(undefined) : floorWorker.once('exit', resolve)));
+      }
+    };
+    if (PHASES.has('floor')) await floor(false);
+    if (PHASES.has('floor-eager')) await floor(true);
+
     let ackRate = NaN;
     // Applications of the burst not acknowledged when it gave up: the sustained phase starts behind them.
     let behind = 0;
@@ -442,6 +542,18 @@ async function main(): Promise<void> {
         bottleneck,
         note: complete ? `${N} applications` : `only ${acks.size} of ${N} acknowledged within ${WAIT_S} s`,
       });
+      if (Number.isFinite(floorRate)) {
+        emit({
+          figure: 'Acknowledgements per second ÷ bare journeys',
+          value: round(ackRate, 1),
+          unit: '/s',
+          goal: '',
+          pass: null,
+          ratio: round(ackRate / floorRate, 3),
+          baseline: round(floorRate, 1),
+          note: 'the share of what Temporal alone allows a journey that acknowledges from its workflow (floor) that Candor reaches',
+        });
+      }
       emit({
         figure: `Burst of ${N} applications, all acknowledged`,
         value: complete ? round(seconds, 1) : null,
