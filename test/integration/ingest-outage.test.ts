@@ -10,12 +10,12 @@ describe('ingest while Temporal is down', () => {
   // Its own dev server, stopped for 30 s in this test, so no other test notices.
   const t = useFixture({ tenants: ['acme', tenant], temporal: 'own-dev-server', ingest: { signalTimeoutMs: 2_000, initialBackoffMs: 250, maxBackoffMs: 2_000 } }, { stop: 60_000 });
   const kafka = testKafka();
-  /** Resolves once none of the applications' journeys has a workflow task scheduled or running. */
+  /** Resolves once every application's journey has completed a workflow task and has none scheduled or running. */
   const settled = async (applicationIds: string[]): Promise<void> => {
     const deadline = Date.now() + 60_000;
     for (;;) {
-      const described = await Promise.all(applicationIds.map((id) => t.client.workflow.getHandle(journeyWorkflowId(tenant, id)).describe()));
-      if (described.every((d) => !d.raw.pendingWorkflowTask)) return;
+      const described = await Promise.all(applicationIds.map((id) => t.client.workflow.getHandle(journeyWorkflowId(tenant, id)).describe().catch(() => undefined)));
+      if (described.every((d) => d !== undefined && !d.raw.pendingWorkflowTask && Number(d.raw.workflowExecutionInfo?.historyLength ?? 0) >= 5)) return;
       if (Date.now() > deadline) throw new Error('journeys still had workflow tasks under way after 60 s');
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -29,10 +29,11 @@ describe('ingest while Temporal is down', () => {
 
     await t.withWorker(async () => {
       await producer.sendEvents(scripts.map((s) => s[0]!));
-      await waitForJourneys(t.client, tenant, applications, (s) => s.eventsApplied === 1);
-      // The worker stops only once no journey has a workflow task under way (an acknowledgement's send runs inside one,
-      // in office hours): this test is about ingest during an outage, not about a worker stopped in mid-task.
+      // Watched without queries until every journey's first workflow task is through (in office hours the
+      // acknowledgement's send runs inside it): a query that reaches a journey during that task is a case of its own
+      // (README "Known issue"), and this test is about ingest during an outage.
       await settled(applications);
+      await waitForJourneys(t.client, tenant, applications, (s) => s.eventsApplied === 1);
     });
 
     await t.devServer.stop();
