@@ -427,6 +427,7 @@ async function main(): Promise<void> {
       const floorQueue = `${taskQueue}-floor${eager ? '-eager' : ''}`;
       const initial = await initialJourney(db, loadDefaultJourneys(), { tenant: TENANT, ...journeyChoice(warm[0]!.data) }, Date.now());
       const sample = warm[0]!;
+      const firstEvent = { id: sample.id, type: sample.type, time: sample.time, data: sample.data };
       const floorWorker = spawn(process.execPath, [...WORKER_NODE_ARGS, '--import', 'tsx', join(ROOT, 'test', 'benchmarks', 'floor', 'worker.ts')], {
         cwd: ROOT,
         env: {
@@ -435,7 +436,7 @@ async function main(): Promise<void> {
           NODE_ENV: 'production',
           ...env,
           TEMPORAL_TASK_QUEUE: floorQueue,
-          ...(eager ? { FLOOR_EAGER: '1', FLOOR_INPUT: JSON.stringify({ initial }), FLOOR_EVENT: JSON.stringify({ id: sample.id, type: sample.type, time: sample.time, data: sample.data }) } : {}),
+          ...(eager ? { FLOOR_EAGER: '1', FLOOR_INPUT: JSON.stringify({ initial }), FLOOR_EVENT: JSON.stringify(firstEvent) } : {}),
         },
         stdio: ['pipe', 'pipe', 'inherit'],
       });
@@ -461,7 +462,7 @@ async function main(): Promise<void> {
         await Promise.all(
           Array.from({ length: CONCURRENCY }, async () => {
             for (let i = next++; i < count; i = next++) {
-              await signalJourney(client, floorQueue, { tenant: TENANT, applicationId: `${prefix}${i}` }, { id: sample.id, type: sample.type, time: sample.time, data: sample.data }, { initial });
+              await signalJourney(client, floorQueue, { tenant: TENANT, applicationId: `${prefix}${i}` }, firstEvent, { initial });
             }
           }),
         );

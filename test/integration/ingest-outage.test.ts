@@ -10,7 +10,10 @@ describe('ingest while Temporal is down', () => {
   // Its own dev server, stopped for 30 s in this test, so no other test notices.
   const t = useFixture({ tenants: ['acme', tenant], temporal: 'own-dev-server', ingest: { signalTimeoutMs: 2_000, initialBackoffMs: 250, maxBackoffMs: 2_000 } }, { stop: 60_000 });
   const kafka = testKafka();
-  /** Resolves once every application's journey has completed a workflow task and has none scheduled or running. */
+  /**
+   * Resolves once every application's journey has completed a workflow task (5 history events: started, signalled,
+   * task scheduled, started, completed) and has none scheduled or running.
+   */
   const settled = async (applicationIds: string[]): Promise<void> => {
     const deadline = Date.now() + 60_000;
     for (;;) {
