@@ -3,6 +3,7 @@ import {
   ActivityFailure,
   allHandlersFinished,
   ApplicationFailure,
+  CancellationScope,
   condition,
   continueAsNew,
   log,
@@ -167,12 +168,16 @@ export async function candidateJourney(input: JourneyInput): Promise<JourneyStat
   let sendRecords = carried?.sendRecords ?? false;
   // Runs whose first local activity (or ingest's resolution) said so wake TIMER_LEAD_MS before a due message.
   let timerLead = carried?.timerLead ?? false;
+  // Runs whose first local activity (or ingest's resolution) said so never cancel a wake-up timer set while a send ran.
+  let steadyWake = carried?.steadyWake ?? false;
   let state: JourneyState | undefined = carried?.state && withPooledDefinitions(carried.state);
   let contact: JourneyContact = carried?.contact ?? {};
   const queue: QueuedInput[] = [...(carried?.queued ?? [])];
   let eventsApplied = carried?.eventsApplied ?? 0;
   let lastEventType = carried?.lastEventType;
   let inFlight = 0;
+  // Sends whose local activity is running (runs with steady wake pin the timers set meanwhile).
+  let delivering = 0;
   // Messages handed to delivery whose result the journey has not taken in yet (runs with decision records).
   const awaitingSends = new Set<string>();
   // Journey events of a decision record a send could not write (runs with send records): they go with the next record.
@@ -284,6 +289,7 @@ export async function candidateJourney(input: JourneyInput): Promise<JourneyStat
         const send = async (): Promise<void> => {
           if (command.notBefore > Date.now()) await sleep(command.notBefore - Date.now());
           if (previous) await previous;
+          delivering++;
           try {
             const result = await deliver({ ...request, at: Date.now(), contact, ...(record ? { record: record.params } : {}) });
             if (record) recorded(record, result.recorded !== false);
@@ -295,6 +301,8 @@ export async function candidateJourney(input: JourneyInput): Promise<JourneyStat
             const cause = error instanceof ActivityFailure ? error.cause : error;
             const reason = cause instanceof ApplicationFailure ? `${cause.type ?? 'error'}: ${cause.message}` : 'delivery failed';
             enqueue({ kind: 'delivery', result: { messageId: command.messageId, channel, status: 'failed', reason } });
+          } finally {
+            delivering--;
           }
         };
         if (records) awaitingSends.add(command.messageId);
@@ -369,6 +377,7 @@ export async function candidateJourney(input: JourneyInput): Promise<JourneyStat
           records = current && (features ?? []).includes('decision-records');
           sendRecords = records && (features ?? []).includes('send-records');
           timerLead = records && (features ?? []).includes('timer-lead');
+          steadyWake = records && (features ?? []).includes('steady-wake');
           // Journeys created from here on accept events in any order (they wait for a way to reach the candidate);
           // journeys created before keep deciding exactly as they did, so their histories replay unchanged.
           const anyOrder = has('any-event-order');
@@ -587,6 +596,38 @@ export async function candidateJourney(input: JourneyInput): Promise<JourneyStat
 
   const rollOverDue = () => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > historyLimit;
 
+  // Runs with steady wake (JOURNEY_FEATURES `steady-wake`): the wake-up timer the loop waits on, the time it was set for,
+  // and whether a send's local activity was running when it was set (then it is never cancelled; see JOURNEY_FEATURES).
+  let armed: { at: number; fired: Promise<void>; scope: CancellationScope; pinned: boolean } | undefined;
+  /** Waits until `ready` or the wake-up at `at`; true when `ready`. Keeps the armed timer while it still serves. */
+  const waitSteadily = async (ready: () => boolean, at: number | undefined): Promise<boolean> => {
+    // A pinned timer set for earlier than `at` still serves: it wakes the journey, which sleeps on (one more task).
+    if (armed && armed.at !== at && !(armed.pinned && at !== undefined && armed.at < at)) {
+      if (!armed.pinned) armed.scope.cancel();
+      armed = undefined;
+    }
+    if (at === undefined) {
+      await condition(ready);
+      return true;
+    }
+    if (!armed) {
+      const scope = new CancellationScope();
+      const fired = scope.run(() => sleep(Math.max(1, at - Date.now())));
+      fired.catch(() => undefined);
+      armed = { at, fired, scope, pinned: delivering > 0 };
+    }
+    const timer = armed;
+    const woken = await CancellationScope.cancellable(async () => {
+      try {
+        return await Promise.race([timer.fired.then(() => false), condition(ready).then(() => true)]);
+      } finally {
+        CancellationScope.current().cancel();
+      }
+    });
+    if (!woken && armed === timer) armed = undefined;
+    return woken;
+  };
+
   for (;;) {
     if (state?.status === 'completed' && queue.length === 0 && inFlight === 0) break;
     if (rollOverDue() && queue.length === 0) break;
@@ -596,8 +637,13 @@ export async function candidateJourney(input: JourneyInput): Promise<JourneyStat
     // task that ran long (its local activities) would make the message late by as much. So a far wake-up comes
     // TIMER_LEAD_MS early, and the short rest is slept on a timer set by a task that does nothing else.
     const early = timerLead && wake !== undefined && wake - Date.now() > TIMER_LEAD_MS ? TIMER_LEAD_MS : 0;
-    const woken = wake !== undefined ? await condition(ready, Math.max(1, wake - early - Date.now())) : (await condition(ready), true);
-    if (!woken && early > 0 && Date.now() < wake!) continue;
+    const woken = steadyWake
+      ? await waitSteadily(ready, wake === undefined ? undefined : wake - early)
+      : wake !== undefined
+        ? await condition(ready, Math.max(1, wake - early - Date.now()))
+        : (await condition(ready), true);
+    // Woken before the wake-up (the lead, or a kept timer set for earlier): sleep on.
+    if (!woken && (early > 0 || steadyWake) && Date.now() < wake!) continue;
     const item = woken ? queue.shift() : undefined;
     if (woken && !item) continue;
     const engineInput = item ? await toInput(item) : ({ kind: 'timer' } as const);
@@ -634,6 +680,7 @@ export async function candidateJourney(input: JourneyInput): Promise<JourneyStat
         ...(sendRecords ? { sendRecords } : {}),
         ...(timerLead ? { timerLead } : {}),
         ...(unmarked ? { unmarked } : {}),
+        ...(steadyWake ? { steadyWake } : {}),
       },
     });
   }

@@ -116,6 +116,8 @@ export interface CarriedJourney {
   timerLead?: boolean;
   /** The run records no patch markers (JOURNEY_FEATURES `no-patch-markers`). */
   unmarked?: boolean;
+  /** The run keeps a wake-up timer set while a message was being sent (JOURNEY_FEATURES `steady-wake`). */
+  steadyWake?: boolean;
 }
 
 /**
@@ -133,8 +135,13 @@ export interface CarriedJourney {
  *   this code without recording patch markers (its input decides, so every replay decides the same), which saves a
  *   marker event and the `TemporalChangeVersion` search-attribute upsert per journey. Workers must run this code
  *   before ingest does (README, "Upgrading").
+ * - `steady-wake`: a wake-up timer set while one of the journey's messages was being sent (a local activity) is never
+ *   cancelled: it is kept while the wake-up it was set for still stands, else left to fire unheeded. A query can make the
+ *   SDK complete a workflow task while a local activity runs, with the activity's result recorded in that same task although
+ *   the journey only took it in the next; a replay hands the journey that result in the first task, and a timer started
+ *   and cancelled inside one task is never sent, so the replay would miss the timer the history has (non-determinism).
  */
-export const JOURNEY_FEATURES = ['decision-records', 'send-records', 'timer-lead', 'no-patch-markers'] as const;
+export const JOURNEY_FEATURES = ['decision-records', 'send-records', 'timer-lead', 'no-patch-markers', 'steady-wake'] as const;
 export type JourneyFeature = (typeof JOURNEY_FEATURES)[number];
 
 /**

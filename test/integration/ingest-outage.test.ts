@@ -32,9 +32,9 @@ describe('ingest while Temporal is down', () => {
 
     await t.withWorker(async () => {
       await producer.sendEvents(scripts.map((s) => s[0]!));
-      // Watched without queries until every journey's first workflow task is through (in office hours the
-      // acknowledgement's send runs inside it): a query that reaches a journey during that task is a case of its own
-      // (README "Known issue"), and this test is about ingest during an outage.
+      // Every journey's first workflow task is through (in office hours the acknowledgement's send runs inside it) before
+      // the worker stops: this test is about ingest during an outage, not a worker stopped in mid-send. A query that
+      // reaches a journey during that task is test/integration/journey-replay.test.ts's case.
       await settled(applications);
       await waitForJourneys(t.client, tenant, applications, (s) => s.eventsApplied === 1);
     });
