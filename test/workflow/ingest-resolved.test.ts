@@ -104,6 +104,7 @@ describe('a journey started with the definition ingest resolved (time-skipping s
     await send(app, atsEvent('ats.application.rejected', await t.env.currentTimeMs()));
     await t.env.sleep('3 days');
     expect(await handle.result()).toMatchObject({ completed: true });
+    record(handle, 'sv-ingest-resolved-steady-wake-reminder-then-rejected');
   });
 
   it('resolves the journey itself when its first event names another locale than ingest resolved for', async () => {
