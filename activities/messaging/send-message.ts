@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { log } from '@temporalio/activity';
 import type { Queryable } from '../../core/store';
 import { serverNow } from '../server-clock';
@@ -7,7 +8,7 @@ import type { DeliveryResult } from '../../workflows/shared';
 import { isOptedOut } from '../../core/store/consent';
 import { tenantBranding } from '../../core/store/tenants';
 import { ProviderError, toApplicationFailure, type FailureType } from '../../core/messaging/failures';
-import { claimLedgerRow, findLedgerRow, markAccepted, markFailed, noteRetryableFailure } from '../../core/store/ledger';
+import { claimLedgerRow, claimLeft, findLedgerRow, markAccepted, markFailed, noteRetryableFailure } from '../../core/store/ledger';
 import type { OutboundMessage, Providers } from './provider';
 import { SMS_SEGMENT_WARNING } from '../../core/messaging/sms-segments';
 import { renderEmail, renderSms, TemplateError } from '../../core/messaging/templates';
@@ -38,6 +39,12 @@ export interface SendDeps {
    * back instead of retrying one dead channel forever. With the workflow's 2 s doubling backoff, 8 ≈ 4 minutes.
    */
   maxProviderAttempts?: number;
+  /**
+   * How long an attempt holds a message's pending ledger row (default CLAIM_LEASE_MS): another attempt that finds the
+   * row held meanwhile does not call the provider but fails with the retryable `SendInProgress`. An attempt lets go
+   * as soon as the provider answered; one that died holds the row until its lease ends.
+   */
+  claimLeaseMs?: number;
   /** The time to judge quiet hours by; default the server's schedule time of this attempt. */
   now?: () => number;
   /** Test hook: called at each crash point; throwing there simulates a worker killed at that moment. */
@@ -47,6 +54,12 @@ export interface SendDeps {
 }
 
 const failed = (type: FailureType, message: string) => toApplicationFailure(new ProviderError(type, message));
+
+/**
+ * How long a send attempt holds a message's pending row: twice what a provider call may take (10 s, the providers'
+ * request timeout), so an attempt that is still running keeps the row, and one that died frees it soon.
+ */
+export const CLAIM_LEASE_MS = 20_000;
 
 /**
  * The status-page link of a message whose text uses `{{ statusUrl }}`: a token of its own (core/store/status-tokens.ts)
@@ -146,8 +159,9 @@ export async function sendMessage(deps: SendDeps, request: DeliverRequest): Prom
   }
   lap('render');
 
-  // 4. The pending row, before the provider hears of it.
+  // 4. The pending row, before the provider hears of it, held by this attempt.
   deps.crash?.('before-ledger', request);
+  const claimId = randomUUID();
   const provider = providers[channel];
   const row = await claimLedgerRow(db, {
     message_id: messageId,
@@ -159,9 +173,15 @@ export async function sendMessage(deps: SendDeps, request: DeliverRequest): Prom
     recipient: to,
     provider: provider.name,
     segments,
-  });
+  }, { id: claimId, leaseMs: deps.claimLeaseMs ?? CLAIM_LEASE_MS });
   if (row.status === 'accepted' || row.status === 'delivered') return done(row.status === 'delivered');
   if (row.status === 'failed') throw failed((row.failure_type ?? 'ProviderRejected') as FailureType, row.failure_reason ?? 'failed earlier');
+  // Another attempt holds the row (a worker that lost Temporal but not the provider, a send retried while the first
+  // one still runs): it may be sending right now. Ask again once it has let go, or once its lease has ended.
+  if (row.claim_id !== claimId) {
+    const left = claimLeft(row);
+    throw toApplicationFailure(new ProviderError('SendInProgress', `another attempt is sending this message (for up to ${Math.ceil(left / 1000)} s more)`), Math.max(1000, Math.min(left, 5_000)));
+  }
   lap('ledger');
 
   // 5. An earlier attempt may have reached the provider and crashed before writing "accepted": ask it.

@@ -5,7 +5,7 @@ import { ApplicationFailure } from '@temporalio/activity';
  * workflow's backoff); the others are a definite answer for this channel, so the journey falls back to
  * the next channel with the same message id.
  */
-export const RETRYABLE = ['ProviderRateLimited', 'ProviderUnavailable', 'ProviderTimeout', 'QuietHours'] as const;
+export const RETRYABLE = ['ProviderRateLimited', 'ProviderUnavailable', 'ProviderTimeout', 'QuietHours', 'SendInProgress'] as const;
 export const NON_RETRYABLE = [
   'InvalidRecipient',
   'RecipientUnsubscribed',

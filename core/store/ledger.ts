@@ -17,6 +17,9 @@ export interface LedgerRow {
   failure_type: string | null;
   failure_reason: string | null;
   created_at: Date | string;
+  /** The send attempt holding a pending row, and until when (a lease); null once an attempt let go of it. */
+  claim_id: string | null;
+  claimed_until: Date | string | null;
 }
 
 /**
@@ -35,30 +38,49 @@ export async function findLedgerRow(db: Queryable, key: MessageKey): Promise<Led
   return found.rows[0];
 }
 
+/** A send attempt's hold on a pending row: its id, and for how long it holds the row unless it lets go first. */
+export interface LedgerClaim {
+  id: string;
+  leaseMs: number;
+}
+
 /**
  * Writes the pending row before a provider is called (or counts another attempt on it) and returns the
- * row as it now stands. A row already accepted, delivered or failed is returned untouched.
+ * row as it now stands. A row already accepted, delivered or failed is returned untouched. The attempt holds the
+ * pending row for `claim.leaseMs` (the row's `claim_id` is then `claim.id`); a row another attempt holds is returned
+ * as it stands, not counted as an attempt: that attempt may be talking to the provider right now.
  */
 export async function claimLedgerRow(
   db: Queryable,
   row: Pick<LedgerRow, 'message_id' | 'channel' | 'tenant_id' | 'application_id' | 'template' | 'locale' | 'recipient' | 'provider'> & { segments?: number | undefined },
+  claim: LedgerClaim,
 ): Promise<LedgerRow> {
+  const free = `message_ledger.status = 'pending' and (message_ledger.claimed_until is null or message_ledger.claimed_until <= now())`;
   const result = await db.query<LedgerRow>(
-    `insert into message_ledger (message_id, channel, tenant_id, application_id, template, locale, recipient, provider, status, attempts, segments)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, 'pending', 1, $9)
+    `insert into message_ledger (message_id, channel, tenant_id, application_id, template, locale, recipient, provider, status, attempts, segments, claim_id, claimed_until)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, 'pending', 1, $9, $10, now() + $11 * interval '1 millisecond')
      on conflict (tenant_id, message_id, channel) do update
-       set attempts = message_ledger.attempts + case when message_ledger.status = 'pending' then 1 else 0 end,
-           updated_at = case when message_ledger.status = 'pending' then now() else message_ledger.updated_at end
+       set attempts = message_ledger.attempts + case when ${free} then 1 else 0 end,
+           claim_id = case when ${free} then excluded.claim_id else message_ledger.claim_id end,
+           claimed_until = case when ${free} then excluded.claimed_until else message_ledger.claimed_until end,
+           updated_at = case when ${free} then now() else message_ledger.updated_at end
      returning *`,
-    [row.message_id, row.channel, row.tenant_id, row.application_id, row.template, row.locale, row.recipient, row.provider, row.segments ?? null],
+    [row.message_id, row.channel, row.tenant_id, row.application_id, row.template, row.locale, row.recipient, row.provider, row.segments ?? null, claim.id, claim.leaseMs],
   );
   return result.rows[0]!;
+}
+
+/** Milliseconds until another attempt's hold on `row` ends (0 when nobody holds it). */
+export function claimLeft(row: LedgerRow, now = Date.now()): number {
+  if (!row.claimed_until) return 0;
+  const until = row.claimed_until instanceof Date ? row.claimed_until.getTime() : Date.parse(row.claimed_until);
+  return Math.max(0, until - now);
 }
 
 /** The provider took the message (or, for the sandbox, it is already where the candidate reads it). */
 export async function markAccepted(db: Queryable, key: MessageKey, providerMessageId: string, delivered: boolean): Promise<void> {
   await db.query(
-    `update message_ledger set status = $4, provider_message_id = $5, failure_type = null, failure_reason = null, updated_at = now()
+    `update message_ledger set status = $4, provider_message_id = $5, failure_type = null, failure_reason = null, claim_id = null, claimed_until = null, updated_at = now()
      where tenant_id = $1 and message_id = $2 and channel = $3 and status in ('pending', 'accepted')`,
     [key.tenant, key.messageId, key.channel, delivered ? 'delivered' : 'accepted', providerMessageId],
   );
@@ -67,16 +89,16 @@ export async function markAccepted(db: Queryable, key: MessageKey, providerMessa
 /** A definite failure on this channel. */
 export async function markFailed(db: Queryable, key: MessageKey, type: string, reason: string): Promise<void> {
   await db.query(
-    `update message_ledger set status = 'failed', failure_type = $4, failure_reason = $5, updated_at = now()
+    `update message_ledger set status = 'failed', failure_type = $4, failure_reason = $5, claim_id = null, claimed_until = null, updated_at = now()
      where tenant_id = $1 and message_id = $2 and channel = $3 and status in ('pending', 'accepted')`,
     [key.tenant, key.messageId, key.channel, type, reason],
   );
 }
 
-/** A passing failure: the row stays pending and remembers why. */
+/** A passing failure: the row stays pending, remembers why, and is free for the next attempt. */
 export async function noteRetryableFailure(db: Queryable, key: MessageKey, type: string, reason: string): Promise<void> {
   await db.query(
-    `update message_ledger set failure_type = $4, failure_reason = $5, updated_at = now() where tenant_id = $1 and message_id = $2 and channel = $3 and status = 'pending'`,
+    `update message_ledger set failure_type = $4, failure_reason = $5, claim_id = null, claimed_until = null, updated_at = now() where tenant_id = $1 and message_id = $2 and channel = $3 and status = 'pending'`,
     [key.tenant, key.messageId, key.channel, type, reason],
   );
 }

@@ -25,11 +25,15 @@ async function untilSettled(deps: SendDeps, request: DeliverRequest, limit = 50)
   throw new Error('never settled');
 }
 
-/** The send path as a worker killed the first time it reaches `point` (as if the process died there). */
+/**
+ * The send path as a worker killed the first time it reaches `point` (as if the process died there). A killed attempt's
+ * hold on the ledger row ends here at once (`claimLeaseMs: 0`); in production its lease runs out first.
+ */
 function crashingOnceAt(deps: SendDeps, point: CrashPoint): SendDeps {
   let crashed = false;
   return {
     ...deps,
+    claimLeaseMs: 0,
     crash: (at) => {
       if (at === point && !crashed) {
         crashed = true;
@@ -134,6 +138,7 @@ describe('the send path: real Twilio and SendGrid SDKs against local fakes, PGli
     const crashing: SendDeps = {
       ...deps,
       maxProviderAttempts: 1000,
+      claimLeaseMs: 0,
       crash: (point) => {
         if (points.includes(point) && random() < 0.3) {
           crashes++;
@@ -155,6 +160,63 @@ describe('the send path: real Twilio and SendGrid SDKs against local fakes, PGli
     const outbox = await t.db.query<{ n: number }>(`select count(*)::int as n from outbox where message_id like '%-sbx'`);
     expect(outbox.rows[0]!.n).toBe(60);
     for (const request of requests) expect((await findLedgerRow(t.db, { ...request, channel: 'sms' }))!.status).toBe('accepted');
+  });
+
+  it('two attempts at one message at once (a send retried while the first still runs): the second leaves the provider alone, the message goes once', async () => {
+    for (const channel of ['sms', 'email'] as const) {
+      const request = deliverRequest({ channel, contact: { ...deliverRequest().contact, phone: '+46701118888', email: 'twice@example.com' } });
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      let entered!: () => void;
+      const inProvider = new Promise<void>((resolve) => (entered = resolve));
+      const real = deps.providers[channel];
+      const held: SendDeps = {
+        ...deps,
+        providers: {
+          ...deps.providers,
+          [channel]: Object.assign(Object.create(real) as typeof real, {
+            send: async (message: Parameters<typeof real.send>[0]) => {
+              entered();
+              await gate;
+              return real.send(message);
+            },
+          }),
+        },
+      };
+      const first = attempt(held, request);
+      await inProvider;
+      // The first attempt is talking to the provider: the second fails retryably and calls nobody.
+      const second = await attempt(deps, request).then(() => undefined, (error: unknown) => error);
+      expect(second).toBeInstanceOf(ApplicationFailure);
+      expect(second).toMatchObject({ type: 'SendInProgress', nonRetryable: false, message: expect.stringContaining('another attempt is sending this message') });
+      expect(await findLedgerRow(t.db, request)).toMatchObject({ status: 'pending', attempts: 1 });
+      release();
+      await expect(first).resolves.toMatchObject({ status: 'accepted' });
+      // The retry after the first let go answers as the first did.
+      await expect(attempt(deps, request)).resolves.toMatchObject({ status: 'accepted' });
+    }
+    expect(t.fakes.twilio.sent.filter((m) => m.to === '+46701118888')).toHaveLength(1);
+    expect(t.fakes.sendgrid.sent.filter((m) => m.to === 'twice@example.com')).toHaveLength(1);
+  });
+
+  it('an attempt that died holding the row: the next waits until its hold ends, then asks Twilio and sends once', async () => {
+    const request = deliverRequest({ contact: { ...deliverRequest().contact, phone: '+46701117777' } });
+    const leased = { ...deps, claimLeaseMs: 1_500 };
+    const dying: SendDeps = {
+      ...leased,
+      crash: (point) => {
+        if (point === 'before-send') throw new Error('worker killed at before-send');
+      },
+    };
+    await expect(attempt(dying, request)).rejects.toThrow('worker killed');
+    const held = await attempt(leased, request).then(() => undefined, (error: unknown) => error);
+    expect(held).toMatchObject({ type: 'SendInProgress', nonRetryable: false });
+    const row = await findLedgerRow(t.db, { ...request, channel: 'sms' });
+    expect(row).toMatchObject({ status: 'pending', attempts: 1 });
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, new Date(row!.claimed_until!).getTime() - Date.now()) + 50));
+    await expect(attempt(leased, request)).resolves.toMatchObject({ status: 'accepted' });
+    expect(await findLedgerRow(t.db, { ...request, channel: 'sms' })).toMatchObject({ status: 'accepted', attempts: 2, claim_id: null });
+    expect(t.fakes.twilio.sent.filter((m) => m.to === '+46701117777')).toHaveLength(1);
   });
 
   it('a retry that cannot ask Twilio whether the lost attempt sent it waits and asks again, rather than sending twice', async () => {
