@@ -52,13 +52,14 @@ const typeOf = (e: Record<string, unknown>): temporal.api.enums.v1.EventType | n
  */
 export function withFirstMarkerIn(history: temporal.api.history.v1.IHistory, task: 'first' | 'second'): temporal.api.history.v1.History {
   const events = historyJson(history).events;
-  const shape = () => events.map((e) => EventType[typeOf(e) ?? 0]?.replace('EVENT_TYPE_', '')).join(' ');
-  const completed = events.flatMap((e, i) => (typeOf(e) === EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED ? [i] : []));
+  const types = events.map(typeOf);
+  const shape = () => types.map((type) => EventType[type ?? 0]?.replace('EVENT_TYPE_', '')).join(' ');
+  const completed = types.flatMap((type, i) => (type === EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED ? [i] : []));
   const [first, second] = completed;
-  const marker = events.findIndex((e) => typeOf(e) === EventType.EVENT_TYPE_MARKER_RECORDED);
-  const secondScheduled = events.findIndex((e, i) => i > first! && typeOf(e) === EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED);
+  const marker = types.indexOf(EventType.EVENT_TYPE_MARKER_RECORDED);
+  const secondScheduled = types.findIndex((type, i) => i > first! && type === EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED);
   const markerInFirst = marker > first! && marker < secondScheduled;
-  if (first === undefined || second === undefined || typeOf(events[first + 1]!) !== EventType.EVENT_TYPE_TIMER_STARTED || !(markerInFirst || marker === second + 1)) {
+  if (first === undefined || second === undefined || types[first + 1] !== EventType.EVENT_TYPE_TIMER_STARTED || !(markerInFirst || marker === second + 1)) {
     throw new Error(`not a journey whose first task completed with a timer while its first local activity ran: ${shape()}`);
   }
   const reordered = [...events];

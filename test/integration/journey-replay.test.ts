@@ -32,7 +32,7 @@ describe('a new journey replays whichever workflow task recorded its acknowledge
     // does not have yet): the query goes with that task.
     const asked = handle.query(journeyStatusQuery);
     const markers = async () => ((await handle.fetchHistory()).events ?? []).filter((e) => e.eventType === EventType.EVENT_TYPE_MARKER_RECORDED).length;
-    await eventually(async () => ((await t.client.workflow.getHandle(handle.workflowId).describe()).raw.pendingWorkflowTask ? true : undefined));
+    await eventually(async () => ((await handle.describe()).raw.pendingWorkflowTask ? true : undefined));
     await t.withWorker(async () => {
       expect(await asked).toMatchObject({ eventsApplied: 1 });
       // The acknowledgement's send (carrying the first decision's record), then the record of the decision on its result.
