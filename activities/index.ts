@@ -43,13 +43,7 @@ export type { DeliverRequest } from './messaging';
  */
 export function createActivities(deps: ActivityDeps): Activities {
   const journeys = deps.journeys ?? loadDefaultJourneys();
-  const send: SendDeps = {
-    db: deps.db,
-    providers: deps.providers ?? { sms: createSandboxProvider(deps.db, 'sms'), email: createSandboxProvider(deps.db, 'email') },
-    publicUrl: (deps.publicUrl ?? 'http://localhost:3000').replace(/\/$/, ''),
-    calendarFor: (request) => defaultJourneyFor(journeys, request.locale).definition,
-    ...deps.messaging,
-  };
+  const send = sendDepsOf(deps, journeys);
   /** Writes a decision's board row and publishes its journey events (in order); both are idempotent, so a retry may repeat them. */
   const recordDecision = async (record: DecisionRecord): Promise<void> => {
     const publishing = (async () => {
@@ -136,6 +130,32 @@ export function createActivities(deps: ActivityDeps): Activities {
      */
     recordJourneyDecision: recordDecision,
   };
+}
+
+/** The send path's dependencies from the activities' (one place, so every sender sends alike). */
+function sendDepsOf(deps: Omit<ActivityDeps, 'events'>, journeys: Map<string, VersionedDefinition>): SendDeps {
+  return {
+    db: deps.db,
+    providers: deps.providers ?? { sms: createSandboxProvider(deps.db, 'sms'), email: createSandboxProvider(deps.db, 'email') },
+    publicUrl: (deps.publicUrl ?? 'http://localhost:3000').replace(/\/$/, ''),
+    calendarFor: (request) => defaultJourneyFor(journeys, request.locale).definition,
+    ...deps.messaging,
+  };
+}
+
+/**
+ * Sends one message through the same send path and ledger as the deliverMessage activity, outside any activity: ingest
+ * sends a new journey's acknowledgement with it (README, "Acknowledged by ingest"). Quiet hours are judged by this
+ * process's clock.
+ */
+export function createMessageSender(deps: Omit<ActivityDeps, 'events'>): (request: DeliverRequest) => Promise<DeliveryResult> {
+  const { logger } = deps;
+  const send: SendDeps = {
+    now: () => Date.now(),
+    log: { info: (message, meta) => logger.info(meta, message), warn: (message, meta) => logger.warn(meta, message) },
+    ...sendDepsOf(deps, deps.journeys ?? loadDefaultJourneys()),
+  };
+  return (request) => sendMessage(send, request);
 }
 
 /** The activities object the workflow proxies (declared in workflows/contracts.ts). */

@@ -21,6 +21,7 @@ import { connectTemporalClient, pingTemporal } from '../core/temporal/connection
 import { startWorker } from './worker';
 import { startAlertSweep } from './alerts';
 import { createProviders } from '../activities/messaging';
+import { createMessageSender } from '../activities';
 
 /** A running Candor process; `close()` shuts every role down gracefully. */
 export interface Candor {
@@ -107,7 +108,10 @@ export async function startCandor(
       roleProbes.push({ name: 'worker', check: () => worker.check() });
     }
     if (roles.includes('ingest')) {
-      const ingest = await startIngest(config, { logger, temporal: temporal!, db, registry });
+      // A new journey's acknowledgement goes from here once Temporal has started the journey, through the worker's send
+      // path and ledger (the journey finds it sent): the candidate does not wait for the journey's first workflow task.
+      const acknowledge = config.ingestAcknowledgements ? createMessageSender({ logger, db, providers: createProviders(config, db), publicUrl: config.http.publicUrl }) : undefined;
+      const ingest = await startIngest(config, { logger, temporal: temporal!, db, registry, ...(acknowledge ? { acknowledge } : {}) });
       closers.push(() => ingest.close());
       roleProbes.push({ name: 'ingest', check: () => ingest.check() });
     }

@@ -15,7 +15,7 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { Activities, DecisionRecord, DeliverRequest, JourneyEventOut } from './contracts';
+import type { Activities, DecisionRecord, JourneyEventOut } from './contracts';
 // The engine's zod-free modules only (not its index, which carries the boundary schemas): every journey
 // evaluates the modules the workflow imports.
 import { holidaysNeedRefresh } from './engine/calendar';
@@ -27,6 +27,7 @@ import { messagesWithPaths } from './engine/promise-checks';
 import { initialState, type JourneyState } from './engine/state';
 import { pooledDefinition, withPooledDefinitions } from './definition-pool';
 import { mapAtsEvent } from './event-mapping';
+import { deliverRequestOf } from './first-message';
 import {
   atsEventSignal,
   candidateQuestionSignal,
@@ -262,26 +263,8 @@ export async function candidateJourney(input: JourneyInput): Promise<JourneyStat
     switch (command.type) {
       case 'deliver': {
         const channel = command.channels[0]!;
-        const text = messagesWithPaths(journey.definition).find((m) => m.message.template === command.template)?.message.text;
         // The contact is read when the message goes (after any wait), so an update or erasure in between counts.
-        const request: Omit<DeliverRequest, 'contact'> = {
-          tenant: input.tenant,
-          applicationId: input.applicationId,
-          messageId: command.messageId,
-          template: command.template,
-          channel,
-          locale: command.locale,
-          timeZone: journey.candidate.timeZone,
-          text,
-          ...(command.questionId ? { questionId: command.questionId } : {}),
-          // Quiet hours are re-checked at send time against this journey's own calendar, not a default.
-          calendar: {
-            ...(journey.definition.quietHours ? { quietHours: journey.definition.quietHours } : {}),
-            businessDays: journey.definition.businessDays,
-            holidays: journey.definition.holidays,
-            businessMorning: journey.definition.businessMorning,
-          },
-        };
+        const request = deliverRequestOf(command, journey, input);
         // One decision's messages reach the provider in the order the engine chose (the acknowledgement
         // first): each waits until the one before it has been handed over. Histories recorded before ran
         // them side by side, and replay them so.

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { log } from '@temporalio/activity';
+import { log as activityLog } from '@temporalio/activity';
 import type { Queryable } from '../../core/store';
 import { serverNow } from '../server-clock';
 import { deferOutOfQuietHours, isQuietTime, makeCalendar, type CalendarSettings } from '../../workflows/engine';
@@ -47,10 +47,18 @@ export interface SendDeps {
   claimLeaseMs?: number;
   /** The time to judge quiet hours by; default the server's schedule time of this attempt. */
   now?: () => number;
+  /** Where the send path logs; the activity's logger unless given (a send outside an activity, e.g. ingest's). */
+  log?: SendLog;
   /** Test hook: called at each crash point; throwing there simulates a worker killed at that moment. */
   crash?: (point: CrashPoint, request: DeliverRequest) => void;
   /** Benchmark hook: time spent in each step. */
   observe?: (step: SendStep, ms: number) => void;
+}
+
+/** The send path's log lines (ids, template, channel: never an address or a text). */
+export interface SendLog {
+  info(message: string, meta: Record<string, unknown>): void;
+  warn(message: string, meta: Record<string, unknown>): void;
 }
 
 const failed = (type: FailureType, message: string) => toApplicationFailure(new ProviderError(type, message));
@@ -84,6 +92,7 @@ async function statusUrlFor(deps: SendDeps, request: DeliverRequest): Promise<st
  */
 export async function sendMessage(deps: SendDeps, request: DeliverRequest): Promise<DeliveryResult> {
   const { db, providers } = deps;
+  const log: SendLog = deps.log ?? activityLog;
   const { messageId, channel } = request;
   // Message ids are unique inside one tenant; the ledger key starts with the tenant.
   const key = { tenant: request.tenant, messageId, channel };

@@ -76,6 +76,7 @@ export const EnvSchema = z.object({
    * alert about a candidate waiting days reaches the recruiter within half a minute); 0: never. Several api processes
    * may sweep the same store: each notification is claimed once (core/store/alerts.ts), so none goes twice.
    */
+  INGEST_ACKNOWLEDGEMENTS: z.enum(['on', 'off'], { message: 'must be on or off' }).default('on'),
   ALERT_SWEEP_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
   /** Whether /docs (the OpenAPI document) is served without an API key. */
   API_DOCS_PUBLIC: z.enum(['true', 'false']).default('true'),
@@ -132,6 +133,8 @@ export interface Config {
   metrics: { token: string | undefined; port: number | undefined };
   /** The health port of a process without the api role (/healthz, /readyz), if any. */
   healthPort: number | undefined;
+  /** Ingest sends a new journey's acknowledgement once Temporal has started the journey (README, "Acknowledged by ingest"). */
+  ingestAcknowledgements: boolean;
   /** Seconds between passes of the recruiter alert sweep (services/alerts); 0: off. */
   alertSweepSeconds: number;
   /** /docs without an API key. */
@@ -219,6 +222,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     metrics: { token: e.METRICS_TOKEN, port: e.METRICS_PORT },
     healthPort: e.HEALTH_PORT,
+    ingestAcknowledgements: e.INGEST_ACKNOWLEDGEMENTS === 'on',
     alertSweepSeconds: e.ALERT_SWEEP_SECONDS,
     apiDocsPublic: e.API_DOCS_PUBLIC === 'true',
     apiReads: { concurrency: e.API_READ_CONCURRENCY, queue: e.API_READ_QUEUE, share: e.API_READ_SHARE },

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { WorkflowIdReusePolicy } from '@temporalio/common';
 import type { candidateJourney } from '../../workflows';
@@ -36,27 +37,71 @@ export async function signalJourney(
   event: JourneyEvent,
   options: Pick<JourneyInput, 'searchAttributes' | 'historyLimit' | 'initial'> = {},
 ): Promise<JourneyHandle> {
+  return (await startOrSignalJourney(client, taskQueue, target, event, options)).handle;
+}
+
+/**
+ * As signalJourney, and says whether this call started the journey (`started`: Temporal created it with this event
+ * as its first signal) or signalled one that was already running (also false from a server too old to say, so nothing is taken for new);
+ * undefined for an erasure.
+ */
+export async function startOrSignalJourney(
+  client: Client,
+  taskQueue: string,
+  target: { tenant: string; applicationId: string },
+  event: JourneyEvent,
+  options: Pick<JourneyInput, 'searchAttributes' | 'historyLimit' | 'initial'> = {},
+): Promise<{ handle: JourneyHandle; started: boolean | undefined }> {
   // Erasure never starts a journey: it ends a running one, and every run's history is deleted once it has ended.
   if (event.type === 'ats.candidate.erased') {
     await requestJourneyErasure(client, taskQueue, target, event);
-    return journeyHandle(client, target.tenant, target.applicationId);
+    return { handle: journeyHandle(client, target.tenant, target.applicationId), started: undefined };
   }
   const workflowId = journeyWorkflowId(target.tenant, target.applicationId);
+  reportStarts(client);
+  const outcome: StartOutcome = {};
   try {
-    return await client.workflow.signalWithStart<typeof candidateJourney, [JourneyEvent]>('candidateJourney', {
-      workflowId,
-      taskQueue,
-      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-      // The tenant and the first stage are searchable from the start; the journey upserts them as they change.
-      ...(options.searchAttributes !== false ? { typedSearchAttributes: [{ key: SA_TENANT, value: target.tenant }, { key: SA_STAGE, value: 'applied' }] } : {}),
-      args: [{ tenant: target.tenant, applicationId: target.applicationId, ...options }],
-      signal: atsEventSignal,
-      signalArgs: [event],
-    });
+    const handle = await startOutcomes.run(outcome, () =>
+      client.workflow.signalWithStart<typeof candidateJourney, [JourneyEvent]>('candidateJourney', {
+        workflowId,
+        taskQueue,
+        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+        // The tenant and the first stage are searchable from the start; the journey upserts them as they change.
+        ...(options.searchAttributes !== false ? { typedSearchAttributes: [{ key: SA_TENANT, value: target.tenant }, { key: SA_STAGE, value: 'applied' }] } : {}),
+        args: [{ tenant: target.tenant, applicationId: target.applicationId, ...options }],
+        signal: atsEventSignal,
+        signalArgs: [event],
+      }),
+    );
+    return { handle, started: outcome.started };
   } catch (error) {
     if (error instanceof WorkflowExecutionAlreadyStartedError) throw new JourneyClosedError(workflowId);
     throw error;
   }
+}
+
+/** What Temporal answered a signalWithStart made inside startOutcomes.run: whether it started the workflow. */
+interface StartOutcome {
+  started?: boolean;
+}
+const startOutcomes = new AsyncLocalStorage<StartOutcome>();
+const reporting = new WeakSet<object>();
+
+/**
+ * The SDK's client returns only the run id of a signalWithStart, while Temporal's answer also says whether it started
+ * the workflow: the client's gRPC service is wrapped (once per service) to hand that to the call that asked.
+ */
+function reportStarts(client: Client): void {
+  const service = client.workflowService;
+  if (reporting.has(service)) return;
+  reporting.add(service);
+  const call = service.signalWithStartWorkflowExecution.bind(service);
+  service.signalWithStartWorkflowExecution = (async (request: Parameters<typeof call>[0]) => {
+    const response = await call(request);
+    const outcome = startOutcomes.getStore();
+    if (outcome && typeof response.started === 'boolean') outcome.started = response.started;
+    return response;
+  }) as typeof service.signalWithStartWorkflowExecution;
 }
 
 /** The handle of an existing journey. */

@@ -7,10 +7,12 @@ import { createKafka, createIdempotentProducer } from '../../core/kafka/client';
 import { TOPIC_ATS_DLQ, TOPIC_ATS_EVENTS } from '../../core/kafka/topics';
 import type { Logger } from '../../core/logger';
 import { contextFromHeaders, inSpan, SpanKind, startTracing, type Span } from '../../core/telemetry';
-import { JourneyClosedError, signalJourney } from '../../core/temporal/journeys';
+import { JourneyClosedError, startOrSignalJourney } from '../../core/temporal/journeys';
 import { loadDefaultJourneys } from '../../core/journeys/default-journeys';
 import { initialJourney, journeyChoice } from '../../core/journeys/published';
-import type { InitialJourney } from '../../workflows/shared';
+import type { DeliveryResult, InitialJourney } from '../../workflows/shared';
+import type { DeliverRequest } from '../../workflows/contracts';
+import { firstMessageOf } from '../../workflows/first-message';
 import type { Queryable } from '../../core/store/database';
 import { isApplicationErased } from '../../core/store/erasure';
 import { peopleFromEvent, recordApplicationPeople } from '../../core/store/people';
@@ -70,7 +72,18 @@ const headerValue = (value: string) => Buffer.from(value, 'utf8');
  */
 export async function startIngest(
   config: Config,
-  deps: { logger: Logger; temporal: Client; db: Queryable; registry?: Registry; kafka?: Kafka },
+  deps: {
+    logger: Logger;
+    temporal: Client;
+    db: Queryable;
+    registry?: Registry;
+    kafka?: Kafka;
+    /**
+     * Sends a message through the send path and ledger (activities' createMessageSender): given, ingest sends a journey's
+     * acknowledgement as soon as Temporal has started the journey with its application (the journey finds it sent).
+     */
+    acknowledge?: (request: DeliverRequest) => Promise<DeliveryResult>;
+  },
   options: IngestOptions = {},
 ): Promise<IngestRole> {
   const logger = deps.logger.child({ role: 'ingest' });
@@ -187,16 +200,12 @@ export async function startIngest(
         throw new TransientError(`could not resolve the journey: ${error instanceof Error ? error.message : String(error)}`);
       }
     }
+    const journeyEvent = { id: event.id, type: event.type, time: event.time, data: event.data };
+    let started: boolean | undefined;
     try {
-      await deps.temporal.withDeadline(Date.now() + signalTimeoutMs, () =>
-        signalJourney(
-          deps.temporal,
-          config.temporal.taskQueue,
-          { tenant: event.tenant, applicationId: event.subject },
-          { id: event.id, type: event.type, time: event.time, data: event.data },
-          initial ? { initial } : {},
-        ),
-      );
+      ({ started } = await deps.temporal.withDeadline(Date.now() + signalTimeoutMs, () =>
+        startOrSignalJourney(deps.temporal, config.temporal.taskQueue, { tenant: event.tenant, applicationId: event.subject }, journeyEvent, initial ? { initial } : {}),
+      ));
     } catch (error) {
       // A late event for a journey that has ended: nothing to apply, and retrying cannot change that.
       if (error instanceof JourneyClosedError) return deadLetter(partition, message, 'journey-closed', error.message);
@@ -209,6 +218,30 @@ export async function startIngest(
     metrics.signalled.inc({ type: event.type });
     const producedAt = Number(message.timestamp);
     if (Number.isFinite(producedAt) && producedAt > 0) metrics.eventToSignal.observe(Math.max(0, Date.now() - producedAt) / 1000);
+    // The journey now exists, durably, with this application as its first event: its acknowledgement can go.
+    if (initial && started === true && deps.acknowledge) await acknowledge(event.tenant, event.subject, journeyEvent, initial);
+  };
+
+  /**
+   * Sends a new journey's first message (its acknowledgement) as the journey's first decision would, through the same
+   * send path and ledger, so the journey finds it sent. Never fails the event: whatever goes wrong here (quiet hours, an
+   * opt-out, a provider saying "later", the journey's worker sending it at this very moment) leaves the message to the
+   * journey, which sends it, retries it or falls back as it always does.
+   */
+  const acknowledge = async (tenant: string, applicationId: string, journeyEvent: { id: string; type: string; time: string; data: unknown }, initial: InitialJourney) => {
+    const request = firstMessageOf({ tenant, applicationId, event: journeyEvent, initial, now: Date.now() });
+    if (!request) {
+      metrics.acknowledgements.inc({ outcome: 'none', reason: '' });
+      return;
+    }
+    try {
+      await deps.acknowledge!(request);
+      metrics.acknowledgements.inc({ outcome: 'sent', reason: '' });
+    } catch (error) {
+      const reason = typeof (error as { type?: unknown }).type === 'string' ? (error as { type: string }).type : 'error';
+      metrics.acknowledgements.inc({ outcome: 'left-to-journey', reason });
+      logger.info({ tenant, messageId: request.messageId, channel: request.channel, reason }, 'acknowledgement left to the journey');
+    }
   };
 
   const eachBatch = async (payload: EachBatchPayload) => {

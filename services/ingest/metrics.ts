@@ -9,6 +9,7 @@ export interface IngestMetrics {
   lag: Gauge<'topic' | 'partition'>;
   pausedPartitions: Gauge;
   eventToSignal: Histogram;
+  acknowledgements: Counter<'outcome' | 'reason'>;
 }
 
 function once<T>(registry: Registry, name: string, make: () => T): T {
@@ -26,6 +27,12 @@ export function ingestMetrics(registry: Registry): IngestMetrics {
     signalFailures: once(registry, 'candor_ingest_signal_failures_total', () => new Counter({ name: 'candor_ingest_signal_failures_total', help: 'signalWithStart attempts that failed and will be retried (Temporal unreachable or slow)', registers })),
     lag: once(registry, 'candor_ingest_consumer_lag', () => new Gauge({ name: 'candor_ingest_consumer_lag', help: 'Messages between the partition end and the next offset this consumer will process', labelNames: ['topic', 'partition'], registers })),
     pausedPartitions: once(registry, 'candor_ingest_paused_partitions', () => new Gauge({ name: 'candor_ingest_paused_partitions', help: 'Partitions paused while Temporal is retried', registers })),
+    acknowledgements: once(registry, 'candor_ingest_acknowledgements_total', () => new Counter({
+      name: 'candor_ingest_acknowledgements_total',
+      help: 'New journeys whose first message ingest sent (sent), found nothing to send at once for (none), or left to the journey after a failed attempt (left-to-journey, by failure type)',
+      labelNames: ['outcome', 'reason'],
+      registers,
+    })),
     eventToSignal: once(registry, 'candor_ingest_event_to_signal_seconds', () => new Histogram({
       name: 'candor_ingest_event_to_signal_seconds',
       help: 'From the Kafka message timestamp to Temporal accepting the signal',

@@ -52,3 +52,15 @@ export function daytimeZone(now = Date.now()): string {
   }
   throw new Error('no zone in the list is in office hours now');
 }
+
+/** A time zone where it is now between 01:00 and 05:00, deep in every journey's quiet hours (as daytimeZone). */
+export function nighttimeZone(now = Date.now()): string {
+  const zones = ['Europe/Stockholm', 'America/New_York', 'America/Los_Angeles', 'Asia/Tokyo', 'Australia/Sydney', 'Asia/Kolkata', 'America/Sao_Paulo', 'Pacific/Auckland', 'Asia/Dubai'];
+  for (const timeZone of zones) {
+    const parts = Object.fromEntries(
+      new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', hour12: false }).formatToParts(new Date(now)).map((p) => [p.type, p.value]),
+    );
+    if (Number(parts.hour) >= 1 && Number(parts.hour) < 5) return timeZone;
+  }
+  throw new Error('no zone in the list is in the small hours now');
+}

@@ -15,6 +15,7 @@ import { journeySignals, type JourneySignals } from '../../services/api/messagin
 import { startIngest, type IngestOptions, type IngestRole } from '../../services/ingest';
 import { startCandor, type Candor } from '../../services/main';
 import type { Providers } from '../../activities/messaging';
+import { createMessageSender } from '../../activities';
 import { apiHarness, type ApiHarness } from './api-harness';
 import { freshPostgresDatabase } from './databases';
 import { required, testConfig, unique } from './env';
@@ -58,6 +59,8 @@ export interface FixtureOptions {
   producer?: boolean;
   /** The ingest role (ats.events into journeys) on the fixture's Temporal client, database and task queue, with its own consumer group; options tune it. */
   ingest?: boolean | IngestOptions;
+  /** The ingest role sends new journeys' acknowledgements (as `npm start`'s does) through the sandbox, or the providers the function returns. */
+  ingestAcknowledges?: boolean | ((t: Fixture) => Providers);
 }
 
 /** What `useFixture` started. Reading a part that was not asked for throws. */
@@ -280,7 +283,12 @@ export async function startFixture(options: FixtureOptions): Promise<Fixture & {
     if (options.ingest) {
       const registry = new Registry();
       const config = testConfig({ TEMPORAL_ADDRESS: fixture.address, TEMPORAL_TASK_QUEUE: fixture.taskQueue, KAFKA_GROUP_ID: `${fixture.taskQueue}-ingest` });
-      const ingest = await startIngest(config, { logger: createLogger({ logLevel: 'silent', secrets: [] }), temporal: fixture.client, db: fixture.db, registry }, options.ingest === true ? {} : options.ingest);
+      const logger = createLogger({ logLevel: 'silent', secrets: [] });
+      const acknowledging = options.ingestAcknowledges;
+      const acknowledge = acknowledging
+        ? createMessageSender({ logger, db: fixture.db, ...(typeof acknowledging === 'function' ? { providers: acknowledging(fixture) } : {}), publicUrl: config.http.publicUrl })
+        : undefined;
+      const ingest = await startIngest(config, { logger, temporal: fixture.client, db: fixture.db, registry, ...(acknowledge ? { acknowledge } : {}) }, options.ingest === true ? {} : options.ingest);
       closers.push(() => ingest.close());
       Object.assign(parts, { ingest, registry });
     }
