@@ -19,6 +19,7 @@ import { sealingKeyId } from '../core/store/secrets';
 import { resolveEncryptionKeys } from '../core/temporal/codec';
 import { connectTemporalClient, pingTemporal } from '../core/temporal/connection';
 import { startWorker } from './worker';
+import { tracedProviders } from './worker/tracing';
 import { startAlertSweep } from './alerts';
 import { createProviders } from '../activities/messaging';
 import { createMessageSender } from '../activities';
@@ -110,7 +111,9 @@ export async function startCandor(
     if (roles.includes('ingest')) {
       // A new journey's acknowledgement goes from here once Temporal has started the journey, through the worker's send
       // path and ledger (the journey finds it sent): the candidate does not wait for the journey's first workflow task.
-      const acknowledge = config.ingestAcknowledgements ? createMessageSender({ logger, db, providers: createProviders(config, db), publicUrl: config.http.publicUrl }) : undefined;
+      // With tracing on, the provider call is a client span inside the event's consumer span.
+      const providers = () => (config.tracing ? tracedProviders(createProviders(config, db)) : createProviders(config, db));
+      const acknowledge = config.ingestAcknowledgements ? createMessageSender({ logger, db, providers: providers(), publicUrl: config.http.publicUrl }) : undefined;
       const ingest = await startIngest(config, { logger, temporal: temporal!, db, registry, ...(acknowledge ? { acknowledge } : {}) });
       closers.push(() => ingest.close());
       roleProbes.push({ name: 'ingest', check: () => ingest.check() });

@@ -32,6 +32,7 @@
 // Environment: BENCH_BURST (2000), BENCH_CONCURRENCY (64), BENCH_SUSTAIN_S (60), BENCH_TIMERS (min(N, 500)),
 // BENCH_WAIT_S (300: the longest wait for a burst), BENCH_DRAIN_S (60), BENCH_PHASES (bare,floor,burst,timers,held,sustained; floor-eager on request);
 // BENCH_CACHE (the worker's workflow cache; default the burst + 500, so RSS ÷ N is per cached journey);
+// INGEST_ACKNOWLEDGEMENTS=off: the roles as before ingest sent acknowledgements (each waits for its journey's first workflow task);
 // BENCH_SDK_METRICS=host:port serves the worker's Temporal SDK metrics there and prints, for the burst and for the
 // timers (from 6 s before the first is due: the early wake-ups), the workflow-task and local-activity latencies
 // and slot use it saw (where a journey or a reminder waits inside the worker);
@@ -106,6 +107,26 @@ async function waitRecorded(db: Database, template: string, prefix: string, coun
     await sleep(200);
   }
   return recorded(db, template, prefix);
+}
+
+/** Polls until `count` journeys of `prefix` show their acknowledgement on the board (their own record of it), or until `deadline`. */
+async function waitBoarded(db: Database, prefix: string, count: number, deadline: number): Promise<{ complete: boolean; count: number; at: number }> {
+  const boarded = async () =>
+    Number(
+      (
+        await db.query<{ n: string }>(`select count(*) as n from journey_board where tenant_id = $1 and application_id like $2 and last_message_template = 'applied.ack'`, [
+          TENANT,
+          `${prefix}%`,
+        ])
+      ).rows[0]?.n ?? 0,
+    );
+  let seen = 0;
+  while (Date.now() < deadline) {
+    seen = await boarded();
+    if (seen >= count) return { complete: true, count: seen, at: Date.now() };
+    await sleep(200);
+  }
+  return { complete: false, count: seen, at: Date.now() };
 }
 
 const EventType = temporal.api.enums.v1.EventType;
@@ -358,6 +379,8 @@ async function main(): Promise<void> {
       ...(process.env.TEMPORAL_LOCAL_ACTIVITY_SLOTS ? { TEMPORAL_LOCAL_ACTIVITY_SLOTS: process.env.TEMPORAL_LOCAL_ACTIVITY_SLOTS } : {}),
       // TEMPORAL_WORKFLOW_STACK_TRACES=on: the worker as it ran before stack traces were turned off, for a side-by-side run.
       ...(process.env.TEMPORAL_WORKFLOW_STACK_TRACES ? { TEMPORAL_WORKFLOW_STACK_TRACES: process.env.TEMPORAL_WORKFLOW_STACK_TRACES } : {}),
+      // INGEST_ACKNOWLEDGEMENTS=off: every acknowledgement waits for its journey's first workflow task, as before 2026-12-02.
+      ...(process.env.INGEST_ACKNOWLEDGEMENTS ? { INGEST_ACKNOWLEDGEMENTS: process.env.INGEST_ACKNOWLEDGEMENTS } : {}),
     };
     const config = loadConfig(env);
     log(`starting the worker and ingest roles (task queue ${taskQueue}) …`);
@@ -566,6 +589,25 @@ async function main(): Promise<void> {
         bottleneck,
         note: complete ? undefined : `> ${WAIT_S} s: ${N - acks.size} not acknowledged`,
       });
+      // With ingest acknowledging, the journeys' own first workflow tasks may still be queued: the worker has taken a
+      // journey in once its board row shows the acknowledgement (the journey's record of the send). RSS is read after that.
+      const takenIn = await waitBoarded(db, `${run}-b-`, acks.size, Date.now() + WAIT_S * 1000);
+      if (complete) {
+        const takenSeconds = takenIn.complete ? (takenIn.at - started) / 1000 : null;
+        log(`burst: ${takenIn.count}/${acks.size} journeys recorded their acknowledgement${takenSeconds !== null ? ` ${round(takenSeconds, 1)} s after the burst began` : ''}`);
+        emit({
+          figure: `Burst of ${N}, every journey's own record of its acknowledgement`,
+          value: takenSeconds !== null ? round(takenSeconds, 1) : null,
+          unit: 's',
+          goal: '',
+          pass: null,
+          ratio: takenSeconds !== null ? round(takenSeconds / bareSeconds, 2) : null,
+          baseline: round(bareSeconds, 1),
+          note: takenSeconds !== null
+            ? 'until the board shows every acknowledgement: the worker has run each journey\'s first workflow tasks (with ingest acknowledging, after the candidate got the message)'
+            : `only ${takenIn.count} of ${acks.size} within ${WAIT_S} s`,
+        });
+      }
       await sleep(3000);
       const samples = [worker.rssMiB()];
       for (let i = 0; i < 4; i++) {
