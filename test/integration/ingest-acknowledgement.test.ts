@@ -110,3 +110,71 @@ describe('ingest acknowledges a new application once Temporal has started its jo
     expect([await acknowledgements('sent'), await acknowledgements('none')]).toEqual([sentBefore, noneBefore]);
   });
 });
+
+/*
+ * The same through the real Twilio and SendGrid SDKs, pointed at local servers that speak their APIs: what ingest sends
+ * is the provider's message, and a provider that says "later" leaves the message to the journey, which sends it once.
+ */
+describe('ingest acknowledges through Twilio and SendGrid', () => {
+  const tenant = unique('ackp').toLowerCase();
+  const t = useFixture({ tenants: [tenant], temporal: 'own-dev-server', fakes: true, ingest: true, ingestAcknowledges: (f) => f.providers() });
+  const kafka = testKafka();
+  let producer: Awaited<ReturnType<typeof atsProducer>>;
+
+  beforeAll(async () => {
+    producer = await atsProducer(kafka);
+    t.onTeardown(() => producer.disconnect());
+  });
+
+  /** A new application whose candidate has only `channel` (the other withheld), in a zone where it is daytime. */
+  const created = (applicationId: string, candidate: Record<string, unknown>) => {
+    const data = exampleData(applicationId)['ats.application.created'];
+    const event = exampleEvent('ats.application.created', {
+      tenant,
+      applicationId,
+      id: unique('evt'),
+      data: { ...data, candidate: { ...data.candidate, locale: 'en-GB', timeZone: daytimeZone(), ...candidate } },
+    });
+    return { key: `${tenant}:${applicationId}`, value: JSON.stringify(event) };
+  };
+  const left = async (reason: string) => {
+    const metric = await t.registry.getSingleMetric('candor_ingest_acknowledgements_total')?.get();
+    return metric?.values.find((v) => v.labels.outcome === 'left-to-journey' && v.labels.reason === reason)?.value ?? 0;
+  };
+
+  it('texts an SMS-only candidate through Twilio before any worker runs the journey', async () => {
+    const applicationId = unique('app');
+    const phone = '+447700900461';
+    await producer.sendEvents([created(applicationId, { email: undefined, phone, consent: { email: false, sms: true } })]);
+    const sms = await t.fakes.twilio.accepted(phone);
+    expect(sms.body).toContain('Ada');
+    expect(sms.statusCallback).toContain(`tenant=${tenant}`);
+    const history = await t.client.workflow.getHandle(journeyWorkflowId(tenant, applicationId)).fetchHistory();
+    expect((history.events ?? []).filter((e) => e.workflowTaskCompletedEventAttributes)).toEqual([]);
+  });
+
+  it('leaves the acknowledgement to the journey when SendGrid answers 429; the journey sends it once', async () => {
+    const applicationId = unique('app');
+    const email = `${applicationId}@example.com`;
+    const before = await left('ProviderRateLimited');
+    const requestsBefore = t.fakes.sendgrid.requests;
+    t.fakes.sendgrid.failures.fail('429', 1);
+    await producer.sendEvents([created(applicationId, { email, phone: undefined, consent: { email: true, sms: false } })]);
+    await eventually(async () => ((await left('ProviderRateLimited')) > before ? true : undefined));
+    expect(t.fakes.sendgrid.sent.filter((m) => m.to === email)).toEqual([]);
+
+    await t.withWorker(
+      () =>
+        eventually(async () => {
+          const s = await journeyStatus(t.client, tenant, applicationId);
+          return s.lastMessageAt !== undefined ? s : undefined;
+        }),
+      { providers: t.providers() },
+    );
+    expect(t.fakes.sendgrid.sent.filter((m) => m.to === email)).toHaveLength(1);
+    expect(t.fakes.sendgrid.requests - requestsBefore).toBe(2);
+    // Ingest's attempt counts as the first of the row's attempts (a provider that keeps answering "later" fails the channel just as soon).
+    const ledger = await t.db.query<{ status: string; attempts: number }>('select status, attempts from message_ledger where application_id = $1', [applicationId]);
+    expect(ledger.rows).toEqual([{ status: 'accepted', attempts: 2 }]);
+  });
+});
