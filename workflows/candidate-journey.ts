@@ -28,6 +28,7 @@ import { initialState, type JourneyState } from './engine/state';
 import { pooledDefinition, withPooledDefinitions } from './definition-pool';
 import { mapAtsEvent } from './event-mapping';
 import { deliverRequestOf } from './first-message';
+import { boardEntry, journeyIdOf, journeyStatusOf } from './journey-board';
 import {
   atsEventSignal,
   candidateQuestionSignal,
@@ -79,52 +80,8 @@ const board = proxyLocalActivities<Pick<Activities, 'projectJourney'>>({
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s' },
 });
 
-/**
- * What the recruiters' board shows of a journey (journey_board): stage, waiting since, the last message and
- * the next one due (a stage message, or the status update that ends a silence). No personal data; a completed
- * journey keeps only ids, stage and outcome.
- */
-function boardEntry(tenant: string, applicationId: string, s: JourneyState): Omit<JourneyBoardEntry, 'seq'> {
-  const completed = s.status === 'completed';
-  let lastMessage: JourneyBoardEntry['lastMessage'] = null;
-  let nextMessage: JourneyBoardEntry['nextMessage'] = null;
-  if (!completed) {
-    for (let i = s.timeline.length - 1; i >= 0 && !lastMessage; i--) {
-      const entry = s.timeline[i]!;
-      if (entry.type === 'message.dispatched' && entry.template) lastMessage = { template: entry.template, channel: entry.channel ?? null, at: entry.at };
-    }
-    for (const message of s.scheduled) {
-      if (s.paused && message.pausable) continue;
-      if (!nextMessage || message.dueAt < nextMessage.dueAt) nextMessage = { template: message.template, dueAt: message.dueAt };
-    }
-    if (s.silenceDueAt !== undefined && (!nextMessage || s.silenceDueAt < nextMessage.dueAt)) nextMessage = { template: s.definition.statusUpdate.template, dueAt: s.silenceDueAt };
-  }
-  return {
-    tenant,
-    applicationId,
-    journeyId: journeyIdOf(s),
-    definitionVersion: s.definitionVersion,
-    status: s.status === 'new' ? 'open' : s.status,
-    outcome: s.outcome ?? null,
-    stage: s.stage ?? 'applied',
-    paused: s.paused,
-    timeZone: completed ? null : s.candidate.timeZone,
-    locale: completed ? null : s.candidate.locale,
-    startedAt: s.createdAt ?? null,
-    waitingSince: s.lastMessageAt ?? s.createdAt ?? 0,
-    lastMessage,
-    nextMessage,
-  };
-}
-
 /** ATS events that never move a journey's stage: no reason to look for a newer published version. */
 const QUIET_EVENTS = new Set(['ats.application.created', 'ats.candidate.updated', 'ats.candidate.erased']);
-
-/** The journey (definition id) a journey follows, from its version label (`default-sv@v2`) or its definition. */
-function journeyIdOf(s: JourneyState): string {
-  const at = s.definitionVersion.indexOf('@');
-  return at > 0 ? s.definitionVersion.slice(0, at) : s.definition.id;
-}
 
 /** What one decision hands on: the last message handed to delivery (the next one waits for it), and its journey events. */
 interface SendBatch {
@@ -200,22 +157,7 @@ export async function candidateJourney(input: JourneyInput): Promise<JourneyStat
     queue.push(item);
     return ++enqueued;
   };
-  const status = (): JourneyStatus => ({
-    tenant: input.tenant,
-    applicationId: input.applicationId,
-    eventsApplied,
-    lastEventType,
-    completed: state?.status === 'completed',
-    status: state?.status ?? 'new',
-    stage: state?.stage,
-    paused: state?.paused ?? false,
-    definitionVersion: state?.definitionVersion,
-    timeZone: state?.candidate.timeZone,
-    locale: state?.candidate.locale,
-    lastMessageAt: state?.lastMessageAt,
-    nextWakeUp: state ? nextWakeUp(state) : undefined,
-    scheduled: (state?.scheduled ?? []).map((m) => ({ template: m.template, purpose: m.purpose, dueAt: m.dueAt })).sort((a, b) => a.dueAt - b.dueAt),
-  });
+  const status = (): JourneyStatus => journeyStatusOf(input, state, { eventsApplied, lastEventType });
 
   setHandler(atsEventSignal, (event) => void enqueue({ kind: 'ats', event }));
   setHandler(deliveryResultSignal, (result) => void enqueue({ kind: 'delivery', result }));

@@ -4,7 +4,8 @@ import { decide } from './engine/decide';
 import { messagesWithPaths } from './engine/promise-checks';
 import { initialState, type JourneyState } from './engine/state';
 import { mapAtsEvent } from './event-mapping';
-import type { InitialJourney, JourneyEvent } from './shared';
+import { boardEntry, journeyStatusOf } from './journey-board';
+import type { InitialJourney, JourneyBoardEntry, JourneyEvent } from './shared';
 
 /** A message as a journey hands it to delivery, before the contact and the clock are added at send time. */
 export type DeliverBase = Omit<DeliverRequest, 'contact' | 'at' | 'record'>;
@@ -32,6 +33,18 @@ export function deliverRequestOf(command: DeliverCommand, journey: JourneyState,
   };
 }
 
+/** A new journey's first message, and the record of the decision that sends it. */
+export interface FirstMessage {
+  /** The message, exactly as the journey's first decision hands it to delivery. */
+  request: DeliverRequest;
+  /**
+   * That decision's board row and timeline (entries numbered from 0), as the journey records it before sending; with
+   * seq 0, so the journey's own record of the same decision (seq 1) replaces the row, and the store keeps one of each
+   * numbered timeline entry.
+   */
+  record: JourneyBoardEntry;
+}
+
 /**
  * The message a new journey sends at once on its first event (the acknowledgement), exactly as the journey's first
  * decision hands it to delivery: same message id, channel, text and calendar, so the ledger (keyed by tenant, message id
@@ -39,7 +52,7 @@ export function deliverRequestOf(command: DeliverCommand, journey: JourneyState,
  * journey ingest resolved for it, as a journey created from now on decides (in any event order); undefined when the
  * first decision sends nothing at once (quiet hours, no way to reach the candidate yet) or takes another journey.
  */
-export function firstMessageOf(params: { tenant: string; applicationId: string; event: JourneyEvent; initial: InitialJourney; now: number }): DeliverRequest | undefined {
+export function firstMessageOf(params: { tenant: string; applicationId: string; event: JourneyEvent; initial: InitialJourney; now: number }): FirstMessage | undefined {
   const mapped = mapAtsEvent(params.event);
   if (!mapped.ok) return undefined;
   const { contact, event } = mapped.value;
@@ -49,5 +62,10 @@ export function firstMessageOf(params: { tenant: string; applicationId: string; 
   const decision = decide(state, { kind: 'ats', event }, params.now);
   const first = decision.commands.find((c): c is DeliverCommand => c.type === 'deliver');
   if (!first || first.notBefore > params.now) return undefined;
-  return { ...deliverRequestOf(first, decision.state, params), contact, at: params.now };
+  const after = decision.state;
+  const { tenant: _tenant, applicationId: _applicationId, ...detail } = journeyStatusOf(params, after, { eventsApplied: 1, lastEventType: params.event.type });
+  return {
+    request: { ...deliverRequestOf(first, after, params), contact, at: params.now },
+    record: { ...boardEntry(params.tenant, params.applicationId, after), seq: 0, detail, timeline: { from: 0, entries: after.timeline } },
+  };
 }

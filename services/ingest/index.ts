@@ -16,6 +16,7 @@ import { firstMessageOf } from '../../workflows/first-message';
 import type { Queryable } from '../../core/store/database';
 import { isApplicationErased } from '../../core/store/erasure';
 import { peopleFromEvent, recordApplicationPeople } from '../../core/store/people';
+import { projectJourney } from '../../core/store/board';
 import { recordOfferedSlots, SlotConflictError } from '../../core/store/interview-slots';
 import { notConsumingReason, strays, trackConsumer } from './consumer-health';
 import { knownTenants } from './known-tenants';
@@ -229,10 +230,18 @@ export async function startIngest(
    * journey, which sends it, retries it or falls back as it always does.
    */
   const acknowledge = async (tenant: string, applicationId: string, journeyEvent: { id: string; type: string; time: string; data: unknown }, initial: InitialJourney) => {
-    const request = firstMessageOf({ tenant, applicationId, event: journeyEvent, initial, now: Date.now() });
-    if (!request) {
+    const first = firstMessageOf({ tenant, applicationId, event: journeyEvent, initial, now: Date.now() });
+    if (!first) {
       metrics.acknowledgements.inc({ outcome: 'none', reason: '' });
       return;
+    }
+    const { request, record } = first;
+    // The decision's record first, as the journey writes it before sending: the board, the application's status and
+    // timeline, and the status page the message links to show the journey at once. The journey's own record replaces it.
+    try {
+      await projectJourney(deps.db, record);
+    } catch (error) {
+      logger.warn({ tenant, error: error instanceof Error ? error.message : String(error) }, 'could not record a new journey before its acknowledgement; the journey records it');
     }
     try {
       await deps.acknowledge!(request);

@@ -68,6 +68,13 @@ describe('ingest acknowledges a new application once Temporal has started its jo
     await signalled(tenants[0]!, applicationId, 2);
     for (const tenant of tenants) expect(await workflowTasksCompleted(tenant, applicationId)).toBe(0);
     expect((await acknowledgements('sent')) - sentBefore).toBe(2);
+    // The board, the application's status and timeline (and the status page the message links to) show each journey
+    // already: ingest wrote the record of the journey's first decision with it.
+    const boardRows = async () =>
+      (await t.db.query<{ tenant_id: string; stage: string; last_message_template: string | null; seq: string }>('select tenant_id, stage, last_message_template, seq::text from journey_board where application_id = $1 order by tenant_id', [applicationId])).rows;
+    expect(await boardRows()).toEqual([...tenants].sort().map((tenant) => ({ tenant_id: tenant, stage: 'applied', last_message_template: 'applied.ack', seq: '0' })));
+    const timeline = await t.db.query<{ entry: { type: string } }>('select entry from journey_timeline where tenant_id = $1 and application_id = $2 order by n', [tenants[0], applicationId]);
+    expect(timeline.rows.map((r) => r.entry.type)).toEqual(['journey.started', 'stage.entered', 'message.scheduled', 'message.scheduled', 'message.dispatched']);
 
     // A worker takes the journeys: each records its acknowledgement as sent, and none sends it again.
     await t.withWorker(async () => {
@@ -82,6 +89,8 @@ describe('ingest acknowledges a new application once Temporal has started its jo
       }
     });
     expect(await outbox(applicationId)).toHaveLength(2);
+    // The journeys' own records replaced ingest's.
+    for (const row of await boardRows()) expect(Number(row.seq)).toBeGreaterThanOrEqual(1);
     const ledger = await t.db.query<{ tenant_id: string; status: string; attempts: number }>(
       'select tenant_id, status, attempts from message_ledger where application_id = $1 order by tenant_id',
       [applicationId],
