@@ -41,26 +41,20 @@ export function untilLocal(now: number, timeZone: string, hour: number, minute =
   throw new Error('no such local time within 8 days');
 }
 
-/** A time zone where it is now between 10:00 and 17:00, so a test's messages are not held for quiet hours (the zones cover every hour of the day). */
-export function daytimeZone(now = Date.now()): string {
+/** A zone of the list (which covers every hour of the day) where the local hour is now in [from, to). */
+function zoneAtHours(from: number, to: number, now: number, what: string): string {
   const zones = ['Europe/Stockholm', 'America/New_York', 'America/Los_Angeles', 'Asia/Tokyo', 'Australia/Sydney', 'Asia/Kolkata', 'America/Sao_Paulo', 'Pacific/Auckland', 'Asia/Dubai'];
   for (const timeZone of zones) {
     const parts = Object.fromEntries(
       new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', hour12: false }).formatToParts(new Date(now)).map((p) => [p.type, p.value]),
     );
-    if (Number(parts.hour) >= 10 && Number(parts.hour) < 17) return timeZone;
+    if (Number(parts.hour) >= from && Number(parts.hour) < to) return timeZone;
   }
-  throw new Error('no zone in the list is in office hours now');
+  throw new Error(`no zone in the list is in ${what} now`);
 }
 
-/** A time zone where it is now between 01:00 and 05:00, deep in every journey's quiet hours (as daytimeZone). */
-export function nighttimeZone(now = Date.now()): string {
-  const zones = ['Europe/Stockholm', 'America/New_York', 'America/Los_Angeles', 'Asia/Tokyo', 'Australia/Sydney', 'Asia/Kolkata', 'America/Sao_Paulo', 'Pacific/Auckland', 'Asia/Dubai'];
-  for (const timeZone of zones) {
-    const parts = Object.fromEntries(
-      new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', hour12: false }).formatToParts(new Date(now)).map((p) => [p.type, p.value]),
-    );
-    if (Number(parts.hour) >= 1 && Number(parts.hour) < 5) return timeZone;
-  }
-  throw new Error('no zone in the list is in the small hours now');
-}
+/** A time zone where it is now between 10:00 and 17:00, so a test's messages are not held for quiet hours. */
+export const daytimeZone = (now = Date.now()): string => zoneAtHours(10, 17, now, 'office hours');
+
+/** A time zone where it is now between 01:00 and 05:00, deep in every journey's quiet hours. */
+export const nighttimeZone = (now = Date.now()): string => zoneAtHours(1, 5, now, 'the small hours');
