@@ -109,12 +109,15 @@ async function waitRecorded(db: Database, template: string, prefix: string, coun
   return recorded(db, template, prefix);
 }
 
-/** Polls until `count` journeys of `prefix` show their acknowledgement on the board (their own record of it), or until `deadline`. */
+/**
+ * Polls until `count` journeys of `prefix` show their acknowledgement on the board in a row they wrote themselves (seq
+ * above 0: ingest writes a new journey's first record with seq 0), or until `deadline`.
+ */
 async function waitBoarded(db: Database, prefix: string, count: number, deadline: number): Promise<{ complete: boolean; count: number; at: number }> {
   const boarded = async () =>
     Number(
       (
-        await db.query<{ n: string }>(`select count(*) as n from journey_board where tenant_id = $1 and application_id like $2 and last_message_template = 'applied.ack'`, [
+        await db.query<{ n: string }>(`select count(*) as n from journey_board where tenant_id = $1 and application_id like $2 and last_message_template = 'applied.ack' and seq > 0`, [
           TENANT,
           `${prefix}%`,
         ])
