@@ -48,6 +48,12 @@ export interface IngestOptions {
   sessionTimeoutMs?: number;
 }
 
+/**
+ * How long one event waits for the acknowledgement ingest sends for it (a provider answers in tens of milliseconds;
+ * one that hangs is cut off at its 10 s request timeout): past this the event is done and the send finishes on its own.
+ */
+export const ACK_WAIT_MS = 2_000;
+
 /** Why a message went to the dead-letter topic. */
 export type DeadLetterReason = EnvelopeProblem['reason'] | 'unknown-tenant' | 'application-erased' | 'rejected-by-temporal' | 'journey-closed' | 'slot-conflict';
 
@@ -220,7 +226,24 @@ export async function startIngest(
     const producedAt = Number(message.timestamp);
     if (Number.isFinite(producedAt) && producedAt > 0) metrics.eventToSignal.observe(Math.max(0, Date.now() - producedAt) / 1000);
     // The journey now exists, durably, with this application as its first event: its acknowledgement can go.
-    if (initial && started === true && deps.acknowledge) await acknowledge(event.tenant, event.subject, journeyEvent, initial);
+    if (initial && started === true && deps.acknowledge) await awaitAcknowledgement(acknowledge(event.tenant, event.subject, journeyEvent, initial));
+  };
+
+  // Acknowledgements still being sent: the event waits for its own up to ACK_WAIT_MS (the send goes on meanwhile), so a
+  // provider that answers slowly slows ingestion by at most that much per event; close() lets them finish.
+  const sendingAcks = new Set<Promise<void>>();
+  const awaitAcknowledgement = async (attempt: Promise<void>) => {
+    // Never fails the event, whatever went wrong: the journey sends it then.
+    const sending = attempt.catch((error: unknown) => {
+      metrics.acknowledgements.inc({ outcome: 'left-to-journey', reason: 'error' });
+      logger.error({ error: error instanceof Error ? error.message : String(error) }, 'acknowledgement failed unexpectedly; left to the journey');
+    });
+    sendingAcks.add(sending);
+    void sending.finally(() => sendingAcks.delete(sending));
+    let timer: NodeJS.Timeout | undefined;
+    const waited = new Promise<void>((resolve) => (timer = setTimeout(resolve, ACK_WAIT_MS)));
+    await Promise.race([sending, waited]);
+    clearTimeout(timer);
   };
 
   /**
@@ -359,6 +382,7 @@ export async function startIngest(
       metrics.pausedPartitions.dec(resumeTimers.size);
       resumeTimers.clear();
       await consumer.disconnect();
+      await Promise.allSettled([...sendingAcks]);
       await producer.disconnect();
       await admin?.disconnect();
       await tracing?.flush();

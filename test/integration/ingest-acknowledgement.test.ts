@@ -126,7 +126,8 @@ describe('ingest acknowledges a new application once Temporal has started its jo
  */
 describe('ingest acknowledges through Twilio and SendGrid', () => {
   const tenant = unique('ackp').toLowerCase();
-  const t = useFixture({ tenants: [tenant], temporal: 'own-dev-server', fakes: true, ingest: true, ingestAcknowledges: (f) => f.providers() });
+  // A request timeout far above the fakes' short default, so a held SMS is held for the whole test, not cut off.
+  const t = useFixture({ tenants: [tenant], temporal: 'own-dev-server', fakes: true, ingest: true, ingestAcknowledges: (f) => f.providers(60_000) });
   const kafka = testKafka();
   let producer: Awaited<ReturnType<typeof atsProducer>>;
 
@@ -160,6 +161,32 @@ describe('ingest acknowledges through Twilio and SendGrid', () => {
     expect(sms.statusCallback).toContain(`tenant=${tenant}`);
     const history = await t.client.workflow.getHandle(journeyWorkflowId(tenant, applicationId)).fetchHistory();
     expect((history.events ?? []).filter((e) => e.workflowTaskCompletedEventAttributes)).toEqual([]);
+  });
+
+  it('does not hold the application\'s next event for a provider that is slow to answer (ACK_WAIT_MS), and the send still completes', async () => {
+    const applicationId = unique('app');
+    const phone = '+447700900462';
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    t.fakes.twilio.onCreate = (request) => (request.to === phone ? held : undefined);
+    try {
+      const first = created(applicationId, { email: undefined, phone, consent: { email: false, sms: true } });
+      const updated = exampleEvent('ats.candidate.updated', { tenant, applicationId, id: unique('evt') });
+      await producer.sendEvents([first, { key: `${tenant}:${applicationId}`, value: JSON.stringify(updated) }]);
+      // One application's events go in order: the update reaches the journey while Twilio still holds the SMS.
+      await eventually(async () => ((await signalledEventIds(t.client, tenant, applicationId).catch(() => [])).length === 2 ? true : undefined), 30_000);
+      expect(t.fakes.twilio.sent.filter((m) => m.to === phone)).toEqual([]);
+    } finally {
+      release();
+      t.fakes.twilio.onCreate = undefined;
+    }
+    const sms = await t.fakes.twilio.accepted(phone);
+    expect(sms.statusCallback).toContain(`tenant=${tenant}`);
+    const ledger = await eventually(async () => {
+      const rows = (await t.db.query<{ status: string; attempts: number }>('select status, attempts from message_ledger where application_id = $1', [applicationId])).rows;
+      return rows[0]?.status === 'accepted' ? rows : undefined;
+    });
+    expect(ledger).toEqual([{ status: 'accepted', attempts: 1 }]);
   });
 
   it('leaves the acknowledgement to the journey when SendGrid answers 429; the journey sends it once', async () => {
