@@ -112,8 +112,9 @@ export async function startCandor(
       // A new journey's acknowledgement goes from here once Temporal has started the journey, through the worker's send
       // path and ledger (the journey finds it sent): the candidate does not wait for the journey's first workflow task.
       // With tracing on, the provider call is a client span inside the event's consumer span.
-      const providers = () => (config.tracing ? tracedProviders(createProviders(config, db)) : createProviders(config, db));
-      const acknowledge = config.ingestAcknowledgements ? createMessageSender({ logger, db, providers: providers(), publicUrl: config.http.publicUrl }) : undefined;
+      const acknowledge = config.ingestAcknowledgements
+        ? createMessageSender({ logger, db, providers: config.tracing ? tracedProviders(createProviders(config, db)) : createProviders(config, db), publicUrl: config.http.publicUrl })
+        : undefined;
       const ingest = await startIngest(config, { logger, temporal: temporal!, db, registry, ...(acknowledge ? { acknowledge } : {}) });
       closers.push(() => ingest.close());
       roleProbes.push({ name: 'ingest', check: () => ingest.check() });

@@ -27,7 +27,7 @@ import { messagesWithPaths } from './engine/promise-checks';
 import { initialState, type JourneyState } from './engine/state';
 import { pooledDefinition, withPooledDefinitions } from './definition-pool';
 import { mapAtsEvent } from './event-mapping';
-import { deliverRequestOf } from './first-message';
+import { deliverRequestOf, journeyChoiceOf, takesIngestResolution } from './first-message';
 import { boardEntry, journeyIdOf, journeyStatusOf } from './journey-board';
 import {
   atsEventSignal,
@@ -290,15 +290,11 @@ export async function candidateJourney(input: JourneyInput): Promise<JourneyStat
           }
           return undefined;
         }
-        const brought = {
-          ...(mapped.value.contact.jobId ? { jobId: mapped.value.contact.jobId } : {}),
-          ...(mapped.value.event.candidate?.locale ? { locale: mapped.value.event.candidate.locale } : {}),
-        };
+        const brought = journeyChoiceOf(mapped.value);
         if (!state) {
           // Ingest resolved a new application's journey as it started it; taken when this event names the same job and locale.
           const initial = input.initial;
-          const resolvedByIngest = initial !== undefined && initial.for.jobId === brought.jobId && initial.for.locale === brought.locale;
-          const { definition, version, features } = resolvedByIngest ? initial : await steps.resolveJourneyDefinition({ tenant: input.tenant, ...brought, now: Date.now() });
+          const { definition, version, features } = takesIngestResolution(initial, brought) ? initial : await steps.resolveJourneyDefinition({ tenant: input.tenant, ...brought, now: Date.now() });
           records = current && (features ?? []).includes('decision-records');
           sendRecords = records && (features ?? []).includes('send-records');
           timerLead = records && (features ?? []).includes('timer-lead');

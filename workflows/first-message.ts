@@ -3,7 +3,7 @@ import type { DeliverCommand } from './engine/commands';
 import { decide } from './engine/decide';
 import { messagesWithPaths } from './engine/promise-checks';
 import { initialState, type JourneyState } from './engine/state';
-import { mapAtsEvent } from './event-mapping';
+import { mapAtsEvent, type MappedEvent } from './event-mapping';
 import { boardEntry, journeyStatusOf } from './journey-board';
 import type { InitialJourney, JourneyBoardEntry, JourneyEvent } from './shared';
 
@@ -33,6 +33,19 @@ export function deliverRequestOf(command: DeliverCommand, journey: JourneyState,
   };
 }
 
+/** The job and locale an event names: what a journey is chosen by. */
+export function journeyChoiceOf(mapped: MappedEvent): { jobId?: string; locale?: string } {
+  return {
+    ...(mapped.contact.jobId ? { jobId: mapped.contact.jobId } : {}),
+    ...(mapped.event.candidate?.locale ? { locale: mapped.event.candidate.locale } : {}),
+  };
+}
+
+/** Whether a new journey takes the journey ingest resolved: only when its first event names the job and locale it was resolved for. */
+export function takesIngestResolution(initial: InitialJourney | undefined, choice: { jobId?: string; locale?: string }): initial is InitialJourney {
+  return initial !== undefined && initial.for.jobId === choice.jobId && initial.for.locale === choice.locale;
+}
+
 /** A new journey's first message, and the record of the decision that sends it. */
 export interface FirstMessage {
   /** The message, exactly as the journey's first decision hands it to delivery. */
@@ -56,8 +69,7 @@ export function firstMessageOf(params: { tenant: string; applicationId: string; 
   const mapped = mapAtsEvent(params.event);
   if (!mapped.ok) return undefined;
   const { contact, event } = mapped.value;
-  // The journey takes ingest's resolution only for the job and locale it was resolved for (workflows/candidate-journey.ts).
-  if (params.initial.for.jobId !== (contact.jobId || undefined) || params.initial.for.locale !== (event.candidate?.locale || undefined)) return undefined;
+  if (!takesIngestResolution(params.initial, journeyChoiceOf(mapped.value))) return undefined;
   const state = initialState({ applicationId: params.applicationId, definition: params.initial.definition, definitionVersion: params.initial.version, anyOrder: true });
   const decision = decide(state, { kind: 'ats', event }, params.now);
   const first = decision.commands.find((c): c is DeliverCommand => c.type === 'deliver');

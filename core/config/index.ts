@@ -71,12 +71,13 @@ export const EnvSchema = z.object({
   METRICS_PORT: port.optional(),
   /** In a process without the api role (ingest, worker): a port serving only /healthz and /readyz; unset, it serves no HTTP. */
   HEALTH_PORT: port.optional(),
+  /** on: ingest sends a new journey's acknowledgement once Temporal has started the journey (README, "Acknowledged by ingest"). */
+  INGEST_ACKNOWLEDGEMENTS: z.enum(['on', 'off'], { message: 'must be on or off' }).default('on'),
   /**
    * How often the api role sends recruiter alerts (e-mail, digest, Slack, escalation), in seconds; 30 by default (an
    * alert about a candidate waiting days reaches the recruiter within half a minute); 0: never. Several api processes
    * may sweep the same store: each notification is claimed once (core/store/alerts.ts), so none goes twice.
    */
-  INGEST_ACKNOWLEDGEMENTS: z.enum(['on', 'off'], { message: 'must be on or off' }).default('on'),
   ALERT_SWEEP_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
   /** Whether /docs (the OpenAPI document) is served without an API key. */
   API_DOCS_PUBLIC: z.enum(['true', 'false']).default('true'),

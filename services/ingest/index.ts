@@ -10,7 +10,7 @@ import { contextFromHeaders, inSpan, SpanKind, startTracing, type Span } from '.
 import { JourneyClosedError, startOrSignalJourney } from '../../core/temporal/journeys';
 import { loadDefaultJourneys } from '../../core/journeys/default-journeys';
 import { initialJourney, journeyChoice } from '../../core/journeys/published';
-import type { DeliveryResult, InitialJourney } from '../../workflows/shared';
+import type { DeliveryResult, InitialJourney, JourneyEvent } from '../../workflows/shared';
 import type { DeliverRequest } from '../../workflows/contracts';
 import { firstMessageOf } from '../../workflows/first-message';
 import type { Queryable } from '../../core/store/database';
@@ -207,7 +207,7 @@ export async function startIngest(
         throw new TransientError(`could not resolve the journey: ${error instanceof Error ? error.message : String(error)}`);
       }
     }
-    const journeyEvent = { id: event.id, type: event.type, time: event.time, data: event.data };
+    const journeyEvent: JourneyEvent = { id: event.id, type: event.type, time: event.time, data: event.data };
     let started: boolean | undefined;
     try {
       ({ started } = await deps.temporal.withDeadline(Date.now() + signalTimeoutMs, () =>
@@ -252,7 +252,7 @@ export async function startIngest(
    * opt-out, a provider saying "later", the journey's worker sending it at this very moment) leaves the message to the
    * journey, which sends it, retries it or falls back as it always does.
    */
-  const acknowledge = async (tenant: string, applicationId: string, journeyEvent: { id: string; type: string; time: string; data: unknown }, initial: InitialJourney) => {
+  const acknowledge = async (tenant: string, applicationId: string, journeyEvent: JourneyEvent, initial: InitialJourney) => {
     const first = firstMessageOf({ tenant, applicationId, event: journeyEvent, initial, now: Date.now() });
     if (!first) {
       metrics.acknowledgements.inc({ outcome: 'none', reason: '' });
