@@ -339,16 +339,19 @@ function cpuMeter(groups: Record<string, () => number[]>) {
       start = take();
       at = Date.now();
     },
-    read(): string {
+    /** With `count` (the items done meanwhile), also each group's CPU milliseconds per item and their total. */
+    read(count?: number): string {
       const now = take();
       const s = (Date.now() - at) / 1000;
-      return Object.entries(now)
+      let total = 0;
+      const parts = Object.entries(now)
         .filter(([, pids]) => pids.size > 0)
         .map(([k, pids]) => {
-          const used = [...pids].reduce((total, [pid, cpu]) => total + Math.max(0, cpu - (start[k]!.get(pid) ?? 0)), 0);
-          return `${k} ${Math.round((used / s) * 100)}%`;
-        })
-        .join(', ');
+          const used = [...pids].reduce((sum, [pid, cpu]) => sum + Math.max(0, cpu - (start[k]!.get(pid) ?? 0)), 0);
+          total += used;
+          return `${k} ${Math.round((used / s) * 100)}%${count ? ` (${round((used * 1000) / count, 1)} ms each)` : ''}`;
+        });
+      return `${parts.join(', ')}${count ? `; ${round((total * 1000) / count, 1)} ms CPU per item in all` : ''}`;
     },
   };
 }
@@ -507,7 +510,7 @@ async function main(): Promise<void> {
         const started = Date.now();
         await startAll(prefix, N);
         await until(prefix, N);
-        const usage = cpu.read();
+        const usage = cpu.read(N);
         const times = [...acked].filter(([id]) => id.startsWith(prefix)).map(([, t]) => t);
         const seconds = (Math.max(...times) - started) / 1000;
         const rate = times.length / seconds;
@@ -546,7 +549,7 @@ async function main(): Promise<void> {
       await produce(producer, burst);
       const producedIn = Date.now() - started;
       const acks = await waitRecorded(db, 'applied.ack', `${run}-b-`, N, started + WAIT_S * 1000);
-      const usage = cpu.read();
+      const usage = cpu.read(acks.size);
       const complete = acks.size >= N;
       behind = N - acks.size;
       const last = Math.max(...acks.values());

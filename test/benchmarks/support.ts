@@ -204,6 +204,11 @@ export interface RoleProcess {
   stop(): Promise<void>;
 }
 
+const roleNodeArgs = (role: 'api' | 'ingest' | 'worker'): string[] => {
+  const args = role === 'worker' ? process.env.BENCH_ROLE_NODE_ARGS : process.env[`BENCH_${role.toUpperCase()}_NODE_ARGS`];
+  return args ? args.split(' ') : [];
+};
+
 /**
  * Starts `node --import tsx services/main.ts` with CANDOR_ROLE=`role` and the given environment (merged
  * over a quiet default) and resolves once it logged "candor started". Its output goes to `logFile`.
@@ -212,8 +217,9 @@ export async function startRole(role: 'api' | 'ingest' | 'worker', env: Record<s
   const proc = startProcess({
     name: `candor-${role}`,
     command: process.execPath,
-    // BENCH_ROLE_NODE_ARGS: node options for the worker role, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile it.
-    args: [...(role === 'worker' && process.env.BENCH_ROLE_NODE_ARGS ? process.env.BENCH_ROLE_NODE_ARGS.split(' ') : []), ...WORKER_NODE_ARGS, '--import', 'tsx', join(ROOT, 'services', 'main.ts')],
+    // BENCH_ROLE_NODE_ARGS: node options for the worker role, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile it;
+    // BENCH_INGEST_NODE_ARGS / BENCH_API_NODE_ARGS: the same for the other roles.
+    args: [...roleNodeArgs(role), ...WORKER_NODE_ARGS, '--import', 'tsx', join(ROOT, 'services', 'main.ts')],
     cwd: ROOT,
     logFile,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'production', LOG_LEVEL: 'info', ...env, CANDOR_ROLE: role },
