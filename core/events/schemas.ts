@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { AtsEventType as EngineAtsEventType } from '../../workflows/engine/inputs';
+import { isValidTimeZone } from '../../workflows/engine/time-zone';
 import { ID_PATTERN } from '../../workflows/shared';
 
 /**
@@ -18,17 +19,8 @@ export const IanaTimeZone = z
   .string()
   .min(1)
   .max(64)
-  .refine(
-    (zone) => {
-      try {
-        new Intl.DateTimeFormat('en', { timeZone: zone });
-        return /^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$/.test(zone);
-      } catch {
-        return false;
-      }
-    },
-    { message: 'must be an IANA time zone name such as Europe/Stockholm' },
-  )
+  // The engine's check keeps one formatter per zone it accepted: building one costs about half a millisecond, per event.
+  .refine((zone) => /^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$/.test(zone) && isValidTimeZone(zone), { message: 'must be an IANA time zone name such as Europe/Stockholm' })
   .meta({ description: 'IANA time zone name, e.g. Europe/Stockholm' });
 
 /** A BCP 47 language tag such as `sv-SE`. */

@@ -23,6 +23,8 @@ export interface LocalDate {
 
 const DAY_MS = 86_400_000;
 const formatters = new Map<string, Intl.DateTimeFormat>();
+/** Zone spellings kept (Intl also takes any mix of case, so input checks must not grow the map without bound). */
+const FORMATTERS_KEPT = 1024;
 
 function formatterFor(timeZone: string): Intl.DateTimeFormat {
   let formatter = formatters.get(timeZone);
@@ -37,6 +39,7 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
       minute: 'numeric',
       second: 'numeric',
     });
+    if (formatters.size >= FORMATTERS_KEPT) formatters.clear();
     formatters.set(timeZone, formatter);
   }
   return formatter;

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { AdapterConfig, PROVIDERS } from '../../adapters';
 import { TENANT_ID_PATTERN } from '../../../core/store';
 import { contrastRatio, MIN_ACCENT_CONTRAST } from '../../../core/messaging/colour';
+import { isValidTimeZone } from '../../../workflows/engine/time-zone';
 
 // The admin API's request schemas; the OpenAPI document describes the adapter body from the same schema.
 
@@ -21,17 +22,9 @@ export const CreateTenant = z.strictObject({
 });
 export const CreateKey = z.strictObject({ label: Label.default('') });
 
-const isTimeZone = (zone: string) => {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-};
 /** An adapter's config as an operator sets it: unknown fields are refused rather than dropped, so a typo is seen. */
 export const AdapterSettings = AdapterConfig.extend({
-  defaultTimeZone: z.string().refine(isTimeZone, 'is not an IANA time zone (e.g. Europe/Stockholm)').optional(),
+  defaultTimeZone: z.string().refine(isValidTimeZone, 'is not an IANA time zone (e.g. Europe/Stockholm)').optional(),
 }).strict();
 /** The body of PUT /admin/v1/tenants/{tenantId}/adapters/{provider}. */
 export const SetAdapter = z.strictObject({
