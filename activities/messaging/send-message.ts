@@ -5,10 +5,9 @@ import { serverNow } from '../server-clock';
 import { deferOutOfQuietHours, isQuietTime, makeCalendar, type CalendarSettings } from '../../workflows/engine';
 import type { DeliverRequest } from '../../workflows/contracts';
 import type { DeliveryResult } from '../../workflows/shared';
-import { isOptedOut } from '../../core/store/consent';
-import { tenantBranding } from '../../core/store/tenants';
+import { readSendContext } from '../../core/store/send-context';
 import { ProviderError, toApplicationFailure, type FailureType } from '../../core/messaging/failures';
-import { claimLedgerRow, claimLeft, findLedgerRow, markAccepted, markFailed, noteRetryableFailure } from '../../core/store/ledger';
+import { claimLedgerRow, claimLeft, markAccepted, markFailed, noteRetryableFailure } from '../../core/store/ledger';
 import type { OutboundMessage, Providers } from './provider';
 import { SMS_SEGMENT_WARNING } from '../../core/messaging/sms-segments';
 import { renderEmail, renderSms, TemplateError } from '../../core/messaging/templates';
@@ -107,15 +106,16 @@ export async function sendMessage(deps: SendDeps, request: DeliverRequest): Prom
     t = now;
   };
 
+  // The ledger row, the recipient's opt-out and the tenant's branding, read together.
+  const to = channel === 'email' ? request.contact.email : request.contact.phone;
+  const { ledger: existing, optedOut, branding } = await readSendContext(db, key, to);
   // 1. The ledger first: a message already taken by a provider is never sent again, whatever else changed.
-  const existing = await findLedgerRow(db, key);
   if (existing && (existing.status === 'accepted' || existing.status === 'delivered')) return done(existing.status === 'delivered');
   if (existing?.status === 'failed') throw failed((existing.failure_type ?? 'ProviderRejected') as FailureType, existing.failure_reason ?? 'failed earlier');
 
   // 2. Consent and quiet hours again, at send time: an opt-out or a late wake-up since the decision counts.
-  const to = channel === 'email' ? request.contact.email : request.contact.phone;
   if (!to) throw failed('NoRecipient', `no ${channel === 'email' ? 'e-mail address' : 'phone number'}`);
-  if (await isOptedOut(db, request.tenant, channel, to)) throw failed('OptedOut', `the candidate opted out of ${channel}`);
+  if (optedOut) throw failed('OptedOut', `the candidate opted out of ${channel}`);
   // The later of this attempt's scheduled time and the journey's clock when it handed the message over (a local
   // activity's scheduled time is the worker's clock, behind a time-skipping test server's).
   const now = deps.now?.() ?? Math.max(serverNow(), request.at ?? 0);
@@ -136,7 +136,6 @@ export async function sendMessage(deps: SendDeps, request: DeliverRequest): Prom
 
   // 3. Render in the candidate's language; a template that cannot be rendered fails this channel for good.
   // The company is the tenant's display name; its logo and accent colour dress the HTML part.
-  const branding = await tenantBranding(db, request.tenant);
   const data = { contact: request.contact, companyName: branding.displayName, brand: { logoUrl: branding.logoUrl, accentColour: branding.accentColour }, timeZone: request.timeZone, locale: request.locale, statusUrl: await statusUrlFor(deps, request) };
   let message: OutboundMessage;
   let segments: number | undefined;

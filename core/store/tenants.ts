@@ -200,9 +200,10 @@ interface BrandingRow {
   accent_colour: string | null;
   sending_domain: string | null;
 }
-const BRANDING_COLUMNS = 'name, display_name, logo_url, accent_colour, sending_domain';
+export const BRANDING_COLUMNS = 'name, display_name, logo_url, accent_colour, sending_domain';
 
-const brandingOf = (tenantId: string, row: BrandingRow | undefined): TenantBranding => ({
+/** A tenant's branding from its stored columns (undefined: an unknown tenant), with the defaults filled in. */
+export const brandingOf = (tenantId: string, row: BrandingRow | undefined): TenantBranding => ({
   displayName: row?.display_name ?? row?.name ?? tenantId,
   ...(row?.logo_url ? { logoUrl: row.logo_url } : {}),
   ...(row?.accent_colour ? { accentColour: row.accent_colour } : {}),
