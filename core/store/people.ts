@@ -88,18 +88,45 @@ export function openPeople(tenant: string, applicationId: string, sealed: string
 
 /**
  * Merges what an event says into the application's stored people (a field the event lacks keeps its value) and
- * writes the row sealed, with fresh search tokens, unless nothing changed (the digest matches). The ingest role
- * calls it for every event before the journey hears of it; one application's events arrive in order there.
+ * writes the row sealed, with fresh search tokens, unless nothing changed (the digest matches). One application's
+ * events arrive in order in the ingest role, which records them through admitApplicationEvent.
  */
 export async function recordApplicationPeople(db: Queryable, tenant: string, applicationId: string, update: ApplicationPeople): Promise<boolean> {
   if (Object.keys(update).length === 0) return false;
-  const { rows } = await db.query<{ sealed: string; digest: string }>('select sealed, digest from application_people where tenant_id = $1 and application_id = $2', [tenant, applicationId]);
-  const stored = rows[0] ? openPeople(tenant, applicationId, rows[0].sealed) : undefined;
+  const { rows } = await db.query<StoredPeople>('select sealed, digest from application_people where tenant_id = $1 and application_id = $2', [tenant, applicationId]);
+  return writePeople(db, tenant, applicationId, update, rows[0]);
+}
+
+/**
+ * What ingest does with each arriving event's people, in one read: nothing when the application's candidate was
+ * erased (listed in erased_applications: the event is refused, and its names must not come back), else
+ * recordApplicationPeople's merge, written only when something changed.
+ */
+export async function admitApplicationEvent(db: Queryable, tenant: string, applicationId: string, update: ApplicationPeople): Promise<'erased' | 'recorded' | 'unchanged'> {
+  const { rows } = await db.query<{ erased: boolean; sealed: string | null; digest: string | null }>(
+    `select exists (select 1 from erased_applications e where e.tenant_id = $1 and e.application_id = $2) as erased, p.sealed, p.digest
+       from (select 1) as one left join application_people p on p.tenant_id = $1 and p.application_id = $2`,
+    [tenant, applicationId],
+  );
+  const row = rows[0];
+  if (row?.erased) return 'erased';
+  if (Object.keys(update).length === 0) return 'unchanged';
+  const stored = row?.sealed !== null && row?.sealed !== undefined && row.digest !== null ? { sealed: row.sealed, digest: row.digest } : undefined;
+  return (await writePeople(db, tenant, applicationId, update, stored)) ? 'recorded' : 'unchanged';
+}
+
+interface StoredPeople {
+  sealed: string;
+  digest: string;
+}
+
+async function writePeople(db: Queryable, tenant: string, applicationId: string, update: ApplicationPeople, row: StoredPeople | undefined): Promise<boolean> {
+  const stored = row ? openPeople(tenant, applicationId, row.sealed) : undefined;
   const merged: ApplicationPeople = { ...stored, ...update };
   // Sorted keys, so the digest of the same content is the same whatever order fields arrived in.
   const canonical = Object.fromEntries(Object.entries(merged).sort(([a], [b]) => a.localeCompare(b))) as ApplicationPeople;
   const digest = digestOf(tenant, applicationId, canonical);
-  if (rows[0]?.digest === digest) return false;
+  if (row?.digest === digest) return false;
   await db.query(
     `insert into application_people (tenant_id, application_id, sealed, search_tokens, digest, updated_at) values ($1, $2, $3, $4::text[], $5, now())
      on conflict (tenant_id, application_id) do update set sealed = excluded.sealed, search_tokens = excluded.search_tokens, digest = excluded.digest, updated_at = excluded.updated_at`,

@@ -14,8 +14,7 @@ import type { DeliveryResult, InitialJourney, JourneyEvent } from '../../workflo
 import type { DeliverRequest } from '../../workflows/contracts';
 import { firstMessageOf } from '../../workflows/first-message';
 import type { Queryable } from '../../core/store/database';
-import { isApplicationErased } from '../../core/store/erasure';
-import { peopleFromEvent, recordApplicationPeople } from '../../core/store/people';
+import { admitApplicationEvent, peopleFromEvent } from '../../core/store/people';
 import { projectJourney } from '../../core/store/board';
 import { recordOfferedSlots, SlotConflictError } from '../../core/store/interview-slots';
 import { notConsumingReason, strays, trackConsumer } from './consumer-health';
@@ -171,22 +170,17 @@ export async function startIngest(
     // Never start a journey (and send messages) in the name of a tenant nobody created.
     if (!known) return deadLetter(partition, message, 'unknown-tenant', `tenant "${event.tenant}" does not exist`);
     // An erased candidate's journey history is deleted, so a late event (a vendor's retry of an older
-    // delivery) would start a new journey holding their details again. A repeated erasure passes through.
+    // delivery) would start a new journey holding their details again: it is refused. A repeated erasure passes through.
     if (event.type !== 'ats.candidate.erased') {
-      let erased: boolean;
-      try {
-        erased = await isApplicationErased(deps.db, event.tenant, event.subject);
-      } catch (error) {
-        throw new TransientError(`could not look up erasures: ${error instanceof Error ? error.message : String(error)}`);
-      }
-      if (erased) return deadLetter(partition, message, 'application-erased', `application of tenant "${event.tenant}" was erased; its events are not applied`);
       // The board's names and job, and the recruiter alerts go to, sealed where the event arrives (README: "Names
       // on the board"): the journey never needs them, and one application's events come here in order.
+      let admitted: Awaited<ReturnType<typeof admitApplicationEvent>>;
       try {
-        await recordApplicationPeople(deps.db, event.tenant, event.subject, peopleFromEvent(event.data));
+        admitted = await admitApplicationEvent(deps.db, event.tenant, event.subject, peopleFromEvent(event.data));
       } catch (error) {
-        throw new TransientError(`could not store the application's names: ${error instanceof Error ? error.message : String(error)}`);
+        throw new TransientError(`could not look up erasures or store the application's names: ${error instanceof Error ? error.message : String(error)}`);
       }
+      if (admitted === 'erased') return deadLetter(partition, message, 'application-erased', `application of tenant "${event.tenant}" was erased; its events are not applied`);
       // Offered interview slots go to the store first, so the status page can show them once the journey has told the candidate.
       if (event.type === 'ats.interview.slots_offered') {
         try {
