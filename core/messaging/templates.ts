@@ -1,4 +1,4 @@
-import { Liquid } from 'liquidjs';
+import { Liquid, type Template } from 'liquidjs';
 import type { DefinitionError, JourneyDefinition, MessageText } from '../../workflows/engine/definition';
 import { messagesWithPaths } from '../../workflows/engine/promise-checks';
 import type { JourneyContact } from '../../workflows/shared';
@@ -103,9 +103,24 @@ export function templateScope(data: RenderData): Record<string, unknown> {
   };
 }
 
+/** Parsed texts, by source: a journey's few dozen texts are parsed once per process, not once per message. */
+const parsed = new Map<string, Template[]>();
+const PARSED_KEPT = 1000;
+
+function parseOnce(source: string): Template[] {
+  let templates = parsed.get(source);
+  if (!templates) {
+    templates = liquid.parse(source);
+    // Oldest first out: texts of versions no journey sends any more.
+    if (parsed.size >= PARSED_KEPT) parsed.delete(parsed.keys().next().value!);
+    parsed.set(source, templates);
+  }
+  return templates;
+}
+
 async function renderPart(source: string, scope: Record<string, unknown>, template: string): Promise<string> {
   try {
-    return String(await liquid.parseAndRender(source, scope)).trim();
+    return String(await liquid.render(parseOnce(source), scope)).trim();
   } catch (error) {
     const message = (error as Error).message;
     if ((error as Error).name === 'UndefinedVariableError' || /undefined variable/i.test(message)) {
