@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { migrate, openPgliteDatabase } from '../../core/store';
 import { projectJourney, readBoardPage } from '../../core/store/board';
 import { compactAfterErasure, eraseCandidateData } from '../../core/store/erasure';
-import { readApplicationPeople, recordApplicationPeople, resealApplicationPeople } from '../../core/store/people';
+import { admitApplicationEvent, readApplicationPeople, recordApplicationPeople, resealApplicationPeople } from '../../core/store/people';
 import { useSecretKeys } from '../../core/store/secrets';
 import { parseEncryptionKeys } from '../../core/temporal/codec';
 import type { JourneyBoardEntry } from '../../workflows/shared';
@@ -142,6 +142,22 @@ describe('names and jobs on the board: sealed at rest, searchable, rotatable, er
       expect((await readApplicationPeople(database.db, 'acme', ['app-c'])).size).toBe(0);
       expect((await readBoardPage(database.db, 'acme', { limit: 50 })).rows).toHaveLength(3);
       useSecretKeys([NEW_KEY, OLD_KEY]);
+    });
+
+    it('as ingest admits events: merged like any other, and refused without a write once the candidate was erased', async () => {
+      expect(await admitApplicationEvent(database.db, 'globex', 'app-new', {})).toBe('unchanged');
+      expect(await admitApplicationEvent(database.db, 'globex', 'app-new', { candidateName: 'Ada Byron' })).toBe('recorded');
+      expect(await admitApplicationEvent(database.db, 'globex', 'app-new', { candidateName: 'Ada Byron' })).toBe('unchanged');
+      expect(await admitApplicationEvent(database.db, 'globex', 'app-new', { jobTitle: 'Analyst' })).toBe('recorded');
+      // The same application id at another tenant is another application.
+      expect(await admitApplicationEvent(database.db, 'acme', 'app-new', { candidateName: 'Grace Hopper' })).toBe('recorded');
+      expect((await readApplicationPeople(database.db, 'globex', ['app-new'])).get('app-new')).toEqual({ candidateName: 'Ada Byron', jobTitle: 'Analyst' });
+      await eraseCandidateData(database.db, { tenant: 'globex', applicationIds: ['app-new'] });
+      expect(await admitApplicationEvent(database.db, 'globex', 'app-new', { candidateName: 'Ada Byron', jobTitle: 'Analyst' })).toBe('erased');
+      expect(await admitApplicationEvent(database.db, 'globex', 'app-new', {})).toBe('erased');
+      expect((await readApplicationPeople(database.db, 'globex', ['app-new'])).size).toBe(0);
+      expect(await admitApplicationEvent(database.db, 'acme', 'app-new', { candidateName: 'Grace Hopper' })).toBe('unchanged');
+      expect((await readApplicationPeople(database.db, 'acme', ['app-new'])).get('app-new')).toEqual({ candidateName: 'Grace Hopper' });
     });
   });
 });

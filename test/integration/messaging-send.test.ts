@@ -3,6 +3,7 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
 import { loadDefaultJourneys } from '../../core/journeys/default-journeys';
 import { createSandboxProvider, findLedgerRow, optOut, sendMessage, type CrashPoint, type DeliverRequest, type SendDeps } from '../../activities/messaging';
+import { setTenantBranding } from '../../core/store';
 import { useFixture } from '../helpers/fixture';
 import { deliverRequest, STOCKHOLM_MORNING } from '../helpers/messaging-world';
 
@@ -44,7 +45,7 @@ function crashingOnceAt(deps: SendDeps, point: CrashPoint): SendDeps {
 }
 
 describe('the send path: real Twilio and SendGrid SDKs against local fakes, PGlite ledger', () => {
-  const t = useFixture({ fakes: true });
+  const t = useFixture({ fakes: true, tenants: ['acme', 'globex'] });
   let deps: SendDeps;
 
   beforeEach(() => {
@@ -115,6 +116,24 @@ describe('the send path: real Twilio and SendGrid SDKs against local fakes, PGli
     await optOut(t.db, 'acme', 'sms', '+46709999999', 'test');
     await expect(attempt(deps, request)).rejects.toMatchObject({ type: 'OptedOut', nonRetryable: true });
     expect(t.fakes.twilio.requests).toBe(0);
+  });
+
+  it('two tenants, one message id, one candidate: each send goes by its own tenant\'s ledger row, opt-outs and branding', async () => {
+    await setTenantBranding(t.db, 'acme', { displayName: 'Acme Careers' });
+    await setTenantBranding(t.db, 'globex', { displayName: 'Globex Jobs' });
+    const shared = { messageId: `shared-${Date.now().toString(36)}`, locale: 'en-GB', contact: { ...deliverRequest().contact, phone: '+46708888888', email: 'same@example.com' } };
+    await optOut(t.db, 'acme', 'sms', '+46708888888', 'test');
+    // Acme's SMS: the candidate opted out of Acme's texts. Globex's SMS of the same id to the same number goes, under Globex's name.
+    await expect(attempt(deps, deliverRequest({ ...shared, tenant: 'acme' }))).rejects.toMatchObject({ type: 'OptedOut', nonRetryable: true });
+    const globexSms = deliverRequest({ ...shared, tenant: 'globex' });
+    await expect(attempt(deps, globexSms)).resolves.toMatchObject({ status: 'accepted' });
+    expect(t.fakes.twilio.sent.map((m) => m.body)).toEqual(['Hi Astrid, thanks for applying for Backend Engineer at Globex Jobs.']);
+    // Globex's accepted row is not Acme's: Acme's e-mail of the same id is a message of its own, under Acme's name.
+    await expect(attempt(deps, deliverRequest({ ...shared, tenant: 'acme', channel: 'email' }))).resolves.toMatchObject({ status: 'accepted' });
+    expect(t.fakes.sendgrid.sent.map((m) => m.text)).toEqual([expect.stringContaining('Hi Astrid, thanks for applying for Backend Engineer at Acme Careers.')]);
+    // Globex's SMS again (a retried activity): its ledger row answers, Twilio hears nothing more.
+    await expect(attempt(deps, globexSms)).resolves.toMatchObject({ status: 'accepted' });
+    expect(t.fakes.twilio.requests).toBe(1);
   });
 
   it('re-checks quiet hours at send time: 22:30 candidate time defers to 08:00, never drops', async () => {
