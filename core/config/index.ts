@@ -61,6 +61,11 @@ export const EnvSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
     .optional(),
+  /**
+   * With DATABASE_URL: prepare each of Candor's statements once per connection (on), or send every statement unnamed
+   * (off: for a pooler that cannot keep prepared statements, such as PgBouncer in transaction mode before 1.21).
+   */
+  DATABASE_PREPARED_STATEMENTS: z.enum(['on', 'off'], { message: 'must be on or off' }).default('on'),
   CANDOR_DATA_DIR: z.string().min(1).default('.data'),
   HTTP_HOST: z.string().min(1).default('0.0.0.0'),
   HTTP_PORT: port.default(3000),
@@ -128,7 +133,7 @@ export interface Config {
   /** OpenTelemetry tracing over OTLP/HTTP (core/telemetry); undefined: off. */
   tracing?: { endpoint: string; serviceName: string | undefined };
   kafka: { brokers: string[]; clientId: string; groupId: string };
-  database: { url: string | undefined; dataDir: string };
+  database: { url: string | undefined; dataDir: string; preparedStatements?: boolean };
   http: { host: string; port: number; publicUrl: string };
   /** Who may read /metrics: with the token (Authorization: Bearer), and/or on a port of its own. */
   metrics: { token: string | undefined; port: number | undefined };
@@ -215,7 +220,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       ...(e.TEMPORAL_SDK_METRICS_ADDRESS !== undefined ? { sdkMetricsAddress: e.TEMPORAL_SDK_METRICS_ADDRESS } : {}),
     },
     kafka: { brokers: e.KAFKA_BROKERS, clientId: e.KAFKA_CLIENT_ID, groupId: e.KAFKA_GROUP_ID },
-    database: { url: e.DATABASE_URL, dataDir: e.CANDOR_DATA_DIR },
+    database: { url: e.DATABASE_URL, dataDir: e.CANDOR_DATA_DIR, preparedStatements: e.DATABASE_PREPARED_STATEMENTS === 'on' },
     http: {
       host: e.HTTP_HOST,
       port: e.HTTP_PORT,

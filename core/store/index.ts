@@ -12,7 +12,7 @@ export { useSecretKeys } from './secrets';
 
 /** Opens the configured database: PostgreSQL when DATABASE_URL is set, else PGlite under the data dir. */
 export async function openDatabase(config: Pick<Config, 'database'>): Promise<Database> {
-  if (config.database.url) return openPostgresDatabase(config.database.url);
+  if (config.database.url) return openPostgresDatabase(config.database.url, { preparedStatements: config.database.preparedStatements !== false });
   return openPgliteDatabase(join(config.database.dataDir, 'pglite'));
 }
 

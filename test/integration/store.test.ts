@@ -101,3 +101,29 @@ describe('migrations on one PostgreSQL server from several processes at once', (
     await fresh.drop();
   });
 });
+
+describe('prepared statements on PostgreSQL', () => {
+  it('prepares a statement once per connection; one whose table changed under it while running goes on unnamed; off prepares none', async () => {
+    const fresh = await freshPostgresDatabase();
+    await fresh.db.close();
+    const db = await openPostgresDatabase(fresh.url!, { max: 1 });
+    const prepared = async () => (await db.query<{ statement: string }>('select statement from pg_prepared_statements')).rows.map((r) => r.statement);
+    await db.exec('create table notes (id int primary key, body text)');
+    const insert = 'insert into notes (id, body) values ($1, $2) on conflict (id) do update set body = excluded.body returning *';
+    expect((await db.query(insert, [1, 'first'])).rows).toEqual([{ id: 1, body: 'first' }]);
+    expect((await db.query(insert, [1, 'again'])).rows).toEqual([{ id: 1, body: 'again' }]);
+    expect((await prepared()).filter((s) => s === insert)).toHaveLength(1);
+    // Another process migrates meanwhile: `returning *` now has another shape than the prepared plan's.
+    const migrator = await openPostgresDatabase(fresh.url!, { max: 1 });
+    await migrator.exec('alter table notes add column seen boolean not null default false');
+    expect((await db.query(insert, [2, 'after the migration'])).rows).toEqual([{ id: 2, body: 'after the migration', seen: false }]);
+    expect((await db.query(insert, [2, 'and after that'])).rows).toEqual([{ id: 2, body: 'and after that', seen: false }]);
+    await db.close();
+    const unnamed = await openPostgresDatabase(fresh.url!, { max: 1, preparedStatements: false });
+    expect((await unnamed.query(insert, [3, 'unnamed'])).rows).toEqual([{ id: 3, body: 'unnamed', seen: false }]);
+    expect((await unnamed.query<{ n: string }>('select count(*) as n from pg_prepared_statements')).rows[0]!.n).toBe('0');
+    await unnamed.close();
+    await migrator.close();
+    await fresh.drop();
+  });
+});
