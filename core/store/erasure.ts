@@ -151,9 +151,3 @@ export async function optOutPseudonymously(db: Queryable, tenant: string, channe
     source,
   ]);
 }
-
-/** Whether this application's candidate was erased (its id is listed in erased_applications). */
-export async function isApplicationErased(db: Queryable, tenant: string, applicationId: string): Promise<boolean> {
-  const { rows } = await db.query('select 1 from erased_applications where tenant_id = $1 and application_id = $2', [tenant, applicationId]);
-  return rows.length > 0;
-}

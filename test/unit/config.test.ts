@@ -31,6 +31,9 @@ describe('config', () => {
     expect(() => loadConfig({ TEMPORAL_WORKFLOW_TASK_SLOTS: '1' })).toThrow(/TEMPORAL_WORKFLOW_TASK_SLOTS: must be at least 2/);
     expect(loadConfig({ TEMPORAL_WORKFLOW_STACK_TRACES: 'on' }).temporal.workflowStackTraces).toBe('on');
     expect(() => loadConfig({ TEMPORAL_WORKFLOW_STACK_TRACES: 'yes' })).toThrow(/TEMPORAL_WORKFLOW_STACK_TRACES: must be on or off/);
+    expect(config.database).toMatchObject({ url: 'postgres://u:p@db:5432/candor', preparedStatements: true });
+    expect(loadConfig({ DATABASE_PREPARED_STATEMENTS: 'off' }).database.preparedStatements).toBe(false);
+    expect(() => loadConfig({ DATABASE_PREPARED_STATEMENTS: 'no' })).toThrow(/DATABASE_PREPARED_STATEMENTS: must be on or off/);
     expect(config.secrets).toEqual(expect.arrayContaining(['token-abcdef', 'postgres://u:p@db:5432/candor']));
   });
 
