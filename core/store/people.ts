@@ -111,7 +111,8 @@ export async function admitApplicationEvent(db: Queryable, tenant: string, appli
   const row = rows[0];
   if (row?.erased) return 'erased';
   if (Object.keys(update).length === 0) return 'unchanged';
-  const stored = row?.sealed !== null && row?.sealed !== undefined && row.digest !== null ? { sealed: row.sealed, digest: row.digest } : undefined;
+  // Both columns are not null: null here means the left join found no stored row.
+  const stored = row?.sealed && row.digest ? { sealed: row.sealed, digest: row.digest } : undefined;
   return (await writePeople(db, tenant, applicationId, update, stored)) ? 'recorded' : 'unchanged';
 }
 

@@ -13,17 +13,18 @@ export interface SendContext {
   branding: TenantBranding;
 }
 
+const TENANT_COLUMNS = BRANDING_COLUMNS.split(', ').map((column) => `t.${column}`).join(', ');
+
 /**
  * The message's ledger row, the recipient's opt-out and the tenant's branding in one round trip: every send asks all
  * three before it renders, and a new journey's acknowledgement is on the candidate's clock.
  */
 export async function readSendContext(db: Queryable, key: MessageKey, recipient: string | undefined): Promise<SendContext> {
   const contacts = recipient ? await optOutForms(db, key.tenant, key.channel, recipient) : [];
-  const columns = BRANDING_COLUMNS.split(', ').map((column) => `t.${column}`).join(', ');
   const { rows } = await db.query<{ status: LedgerRow['status'] | null; failure_type: string | null; failure_reason: string | null; opted_out: boolean; name: string | null; display_name: string | null; logo_url: string | null; accent_colour: string | null; sending_domain: string | null }>(
     `select l.status, l.failure_type, l.failure_reason,
             exists (select 1 from consent_opt_outs o where o.tenant_id = $1 and o.channel = $3 and o.contact = any($4::text[])) as opted_out,
-            ${columns}
+            ${TENANT_COLUMNS}
        from (select 1) as one
        left join message_ledger l on l.tenant_id = $1 and l.message_id = $2 and l.channel = $3
        left join tenants t on t.id = $1`,
