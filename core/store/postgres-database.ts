@@ -4,8 +4,9 @@ import type { Database, QueryResult, Queryable } from './database';
 
 /** Statement texts that get a name (Candor's own are a few hundred, all fixed); any beyond run unnamed. */
 const PREPARED_KEPT = 2000;
-/** PostgreSQL's "cached plan must not change result type": a table under a prepared `returning *` changed. */
-const CACHED_PLAN_CHANGED = '0A000';
+/** PostgreSQL's "cached plan must not change result type" (feature_not_supported): a table under a prepared `returning *` changed. */
+const isCachedPlanChanged = (error: unknown): boolean =>
+  (error as { code?: unknown }).code === '0A000' && /cached plan must not change result type/.test((error as Error).message ?? '');
 
 /**
  * Names for statements, so that node-postgres prepares each once per connection: PostgreSQL then parses and plans a
@@ -55,7 +56,7 @@ export async function openPostgresDatabase(url: string, options: PostgresOptions
       try {
         return { rows: (await q.query({ name, text: sql, values: params })).rows as T[] };
       } catch (error) {
-        if ((error as { code?: unknown }).code !== CACHED_PLAN_CHANGED) throw error;
+        if (!isCachedPlanChanged(error)) throw error;
         names!.stale(sql);
         return { rows: (await q.query(sql, params)).rows as T[] };
       }
