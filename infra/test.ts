@@ -31,10 +31,10 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.e
 }
 
 /** Runs a command with its output kept (printed by the caller once it ended, so it does not mix with the stack's). */
-function runQuietly(command: string, args: string[]): Promise<{ code: number; output: string }> {
+function runQuietly(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ code: number; output: string }> {
   return new Promise((resolve) => {
     let output = '';
-    const child = spawn(command, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env });
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.on('error', (error) => resolve({ code: 1, output: `${output}${error.message}\n` }));
@@ -72,12 +72,68 @@ function selectedProjects(args: string[]): string[] {
   return chosen.length > 0 ? ALL_PROJECTS.filter((p) => chosen.includes(p)) : ALL_PROJECTS;
 }
 
+/** jest's arguments without `--selectProjects` (each phase names its own projects). */
+function withoutSelectProjects(args: string[]): string[] {
+  const rest: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg.startsWith('--selectProjects=')) continue;
+    if (arg === '--selectProjects') {
+      while (i + 1 < args.length && !args[i + 1]!.startsWith('-')) i++;
+      continue;
+    }
+    rest.push(arg);
+  }
+  return rest;
+}
+
+interface PhaseResult {
+  code: number;
+  passed: number;
+  failed: number;
+  pending: number;
+  total: number;
+}
+
+/**
+ * One jest run over `projects`, its results read back from jest's JSON report. `quiet`: its output is kept and printed
+ * in one piece when it ended, for a run that goes on beside another one.
+ */
+async function runJest(projects: string[], jestArgs: string[], env: NodeJS.ProcessEnv, resultsFile: string, quiet = false): Promise<PhaseResult> {
+  // --passWithNoTests: a path pattern may match files of one phase only; main() fails a run that found none at all.
+  const args = ['--ci', '--forceExit', '--passWithNoTests', '--json', `--outputFile=${resultsFile}`, ...withoutSelectProjects(jestArgs), '--selectProjects', ...projects];
+  say(`jest ${args.slice(5).join(' ')}${quiet ? ' (its output follows when it ended)' : ''}`);
+  rmSync(resultsFile, { force: true });
+  // --forceExit: the Temporal SDK's native runtime keeps a process alive after its last worker
+  // closed; every test closes what it opened, so nothing is cut short by it.
+  let code: number;
+  if (quiet) {
+    const ran = await runQuietly(bin('jest'), args, env);
+    say(`jest ${projects.join(' ')}: its output`);
+    process.stdout.write(ran.output.endsWith('\n') ? ran.output : `${ran.output}\n`);
+    code = ran.code;
+  } else {
+    code = await run(bin('jest'), args, env);
+  }
+  try {
+    const results = JSON.parse(readFileSync(resultsFile, 'utf8')) as { numPassedTests: number; numFailedTests: number; numPendingTests: number; numTotalTests: number };
+    return { code, passed: results.numPassedTests, failed: results.numFailedTests, pending: results.numPendingTests, total: results.numTotalTests };
+  } catch {
+    // No report: jest itself failed (a configuration error, a crash); count it as one failure.
+    return { code: code === 0 ? 1 : code, passed: 0, failed: 1, pending: 0, total: 1 };
+  }
+}
+
 async function main(): Promise<number> {
   const jestArgs = process.argv.slice(2);
   const projects = selectedProjects(jestArgs);
   // unit needs nothing started; cluster starts its own topology (and needs the Temporal server built); the others the test stack.
   const needsStack = projects.some((p) => p !== 'unit' && p !== 'cluster');
   const needsCluster = projects.includes('cluster');
+  // Two phases: integration and e2e against the test stack; then, the stack stopped, unit and workflow (which need
+  // neither it nor the cluster) beside the cluster project, whose rounds mostly wait on a paced stream.
+  const firstPhase = projects.filter((p) => p === 'integration' || p === 'e2e');
+  const besideCluster = projects.filter((p) => p === 'unit' || p === 'workflow');
   const started = Date.now();
 
   // Lint and the type-check run while what the tests need is installed and started (jest waits for them);
@@ -93,6 +149,12 @@ async function main(): Promise<number> {
   mkdirSync(logDir, { recursive: true });
   let stack: LocalStack | undefined;
   let postgres: TestPostgres | undefined;
+  const stopStack = async () => {
+    const [temporalAndKafka, database] = [stack, postgres];
+    stack = undefined;
+    postgres = undefined;
+    await Promise.all([temporalAndKafka?.stop(), database?.stop()]);
+  };
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     CANDOR_DATA_DIR: join(testDir, 'app'),
@@ -101,10 +163,15 @@ async function main(): Promise<number> {
     // PGlite loads its WebAssembly bundle with a dynamic import(), which jest's VM allows only with this flag.
     NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --experimental-vm-modules --no-warnings=ExperimentalWarning`.trim(),
   };
+  const phases: PhaseResult[] = [];
   try {
     // The cluster project runs the Temporal server built from source (once; later runs find it in .local/ and a fresh
-    // clone's build comes from Go's cache): built while the test stack starts.
-    const temporalServer = needsCluster ? resolveTemporalServer(say) : undefined;
+    // clone's build comes from Go's cache). A first build takes 10 to 20 minutes on 2 cores: it runs at the lowest
+    // CPU priority while the other projects' tests run, so they are not slowed by it and do not wait for it.
+    let serverBuilt = false;
+    const temporalServer = needsCluster
+      ? resolveTemporalServer(say, { background: firstPhase.length + besideCluster.length > 0 }).then((binaries) => ((serverBuilt = true), binaries))
+      : undefined;
     temporalServer?.catch(() => undefined);
     if (needsCluster) {
       requireJava17();
@@ -147,33 +214,56 @@ async function main(): Promise<number> {
       });
       say(`stack ready in ${((Date.now() - started) / 1000).toFixed(1)} s since start`);
     }
-    if (temporalServer) {
-      const { server } = await temporalServer;
-      Object.assign(env, { TEMPORAL_SERVER_BIN: dirname(server), CANDOR_CLUSTER_BASE_PORT: String(CLUSTER_BASE_PORT), CANDOR_CLUSTER_DIR: join(testDir, 'cluster') });
-    }
     if (checked && !(await checked)) return 1;
-    say(`jest ${jestArgs.join(' ')}`);
-    // --forceExit: the Temporal SDK's native runtime keeps a process alive after its last worker
-    // closed; every test closes what it opened, so nothing is cut short by it.
-    const resultsFile = join(testDir, 'jest-results.json');
-    rmSync(resultsFile, { force: true });
-    const code = await run(bin('jest'), ['--ci', '--forceExit', '--json', `--outputFile=${resultsFile}`, ...jestArgs], env);
-    // One plain closing line that any CI reads (printed last, after the stack stopped): "Tests: N passed, N failed".
-    try {
-      const results = JSON.parse(readFileSync(resultsFile, 'utf8')) as { numPassedTests: number; numFailedTests: number; numPendingTests: number };
-      summary = `Tests: ${results.numPassedTests} passed, ${results.numFailedTests} failed${results.numPendingTests ? `, ${results.numPendingTests} skipped` : ''}`;
-    } catch {
-      summary = 'Tests: 0 passed, 1 failed';
-      return code === 0 ? 1 : code;
+    if (firstPhase.length > 0) {
+      phases.push(await runJest(firstPhase, jestArgs, env, join(testDir, 'jest-results.json')));
+      say(`${firstPhase.join(', ')}: done in ${((Date.now() - started) / 1000).toFixed(1)} s since start`);
     }
-    return code;
+    // The cluster brings its own Temporal, Kafka and PostgreSQL, and unit and workflow need none: the test stack stops.
+    if (stack || postgres) {
+      say('stopping the test stack …');
+      await stopStack();
+    }
+    const cluster = async (): Promise<PhaseResult | undefined> => {
+      if (!temporalServer) return undefined;
+      if (!serverBuilt) say('the cluster project waits for the Temporal server build …');
+      const { server } = await temporalServer;
+      const clusterEnv = { ...env, TEMPORAL_SERVER_BIN: dirname(server), CANDOR_CLUSTER_BASE_PORT: String(CLUSTER_BASE_PORT), CANDOR_CLUSTER_DIR: join(testDir, 'cluster') };
+      return runJest(['cluster'], jestArgs, clusterEnv, join(testDir, 'jest-results-cluster.json'));
+    };
+    const beside = await Promise.allSettled([
+      besideCluster.length > 0 ? runJest(besideCluster, jestArgs, env, join(testDir, 'jest-results-unit.json'), temporalServer !== undefined) : undefined,
+      cluster(),
+    ]);
+    for (const outcome of beside) {
+      if (outcome.status === 'fulfilled') {
+        if (outcome.value) phases.push(outcome.value);
+      } else {
+        // The Temporal server could not be built: the cluster project counts as one failure.
+        console.error(`[test] ${outcome.reason instanceof Error ? outcome.reason.message : String(outcome.reason)}`);
+        phases.push({ code: 1, passed: 0, failed: 1, pending: 0, total: 1 });
+      }
+    }
+    // One plain closing line that any CI reads (printed last, after the stack stopped): "Tests: N passed, N failed".
+    const sum = (key: keyof PhaseResult) => phases.reduce((n, phase) => n + phase[key], 0);
+    if (sum('total') === 0) {
+      say('no tests found for these arguments');
+      summary = 'Tests: 0 passed, 1 failed';
+      return 1;
+    }
+    const pending = sum('pending');
+    summary = `Tests: ${sum('passed')} passed, ${sum('failed')} failed${pending ? `, ${pending} skipped` : ''}`;
+    return phases.find((phase) => phase.code !== 0)?.code ?? 0;
   } catch (error) {
     await checked;
     console.error(`[test] ${error instanceof Error ? error.message : String(error)}`);
+    if (phases.length > 0) summary = `Tests: ${phases.reduce((n, p) => n + p.passed, 0)} passed, ${phases.reduce((n, p) => n + p.failed, 0) + 1} failed`;
     return 1;
   } finally {
-    say('stopping the test stack …');
-    await Promise.all([stack?.stop(), postgres?.stop()]);
+    if (stack || postgres) {
+      say('stopping the test stack …');
+      await stopStack();
+    }
     say(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   }
 }

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { join } from 'node:path';
 import { findOnPath, LOCAL_DIR, StackError } from '../stack';
 
@@ -18,8 +19,17 @@ export interface TemporalServerBinaries {
   source: string;
 }
 
+/** Options of {@link resolveTemporalServer}. */
+export interface ResolveOptions {
+  /**
+   * Build at the lowest CPU priority (nice 19), for a build that runs beside other work that should come first
+   * (`npm test` runs the other projects meanwhile): on an otherwise idle machine it is as fast as without.
+   */
+  background?: boolean;
+}
+
 /** Runs `go install` of both commands into `bin` (a staging folder, renamed when both built). */
-function goInstall(go: string, bin: string, log: (m: string) => void): Promise<void> {
+function goInstall(go: string, bin: string, log: (m: string) => void, options: ResolveOptions): Promise<void> {
   const staging = `${bin}.partial`;
   rmSync(staging, { recursive: true, force: true });
   mkdirSync(staging, { recursive: true });
@@ -30,6 +40,14 @@ function goInstall(go: string, bin: string, log: (m: string) => void): Promise<v
       env: { ...process.env, GOBIN: staging, GOFLAGS: `${process.env.GOFLAGS ?? ''} -buildvcs=false`.trim() },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    // The compiler processes go starts inherit its priority (set before it starts them: it resolves modules first).
+    if (options.background && child.pid !== undefined) {
+      try {
+        setPriority(child.pid, 19);
+      } catch {
+        // Not permitted here: the build runs at normal priority, only slower for the work beside it.
+      }
+    }
     const keep = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000));
     child.stdout.on('data', keep);
     child.stderr.on('data', keep);
@@ -47,7 +65,7 @@ function goInstall(go: string, bin: string, log: (m: string) => void): Promise<v
  * The Temporal server and SQL tool: $TEMPORAL_SERVER_BIN (a folder with `server` and `sql`), the cached
  * build in `.local/`, or a fresh `go install` from the Go module proxy (needs Go 1.26 on PATH).
  */
-export async function resolveTemporalServer(log: (m: string) => void = () => undefined): Promise<TemporalServerBinaries> {
+export async function resolveTemporalServer(log: (m: string) => void = () => undefined, options: ResolveOptions = {}): Promise<TemporalServerBinaries> {
   const fromEnv = process.env.TEMPORAL_SERVER_BIN;
   const dir = fromEnv ?? join(LOCAL_DIR, `temporal-server-${TEMPORAL_SERVER_VERSION.slice(1)}`);
   const found = { server: join(dir, 'server'), sqlTool: join(dir, 'sql') };
@@ -56,6 +74,6 @@ export async function resolveTemporalServer(log: (m: string) => void = () => und
   // Go on PATH, the one this project's machines have in /usr/local/go, or the toolchain .ci/run fetched into .local/.
   const go = findOnPath('go') ?? ['/usr/local/go/bin/go', join(LOCAL_DIR, 'go-1.26.8', 'bin', 'go')].find((p) => existsSync(p));
   if (!go) throw new StackError('The cluster builds the Temporal server from source: install Go 1.26 (https://go.dev/dl/; `.ci/run` fetches it as a module from the Go module proxy into .local/go-1.26.8) and run again.');
-  await goInstall(go, dir, log);
+  await goInstall(go, dir, log, options);
   return { ...found, source: `go install ${TEMPORAL_SERVER_VERSION}` };
 }
