@@ -39,6 +39,7 @@ import {
   deliveryResultSignal,
   journeyStatusQuery,
   journeyTimelineQuery,
+  LONG_TIMER_LEAD_MS,
   questionAnsweredSignal,
   recruiterActionUpdate,
   SA_STAGE,
@@ -126,6 +127,7 @@ export async function candidateJourney(input: JourneyInput): Promise<JourneyStat
   let sendRecords = carried?.sendRecords ?? false;
   // Runs whose first local activity (or ingest's resolution) said so wake TIMER_LEAD_MS before a due message.
   let timerLead = carried?.timerLead ?? false;
+  let longTimerLead = carried?.longTimerLead ?? false;
   // Runs whose first local activity (or ingest's resolution) said so never cancel a wake-up timer set while a send ran.
   let steadyWake = carried?.steadyWake ?? false;
   let state: JourneyState | undefined = carried?.state && withPooledDefinitions(carried.state);
@@ -298,6 +300,7 @@ export async function candidateJourney(input: JourneyInput): Promise<JourneyStat
           records = current && (features ?? []).includes('decision-records');
           sendRecords = records && (features ?? []).includes('send-records');
           timerLead = records && (features ?? []).includes('timer-lead');
+          longTimerLead = timerLead && (features ?? []).includes('long-timer-lead');
           steadyWake = records && (features ?? []).includes('steady-wake');
           // Journeys created from here on accept events in any order (they wait for a way to reach the candidate);
           // journeys created before keep deciding exactly as they did, so their histories replay unchanged.
@@ -556,8 +559,9 @@ export async function candidateJourney(input: JourneyInput): Promise<JourneyStat
     const ready = () => queue.length > 0 || (state?.status === 'completed' && inFlight === 0) || rollOverDue();
     // Temporal starts a timer when the workflow task completes, but its duration counts from the task's start: a
     // task that ran long (its local activities) would make the message late by as much. So a far wake-up comes
-    // TIMER_LEAD_MS early, and the short rest is slept on a timer set by a task that does nothing else.
-    const early = timerLead && wake !== undefined && wake - Date.now() > TIMER_LEAD_MS ? TIMER_LEAD_MS : 0;
+    // TIMER_LEAD_MS (LONG_TIMER_LEAD_MS) early, and the short rest is slept on a timer set by a task that does nothing else.
+    const lead = longTimerLead ? LONG_TIMER_LEAD_MS : TIMER_LEAD_MS;
+    const early = timerLead && wake !== undefined && wake - Date.now() > lead ? lead : 0;
     const woken = steadyWake
       ? await waitSteadily(ready, wake === undefined ? undefined : wake - early)
       : wake !== undefined
@@ -600,6 +604,7 @@ export async function candidateJourney(input: JourneyInput): Promise<JourneyStat
         ...(records ? { records } : {}),
         ...(sendRecords ? { sendRecords } : {}),
         ...(timerLead ? { timerLead } : {}),
+        ...(longTimerLead ? { longTimerLead } : {}),
         ...(unmarked ? { unmarked } : {}),
         ...(steadyWake ? { steadyWake } : {}),
       },

@@ -114,6 +114,8 @@ export interface CarriedJourney {
   sendRecords?: boolean;
   /** The run wakes early for a due message and sleeps the rest (JOURNEY_FEATURES `timer-lead`). */
   timerLead?: boolean;
+  /** The run's lead is LONG_TIMER_LEAD_MS (JOURNEY_FEATURES `long-timer-lead`). */
+  longTimerLead?: boolean;
   /** The run records no patch markers (JOURNEY_FEATURES `no-patch-markers`). */
   unmarked?: boolean;
   /** The run keeps a wake-up timer set while a message was being sent (JOURNEY_FEATURES `steady-wake`). */
@@ -131,6 +133,10 @@ export interface CarriedJourney {
  * - `timer-lead`: a journey sleeping until a message is due wakes TIMER_LEAD_MS early and sleeps the rest on a timer
  *   of its own, so the message goes on time however long the workflow task that set the first timer ran (Temporal starts
  *   a timer when that task completes, while its duration counts from the task's start).
+ * - `long-timer-lead` (with `timer-lead`): the lead is LONG_TIMER_LEAD_MS, 30 s instead of 5 s. A journey the worker no
+ *   longer holds is replayed from its history by the early wake-up; under load that task waited longer than 5 s for the
+ *   worker, and the message was late by as much. With 30 s the replay is done before the message is due, and the task
+ *   that sends it finds the journey in the worker's cache.
  * - `no-patch-markers` (taken from ingest's resolution, JourneyInput.initial, only): the run takes every change of
  *   this code without recording patch markers (its input decides, so every replay decides the same), which saves a
  *   marker event and the `TemporalChangeVersion` search-attribute upsert per journey. Workers must run this code
@@ -141,7 +147,10 @@ export interface CarriedJourney {
  *   the journey only took it in the next; a replay hands the journey that result in the first task, and a timer started
  *   and cancelled inside one task is never sent, so the replay would miss the timer the history has (non-determinism).
  */
-export const JOURNEY_FEATURES = ['decision-records', 'send-records', 'timer-lead', 'no-patch-markers', 'steady-wake'] as const;
+/** The lead of journeys with JOURNEY_FEATURES `long-timer-lead`: long enough for the replay of a journey the worker let go. */
+export const LONG_TIMER_LEAD_MS = 30_000;
+
+export const JOURNEY_FEATURES = ['decision-records', 'send-records', 'timer-lead', 'no-patch-markers', 'steady-wake', 'long-timer-lead'] as const;
 export type JourneyFeature = (typeof JOURNEY_FEATURES)[number];
 
 /**
