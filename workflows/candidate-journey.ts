@@ -560,9 +560,7 @@ export async function candidateJourney(input: JourneyInput): Promise<JourneyStat
     // Temporal starts a timer when the workflow task completes, but its duration counts from the task's start: a
     // task that ran long (its local activities) would make the message late by as much. So a far wake-up comes
     // TIMER_LEAD_MS (LONG_TIMER_LEAD_MS) early, and the short rest is slept on a timer set by a task that does nothing else.
-    // With the long lead the journey wakes twice: 30 s before (a replay, if the worker let it go: a task that may run long),
-    // then 5 s before, on a timer counted from the start of that long task, for a short task that sets the last timer.
-    const lead = longTimerLead && wake !== undefined && wake - Date.now() > LONG_TIMER_LEAD_MS ? LONG_TIMER_LEAD_MS : TIMER_LEAD_MS;
+    const lead = longTimerLead ? LONG_TIMER_LEAD_MS : TIMER_LEAD_MS;
     const early = timerLead && wake !== undefined && wake - Date.now() > lead ? lead : 0;
     const woken = steadyWake
       ? await waitSteadily(ready, wake === undefined ? undefined : wake - early)

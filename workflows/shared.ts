@@ -133,10 +133,10 @@ export interface CarriedJourney {
  * - `timer-lead`: a journey sleeping until a message is due wakes TIMER_LEAD_MS early and sleeps the rest on a timer
  *   of its own, so the message goes on time however long the workflow task that set the first timer ran (Temporal starts
  *   a timer when that task completes, while its duration counts from the task's start).
- * - `long-timer-lead` (with `timer-lead`): the journey wakes LONG_TIMER_LEAD_MS (30 s) before a due message, then again
- *   TIMER_LEAD_MS (5 s) before it. A journey the worker no longer holds is replayed from its history by the first
- *   wake-up, a task that under load waits and runs for seconds; the second wake-up finds the journey in the worker's
- *   cache, so the task that sets the last timer, and the one that sends, are short.
+ * - `long-timer-lead` (with `timer-lead`): the lead is LONG_TIMER_LEAD_MS, 30 s instead of 5 s. A journey the worker no
+ *   longer holds is replayed from its history by the early wake-up; under load that task waited longer than 5 s for the
+ *   worker, and the message was late by as much. With 30 s the replay is done before the message is due, and the task
+ *   that sends it finds the journey in the worker's cache.
  * - `no-patch-markers` (taken from ingest's resolution, JourneyInput.initial, only): the run takes every change of
  *   this code without recording patch markers (its input decides, so every replay decides the same), which saves a
  *   marker event and the `TemporalChangeVersion` search-attribute upsert per journey. Workers must run this code
