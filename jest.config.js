@@ -23,7 +23,7 @@ module.exports = {
     project('cluster'),
   ],
   testTimeout: 120000,
-  // Test files run in a worker process (not in jest's own), which is replaced once it holds more than this after a file:
-  // each file loads the SDKs again, and run in one process the 60-odd files of integration and e2e grew it to 10 GB.
+  // Test files run in a worker process (not in jest's own), replaced once its JavaScript heap holds more than this after a
+  // file: each file loads the SDKs again. (Its RSS grows past that heap, to 7-10 GB over integration and e2e: README.)
   workerIdleMemoryLimit: '2GB',
 };
