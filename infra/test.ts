@@ -164,6 +164,7 @@ async function main(): Promise<number> {
     NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --experimental-vm-modules --no-warnings=ExperimentalWarning`.trim(),
   };
   const phases: PhaseResult[] = [];
+  const sum = (key: keyof PhaseResult) => phases.reduce((n, phase) => n + phase[key], 0);
   try {
     // The cluster project runs the Temporal server built from source (once; later runs find it in .local/ and a fresh
     // clone's build comes from Go's cache). A first build takes 10 to 20 minutes on 2 cores: it runs at the lowest
@@ -245,7 +246,6 @@ async function main(): Promise<number> {
       }
     }
     // One plain closing line that any CI reads (printed last, after the stack stopped): "Tests: N passed, N failed".
-    const sum = (key: keyof PhaseResult) => phases.reduce((n, phase) => n + phase[key], 0);
     if (sum('total') === 0) {
       say('no tests found for these arguments');
       summary = 'Tests: 0 passed, 1 failed';
@@ -257,7 +257,7 @@ async function main(): Promise<number> {
   } catch (error) {
     await checked;
     console.error(`[test] ${error instanceof Error ? error.message : String(error)}`);
-    if (phases.length > 0) summary = `Tests: ${phases.reduce((n, p) => n + p.passed, 0)} passed, ${phases.reduce((n, p) => n + p.failed, 0) + 1} failed`;
+    if (phases.length > 0) summary = `Tests: ${sum('passed')} passed, ${sum('failed') + 1} failed`;
     return 1;
   } finally {
     if (stack || postgres) {
