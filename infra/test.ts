@@ -127,12 +127,14 @@ async function runJest(projects: string[], jestArgs: string[], env: NodeJS.Proce
 async function main(): Promise<number> {
   const jestArgs = process.argv.slice(2);
   const projects = selectedProjects(jestArgs);
-  // unit needs nothing started; cluster starts its own topology (and needs the Temporal server built); the others the test stack.
-  const needsStack = projects.some((p) => p !== 'unit' && p !== 'cluster');
-  const needsCluster = projects.includes('cluster');
   // Two phases: integration and e2e against the test stack; then, the stack stopped, unit and workflow (which need
   // neither it nor the cluster) beside the cluster project, whose rounds mostly wait on a paced stream.
   const firstPhase = projects.filter((p) => p === 'integration' || p === 'e2e');
+  // unit needs nothing started; workflow only the time-skipping test server (each test file starts its own); cluster
+  // starts its own topology (and needs the Temporal server built); integration and e2e the test stack.
+  const needsStack = firstPhase.length > 0;
+  const needsTestServer = needsStack || projects.includes('workflow');
+  const needsCluster = projects.includes('cluster');
   const besideCluster = projects.filter((p) => p === 'unit' || p === 'workflow');
   const started = Date.now();
 
@@ -178,13 +180,17 @@ async function main(): Promise<number> {
       requireJava17();
       await resolveKafkaLibs(say);
     }
+    if (needsTestServer) {
+      const testServer = resolveTestServer(say);
+      if (testServer) env.TEMPORAL_TEST_SERVER = testServer.path;
+      say(`time-skipping test server: ${testServer?.source ?? 'downloaded by @temporalio/testing'}`);
+    }
     if (needsStack) {
       const cli = await resolveTemporalCli(say);
-      const testServer = resolveTestServer(say);
       requireJava17();
       await resolveKafkaLibs(say);
       env.CHROMIUM_PATH = findChromium(say);
-      say(`Temporal CLI: ${cli.source}; time-skipping test server: ${testServer?.source ?? 'downloaded by @temporalio/testing'}`);
+      say(`Temporal CLI: ${cli.source}`);
       // Fresh broker storage each run: tests never see messages from an earlier run.
       rmSync(join(testDir, 'kafka'), { recursive: true, force: true });
       say('starting the test stack (Temporal dev server, Kafka broker, PostgreSQL) …');
@@ -211,7 +217,6 @@ async function main(): Promise<number> {
         KAFKA_BROKERS: stack!.kafka.brokers.join(','),
         TEMPORAL_CLI: cli.path,
         CANDOR_TEST_DATABASE_URL: process.env.CANDOR_TEST_DATABASE_URL ?? postgres!.url,
-        ...(testServer ? { TEMPORAL_TEST_SERVER: testServer.path } : {}),
       });
       say(`stack ready in ${((Date.now() - started) / 1000).toFixed(1)} s since start`);
     }
