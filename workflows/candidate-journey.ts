@@ -128,6 +128,7 @@ export async function candidateJourney(input: JourneyInput): Promise<JourneyStat
   // Runs whose first local activity (or ingest's resolution) said so wake TIMER_LEAD_MS before a due message.
   let timerLead = carried?.timerLead ?? false;
   let longTimerLead = carried?.longTimerLead ?? false;
+  let timerTick = carried?.timerTick ?? false;
   // Runs whose first local activity (or ingest's resolution) said so never cancel a wake-up timer set while a send ran.
   let steadyWake = carried?.steadyWake ?? false;
   let state: JourneyState | undefined = carried?.state && withPooledDefinitions(carried.state);
@@ -301,6 +302,7 @@ export async function candidateJourney(input: JourneyInput): Promise<JourneyStat
           sendRecords = records && (features ?? []).includes('send-records');
           timerLead = records && (features ?? []).includes('timer-lead');
           longTimerLead = timerLead && (features ?? []).includes('long-timer-lead');
+          timerTick = timerLead && (features ?? []).includes('timer-tick');
           steadyWake = records && (features ?? []).includes('steady-wake');
           // Journeys created from here on accept events in any order (they wait for a way to reach the candidate);
           // journeys created before keep deciding exactly as they did, so their histories replay unchanged.
@@ -567,8 +569,12 @@ export async function candidateJourney(input: JourneyInput): Promise<JourneyStat
       : wake !== undefined
         ? await condition(ready, Math.max(1, wake - early - Date.now()))
         : (await condition(ready), true);
-    // Woken before the wake-up (the lead, or a kept timer set for earlier): sleep on.
-    if (!woken && (early > 0 || steadyWake) && Date.now() < wake!) continue;
+    // Woken before the wake-up (the lead, or a kept timer set for earlier): sleep on. Runs with `timer-tick` set the timer
+    // for the rest after a 1 ms tick, from a task that (unlike the one the early wake-up started) replayed nothing.
+    if (!woken && (early > 0 || steadyWake) && Date.now() < wake!) {
+      if (early > 0 && timerTick) await sleep(1);
+      continue;
+    }
     const item = woken ? queue.shift() : undefined;
     if (woken && !item) continue;
     const engineInput = item ? await toInput(item) : ({ kind: 'timer' } as const);
@@ -605,6 +611,7 @@ export async function candidateJourney(input: JourneyInput): Promise<JourneyStat
         ...(sendRecords ? { sendRecords } : {}),
         ...(timerLead ? { timerLead } : {}),
         ...(longTimerLead ? { longTimerLead } : {}),
+        ...(timerTick ? { timerTick } : {}),
         ...(unmarked ? { unmarked } : {}),
         ...(steadyWake ? { steadyWake } : {}),
       },

@@ -116,6 +116,8 @@ export interface CarriedJourney {
   timerLead?: boolean;
   /** The run's lead is LONG_TIMER_LEAD_MS (JOURNEY_FEATURES `long-timer-lead`). */
   longTimerLead?: boolean;
+  /** After an early wake-up the run sets the last timer from a task of its own (JOURNEY_FEATURES `timer-tick`). */
+  timerTick?: boolean;
   /** The run records no patch markers (JOURNEY_FEATURES `no-patch-markers`). */
   unmarked?: boolean;
   /** The run keeps a wake-up timer set while a message was being sent (JOURNEY_FEATURES `steady-wake`). */
@@ -137,6 +139,10 @@ export interface CarriedJourney {
  *   longer holds is replayed from its history by the early wake-up; under load that task waited longer than 5 s for the
  *   worker, and the message was late by as much. With 30 s the replay is done before the message is due, and the task
  *   that sends it finds the journey in the worker's cache.
+ * - `timer-tick` (with `timer-lead`): after its early wake-up the journey sleeps 1 ms before it sets the timer for the
+ *   rest, so that timer is set by a task of its own. The task the early wake-up starts replays a journey the worker let go
+ *   (1.5 s under load), and a timer it set would fire as much late, as Temporal starts it when the task completes; the
+ *   task after the tick finds the journey cached and completes in milliseconds.
  * - `no-patch-markers` (taken from ingest's resolution, JourneyInput.initial, only): the run takes every change of
  *   this code without recording patch markers (its input decides, so every replay decides the same), which saves a
  *   marker event and the `TemporalChangeVersion` search-attribute upsert per journey. Workers must run this code
@@ -150,7 +156,7 @@ export interface CarriedJourney {
 /** The lead of journeys with JOURNEY_FEATURES `long-timer-lead`: long enough for the replay of a journey the worker let go. */
 export const LONG_TIMER_LEAD_MS = 30_000;
 
-export const JOURNEY_FEATURES = ['decision-records', 'send-records', 'timer-lead', 'no-patch-markers', 'steady-wake', 'long-timer-lead'] as const;
+export const JOURNEY_FEATURES = ['decision-records', 'send-records', 'timer-lead', 'no-patch-markers', 'steady-wake', 'long-timer-lead', 'timer-tick'] as const;
 export type JourneyFeature = (typeof JOURNEY_FEATURES)[number];
 
 /**

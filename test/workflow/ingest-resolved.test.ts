@@ -81,7 +81,7 @@ describe('a journey started with the definition ingest resolved (time-skipping s
     record(handle, 'sv-ingest-resolved-unmarked-then-rejected');
   });
 
-  it('sends a due reminder on time and never early: the journey wakes 30 s before it (long-timer-lead) and sleeps the rest on a timer set by a task of its own', async () => {
+  it('sends a due reminder on time and never early: the journey wakes 30 s before it (long-timer-lead), ticks 1 ms (timer-tick) and sleeps the rest on a timer set by the task after the tick', async () => {
     await t.env.sleep(untilLocal(await t.env.currentTimeMs(), TZ, 10));
     const app = `ingest-resolved-${++appSeq}`;
     const t0 = await t.env.currentTimeMs();
@@ -96,15 +96,19 @@ describe('a journey started with the definition ingest resolved (time-skipping s
     const dispatched = (await handle.query(journeyTimelineQuery)).find((e) => e.type === 'message.dispatched' && e.template === 'interview.reminder-soon');
     expect(dispatched?.at).toBeGreaterThanOrEqual(due!);
     expect(dispatched!.at - due!).toBeLessThan(5_000);
-    // The timer that woke it for the reminder was the short one, started within LONG_TIMER_LEAD_MS of the due time.
+    // The timer that woke it for the reminder was the short one, started within LONG_TIMER_LEAD_MS of the due time, by
+    // the task after a 1 ms tick (not by the task the early wake-up started).
     const timers = ((await handle.fetchHistory()).events ?? [])
       .filter((e) => e.eventType === EventType.EVENT_TYPE_TIMER_STARTED)
       .map((e) => Number(e.timerStartedEventAttributes?.startToFireTimeout?.seconds ?? 0) * 1000 + Math.round((e.timerStartedEventAttributes?.startToFireTimeout?.nanos ?? 0) / 1e6));
-    expect(timers.some((ms) => ms > 5_000 && ms <= LONG_TIMER_LEAD_MS)).toBe(true);
+    const short = timers.findIndex((ms) => ms > 5_000 && ms <= LONG_TIMER_LEAD_MS);
+    expect(short).toBeGreaterThan(1);
+    expect(timers[short - 1]).toBe(1);
+    expect(timers[short - 2]).toBeGreaterThan(LONG_TIMER_LEAD_MS);
     await send(app, atsEvent('ats.application.rejected', await t.env.currentTimeMs()));
     await t.env.sleep('3 days');
     expect(await handle.result()).toMatchObject({ completed: true });
-    record(handle, 'sv-ingest-resolved-steady-wake-reminder-then-rejected');
+    record(handle, 'sv-ingest-resolved-timer-tick-reminder-then-rejected');
   });
 
   it('resolves the journey itself when its first event names another locale than ingest resolved for', async () => {
