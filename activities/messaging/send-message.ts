@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { log as activityLog } from '@temporalio/activity';
 import type { Queryable } from '../../core/store';
+import type { CarriedWrite } from '../../core/store/database';
 import { serverNow } from '../server-clock';
 import { deferOutOfQuietHours, isQuietTime, makeCalendar, type CalendarSettings } from '../../workflows/engine';
 import type { DeliverRequest } from '../../workflows/contracts';
@@ -12,8 +13,8 @@ import type { OutboundMessage, Providers } from './provider';
 import { SMS_SEGMENT_WARNING } from '../../core/messaging/sms-segments';
 import { renderEmail, renderSms, TemplateError } from '../../core/messaging/templates';
 import { emailSender, SANDBOX_EMAIL_FROM } from '../../core/messaging/sender';
-import { createUnsubscribeToken } from '../../core/store/unsubscribe-tokens';
-import { createStatusToken } from '../../core/store/status-tokens';
+import { newUnsubscribeToken, unsubscribeTokenWrite } from '../../core/store/unsubscribe-tokens';
+import { statusTokenOf, statusTokenWrite } from '../../core/store/status-tokens';
 import { questionMessageText } from './questions';
 
 /** What the workflow asks the delivery activity to send. */
@@ -70,22 +71,20 @@ export const CLAIM_LEASE_MS = 20_000;
 
 /**
  * The status-page link of a message whose text uses `{{ statusUrl }}`: a token of its own (core/store/status-tokens.ts)
- * that also records the job, recruiter, language and time zone the page shows. Undefined for texts without it.
+ * whose write also records the job, recruiter, language and time zone the page shows. Undefined for texts without it.
  */
-async function statusUrlFor(deps: SendDeps, request: DeliverRequest): Promise<string | undefined> {
+async function statusLinkFor(deps: SendDeps, request: DeliverRequest): Promise<{ url: string; write: CarriedWrite } | undefined> {
   if (!JSON.stringify(request.text ?? {}).includes('statusUrl')) return undefined;
   const { contact } = request;
-  const token = await createStatusToken(
-    deps.db,
-    { tenant: request.tenant, applicationId: request.applicationId, messageId: request.messageId },
-    { jobId: contact.jobId, jobTitle: contact.jobTitle, recruiterName: contact.recruiter?.name, locale: request.locale, timeZone: request.timeZone },
-  );
-  return `${deps.publicUrl.replace(/\/$/, '')}/s/${token}`;
+  const subject = { tenant: request.tenant, applicationId: request.applicationId, messageId: request.messageId };
+  const token = await statusTokenOf(deps.db, subject);
+  const facts = { jobId: contact.jobId, jobTitle: contact.jobTitle, recruiterName: contact.recruiter?.name, locale: request.locale, timeZone: request.timeZone };
+  return { url: `${deps.publicUrl.replace(/\/$/, '')}/s/${token}`, write: statusTokenWrite(token, subject, facts) };
 }
 
 /**
  * Sends one message on one channel, at most once per (tenant, message id, channel):
- * ledger → consent → quiet hours → render → pending row → provider → accepted row.
+ * ledger → consent → quiet hours → render → pending row (with the links' tokens) → provider → accepted row.
  * A definite failure is a non-retryable ApplicationFailure (the journey falls back to its next channel);
  * a passing one is retryable (Temporal retries with the workflow's backoff; the ledger makes that safe).
  */
@@ -136,7 +135,11 @@ export async function sendMessage(deps: SendDeps, request: DeliverRequest): Prom
 
   // 3. Render in the candidate's language; a template that cannot be rendered fails this channel for good.
   // The company is the tenant's display name; its logo and accent colour dress the HTML part.
-  const data = { contact: request.contact, companyName: branding.displayName, brand: { logoUrl: branding.logoUrl, accentColour: branding.accentColour }, timeZone: request.timeZone, locale: request.locale, statusUrl: await statusUrlFor(deps, request) };
+  // The links' tokens are made here and written with the ledger claim below (one statement): they work before the
+  // provider has the message, and a message that cannot be rendered leaves none behind.
+  const statusLink = await statusLinkFor(deps, request);
+  const links: CarriedWrite[] = statusLink ? [statusLink.write] : [];
+  const data = { contact: request.contact, companyName: branding.displayName, brand: { logoUrl: branding.logoUrl, accentColour: branding.accentColour }, timeZone: request.timeZone, locale: request.locale, statusUrl: statusLink?.url };
   let message: OutboundMessage;
   let segments: number | undefined;
   try {
@@ -148,7 +151,8 @@ export async function sendMessage(deps: SendDeps, request: DeliverRequest): Prom
       message = { ...base, locale: request.locale, text: sms.text, statusCallback: `${deps.publicUrl}/webhooks/providers/twilio/status?tenant=${encodeURIComponent(request.tenant)}` };
     } else {
       // An opaque random token stored server-side (hashed), never the address: the link ends up in access logs.
-      const token = await createUnsubscribeToken(db, { tenant: request.tenant, applicationId: request.applicationId, messageId, channel });
+      const token = newUnsubscribeToken();
+      links.push(unsubscribeTokenWrite(token, { tenant: request.tenant, applicationId: request.applicationId, messageId, channel }));
       const email = await renderEmail(request.template, request.text, data, `${deps.publicUrl}/unsubscribe?token=${token}`);
       // From a person or the company, replies back to Candor (core/messaging/sender.ts).
       const sender = emailSender({
@@ -181,7 +185,7 @@ export async function sendMessage(deps: SendDeps, request: DeliverRequest): Prom
     recipient: to,
     provider: provider.name,
     segments,
-  }, { id: claimId, leaseMs: deps.claimLeaseMs ?? CLAIM_LEASE_MS });
+  }, { id: claimId, leaseMs: deps.claimLeaseMs ?? CLAIM_LEASE_MS }, links);
   if (row.status === 'accepted' || row.status === 'delivered') return done(row.status === 'delivered');
   if (row.status === 'failed') throw failed((row.failure_type ?? 'ProviderRejected') as FailureType, row.failure_reason ?? 'failed earlier');
   // Another attempt holds the row (a worker that lost Temporal but not the provider, a send retried while the first

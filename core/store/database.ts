@@ -20,3 +20,32 @@ export interface Database extends Queryable {
   ping(): Promise<void>;
   close(): Promise<void>;
 }
+
+/**
+ * Writes one module hands to another's statement, to go in the same round trip: data-modifying common table
+ * expressions (`insert …`, `delete …`) the statement runs first, in a `with` of its own. Each body names its
+ * parameters through `param(i)` (i from 1, over `params`), which gives their place in the whole statement.
+ */
+export interface CarriedWrite {
+  bodies(param: (i: number) => string): string[];
+  params: unknown[];
+}
+
+/** `sql` (a statement that is not itself a `with`, its parameters $1…$n in `params`) preceded by the carried writes. */
+export function withCarriedWrites(sql: string, params: unknown[], carried: readonly CarriedWrite[]): { sql: string; params: unknown[] } {
+  if (carried.length === 0) return { sql, params };
+  const all = [...params];
+  const ctes: string[] = [];
+  for (const write of carried) {
+    const offset = all.length;
+    all.push(...write.params);
+    for (const body of write.bodies((i) => `$${offset + i}`)) ctes.push(`carried_${ctes.length} as (${body})`);
+  }
+  return { sql: `with ${ctes.join(', ')}\n${sql}`, params: all };
+}
+
+/** Runs carried writes on their own (one statement). */
+export async function runCarriedWrites(db: Queryable, carried: readonly CarriedWrite[]): Promise<void> {
+  const { sql, params } = withCarriedWrites('select 1', [], carried);
+  await db.query(sql, params);
+}

@@ -1,4 +1,4 @@
-import type { Queryable } from './database';
+import { withCarriedWrites, type CarriedWrite, type Queryable } from './database';
 
 /** One message on one channel in the ledger. */
 export interface LedgerRow {
@@ -48,15 +48,17 @@ export interface LedgerClaim {
  * Writes the pending row before a provider is called (or counts another attempt on it) and returns the
  * row as it now stands. A row already accepted, delivered or failed is returned untouched. The attempt holds the
  * pending row for `claim.leaseMs` (the row's `claim_id` is then `claim.id`); a row another attempt holds is returned
- * as it stands, not counted as an attempt: that attempt may be talking to the provider right now.
+ * as it stands, not counted as an attempt: that attempt may be talking to the provider right now. `carried` writes
+ * (the message's link tokens) go in the same statement, whatever the claim finds.
  */
 export async function claimLedgerRow(
   db: Queryable,
   row: Pick<LedgerRow, 'message_id' | 'channel' | 'tenant_id' | 'application_id' | 'template' | 'locale' | 'recipient' | 'provider'> & { segments?: number | undefined },
   claim: LedgerClaim,
+  carried: readonly CarriedWrite[] = [],
 ): Promise<LedgerRow> {
   const free = `message_ledger.status = 'pending' and (message_ledger.claimed_until is null or message_ledger.claimed_until <= now())`;
-  const result = await db.query<LedgerRow>(
+  const statement = withCarriedWrites(
     `insert into message_ledger (message_id, channel, tenant_id, application_id, template, locale, recipient, provider, status, attempts, segments, claim_id, claimed_until)
      values ($1, $2, $3, $4, $5, $6, $7, $8, 'pending', 1, $9, $10, now() + $11 * interval '1 millisecond')
      on conflict (tenant_id, message_id, channel) do update
@@ -66,7 +68,9 @@ export async function claimLedgerRow(
            updated_at = case when ${free} then now() else message_ledger.updated_at end
      returning *`,
     [row.message_id, row.channel, row.tenant_id, row.application_id, row.template, row.locale, row.recipient, row.provider, row.segments ?? null, claim.id, claim.leaseMs],
+    carried,
   );
+  const result = await db.query<LedgerRow>(statement.sql, statement.params);
   return result.rows[0]!;
 }
 

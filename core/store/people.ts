@@ -100,9 +100,34 @@ export async function recordApplicationPeople(db: Queryable, tenant: string, app
 /**
  * What ingest does with each arriving event's people, in one read: nothing when the application's candidate was
  * erased (listed in erased_applications: the event is refused, and its names must not come back), else
- * recordApplicationPeople's merge, written only when something changed.
+ * recordApplicationPeople's merge, written only when something changed. `likelyNew` (a new application's first
+ * event): first try to write the row in the same statement as the erasure check, which does nothing when a row exists.
  */
-export async function admitApplicationEvent(db: Queryable, tenant: string, applicationId: string, update: ApplicationPeople): Promise<'erased' | 'recorded' | 'unchanged'> {
+export async function admitApplicationEvent(
+  db: Queryable,
+  tenant: string,
+  applicationId: string,
+  update: ApplicationPeople,
+  options: { likelyNew?: boolean } = {},
+): Promise<'erased' | 'recorded' | 'unchanged'> {
+  // A new application's first event usually finds no row: one statement writes it unless the application was erased
+  // or a row is there (a redelivered event, events out of order), and only then is the row read and merged.
+  if (options.likelyNew && Object.keys(update).length > 0) {
+    const fresh = canonicalPeople(update);
+    const { rows: [first] } = await db.query<{ erased: boolean; inserted: boolean }>(
+      `with gone as (select exists (select 1 from erased_applications e where e.tenant_id = $1 and e.application_id = $2) as erased),
+       added as (
+         insert into application_people (tenant_id, application_id, sealed, search_tokens, digest, updated_at)
+         select $1, $2, $3, $4::text[], $5, now() from gone where not gone.erased
+         on conflict (tenant_id, application_id) do nothing
+         returning 1
+       )
+       select (select erased from gone) as erased, exists (select 1 from added) as inserted`,
+      [tenant, applicationId, sealSecret(JSON.stringify(fresh), context(tenant, applicationId)), rowTokens(fresh), digestOf(tenant, applicationId, fresh)],
+    );
+    if (first?.erased) return 'erased';
+    if (first?.inserted) return 'recorded';
+  }
   const { rows } = await db.query<{ erased: boolean; sealed: string | null; digest: string | null }>(
     `select exists (select 1 from erased_applications e where e.tenant_id = $1 and e.application_id = $2) as erased, p.sealed, p.digest
        from (select 1) as one left join application_people p on p.tenant_id = $1 and p.application_id = $2`,
@@ -116,6 +141,10 @@ export async function admitApplicationEvent(db: Queryable, tenant: string, appli
   return (await writePeople(db, tenant, applicationId, update, stored)) ? 'recorded' : 'unchanged';
 }
 
+/** Sorted keys, so the digest of the same content is the same whatever order fields arrived in. */
+const canonicalPeople = (people: ApplicationPeople): ApplicationPeople =>
+  Object.fromEntries(Object.entries(people).sort(([a], [b]) => a.localeCompare(b))) as ApplicationPeople;
+
 interface StoredPeople {
   sealed: string;
   digest: string;
@@ -123,9 +152,7 @@ interface StoredPeople {
 
 async function writePeople(db: Queryable, tenant: string, applicationId: string, update: ApplicationPeople, row: StoredPeople | undefined): Promise<boolean> {
   const stored = row ? openPeople(tenant, applicationId, row.sealed) : undefined;
-  const merged: ApplicationPeople = { ...stored, ...update };
-  // Sorted keys, so the digest of the same content is the same whatever order fields arrived in.
-  const canonical = Object.fromEntries(Object.entries(merged).sort(([a], [b]) => a.localeCompare(b))) as ApplicationPeople;
+  const canonical = canonicalPeople({ ...stored, ...update });
   const digest = digestOf(tenant, applicationId, canonical);
   if (row?.digest === digest) return false;
   await db.query(

@@ -1,5 +1,5 @@
 import { createHash, createHmac } from 'node:crypto';
-import type { Queryable } from './database';
+import { runCarriedWrites, type CarriedWrite, type Queryable } from './database';
 import { databaseKey } from './database-keys';
 
 /** How long a status-page link works after the message carrying it was rendered. */
@@ -33,30 +33,41 @@ const TOKEN_KEY = 'status-token';
 const tokenKey = (db: Queryable): Promise<Buffer> => databaseKey(db, TOKEN_KEY);
 
 /**
- * Creates the token of one message's status-page link and records what the page shows about the application, in one
- * statement. The token is 256 bits derived from the message (HMAC-SHA256 of tenant, application and message id under
- * a random key of this database), stored as its SHA-256 and expiring STATUS_TOKEN_DAYS after the first render: every
- * message gets its own token and each one works, and a retried render of the same message gets the same one, so an
- * SMS sent again after a crash is the same text (what the Twilio lookup of an earlier attempt compares). A revoked
- * token stays revoked. Tokens more than 30 days past expiry go in the same statement (an index range, usually empty).
+ * The token of one message's status-page link: 256 bits derived from the message (HMAC-SHA256 of tenant, application
+ * and message id under a random key of this database), so every message gets its own token, and a retried render of
+ * the same message gets the same one: an SMS sent again after a crash is the same text (what the Twilio lookup of an
+ * earlier attempt compares). It works once statusTokenWrite's write is in.
  */
-export async function createStatusToken(db: Queryable, subject: StatusTokenSubject, facts: StatusPageFacts, now = new Date()): Promise<string> {
-  const token = createHmac('sha256', await tokenKey(db)).update(`${subject.tenant}\u0000${subject.applicationId}\u0000${subject.messageId}`).digest('base64url');
+export async function statusTokenOf(db: Queryable, subject: StatusTokenSubject): Promise<string> {
+  return createHmac('sha256', await tokenKey(db)).update(`${subject.tenant}\u0000${subject.applicationId}\u0000${subject.messageId}`).digest('base64url');
+}
+
+/**
+ * The write that makes `token` work and records what the page shows about the application: the token stored as its
+ * SHA-256, expiring STATUS_TOKEN_DAYS after the first render (a revoked token stays revoked), and tokens more than 30
+ * days past expiry deleted (an index range, usually empty). Carried by the send's ledger claim (core/store/ledger.ts).
+ */
+export function statusTokenWrite(token: string, subject: StatusTokenSubject, facts: StatusPageFacts, now = new Date()): CarriedWrite {
   const expires = new Date(now.getTime() + STATUS_TOKEN_DAYS * 86_400_000);
-  await db.query(
-    `with page as (
-       insert into status_pages (tenant_id, application_id, job_id, job_title, recruiter_name, locale, time_zone, updated_at)
-       values ($2, $3, $5, $6, $7, $8, $9, $10)
+  return {
+    bodies: (p) => [
+      `insert into status_pages (tenant_id, application_id, job_id, job_title, recruiter_name, locale, time_zone, updated_at)
+       values (${p(2)}, ${p(3)}, ${p(5)}, ${p(6)}, ${p(7)}, ${p(8)}, ${p(9)}, ${p(10)})
        on conflict (tenant_id, application_id) do update set job_id = coalesce(excluded.job_id, status_pages.job_id),
          job_title = coalesce(excluded.job_title, status_pages.job_title), recruiter_name = coalesce(excluded.recruiter_name, status_pages.recruiter_name),
-         locale = excluded.locale, time_zone = excluded.time_zone, updated_at = excluded.updated_at
-     ), purged as (
-       delete from status_tokens where expires_at < $10::timestamptz - interval '30 days'
-     )
-     insert into status_tokens (token_sha256, tenant_id, application_id, message_id, created_at, expires_at) values ($1, $2, $3, $4, $10, $11)
-     on conflict (token_sha256) do nothing`,
-    [sha256(token), subject.tenant, subject.applicationId, subject.messageId, facts.jobId ?? null, facts.jobTitle ?? null, facts.recruiterName ?? null, facts.locale, facts.timeZone, now, expires],
-  );
+         locale = excluded.locale, time_zone = excluded.time_zone, updated_at = excluded.updated_at`,
+      `delete from status_tokens where expires_at < ${p(10)}::timestamptz - interval '30 days'`,
+      `insert into status_tokens (token_sha256, tenant_id, application_id, message_id, created_at, expires_at) values (${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, ${p(10)}, ${p(11)})
+       on conflict (token_sha256) do nothing`,
+    ],
+    params: [sha256(token), subject.tenant, subject.applicationId, subject.messageId, facts.jobId ?? null, facts.jobTitle ?? null, facts.recruiterName ?? null, facts.locale, facts.timeZone, now, expires],
+  };
+}
+
+/** Creates a message's status-page token and records what the page shows, in one statement (statusTokenOf, statusTokenWrite). */
+export async function createStatusToken(db: Queryable, subject: StatusTokenSubject, facts: StatusPageFacts, now = new Date()): Promise<string> {
+  const token = await statusTokenOf(db, subject);
+  await runCarriedWrites(db, [statusTokenWrite(token, subject, facts, now)]);
   return token;
 }
 

@@ -1,5 +1,5 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { Queryable } from './database';
+import { runCarriedWrites, type CarriedWrite, type Queryable } from './database';
 
 /** How long an unsubscribe link works after its e-mail was rendered. */
 export const UNSUBSCRIBE_TOKEN_DAYS = 90;
@@ -31,20 +31,33 @@ const sha256 = (token: string) => createHash('sha256').update(token, 'utf8').dig
 const TOKEN = /^[A-Za-z0-9_-]{43}$/;
 
 /**
- * Creates the opaque token of one e-mail's unsubscribe link: 256 random bits (base64url), stored as its SHA-256
- * with the tenant, application, message id and channel, expiring after UNSUBSCRIBE_TOKEN_DAYS. The link
- * carries nothing about the candidate; a retried render makes another token and each one works.
+ * A new opaque token for one e-mail's unsubscribe link: 256 random bits (base64url). The link carries nothing about
+ * the candidate; a retried render makes another token and each one works, once unsubscribeTokenWrite's write is in.
  */
-export async function createUnsubscribeToken(db: Queryable, subject: UnsubscribeTokenSubject, now = new Date()): Promise<string> {
-  const token = randomBytes(32).toString('base64url');
+export function newUnsubscribeToken(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+/**
+ * The write that makes `token` work: stored as its SHA-256 with the tenant, application, message id and channel,
+ * expiring after UNSUBSCRIBE_TOKEN_DAYS; tokens expired more than 30 days ago go with it (keeping the table bounded:
+ * an index range on expires_at that is usually empty). Carried by the send's ledger claim (core/store/ledger.ts).
+ */
+export function unsubscribeTokenWrite(token: string, subject: UnsubscribeTokenSubject, now = new Date()): CarriedWrite {
   const expires = new Date(now.getTime() + UNSUBSCRIBE_TOKEN_DAYS * 86_400_000);
-  // One statement: the new token, and (keeping the table bounded) tokens expired more than 30 days ago deleted, an
-  // index range on expires_at that is usually empty.
-  await db.query(
-    `with purged as (delete from unsubscribe_tokens where expires_at < now() - interval '30 days')
-     insert into unsubscribe_tokens (token_sha256, tenant_id, application_id, message_id, channel, created_at, expires_at) values ($1, $2, $3, $4, $5, $6, $7)`,
-    [sha256(token), subject.tenant, subject.applicationId, subject.messageId, subject.channel, now, expires],
-  );
+  return {
+    bodies: (p) => [
+      `delete from unsubscribe_tokens where expires_at < now() - interval '30 days'`,
+      `insert into unsubscribe_tokens (token_sha256, tenant_id, application_id, message_id, channel, created_at, expires_at) values (${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}, ${p(6)}, ${p(7)})`,
+    ],
+    params: [sha256(token), subject.tenant, subject.applicationId, subject.messageId, subject.channel, now, expires],
+  };
+}
+
+/** Creates one e-mail's unsubscribe token, in one statement (newUnsubscribeToken, unsubscribeTokenWrite). */
+export async function createUnsubscribeToken(db: Queryable, subject: UnsubscribeTokenSubject, now = new Date()): Promise<string> {
+  const token = newUnsubscribeToken();
+  await runCarriedWrites(db, [unsubscribeTokenWrite(token, subject, now)]);
   return token;
 }
 

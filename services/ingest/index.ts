@@ -176,7 +176,7 @@ export async function startIngest(
       // on the board"): the journey never needs them, and one application's events come here in order.
       let admitted: Awaited<ReturnType<typeof admitApplicationEvent>>;
       try {
-        admitted = await admitApplicationEvent(deps.db, event.tenant, event.subject, peopleFromEvent(event.data));
+        admitted = await admitApplicationEvent(deps.db, event.tenant, event.subject, peopleFromEvent(event.data), { likelyNew: event.type === 'ats.application.created' });
       } catch (error) {
         throw new TransientError(`could not look up erasures or store the application's names: ${error instanceof Error ? error.message : String(error)}`);
       }

@@ -159,5 +159,25 @@ describe('names and jobs on the board: sealed at rest, searchable, rotatable, er
       expect(await admitApplicationEvent(database.db, 'acme', 'app-new', { candidateName: 'Grace Hopper' })).toBe('unchanged');
       expect((await readApplicationPeople(database.db, 'acme', ['app-new'])).get('app-new')).toEqual({ candidateName: 'Grace Hopper' });
     });
+
+    it('as ingest admits a new application (likelyNew): written in one statement, merged when a row is there, refused once erased', async () => {
+      const likelyNew = { likelyNew: true };
+      expect(await admitApplicationEvent(database.db, 'globex', 'app-first', { candidateName: 'Ada Byron', jobTitle: 'Analyst' }, likelyNew)).toBe('recorded');
+      expect((await readApplicationPeople(database.db, 'globex', ['app-first'])).get('app-first')).toEqual({ candidateName: 'Ada Byron', jobTitle: 'Analyst' });
+      // Redelivered, or after a later event: the row is there, so it is merged (and unchanged content writes nothing).
+      expect(await admitApplicationEvent(database.db, 'globex', 'app-first', { candidateName: 'Ada Byron', jobTitle: 'Analyst' }, likelyNew)).toBe('unchanged');
+      expect(await admitApplicationEvent(database.db, 'globex', 'app-first', { jobId: 'job-7' }, likelyNew)).toBe('recorded');
+      expect((await readApplicationPeople(database.db, 'globex', ['app-first'])).get('app-first')).toEqual({ candidateName: 'Ada Byron', jobTitle: 'Analyst', jobId: 'job-7' });
+      // The same application id at another tenant is another application.
+      expect(await admitApplicationEvent(database.db, 'acme', 'app-first', { candidateName: 'Grace Hopper' }, likelyNew)).toBe('recorded');
+      await eraseCandidateData(database.db, { tenant: 'globex', applicationIds: ['app-first'] });
+      expect(await admitApplicationEvent(database.db, 'globex', 'app-first', { candidateName: 'Ada Byron' }, likelyNew)).toBe('erased');
+      expect((await readApplicationPeople(database.db, 'globex', ['app-first'])).size).toBe(0);
+      // An application erased before its first event arrived never gets a row.
+      await eraseCandidateData(database.db, { tenant: 'globex', applicationIds: ['app-never'] });
+      expect(await admitApplicationEvent(database.db, 'globex', 'app-never', { candidateName: 'Ada Byron' }, likelyNew)).toBe('erased');
+      expect((await readApplicationPeople(database.db, 'globex', ['app-never'])).size).toBe(0);
+      expect((await readApplicationPeople(database.db, 'acme', ['app-first'])).get('app-first')).toEqual({ candidateName: 'Grace Hopper' });
+    });
   });
 });

@@ -86,6 +86,25 @@ describe('unsubscribe tokens (PGlite, the api server with its access log)', () =
     expect(UNSUBSCRIBE_TOKEN_DAYS).toBe(90);
   });
 
+  it('links are stored with the ledger claim: an e-mail whose text cannot be rendered leaves no token and no status page behind', async () => {
+    const broken = { body: 'Hi {{ candidate.firstName }}, see {{ statusUrl }} {% if %}' };
+    const request = deliverRequest({ channel: 'email', text: { en: broken, sv: broken } });
+    await expect(run(deps, request)).rejects.toMatchObject({ type: expect.stringMatching(/^Template/) });
+    const count = async (table: string) =>
+      (await t.db.query<{ n: number }>(`select count(*)::int as n from ${table} where tenant_id = $1 and application_id = $2`, [request.tenant, request.applicationId])).rows[0]!.n;
+    expect(await count('unsubscribe_tokens')).toBe(0);
+    expect(await count('status_tokens')).toBe(0);
+    expect(await count('status_pages')).toBe(0);
+    expect(await count('message_ledger')).toBe(0);
+    // The same message with a text that renders: its links and its ledger row are there together.
+    const fine = { subject: 'Hej', body: 'Hej {{ candidate.firstName }}, se {{ statusUrl }}' };
+    await run(deps, { ...request, text: { en: fine, sv: fine } });
+    expect(await count('unsubscribe_tokens')).toBe(1);
+    expect(await count('status_tokens')).toBe(1);
+    expect(await count('status_pages')).toBe(1);
+    expect(await count('message_ledger')).toBe(1);
+  });
+
   it('GET asks, POST (one-click) opts out; the access log shows neither the token nor the address', async () => {
     const email = 'Logged.Never@example.com';
     const { request, url, token } = await sendEmail(email);
