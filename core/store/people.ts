@@ -143,7 +143,7 @@ export async function admitApplicationEvent(
 
 /** Sorted keys, so the digest of the same content is the same whatever order fields arrived in. */
 const canonicalPeople = (people: ApplicationPeople): ApplicationPeople =>
-  Object.fromEntries(Object.entries(people).sort(([a], [b]) => a.localeCompare(b))) as ApplicationPeople;
+  Object.fromEntries(Object.entries(people).sort(([a], [b]) => a.localeCompare(b)));
 
 interface StoredPeople {
   sealed: string;
