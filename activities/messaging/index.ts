@@ -17,7 +17,6 @@ export { localeChain, pickLocale } from '../../core/messaging/locale-chain';
 export { systemTexts } from '../../core/messaging/system-texts';
 export { isOptedOut, optIn, optOut, optOutForms, normaliseContact } from '../../core/store/consent';
 export {
-  createUnsubscribeToken,
   lookupUnsubscribeToken,
   markUnsubscribeTokenUsed,
   purgeExpiredUnsubscribeTokens,

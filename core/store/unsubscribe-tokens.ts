@@ -1,5 +1,5 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { runCarriedWrites, type CarriedWrite, type Queryable } from './database';
+import type { CarriedWrite, Queryable } from './database';
 
 /** How long an unsubscribe link works after its e-mail was rendered. */
 export const UNSUBSCRIBE_TOKEN_DAYS = 90;
@@ -52,13 +52,6 @@ export function unsubscribeTokenWrite(token: string, subject: UnsubscribeTokenSu
     ],
     params: [sha256(token), subject.tenant, subject.applicationId, subject.messageId, subject.channel, now, expires],
   };
-}
-
-/** Creates one e-mail's unsubscribe token, in one statement (newUnsubscribeToken, unsubscribeTokenWrite). */
-export async function createUnsubscribeToken(db: Queryable, subject: UnsubscribeTokenSubject, now = new Date()): Promise<string> {
-  const token = newUnsubscribeToken();
-  await runCarriedWrites(db, [unsubscribeTokenWrite(token, subject, now)]);
-  return token;
 }
 
 /** Revokes every unsubscribe token of an application (its links then answer as expired). */
