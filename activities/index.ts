@@ -10,7 +10,7 @@ import { projectJourney } from '../core/store/board';
 import { recordRecruiterAlert } from '../core/store/alerts';
 import { newerPublishedJourney, resolvePublishedJourney } from '../core/journeys/published';
 import { serverNow } from './server-clock';
-import { createSandboxProvider, sendMessage, type DeliverRequest, type Providers, type SendDeps } from './messaging';
+import { createSandboxProvider, sendMessage, type DeliverRequest, type Providers, type SendDeps, type SendMessageOptions } from './messaging';
 import { notifyRecruiterOfQuestion } from './messaging/questions';
 
 export type { JourneyEventOut } from '../workflows/contracts';
@@ -148,14 +148,14 @@ function sendDepsOf(deps: Omit<ActivityDeps, 'events'>, journeys: Map<string, Ve
  * sends a new journey's acknowledgement with it (README, "Acknowledged by ingest"). Quiet hours are judged by this
  * process's clock.
  */
-export function createMessageSender(deps: Omit<ActivityDeps, 'events'>): (request: DeliverRequest) => Promise<DeliveryResult> {
+export function createMessageSender(deps: Omit<ActivityDeps, 'events'>): (request: DeliverRequest, options?: SendMessageOptions) => Promise<DeliveryResult> {
   const { logger } = deps;
   const send: SendDeps = {
     now: () => Date.now(),
     log: { info: (message, meta) => logger.info(meta, message), warn: (message, meta) => logger.warn(meta, message) },
     ...sendDepsOf(deps, deps.journeys ?? loadDefaultJourneys()),
   };
-  return (request) => sendMessage(send, request);
+  return (request, options) => sendMessage(send, request, options);
 }
 
 /** The activities object the workflow proxies (declared in workflows/contracts.ts). */

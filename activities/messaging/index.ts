@@ -6,7 +6,7 @@ import { createSendGridEmailProvider } from './sendgrid-email';
 import { createTwilioSmsProvider } from './twilio-sms';
 
 export type { Provider, Providers, OutboundMessage, Accepted } from './provider';
-export { sendMessage, type DeliverRequest, type SendDeps, type CrashPoint, type SendStep } from './send-message';
+export { sendMessage, type DeliverRequest, type SendDeps, type SendMessageOptions, type CrashPoint, type SendStep } from './send-message';
 export { ProviderError, RETRYABLE, NON_RETRYABLE, redactContacts, type FailureType } from '../../core/messaging/failures';
 export { createSandboxProvider } from './sandbox-provider';
 export { createTwilioSmsProvider, classifyTwilioError, type TwilioSettings } from './twilio-sms';

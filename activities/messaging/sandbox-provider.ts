@@ -1,7 +1,7 @@
 import type { Queryable } from '../../core/store';
 import { formatAddress, SANDBOX_EMAIL_FROM } from '../../core/messaging/sender';
 import { outboxHasMessage, recordOutboxMessage } from '../../core/store/outbox';
-import type { Accepted, OutboundMessage, Provider } from './provider';
+import type { Accepted, OutboundMessage, Provider, SendOptions } from './provider';
 
 const sandboxId = (message: OutboundMessage, channel: 'email' | 'sms') => `sandbox:${message.tenant}:${message.messageId}:${channel}`;
 
@@ -15,10 +15,13 @@ export function createSandboxProvider(db: Queryable, channel: 'email' | 'sms'): 
   return {
     name: 'sandbox',
     ...(channel === 'email' ? { emailFrom: SANDBOX_EMAIL_FROM } : {}),
-    async send(message: OutboundMessage): Promise<Accepted> {
-      // From and Reply-To as a real provider would send them, so the outbox shows them.
-      await recordOutboxMessage(db, { ...message, channel, from: message.from ? formatAddress(message.from) : undefined, replyTo: message.replyTo ? formatAddress(message.replyTo) : undefined });
-      return { providerMessageId: sandboxId(message, channel), delivered: true };
+    async send(message: OutboundMessage, options?: SendOptions): Promise<Accepted> {
+      const accepted = { providerMessageId: sandboxId(message, channel), delivered: true };
+      // From and Reply-To as a real provider would send them, so the outbox shows them. The ledger's acceptance goes
+      // in the same statement: the outbox row and the ledger say the same thing, and the send takes one round trip.
+      const carried = options?.acceptance ? [options.acceptance(accepted)] : [];
+      await recordOutboxMessage(db, { ...message, channel, from: message.from ? formatAddress(message.from) : undefined, replyTo: message.replyTo ? formatAddress(message.replyTo) : undefined }, carried);
+      return { ...accepted, recorded: carried.length > 0 };
     },
     async findAccepted(message: OutboundMessage): Promise<string | undefined> {
       return (await outboxHasMessage(db, message.tenant, message.messageId, channel)) ? sandboxId(message, channel) : undefined;

@@ -8,7 +8,7 @@ import type { DeliverRequest } from '../../workflows/contracts';
 import type { DeliveryResult } from '../../workflows/shared';
 import { readSendContext } from '../../core/store/send-context';
 import { ProviderError, toApplicationFailure, type FailureType } from '../../core/messaging/failures';
-import { claimLedgerRow, claimLeft, markAccepted, markFailed, noteRetryableFailure } from '../../core/store/ledger';
+import { acceptanceWrite, claimLedgerRow, claimLeft, markAccepted, markFailed, noteRetryableFailure } from '../../core/store/ledger';
 import type { OutboundMessage, Providers } from './provider';
 import { SMS_SEGMENT_WARNING } from '../../core/messaging/sms-segments';
 import { renderEmail, renderSms, TemplateError } from '../../core/messaging/templates';
@@ -82,13 +82,23 @@ async function statusLinkFor(deps: SendDeps, request: DeliverRequest): Promise<{
   return { url: `${deps.publicUrl.replace(/\/$/, '')}/s/${token}`, write: statusTokenWrite(token, subject, facts) };
 }
 
+/** What a caller of the send path may add to it. */
+export interface SendMessageOptions {
+  /**
+   * Writes that go with the send's first statement (its read of the ledger, opt-outs and branding): ingest's record of
+   * a new journey, which the status link of the acknowledgement shows. Should they fail, they are dropped with a
+   * warning and the send goes on: the journey writes its own record.
+   */
+  carried?: readonly CarriedWrite[];
+}
+
 /**
  * Sends one message on one channel, at most once per (tenant, message id, channel):
  * ledger → consent → quiet hours → render → pending row (with the links' tokens) → provider → accepted row.
  * A definite failure is a non-retryable ApplicationFailure (the journey falls back to its next channel);
  * a passing one is retryable (Temporal retries with the workflow's backoff; the ledger makes that safe).
  */
-export async function sendMessage(deps: SendDeps, request: DeliverRequest): Promise<DeliveryResult> {
+export async function sendMessage(deps: SendDeps, request: DeliverRequest, options: SendMessageOptions = {}): Promise<DeliveryResult> {
   const { db, providers } = deps;
   const log: SendLog = deps.log ?? activityLog;
   const { messageId, channel } = request;
@@ -107,7 +117,11 @@ export async function sendMessage(deps: SendDeps, request: DeliverRequest): Prom
 
   // The ledger row, the recipient's opt-out and the tenant's branding, read together.
   const to = channel === 'email' ? request.contact.email : request.contact.phone;
-  const { ledger: existing, optedOut, branding } = await readSendContext(db, key, to);
+  const { ledger: existing, optedOut, branding } = await readSendContext(db, key, to, options.carried).catch((error: unknown) => {
+    if (!options.carried?.length) throw error;
+    log.warn('writes carried with the send failed; sending without them', { messageId, channel, error: error instanceof Error ? error.message : String(error) });
+    return readSendContext(db, key, to);
+  });
   // 1. The ledger first: a message already taken by a provider is never sent again, whatever else changed.
   if (existing && (existing.status === 'accepted' || existing.status === 'delivered')) return done(existing.status === 'delivered');
   if (existing?.status === 'failed') throw failed((existing.failure_type ?? 'ProviderRejected') as FailureType, existing.failure_reason ?? 'failed earlier');
@@ -225,7 +239,7 @@ export async function sendMessage(deps: SendDeps, request: DeliverRequest): Prom
   deps.crash?.('before-send', request);
   let accepted;
   try {
-    accepted = await provider.send(message);
+    accepted = await provider.send(message, { acceptance: (taken) => acceptanceWrite(key, taken.providerMessageId, taken.delivered) });
   } catch (error) {
     const classified = error instanceof ProviderError ? error : new ProviderError('ProviderUnavailable', (error as Error).message ?? String(error));
     if (classified.retryable) {
@@ -245,7 +259,7 @@ export async function sendMessage(deps: SendDeps, request: DeliverRequest): Prom
   lap('provider');
   // The remaining window: a crash here leaves the row pending although the provider has the message.
   deps.crash?.('after-send', request);
-  await markAccepted(db, key, accepted.providerMessageId, accepted.delivered);
+  if (!accepted.recorded) await markAccepted(db, key, accepted.providerMessageId, accepted.delivered);
   lap('ledger');
   deps.crash?.('after-ledger', request);
   log.info('message sent', { messageId, channel, template: request.template, provider: provider.name });

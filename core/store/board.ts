@@ -1,4 +1,4 @@
-import type { Queryable } from './database';
+import { runCarriedWrites, type CarriedWrite, type Queryable } from './database';
 import type { JourneyBoardEntry, JourneyStatus } from '../../workflows/shared';
 import { TIMELINE_LIMIT, type TimelineEntry } from '../../workflows/engine';
 import { searchWords, wordTokens } from './people';
@@ -28,29 +28,38 @@ function storedDetail(entry: JourneyBoardEntry): string | null {
  * an erasure.
  */
 export async function projectJourney(db: Queryable, entry: JourneyBoardEntry): Promise<void> {
+  await runCarriedWrites(db, [journeyBoardWrite(entry)]);
+}
+
+/**
+ * projectJourney's write, for a statement to carry (ingest's record of a new journey goes with the first read of its
+ * acknowledgement's send). An unreferenced data-modifying WITH still runs, exactly once, in the statement's snapshot
+ * and transaction.
+ */
+export function journeyBoardWrite(entry: JourneyBoardEntry): CarriedWrite {
   const completed = entry.status === 'completed';
   const last = completed ? null : entry.lastMessage;
   const next = completed ? null : entry.nextMessage;
-  // An unreferenced data-modifying WITH still runs, exactly once, in the statement's snapshot and transaction.
-  await db.query(
-    `with timeline as (
-       insert into journey_timeline (tenant_id, application_id, n, entry)
-       select $1, $2, $20::int + (t.ord::int - 1), t.entry from jsonb_array_elements($21::jsonb) with ordinality as t(entry, ord)
-       on conflict (tenant_id, application_id, n) do nothing
-     )
-     insert into journey_board (tenant_id, application_id, journey_id, definition_version, status, outcome, stage, paused,
-       time_zone, locale, started_at, waiting_since, last_message_template, last_message_channel, last_message_at,
-       next_message_template, next_message_at, seq, detail, updated_at)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::timestamptz, $12::timestamptz, $13, $14, $15::timestamptz, $16, $17::timestamptz, $18, $19::jsonb, now())
-     on conflict (tenant_id, application_id) do update set
-       journey_id = excluded.journey_id, definition_version = excluded.definition_version, status = excluded.status,
-       outcome = excluded.outcome, stage = excluded.stage, paused = excluded.paused, time_zone = excluded.time_zone,
-       locale = excluded.locale, started_at = excluded.started_at, waiting_since = excluded.waiting_since,
-       last_message_template = excluded.last_message_template, last_message_channel = excluded.last_message_channel,
-       last_message_at = excluded.last_message_at, next_message_template = excluded.next_message_template,
-       next_message_at = excluded.next_message_at, seq = excluded.seq, detail = excluded.detail, updated_at = excluded.updated_at
-     where excluded.seq > journey_board.seq`,
-    [
+  return {
+    bodies: (p) => [
+      `insert into journey_timeline (tenant_id, application_id, n, entry)
+       select ${p(1)}, ${p(2)}, ${p(20)}::int + (t.ord::int - 1), t.entry from jsonb_array_elements(${p(21)}::jsonb) with ordinality as t(entry, ord)
+       on conflict (tenant_id, application_id, n) do nothing`,
+      `insert into journey_board (tenant_id, application_id, journey_id, definition_version, status, outcome, stage, paused,
+         time_zone, locale, started_at, waiting_since, last_message_template, last_message_channel, last_message_at,
+         next_message_template, next_message_at, seq, detail, updated_at)
+       values (${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}, ${p(6)}, ${p(7)}, ${p(8)}, ${p(9)}, ${p(10)}, ${p(11)}::timestamptz, ${p(12)}::timestamptz,
+         ${p(13)}, ${p(14)}, ${p(15)}::timestamptz, ${p(16)}, ${p(17)}::timestamptz, ${p(18)}, ${p(19)}::jsonb, now())
+       on conflict (tenant_id, application_id) do update set
+         journey_id = excluded.journey_id, definition_version = excluded.definition_version, status = excluded.status,
+         outcome = excluded.outcome, stage = excluded.stage, paused = excluded.paused, time_zone = excluded.time_zone,
+         locale = excluded.locale, started_at = excluded.started_at, waiting_since = excluded.waiting_since,
+         last_message_template = excluded.last_message_template, last_message_channel = excluded.last_message_channel,
+         last_message_at = excluded.last_message_at, next_message_template = excluded.next_message_template,
+         next_message_at = excluded.next_message_at, seq = excluded.seq, detail = excluded.detail, updated_at = excluded.updated_at
+       where excluded.seq > journey_board.seq`,
+    ],
+    params: [
       entry.tenant,
       entry.applicationId,
       entry.journeyId,
@@ -73,7 +82,7 @@ export async function projectJourney(db: Queryable, entry: JourneyBoardEntry): P
       entry.timeline?.from ?? 0,
       JSON.stringify(entry.timeline?.entries ?? []),
     ],
-  );
+  };
 }
 
 /** One journey's status and timeline as the store holds them (see readJourneyDetail). */

@@ -1,4 +1,4 @@
-import { withCarriedWrites, type CarriedWrite, type Queryable } from './database';
+import { runCarriedWrites, withCarriedWrites, type CarriedWrite, type Queryable } from './database';
 
 /** One message on one channel in the ledger. */
 export interface LedgerRow {
@@ -81,13 +81,23 @@ export function claimLeft(row: LedgerRow, now = Date.now()): number {
   return Math.max(0, until - now);
 }
 
+/**
+ * The write that records a provider's acceptance (or, for the sandbox, delivery): a provider that writes to this
+ * database carries it in its own statement (the sandbox's outbox row), so the message and its ledger row change together.
+ */
+export function acceptanceWrite(key: MessageKey, providerMessageId: string, delivered: boolean): CarriedWrite {
+  return {
+    bodies: (p) => [
+      `update message_ledger set status = ${p(4)}, provider_message_id = ${p(5)}, failure_type = null, failure_reason = null, claim_id = null, claimed_until = null, updated_at = now()
+       where tenant_id = ${p(1)} and message_id = ${p(2)} and channel = ${p(3)} and status in ('pending', 'accepted')`,
+    ],
+    params: [key.tenant, key.messageId, key.channel, delivered ? 'delivered' : 'accepted', providerMessageId],
+  };
+}
+
 /** The provider took the message (or, for the sandbox, it is already where the candidate reads it). */
 export async function markAccepted(db: Queryable, key: MessageKey, providerMessageId: string, delivered: boolean): Promise<void> {
-  await db.query(
-    `update message_ledger set status = $4, provider_message_id = $5, failure_type = null, failure_reason = null, claim_id = null, claimed_until = null, updated_at = now()
-     where tenant_id = $1 and message_id = $2 and channel = $3 and status in ('pending', 'accepted')`,
-    [key.tenant, key.messageId, key.channel, delivered ? 'delivered' : 'accepted', providerMessageId],
-  );
+  await runCarriedWrites(db, [acceptanceWrite(key, providerMessageId, delivered)]);
 }
 
 /** A definite failure on this channel. */

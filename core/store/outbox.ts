@@ -1,4 +1,4 @@
-import type { Queryable } from './database';
+import { withCarriedWrites, type CarriedWrite, type Queryable } from './database';
 
 /**
  * The sandbox provider's outbox: each message exactly as the candidate would see it, keyed by (tenant, message
@@ -38,9 +38,12 @@ export interface OutboxRow {
   sent_at: Date | string;
 }
 
-/** Records one message; a second write of the same (tenant, message id, channel) changes nothing. */
-export async function recordOutboxMessage(db: Queryable, message: OutboxMessage): Promise<void> {
-  await db.query(
+/**
+ * Records one message; a second write of the same (tenant, message id, channel) changes nothing. `carried` writes (the
+ * ledger's acceptance of it) go in the same statement.
+ */
+export async function recordOutboxMessage(db: Queryable, message: OutboxMessage, carried: readonly CarriedWrite[] = []): Promise<void> {
+  const statement = withCarriedWrites(
     `insert into outbox (message_id, tenant_id, application_id, channel, recipient, locale, template, subject, body, html, headers, sender, reply_to)
      values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) on conflict (tenant_id, message_id, channel) do nothing`,
     [
@@ -58,7 +61,9 @@ export async function recordOutboxMessage(db: Queryable, message: OutboxMessage)
       message.from ?? null,
       message.replyTo ?? null,
     ],
+    carried,
   );
+  await db.query(statement.sql, statement.params);
 }
 
 /** Whether the outbox holds this message. */

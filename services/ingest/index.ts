@@ -13,9 +13,9 @@ import { initialJourney, journeyChoice } from '../../core/journeys/published';
 import type { DeliveryResult, InitialJourney, JourneyEvent } from '../../workflows/shared';
 import type { DeliverRequest } from '../../workflows/contracts';
 import { firstMessageOf } from '../../workflows/first-message';
-import type { Queryable } from '../../core/store/database';
+import type { CarriedWrite, Queryable } from '../../core/store/database';
 import { admitApplicationEvent, peopleFromEvent } from '../../core/store/people';
-import { projectJourney } from '../../core/store/board';
+import { journeyBoardWrite } from '../../core/store/board';
 import { recordOfferedSlots, SlotConflictError } from '../../core/store/interview-slots';
 import { notConsumingReason, strays, trackConsumer } from './consumer-health';
 import { knownTenants } from './known-tenants';
@@ -86,9 +86,10 @@ export async function startIngest(
     kafka?: Kafka;
     /**
      * Sends a message through the send path and ledger (activities' createMessageSender): given, ingest sends a journey's
-     * acknowledgement as soon as Temporal has started the journey with its application (the journey finds it sent).
+     * acknowledgement as soon as Temporal has started the journey with its application (the journey finds it sent),
+     * with the journey's first record carried by the send's first statement.
      */
-    acknowledge?: (request: DeliverRequest) => Promise<DeliveryResult>;
+    acknowledge?: (request: DeliverRequest, options?: { carried?: readonly CarriedWrite[] }) => Promise<DeliveryResult>;
   },
   options: IngestOptions = {},
 ): Promise<IngestRole> {
@@ -253,15 +254,11 @@ export async function startIngest(
       return;
     }
     const { request, record } = first;
-    // The decision's record first, as the journey writes it before sending: the board, the application's status and
-    // timeline, and the status page the message links to show the journey at once. The journey's own record replaces it.
+    // The decision's record goes with the send's first statement, as the journey writes it before sending: the board,
+    // the application's status and timeline, and the status page the message links to show the journey at once. The
+    // journey's own record replaces it; should this write fail, the send goes on without it and the journey records it.
     try {
-      await projectJourney(deps.db, record);
-    } catch (error) {
-      logger.warn({ tenant, error: error instanceof Error ? error.message : String(error) }, 'could not record a new journey before its acknowledgement; the journey records it');
-    }
-    try {
-      await deps.acknowledge!(request);
+      await deps.acknowledge!(request, { carried: [journeyBoardWrite(record)] });
       metrics.acknowledgements.inc({ outcome: 'sent', reason: '' });
     } catch (error) {
       const reason = typeof (error as { type?: unknown }).type === 'string' ? (error as { type: string }).type : 'error';

@@ -28,7 +28,7 @@ export function tracedProviders(providers: Providers): Providers {
     new Proxy(providers[channel], {
       get(target, property, receiver) {
         if (property !== 'send') return Reflect.get(target, property, receiver) as unknown;
-        return (message: Parameters<Providers['sms']['send']>[0]) =>
+        return (message: Parameters<Providers['sms']['send']>[0], options?: Parameters<Providers['sms']['send']>[1]) =>
           inSpan(
             `${target.name} send`,
             {
@@ -42,7 +42,7 @@ export function tracedProviders(providers: Providers): Providers {
                 'candor.template': message.template,
               },
             },
-            () => target.send(message),
+            () => target.send(message, options),
           );
       },
     });

@@ -3,7 +3,8 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
 import { loadDefaultJourneys } from '../../core/journeys/default-journeys';
 import { createSandboxProvider, findLedgerRow, optOut, sendMessage, type CrashPoint, type DeliverRequest, type SendDeps } from '../../activities/messaging';
-import { setTenantBranding } from '../../core/store';
+import { setTenantBranding, type Queryable } from '../../core/store';
+import { journeyBoardWrite } from '../../core/store/board';
 import { useFixture } from '../helpers/fixture';
 import { deliverRequest, STOCKHOLM_MORNING } from '../helpers/messaging-world';
 
@@ -274,5 +275,29 @@ describe('the send path: real Twilio and SendGrid SDKs against local fakes, PGli
       expect(settled.result).toMatchObject({ status: 'accepted' });
     }
     expect(t.fakes.sendgrid.sent).toHaveLength(3);
+  });
+  it('the sandbox records a message and its ledger acceptance in one statement; writes carried with a send go with its first read, and one that fails leaves the send alone', async () => {
+    const statements: string[] = [];
+    const counted: Queryable = { query: <T,>(sql: string, params?: unknown[]) => (statements.push(sql), t.db.query<T>(sql, params)), exec: (sql: string) => t.db.exec(sql) };
+    const sandbox: SendDeps = { ...deps, db: counted, providers: { sms: createSandboxProvider(counted, 'sms'), email: createSandboxProvider(counted, 'email') } };
+    const warnings: string[] = [];
+    const log = { info: () => undefined, warn: (message: string) => void warnings.push(message) };
+    const request = deliverRequest({ channel: 'email', messageId: 'carried-1', contact: { ...deliverRequest().contact, email: 'carried@example.com' } });
+    // What ingest carries with a new journey's acknowledgement: the journey's first record on the board.
+    const board = (applicationId: string, tenant: string | null = 'acme') =>
+      journeyBoardWrite({ tenant: tenant as string, applicationId, journeyId: 'default-sv', definitionVersion: 'default-sv@abc', status: 'open', outcome: null, stage: 'applied', paused: false, timeZone: 'Europe/Stockholm', locale: 'sv-SE', startedAt: STOCKHOLM_MORNING, waitingSince: STOCKHOLM_MORNING, lastMessage: { template: 'applied.ack', channel: 'email', at: STOCKHOLM_MORNING }, nextMessage: null, seq: 0 });
+    await expect(sendMessage({ ...sandbox, log }, request, { carried: [board(request.applicationId)] })).resolves.toMatchObject({ status: 'delivered' });
+    // Read (with the carried write), claim, outbox row with the acceptance: three statements, and they agree.
+    expect(statements.filter((sql) => !/signing_keys/.test(sql))).toHaveLength(3);
+    expect(await findLedgerRow(t.db, { tenant: 'acme', messageId: 'carried-1', channel: 'email' })).toMatchObject({ status: 'delivered', provider_message_id: 'sandbox:acme:carried-1:email', claim_id: null });
+    expect((await t.db.query('select 1 from outbox where tenant_id = $1 and message_id = $2', ['acme', 'carried-1'])).rows).toHaveLength(1);
+    expect((await t.db.query('select stage from journey_board where tenant_id = $1 and application_id = $2', ['acme', request.applicationId])).rows).toEqual([{ stage: 'applied' }]);
+    expect(warnings).toEqual([]);
+    // A carried write that cannot run (here: a board row without a tenant) is dropped with a warning; the message goes.
+    const second = { ...request, messageId: 'carried-2', applicationId: 'carried-app-2' };
+    await expect(sendMessage({ ...sandbox, log }, second, { carried: [board(second.applicationId, null)] })).resolves.toMatchObject({ status: 'delivered' });
+    expect(warnings).toEqual(['writes carried with the send failed; sending without them']);
+    expect(await findLedgerRow(t.db, { tenant: 'acme', messageId: 'carried-2', channel: 'email' })).toMatchObject({ status: 'delivered' });
+    expect((await t.db.query('select 1 from journey_board where application_id = $1', [second.applicationId])).rows).toEqual([]);
   });
 });
