@@ -38,6 +38,11 @@ export const EnvSchema = z.object({
   TEMPORAL_TASK_QUEUE: z.string().min(1).default(DEFAULT_TASK_QUEUE),
   /** Open journeys a worker keeps in memory (about 0.16 MiB each); unset: the SDK's default from the heap size. */
   TEMPORAL_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(2, 'must be at least 2').max(100_000).optional(),
+  /**
+   * Compress payloads of 2 KiB and more before they are encrypted for Temporal (a new journey's input with its journey
+   * definition: 17 KiB → 4 KiB). Off while roles from before 2026-12-03 still run: they cannot read compressed payloads.
+   */
+  TEMPORAL_PAYLOAD_COMPRESSION: z.enum(['on', 'off']).default('on'),
   /** Journey workflow tasks a worker runs at once; unset: the SDK's 40. More only helps where CPU is left over. */
   TEMPORAL_WORKFLOW_TASK_SLOTS: z.coerce.number().int().min(2, 'must be at least 2').max(10_000).optional(),
   /** Local activities (sends, board writes, journey events) a worker runs at once; unset: the SDK's 100. */
@@ -158,6 +163,8 @@ export interface Config {
   /** SendGrid Inbound Parse (candidates' e-mail replies): the secret URL segment and/or the signature policy's public key. */
   sendgridInbound: { secret: string | undefined; publicKey: string | undefined };
   encryptionKeys: string | undefined;
+  /** TEMPORAL_PAYLOAD_COMPRESSION: large payloads are compressed before they are encrypted. */
+  payloadCompression: boolean;
   shutdownGraceMs: number;
   /** Secret values present in this configuration, for log redaction. */
   secrets: string[];
@@ -246,6 +253,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sendgridWebhookPublicKey: e.SENDGRID_WEBHOOK_PUBLIC_KEY,
     sendgridInbound: { secret: e.SENDGRID_INBOUND_SECRET, publicKey: e.SENDGRID_INBOUND_PUBLIC_KEY },
     encryptionKeys: e.CANDOR_ENCRYPTION_KEYS,
+    payloadCompression: e.TEMPORAL_PAYLOAD_COMPRESSION === 'on',
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     ...(e.OTEL_EXPORTER_OTLP_ENDPOINT ? { tracing: { endpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: e.OTEL_SERVICE_NAME } } : {}),
     secrets,

@@ -1,4 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { METADATA_ENCODING_KEY, type Payload, type PayloadCodec } from '@temporalio/common';
@@ -6,6 +7,15 @@ import { temporal } from '@temporalio/proto';
 
 const ENCODING = 'binary/encrypted';
 const KEY_ID = 'encryption-key-id';
+/** Metadata of an encrypted payload whose plaintext was compressed first (raw DEFLATE). */
+const COMPRESSION = 'encryption-compression';
+const DEFLATE_RAW = 'deflate-raw';
+/**
+ * Payloads from this size (bytes, serialised) are compressed before they are encrypted: a new journey's input carries
+ * its whole journey definition (about 17 KiB of JSON, 4 KiB compressed), which Temporal stores with every journey. A
+ * candidate's event is usually smaller and stays as it is.
+ */
+export const COMPRESS_FROM_BYTES = 2048;
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
@@ -61,7 +71,11 @@ export function payloadKeyId(payload: Payload): string | undefined {
 export class AesGcmPayloadCodec implements PayloadCodec {
   private readonly byId: Map<string, Buffer>;
 
-  constructor(private readonly keys: EncryptionKey[]) {
+  /** `compressFrom`: compress payloads of at least this many bytes before encrypting them (false: never). */
+  constructor(
+    private readonly keys: EncryptionKey[],
+    private readonly compressFrom: number | false = COMPRESS_FROM_BYTES,
+  ) {
     if (keys.length === 0) throw new Error('At least one encryption key is required');
     this.byId = new Map(keys.map((k) => [k.id, k.key]));
   }
@@ -74,12 +88,15 @@ export class AesGcmPayloadCodec implements PayloadCodec {
   async encode(payloads: Payload[]): Promise<Payload[]> {
     const { id, key } = this.keys[0]!;
     return payloads.map((payload) => {
-      const plain = temporal.api.common.v1.Payload.encode(payload).finish();
+      const serialised = temporal.api.common.v1.Payload.encode(payload).finish();
+      const packed = this.compressFrom !== false && serialised.length >= this.compressFrom ? deflateRawSync(serialised) : undefined;
+      const compressed = packed !== undefined && packed.length < serialised.length;
+      const plain = compressed ? packed : serialised;
       const iv = randomBytes(IV_BYTES);
       const cipher = createCipheriv('aes-256-gcm', key, iv);
       const data = Buffer.concat([iv, cipher.update(plain), cipher.final(), cipher.getAuthTag()]);
       return {
-        metadata: { [METADATA_ENCODING_KEY]: Buffer.from(ENCODING), [KEY_ID]: Buffer.from(id) },
+        metadata: { [METADATA_ENCODING_KEY]: Buffer.from(ENCODING), [KEY_ID]: Buffer.from(id), ...(compressed ? { [COMPRESSION]: Buffer.from(DEFLATE_RAW) } : {}) },
         data,
       };
     });
@@ -95,7 +112,9 @@ export class AesGcmPayloadCodec implements PayloadCodec {
       const decipher = createDecipheriv('aes-256-gcm', key, data.subarray(0, IV_BYTES));
       decipher.setAuthTag(data.subarray(data.length - TAG_BYTES));
       const plain = Buffer.concat([decipher.update(data.subarray(IV_BYTES, data.length - TAG_BYTES)), decipher.final()]);
-      return temporal.api.common.v1.Payload.decode(plain);
+      const compression = Buffer.from(payload.metadata?.[COMPRESSION] ?? []).toString();
+      if (compression && compression !== DEFLATE_RAW) throw new Error(`Payload compressed with "${compression}", which this version of Candor cannot read`);
+      return temporal.api.common.v1.Payload.decode(compression ? inflateRawSync(plain) : plain);
     });
   }
 }

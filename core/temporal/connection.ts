@@ -1,18 +1,21 @@
 import { Client, Connection } from '@temporalio/client';
 import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry';
 import type { Config } from '../config';
-import { AesGcmPayloadCodec, resolveEncryptionKeys } from './codec';
+import { AesGcmPayloadCodec, COMPRESS_FROM_BYTES, resolveEncryptionKeys } from './codec';
 
-/** The payload codec every Candor client and worker uses: AES-256-GCM with the configured keys. */
-export function createPayloadCodec(config: Pick<Config, 'encryptionKeys' | 'database'>): AesGcmPayloadCodec {
-  return new AesGcmPayloadCodec(resolveEncryptionKeys(config.encryptionKeys, config.database.dataDir));
+/**
+ * The payload codec every Candor client and worker uses: AES-256-GCM with the configured keys, large payloads compressed
+ * first unless TEMPORAL_PAYLOAD_COMPRESSION=off.
+ */
+export function createPayloadCodec(config: Pick<Config, 'encryptionKeys' | 'database'> & Partial<Pick<Config, 'payloadCompression'>>): AesGcmPayloadCodec {
+  return new AesGcmPayloadCodec(resolveEncryptionKeys(config.encryptionKeys, config.database.dataDir), config.payloadCompression === false ? false : COMPRESS_FROM_BYTES);
 }
 
 /**
  * Opens a client connection to the configured Temporal server and namespace, encrypting payloads. With tracing on
  * (OTEL_EXPORTER_OTLP_ENDPOINT), starting or signalling a workflow carries the active span in the workflow's headers.
  */
-export async function connectTemporalClient(config: Pick<Config, 'temporal' | 'encryptionKeys' | 'database'> & Partial<Pick<Config, 'tracing'>>): Promise<Client> {
+export async function connectTemporalClient(config: Pick<Config, 'temporal' | 'encryptionKeys' | 'database'> & Partial<Pick<Config, 'tracing' | 'payloadCompression'>>): Promise<Client> {
   const connection = await Connection.connect({ address: config.temporal.address, connectTimeout: 5000 });
   const interceptors = config.tracing ? { interceptors: { workflow: [new OpenTelemetryWorkflowClientInterceptor()] } } : {};
   return new Client({ connection, namespace: config.temporal.namespace, dataConverter: { payloadCodecs: [createPayloadCodec(config)] }, ...interceptors });

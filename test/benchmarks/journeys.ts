@@ -318,6 +318,33 @@ function postgresPids(port: string): number[] {
 }
 
 /** CPU seconds of a process, 0 once it is gone. */
+/**
+ * Statements committed in the bench's database since `from` (PostgreSQL's per-database transaction count: each statement
+ * the roles run outside a transaction is one), less the bench's own queries counted by `own`. The server publishes a
+ * backend's counts once it has been idle for a while (within 10 s), so read it that long after the work ended.
+ */
+function statementCounter(db: Database) {
+  let own = 0;
+  const query = db.query.bind(db);
+  db.query = <T,>(sql: string, params?: unknown[]) => {
+    own++;
+    return query<T>(sql, params);
+  };
+  const committed = async () => {
+    own++;
+    return Number((await query<{ n: string }>('select xact_commit + xact_rollback as n from pg_stat_database where datname = current_database()')).rows[0]?.n ?? 0);
+  };
+  return {
+    async mark(): Promise<{ committed: number; own: number }> {
+      return { committed: await committed(), own };
+    },
+    async since(from: { committed: number; own: number }): Promise<number> {
+      const now = await committed();
+      return now - from.committed - (own - from.own);
+    },
+  };
+}
+
 function cpuOf(pid: number): number {
   try {
     return cpuSeconds(pid);
@@ -366,6 +393,7 @@ async function main(): Promise<void> {
   try {
     const databaseUrl = await createBenchDatabase('bench_journeys');
     const db = await openPostgresDatabase(databaseUrl);
+    const statements = statementCounter(db);
     await migrate(db);
     await ensureTenant(db, { id: TENANT, name: 'Bench' });
     const taskQueue = process.env.BENCH_TASK_QUEUE ?? `bench-journeys-${run}`;
@@ -545,6 +573,7 @@ async function main(): Promise<void> {
       const rssBefore = worker.rssMiB();
       const burst = Array.from({ length: N }, (_, i) => application(`${run}-b-${i}`, zone));
       cpu.reset();
+      const statementsFrom = await statements.mark();
       const started = Date.now();
       await produce(producer, burst);
       const producedIn = Date.now() - started;
@@ -621,6 +650,12 @@ async function main(): Promise<void> {
         samples.push(worker.rssMiB());
       }
       const rssAfter = percentile(samples, 50);
+      // Every journey of the burst has run its first workflow task and sleeps: the statements since the burst began are
+      // ingest's and the worker's for these applications (an idle connection reports its last counts within 10 s).
+      await sleep(6000);
+      const perAck = (await statements.since(statementsFrom)) / Math.max(1, acks.size);
+      log(`burst: ${round(perAck, 2)} database statements per acknowledged application (ingest and worker together)`);
+      emit({ figure: 'Database statements per acknowledgement', value: round(perAck, 2), unit: '', goal: '', pass: null, ratio: null, baseline: null, note: 'ingest and worker together, from the burst until every journey slept (PostgreSQL transaction counts, less the benchmark\'s own queries)' });
       const perJourney = (rssAfter - rssBefore) / Math.max(1, acks.size);
       const allCached = CACHE >= acks.size;
       log(`worker RSS ${round(rssBefore, 0)} → ${round(rssAfter, 0)} MiB over ${acks.size} journeys${allCached ? `: ${round(perJourney, 3)} MiB each` : ` (at most ${CACHE} cached)`}`);

@@ -5,7 +5,8 @@ import { ensureTenant, migrate, openPgliteDatabase, type Database } from '../../
 import { AesGcmPayloadCodec, parseEncryptionKeys } from '../../core/temporal/codec';
 import { signalJourney } from '../../core/temporal/journeys';
 import { EncryptionKeyMissingError, startWorker, type WorkerRole } from '../../services/worker';
-import { journeyStatusQuery, journeyWorkflowId } from '../../workflows/shared';
+import { JOURNEY_FEATURES, journeyStatusQuery, journeyWorkflowId } from '../../workflows/shared';
+import { loadDefaultJourneys } from '../../core/journeys/default-journeys';
 import { required, testConfig, unique } from '../helpers/env';
 import { workflowBundle } from '../helpers/worker';
 
@@ -98,5 +99,22 @@ describe('a worker that lacks the encryption key of running journeys', () => {
     expect(lines.filter((l) => l.level >= 40 && JSON.stringify(l).includes('key-a'))).toEqual(said);
     expect(said[0]).toMatchObject({ level: 50 });
     expect(said[0]!.msg).toMatch(/cannot decrypt journey payloads: they were encrypted with key "key-a".*Journeys that need it are stuck until a worker holding that key runs/);
+  });
+  it('stores a new journey\'s definition compressed and encrypted in Temporal; the worker runs the journey from it', async () => {
+    const queue = unique('keys-packed');
+    await worker(KEY_A, queue);
+    const c = await client(KEY_A);
+    const applicationId = unique('app');
+    const shipped = loadDefaultJourneys().get('sv')!;
+    // As ingest starts a new application's journey: the resolved journey goes with it.
+    const initial = { definition: shipped.definition, version: shipped.version, features: [...JOURNEY_FEATURES], for: {} };
+    await signalJourney(c, queue, { tenant, applicationId }, exampleEvent('ats.application.created', { tenant, applicationId, time: new Date().toISOString() }), { initial });
+    expect(await applied(c, applicationId, 1)).toMatchObject({ eventsApplied: 1, definitionVersion: shipped.version });
+    // The stored start: the input's payload as Temporal holds it (read without the codec).
+    const history = await c.workflowService.getWorkflowExecutionHistory({ namespace: 'default', execution: { workflowId: journeyWorkflowId(tenant, applicationId) } });
+    const [stored] = history.history!.events![0]!.workflowExecutionStartedEventAttributes!.input!.payloads!;
+    expect(Buffer.from(stored!.metadata!['encryption-compression']!).toString()).toBe('deflate-raw');
+    expect(JSON.stringify(initial).length).toBeGreaterThan(15_000);
+    expect(stored!.data!.length).toBeLessThan(6_000);
   });
 });
