@@ -11,9 +11,9 @@ const KEY_ID = 'encryption-key-id';
 const COMPRESSION = 'encryption-compression';
 const DEFLATE_RAW = 'deflate-raw';
 /**
- * Payloads from this size (bytes, serialised) are compressed before they are encrypted: a new journey's input carries
- * its whole journey definition (about 17 KiB of JSON, 4 KiB compressed), which Temporal stores with every journey. A
- * candidate's event is usually smaller and stays as it is.
+ * With compression on (TEMPORAL_PAYLOAD_COMPRESSION), payloads from this size (bytes, serialised) are compressed before
+ * they are encrypted: a new journey's input carries its whole journey definition (about 17 KiB of JSON, 4 KiB
+ * compressed), which Temporal stores with every journey. A candidate's event is usually smaller and stays as it is.
  */
 export const COMPRESS_FROM_BYTES = 2048;
 const IV_BYTES = 12;
@@ -71,10 +71,10 @@ export function payloadKeyId(payload: Payload): string | undefined {
 export class AesGcmPayloadCodec implements PayloadCodec {
   private readonly byId: Map<string, Buffer>;
 
-  /** `compressFrom`: compress payloads of at least this many bytes before encrypting them (false: never). */
+  /** `compressFrom`: compress payloads of at least this many bytes before encrypting them (false, the default: never). */
   constructor(
     private readonly keys: EncryptionKey[],
-    private readonly compressFrom: number | false = COMPRESS_FROM_BYTES,
+    private readonly compressFrom: number | false = false,
   ) {
     if (keys.length === 0) throw new Error('At least one encryption key is required');
     this.byId = new Map(keys.map((k) => [k.id, k.key]));

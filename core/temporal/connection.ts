@@ -5,10 +5,10 @@ import { AesGcmPayloadCodec, COMPRESS_FROM_BYTES, resolveEncryptionKeys } from '
 
 /**
  * The payload codec every Candor client and worker uses: AES-256-GCM with the configured keys, large payloads compressed
- * first unless TEMPORAL_PAYLOAD_COMPRESSION=off.
+ * first with TEMPORAL_PAYLOAD_COMPRESSION=on. Every codec reads both forms.
  */
 export function createPayloadCodec(config: Pick<Config, 'encryptionKeys' | 'database'> & Partial<Pick<Config, 'payloadCompression'>>): AesGcmPayloadCodec {
-  return new AesGcmPayloadCodec(resolveEncryptionKeys(config.encryptionKeys, config.database.dataDir), config.payloadCompression === false ? false : COMPRESS_FROM_BYTES);
+  return new AesGcmPayloadCodec(resolveEncryptionKeys(config.encryptionKeys, config.database.dataDir), config.payloadCompression === true ? COMPRESS_FROM_BYTES : false);
 }
 
 /**

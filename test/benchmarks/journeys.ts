@@ -415,6 +415,8 @@ async function main(): Promise<void> {
       ...(process.env.TEMPORAL_WORKFLOW_STACK_TRACES ? { TEMPORAL_WORKFLOW_STACK_TRACES: process.env.TEMPORAL_WORKFLOW_STACK_TRACES } : {}),
       // INGEST_ACKNOWLEDGEMENTS=off: every acknowledgement waits for its journey's first workflow task, as before 2026-12-02.
       ...(process.env.INGEST_ACKNOWLEDGEMENTS ? { INGEST_ACKNOWLEDGEMENTS: process.env.INGEST_ACKNOWLEDGEMENTS } : {}),
+      // TEMPORAL_PAYLOAD_COMPRESSION=on: large payloads (a new journey's input with its definition) compressed before they are encrypted.
+      ...(process.env.TEMPORAL_PAYLOAD_COMPRESSION ? { TEMPORAL_PAYLOAD_COMPRESSION: process.env.TEMPORAL_PAYLOAD_COMPRESSION } : {}),
     };
     const config = loadConfig(env);
     log(`starting the worker and ingest roles (task queue ${taskQueue}) …`);

@@ -3,6 +3,7 @@ import { exampleEvent } from '../../core/events/examples';
 import { createLogger } from '../../core/logger';
 import { ensureTenant, migrate, openPgliteDatabase, type Database } from '../../core/store';
 import { AesGcmPayloadCodec, parseEncryptionKeys } from '../../core/temporal/codec';
+import { createPayloadCodec } from '../../core/temporal/connection';
 import { signalJourney } from '../../core/temporal/journeys';
 import { EncryptionKeyMissingError, startWorker, type WorkerRole } from '../../services/worker';
 import { JOURNEY_FEATURES, journeyStatusQuery, journeyWorkflowId } from '../../workflows/shared';
@@ -100,10 +101,12 @@ describe('a worker that lacks the encryption key of running journeys', () => {
     expect(said[0]).toMatchObject({ level: 50 });
     expect(said[0]!.msg).toMatch(/cannot decrypt journey payloads: they were encrypted with key "key-a".*Journeys that need it are stuck until a worker holding that key runs/);
   });
-  it('stores a new journey\'s definition compressed and encrypted in Temporal; the worker runs the journey from it', async () => {
+  it('with compression on, stores a new journey\'s definition compressed and encrypted in Temporal; a worker runs the journey from it', async () => {
     const queue = unique('keys-packed');
     await worker(KEY_A, queue);
-    const c = await client(KEY_A);
+    // An ingest with TEMPORAL_PAYLOAD_COMPRESSION=on starts it; the worker has it off (the default) and reads it all the same.
+    const c = new Client({ connection: await Connection.connect({ address: required('TEMPORAL_ADDRESS') }), dataConverter: { payloadCodecs: [createPayloadCodec({ ...config(KEY_A, queue), payloadCompression: true })] } });
+    clients.push(c);
     const applicationId = unique('app');
     const shipped = loadDefaultJourneys().get('sv')!;
     // As ingest starts a new application's journey: the resolved journey goes with it.
