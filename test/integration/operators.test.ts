@@ -92,9 +92,12 @@ describe('operators: OpenTelemetry tracing (OTEL_EXPORTER_OTLP_ENDPOINT) and the
     // The whole trace shares the Kafka message's trace id. The workflow's own run span ends (and is exported) only
     // when the journey ends; what it started while running is here.
     // The journey's own send of it (which finds it in the ledger) is in the same trace too.
+    // The activity's span is exported when it ends; the workflow's span that started it only when the result is back in
+    // the workflow, a moment later: wait for both.
     const trace = await eventually(async () => {
       const spans = receiver.spans.filter((s) => s.traceId === send.traceId);
-      return spans.some((s) => s.name === 'ats.events process') && spans.some((s) => s.spanId === send.parentSpanId) && spans.some((s) => s.name === 'RunActivity:deliverMessage') ? spans : undefined;
+      const run = spans.find((s) => s.name === 'RunActivity:deliverMessage');
+      return spans.some((s) => s.name === 'ats.events process') && spans.some((s) => s.spanId === send.parentSpanId) && run && spans.some((s) => s.spanId === run.parentSpanId) ? spans : undefined;
     }, 60_000);
     const named = (name: string) => trace.find((s) => s.name === name);
     const parentOf = (span: ReceivedSpan) => trace.find((s) => s.spanId === span.parentSpanId);
