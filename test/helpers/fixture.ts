@@ -85,6 +85,11 @@ export interface Fixture {
   readonly devServer: { stop(): Promise<void>; start(): Promise<void> };
   readonly fakes: Fakes;
   readonly messagingApi: { app: FastifyInstance; url: string };
+  /**
+   * Sets the messaging API's clock (what it stamps a candidate's question with) to `ms`, running on from there: a
+   * time-skipping test's clock runs ahead of the machine's once it slept.
+   */
+  setMessagingNow(ms: number): void;
   readonly api: ApiHarness;
   readonly worker: Worker;
   readonly candor: Candor;
@@ -146,6 +151,7 @@ export async function startFixture(options: FixtureOptions): Promise<Fixture & {
   const dir = mkdtempSync(join(tmpdir(), `candor-${name}-`));
   closers.push(() => rmSync(dir, { recursive: true, force: true }));
   Object.assign(parts, { name, taskQueue: unique(name), dir });
+  let messagingSkew = 0;
   const fixture: Fixture & { teardown(): Promise<void> } = {
     get name() { return part<string>('name', 'a name'); },
     get taskQueue() { return part<string>('taskQueue', 'a task queue'); },
@@ -160,6 +166,9 @@ export async function startFixture(options: FixtureOptions): Promise<Fixture & {
     get devServer() { return part<Fixture['devServer']>('devServer', "temporal: 'own-dev-server'"); },
     get fakes() { return part<Fakes>('fakes', 'fakes: true'); },
     get messagingApi() { return part<Fixture['messagingApi']>('messagingApi', 'messagingApi'); },
+    setMessagingNow(ms: number) {
+      messagingSkew = ms - Date.now();
+    },
     get api() { return part<ApiHarness>('api', 'api: true'); },
     get worker() { return part<Worker>('worker', 'worker'); },
     get candor() { return part<Candor>('candor', 'candor'); },
@@ -231,7 +240,7 @@ export async function startFixture(options: FixtureOptions): Promise<Fixture & {
     }
     if (options.messagingApi) {
       const journeys = typeof options.messagingApi === 'function' ? options.messagingApi(fixture) : journeySignals(fixture.client);
-      const messagingApi = await startMessagingApi(fixture.db, fixture.fakes, journeys);
+      const messagingApi = await startMessagingApi(fixture.db, fixture.fakes, journeys, () => Date.now() + messagingSkew);
       closers.push(() => messagingApi.app.close());
       parts.messagingApi = messagingApi;
     }

@@ -48,7 +48,7 @@ export async function messagingDb(): Promise<Database> {
 export const INBOUND_PARSE_SECRET = 'parse-secret-for-tests';
 
 /** The api's messaging routes on a port from the OS, with Twilio and SendGrid verification keys from the fakes. */
-export async function startMessagingApi(db: Database, fakes: Fakes, journeys: JourneySignals): Promise<{ app: FastifyInstance; url: string }> {
+export async function startMessagingApi(db: Database, fakes: Fakes, journeys: JourneySignals, now?: () => number): Promise<{ app: FastifyInstance; url: string }> {
   // The routes sign their links with the public URL, so the port is known before they are registered.
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
@@ -56,6 +56,7 @@ export async function startMessagingApi(db: Database, fakes: Fakes, journeys: Jo
   registerMessagingRoutes(app, {
     db,
     journeys,
+    ...(now ? { now } : {}),
     publicUrl: url,
     twilioAuthToken: fakes.twilio.authToken,
     sendgridWebhookPublicKey: fakes.sendgrid.publicKey,

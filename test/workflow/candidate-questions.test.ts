@@ -56,8 +56,12 @@ describe('candidate questions: replies reach a person, and the answer goes back'
     const handle = await send(app, atsEvent('ats.application.created', await t.env.currentTimeMs(), { application: { id: app, jobId: 'job-7', jobTitle: 'Backend Engineer' }, candidate: candidate({ phone, email: `q${seq}@example.com` }) }));
     await eventually(async () => t.fakes.twilio.sent.some((m) => m.to === phone) || undefined, 30_000);
 
-    // The reply through Twilio's signed inbound webhook: answered at once with who has it and by when.
+    // The reply through Twilio's signed inbound webhook: answered at once with who has it and by when (stamped with the
+    // test's clock, which runs ahead of the machine's once it slept).
+    t.setMessagingNow(await t.env.currentTimeMs());
     const inbound = await t.fakes.twilio.inbound(`${t.messagingApi.url}/webhooks/providers/twilio/inbound`, phone, 'Hur lång tid tar processen?');
+    // Back to the machine's clock, which signed webhooks' timestamps are checked against.
+    t.setMessagingNow(Date.now());
     expect(inbound.status).toBe(200);
     expect(inbound.body).toMatch(/<Message>Tack för ditt meddelande\. Maja Lind har fått det och svarar senast \S+ \d{1,2} \S+ (kl\. )?\d{2}:\d{2}\.<\/Message>/);
     const [question] = await listQuestions(t.db, 'acme', { applicationId: app });
