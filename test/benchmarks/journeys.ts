@@ -41,7 +41,7 @@
 // has to replay from their histories, as in production, where an interview is scheduled days before its reminder;
 // BENCH_QUICK=1 (npm run bench -- --quick) makes the defaults 300 applications, 100 timers, 20 s sustained, 30 s drain.
 import { spawn } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -58,7 +58,7 @@ import { journeyWorkflowId } from '../../workflows/shared';
 import { signalJourney } from '../../core/temporal/journeys';
 import { createPayloadCodec } from '../../core/temporal/connection';
 import { daytimeZone } from '../helpers/events';
-import { benchEncryptionKeys, createBenchDatabase, emit, percentile, round, sleep, startBenchStack, startRole, cpuSeconds, type RoleProcess } from './support';
+import { benchEncryptionKeys, createBenchDatabase, emit, percentile, pidsWhere, round, sleep, startBenchStack, startRole, cpuSeconds, temporalPids, type RoleProcess } from './support';
 
 const QUICK = process.env.BENCH_QUICK === '1';
 const N = Number(process.env.BENCH_BURST ?? (QUICK ? 300 : 2000));
@@ -285,22 +285,6 @@ async function produce(producer: Producer, events: ReturnType<typeof application
   }
 }
 
-/** The Temporal dev server's pid, found by its port in /proc (for its CPU time); none if not on this machine. */
-const temporalPids = (address: string): number[] => pidsWhere((args) => args.includes('start-dev') && args.includes(address.split(':').pop()!));
-
-/** Pids under /proc whose command line passes `test` (their own processes only; a vanished one is skipped). */
-function pidsWhere(test: (args: string[], pid: number) => boolean): number[] {
-  const found: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      if (test(readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0'), Number(entry))) found.push(Number(entry));
-    } catch {
-      // gone
-    }
-  }
-  return found;
-}
 
 /** The Kafka broker whose properties file listens on `port` (for its CPU time), if it runs on this machine. */
 const kafkaPids = (port: string): number[] =>
@@ -415,6 +399,7 @@ async function main(): Promise<void> {
       ...(process.env.TEMPORAL_WORKFLOW_STACK_TRACES ? { TEMPORAL_WORKFLOW_STACK_TRACES: process.env.TEMPORAL_WORKFLOW_STACK_TRACES } : {}),
       // INGEST_ACKNOWLEDGEMENTS=off: every acknowledgement waits for its journey's first workflow task, as before 2026-12-02.
       ...(process.env.INGEST_ACKNOWLEDGEMENTS ? { INGEST_ACKNOWLEDGEMENTS: process.env.INGEST_ACKNOWLEDGEMENTS } : {}),
+      ...(process.env.INGEST_MAX_IN_FLIGHT ? { INGEST_MAX_IN_FLIGHT: process.env.INGEST_MAX_IN_FLIGHT } : {}),
       // TEMPORAL_PAYLOAD_COMPRESSION=on: large payloads (a new journey's input with its definition) compressed before they are encrypted.
       ...(process.env.TEMPORAL_PAYLOAD_COMPRESSION ? { TEMPORAL_PAYLOAD_COMPRESSION: process.env.TEMPORAL_PAYLOAD_COMPRESSION } : {}),
     };

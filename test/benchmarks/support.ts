@@ -2,7 +2,7 @@
 // stack the runner brings up, Candor roles started as their own processes (services/main.ts with
 // CANDOR_ROLE), a database per script, percentiles and the `BENCH {json}` output line.
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { DATA_DIR, ROOT, startLocalStack, startProcess, tail, type ManagedProcess } from '../../infra/stack';
@@ -50,6 +50,23 @@ export function rssMiB(pid: number): number {
 export function cpuSeconds(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
   return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** The Temporal dev server's pid, found by its port in /proc (for its CPU time); none if not on this machine. */
+export const temporalPids = (address: string): number[] => pidsWhere((args) => args.includes('start-dev') && args.includes(address.split(':').pop()!));
+
+/** Pids under /proc whose command line passes `test` (their own processes only; a vanished one is skipped). */
+export function pidsWhere(test: (args: string[], pid: number) => boolean): number[] {
+  const found: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (test(readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0'), Number(entry))) found.push(Number(entry));
+    } catch {
+      // gone
+    }
+  }
+  return found;
 }
 
 /** Ports of the private bench stack: away from npm start (7233, 9092) and npm test (17233, 19092…). BENCH_PORT_OFFSET shifts them. */
