@@ -115,7 +115,7 @@ export async function startCandor(
       const acknowledge = config.ingestAcknowledgements
         ? createMessageSender({ logger, db, providers: config.tracing ? tracedProviders(createProviders(config, db)) : createProviders(config, db), publicUrl: config.http.publicUrl })
         : undefined;
-      const ingest = await startIngest(config, { logger, temporal: temporal!, db, registry, ...(acknowledge ? { acknowledge } : {}) });
+      const ingest = await startIngest(config, { logger, temporal: temporal!, db, registry, ...(acknowledge ? { acknowledge } : {}) }, { maxInFlight: config.ingestMaxInFlight });
       closers.push(() => ingest.close());
       roleProbes.push({ name: 'ingest', check: () => ingest.check() });
     }

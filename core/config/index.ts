@@ -85,6 +85,11 @@ export const EnvSchema = z.object({
   /** on: ingest sends a new journey's acknowledgement once Temporal has started the journey (README, "Acknowledged by ingest"). */
   INGEST_ACKNOWLEDGEMENTS: z.enum(['on', 'off'], { message: 'must be on or off' }).default('on'),
   /**
+   * Events ingest works on at once, across every partition (different applications in parallel, one application's events in
+   * order): each holds its statements, its start or signal and, for a new application, its acknowledgement's send.
+   */
+  INGEST_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(1024).default(64),
+  /**
    * How often the api role sends recruiter alerts (e-mail, digest, Slack, escalation), in seconds; 30 by default (an
    * alert about a candidate waiting days reaches the recruiter within half a minute); 0: never. Several api processes
    * may sweep the same store: each notification is claimed once (core/store/alerts.ts), so none goes twice.
@@ -147,6 +152,8 @@ export interface Config {
   healthPort: number | undefined;
   /** Ingest sends a new journey's acknowledgement once Temporal has started the journey (README, "Acknowledged by ingest"). */
   ingestAcknowledgements: boolean;
+  /** Events ingest works on at once (INGEST_MAX_IN_FLIGHT). */
+  ingestMaxInFlight: number;
   /** Seconds between passes of the recruiter alert sweep (services/alerts); 0: off. */
   alertSweepSeconds: number;
   /** /docs without an API key. */
@@ -237,6 +244,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     metrics: { token: e.METRICS_TOKEN, port: e.METRICS_PORT },
     healthPort: e.HEALTH_PORT,
     ingestAcknowledgements: e.INGEST_ACKNOWLEDGEMENTS === 'on',
+    ingestMaxInFlight: e.INGEST_MAX_IN_FLIGHT,
     alertSweepSeconds: e.ALERT_SWEEP_SECONDS,
     apiDocsPublic: e.API_DOCS_PUBLIC === 'true',
     apiReads: { concurrency: e.API_READ_CONCURRENCY, queue: e.API_READ_QUEUE, share: e.API_READ_SHARE },
