@@ -18,6 +18,8 @@ import { resealApplicationPeople } from '../core/store/people';
 import { sealingKeyId } from '../core/store/secrets';
 import { resolveEncryptionKeys } from '../core/temporal/codec';
 import { connectTemporalClient, pingTemporal } from '../core/temporal/connection';
+import { DefinitionReferenceCodec } from '../core/temporal/definition-references';
+import { definitionTexts } from '../core/store/definition-texts';
 import { startWorker } from './worker';
 import { tracedProviders } from './worker/tracing';
 import { startAlertSweep } from './alerts';
@@ -95,9 +97,12 @@ export async function startCandor(
     // Roles of this process that report their own readiness (/readyz lists them after the dependencies).
     const roleProbes: Probe[] = [];
     let temporal: Client | undefined;
+    let definitions: DefinitionReferenceCodec | undefined;
     // A process serving health (the api role, or HEALTH_PORT) needs a client to ping Temporal with.
     if (roles.includes('ingest') || roles.includes('api') || config.healthPort !== undefined) {
-      temporal = await connectTemporalClient(config);
+      // Journeys ingest starts name their definition by digest (TEMPORAL_DEFINITION_REFERENCES; workers always read both forms).
+      definitions = roles.includes('ingest') && config.definitionReferences ? new DefinitionReferenceCodec(definitionTexts(db), { reference: true }) : undefined;
+      temporal = await connectTemporalClient(config, definitions ? { definitions } : {});
       const connection = temporal.connection;
       closers.push(() => connection.close());
     }
@@ -115,7 +120,7 @@ export async function startCandor(
       const acknowledge = config.ingestAcknowledgements
         ? createMessageSender({ logger, db, providers: config.tracing ? tracedProviders(createProviders(config, db)) : createProviders(config, db), publicUrl: config.http.publicUrl })
         : undefined;
-      const ingest = await startIngest(config, { logger, temporal: temporal!, db, registry, ...(acknowledge ? { acknowledge } : {}) }, { maxInFlight: config.ingestMaxInFlight });
+      const ingest = await startIngest(config, { logger, temporal: temporal!, db, registry, ...(acknowledge ? { acknowledge } : {}), ...(definitions ? { definitions } : {}) }, { maxInFlight: config.ingestMaxInFlight });
       closers.push(() => ingest.close());
       roleProbes.push({ name: 'ingest', check: () => ingest.check() });
     }

@@ -44,6 +44,11 @@ export const EnvSchema = z.object({
    * 2026-12-03 runs: those cannot read compressed payloads.
    */
   TEMPORAL_PAYLOAD_COMPRESSION: z.enum(['on', 'off']).default('off'),
+  /**
+   * on: ingest starts a journey naming its definition by digest instead of carrying its text (README: "Journey definitions
+   * by reference"). Every worker from 2026-12-03 reads both forms; only once no older worker runs.
+   */
+  TEMPORAL_DEFINITION_REFERENCES: z.enum(['on', 'off'], { message: 'must be on or off' }).default('off'),
   /** Journey workflow tasks a worker runs at once; unset: the SDK's 40. More only helps where CPU is left over. */
   TEMPORAL_WORKFLOW_TASK_SLOTS: z.coerce.number().int().min(2, 'must be at least 2').max(10_000).optional(),
   /** Local activities (sends, board writes, journey events) a worker runs at once; unset: the SDK's 100. */
@@ -173,6 +178,8 @@ export interface Config {
   encryptionKeys: string | undefined;
   /** TEMPORAL_PAYLOAD_COMPRESSION=on: large payloads are compressed before they are encrypted. */
   payloadCompression: boolean;
+  /** TEMPORAL_DEFINITION_REFERENCES=on: journeys ingest starts name their definition by digest (workers always read both). */
+  definitionReferences: boolean;
   shutdownGraceMs: number;
   /** Secret values present in this configuration, for log redaction. */
   secrets: string[];
@@ -263,6 +270,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sendgridInbound: { secret: e.SENDGRID_INBOUND_SECRET, publicKey: e.SENDGRID_INBOUND_PUBLIC_KEY },
     encryptionKeys: e.CANDOR_ENCRYPTION_KEYS,
     payloadCompression: e.TEMPORAL_PAYLOAD_COMPRESSION === 'on',
+    definitionReferences: e.TEMPORAL_DEFINITION_REFERENCES === 'on',
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     ...(e.OTEL_EXPORTER_OTLP_ENDPOINT ? { tracing: { endpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: e.OTEL_SERVICE_NAME } } : {}),
     secrets,

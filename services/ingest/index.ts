@@ -13,6 +13,7 @@ import { initialJourney, journeyChoice } from '../../core/journeys/published';
 import type { DeliveryResult, InitialJourney, JourneyEvent } from '../../workflows/shared';
 import type { DeliverRequest } from '../../workflows/contracts';
 import { firstMessageOf } from '../../workflows/first-message';
+import type { DefinitionReferenceCodec } from '../../core/temporal/definition-references';
 import type { CarriedWrite, Queryable } from '../../core/store/database';
 import { admitApplicationEvent, peopleFromEvent } from '../../core/store/people';
 import { journeyBoardWrite } from '../../core/store/board';
@@ -90,6 +91,8 @@ export async function startIngest(
      * with the journey's first record carried by the send's first statement.
      */
     acknowledge?: (request: DeliverRequest, options?: { carried?: readonly CarriedWrite[] }) => Promise<DeliveryResult>;
+    /** Given, a new journey's start names its resolved definition by digest (the client's payload codec; TEMPORAL_DEFINITION_REFERENCES). */
+    definitions?: Pick<DefinitionReferenceCodec, 'offer'>;
   },
   options: IngestOptions = {},
 ): Promise<IngestRole> {
@@ -198,6 +201,8 @@ export async function startIngest(
     if (event.type === 'ats.application.created') {
       try {
         initial = await initialJourney(deps.db, shipped, { tenant: event.tenant, ...journeyChoice(event.data) }, Date.now());
+        // A published version's content never changes, so tenant and version name it for good.
+        deps.definitions?.offer(`${event.tenant}\u0000${initial.version}`, initial.definition);
       } catch (error) {
         throw new TransientError(`could not resolve the journey: ${error instanceof Error ? error.message : String(error)}`);
       }

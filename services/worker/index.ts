@@ -5,6 +5,8 @@ import type { Config } from '../../core/config';
 import type { Logger } from '../../core/logger';
 import type { Database } from '../../core/store';
 import { createPayloadCodec } from '../../core/temporal/connection';
+import { DefinitionReferenceCodec } from '../../core/temporal/definition-references';
+import { definitionTexts } from '../../core/store/definition-texts';
 import { SHARED_WORKFLOW_MODULES, WORKFLOWS_PATH, workflowStackTraces } from '../../core/temporal/workflow-code';
 import { checkKeyRing, WatchedCodec } from './key-ring';
 import { SDK_LOG_LEVELS, sdkLogFields, sdkLogText } from './sdk-log';
@@ -88,7 +90,9 @@ export async function startWorker(
     // The tracing interceptors are bundled with the workflows, so a tracing worker bundles its own: a prebuilt bundle has none.
     ...(deps.workflowBundle && !tracing ? { workflowBundle: deps.workflowBundle } : { workflowsPath: WORKFLOWS_PATH, bundlerOptions: { preloadModules: [...SHARED_WORKFLOW_MODULES] } }),
     activities: createActivities({ logger: deps.logger, db: deps.db, events: deps.events, providers: tracing ? tracedProviders(providers) : providers, publicUrl: config.http.publicUrl }),
-    dataConverter: { payloadCodecs: [codec] },
+    // Journeys that name their definition by digest get its stored text back after decryption (the references' codec
+    // goes first: encoding runs in order, decoding in reverse).
+    dataConverter: { payloadCodecs: [new DefinitionReferenceCodec(definitionTexts(deps.db), { reference: false }), codec] },
     shutdownGraceTime: config.shutdownGraceMs,
     ...(tracing ? workerTracingOptions(tracing) : {}),
   });

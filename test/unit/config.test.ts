@@ -34,6 +34,9 @@ describe('config', () => {
     expect(config.database).toMatchObject({ url: 'postgres://u:p@db:5432/candor', preparedStatements: true });
     expect(loadConfig({ DATABASE_PREPARED_STATEMENTS: 'off' }).database.preparedStatements).toBe(false);
     expect(() => loadConfig({ DATABASE_PREPARED_STATEMENTS: 'no' })).toThrow(/DATABASE_PREPARED_STATEMENTS: must be on or off/);
+    expect(loadConfig({}).definitionReferences).toBe(false);
+    expect(loadConfig({ TEMPORAL_DEFINITION_REFERENCES: 'on' }).definitionReferences).toBe(true);
+    expect(() => loadConfig({ TEMPORAL_DEFINITION_REFERENCES: 'yes' })).toThrow(/TEMPORAL_DEFINITION_REFERENCES: must be on or off/);
     expect(loadConfig({}).ingestMaxInFlight).toBe(64);
     expect(loadConfig({ INGEST_MAX_IN_FLIGHT: '192' }).ingestMaxInFlight).toBe(192);
     expect(() => loadConfig({ INGEST_MAX_IN_FLIGHT: '0' })).toThrow(/INGEST_MAX_IN_FLIGHT: /);
