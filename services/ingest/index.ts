@@ -201,7 +201,8 @@ export async function startIngest(
     if (event.type === 'ats.application.created') {
       try {
         initial = await initialJourney(deps.db, shipped, { tenant: event.tenant, ...journeyChoice(event.data) }, Date.now());
-        // A published version's content never changes, so tenant and version name it for good.
+        // Tenant and version name the definition's content (a published version never changes; a shipped one not while this
+        // process runs); should the text differ anyway, the codec finds no match and the input goes inline.
         deps.definitions?.offer(`${event.tenant}\u0000${initial.version}`, initial.definition);
       } catch (error) {
         throw new TransientError(`could not resolve the journey: ${error instanceof Error ? error.message : String(error)}`);

@@ -285,7 +285,6 @@ async function produce(producer: Producer, events: ReturnType<typeof application
   }
 }
 
-
 /** The Kafka broker whose properties file listens on `port` (for its CPU time), if it runs on this machine. */
 const kafkaPids = (port: string): number[] =>
   pidsWhere((args) => {
