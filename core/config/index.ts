@@ -59,6 +59,12 @@ export const EnvSchema = z.object({
    * in processes started with WORKER_NODE_ARGS (core/temporal/workflow-thread-preload.cjs).
    */
   TEMPORAL_WORKFLOW_STACK_TRACES: z.enum(['on', 'off'], { message: 'must be on or off' }).default('off'),
+  /**
+   * on: the SDK's workflow sandbox runs every call into workflow code with its 5 s timeout, which Node enforces with a
+   * watchdog thread started for each call. off (default): no per-call timeout, much less CPU per journey. Takes effect
+   * in processes started with WORKER_NODE_ARGS (core/temporal/workflow-thread-preload.cjs).
+   */
+  TEMPORAL_ISOLATE_TIMEOUT: z.enum(['on', 'off'], { message: 'must be on or off' }).default('off'),
   /** host:port where the worker serves the Temporal SDK's own metrics (task slots, latencies) for Prometheus; unset: off. */
   TEMPORAL_SDK_METRICS_ADDRESS: z.string().regex(/^[^:]+:\d+$/, 'must be host:port, e.g. 127.0.0.1:9464').optional(),
   /** OTLP/HTTP base URL (e.g. http://collector:4318): traces go to <url>/v1/traces; unset: no tracing. */
@@ -145,7 +151,7 @@ export const SECRET_VARIABLES = [
 /** Candor's configuration, parsed once from the environment. */
 export interface Config {
   role: Role;
-  temporal: { address: string; namespace: string; taskQueue: string; workflowStackTraces: 'on' | 'off'; maxCachedWorkflows?: number; workflowTaskSlots?: number; localActivitySlots?: number; sdkMetricsAddress?: string };
+  temporal: { address: string; namespace: string; taskQueue: string; workflowStackTraces: 'on' | 'off'; isolateTimeout: 'on' | 'off'; maxCachedWorkflows?: number; workflowTaskSlots?: number; localActivitySlots?: number; sdkMetricsAddress?: string };
   /** OpenTelemetry tracing over OTLP/HTTP (core/telemetry); undefined: off. */
   tracing?: { endpoint: string; serviceName: string | undefined };
   kafka: { brokers: string[]; clientId: string; groupId: string };
@@ -236,6 +242,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       namespace: e.TEMPORAL_NAMESPACE,
       taskQueue: e.TEMPORAL_TASK_QUEUE,
       workflowStackTraces: e.TEMPORAL_WORKFLOW_STACK_TRACES,
+      isolateTimeout: e.TEMPORAL_ISOLATE_TIMEOUT,
       ...(e.TEMPORAL_MAX_CACHED_WORKFLOWS !== undefined ? { maxCachedWorkflows: e.TEMPORAL_MAX_CACHED_WORKFLOWS } : {}),
       ...(e.TEMPORAL_WORKFLOW_TASK_SLOTS !== undefined ? { workflowTaskSlots: e.TEMPORAL_WORKFLOW_TASK_SLOTS } : {}),
       ...(e.TEMPORAL_LOCAL_ACTIVITY_SLOTS !== undefined ? { localActivitySlots: e.TEMPORAL_LOCAL_ACTIVITY_SLOTS } : {}),

@@ -18,7 +18,8 @@ export const SHARED_WORKFLOW_MODULES: readonly string[] = [WORKFLOWS_PATH];
 
 /**
  * Node options for a process that may run the worker role: `--require` of workflow-thread-preload.cjs, which turns
- * off the SDK's per-promise stack traces in the workflow threads unless TEMPORAL_WORKFLOW_STACK_TRACES=on. Every
+ * off the SDK's per-promise stack traces in the workflow threads unless TEMPORAL_WORKFLOW_STACK_TRACES=on, and the SDK's
+ * per-call timeout (a watchdog thread per call into workflow code) unless TEMPORAL_ISOLATE_TIMEOUT=on. Every
  * launcher of services/main.ts passes them (infra/bin/bootstrap.cjs and infra/Dockerfile spell them out).
  */
 export const WORKER_NODE_ARGS: readonly string[] = ['--require', require.resolve('./workflow-thread-preload.cjs')];
@@ -30,4 +31,56 @@ export const WORKER_NODE_ARGS: readonly string[] = ['--require', require.resolve
 export function workflowStackTraces(): 'off' | 'on' | 'on-without-preload' {
   const set = (globalThis as Record<symbol, unknown>)[Symbol.for('candor.workflowStackTraces')];
   return set === 'off' || set === 'on' ? set : 'on-without-preload';
+}
+
+/**
+ * Whether the SDK's per-call timeout guards this process's workflow code: 'off' or 'on' as the preload set it
+ * (TEMPORAL_ISOLATE_TIMEOUT), or 'on-without-preload' when the process was started without WORKER_NODE_ARGS.
+ */
+export function isolateTimeout(): 'off' | 'on' | 'on-without-preload' {
+  const set = (globalThis as Record<symbol, unknown>)[Symbol.for('candor.isolateTimeout')];
+  return set === 'off' || set === 'on' ? set : 'on-without-preload';
+}
+
+/** What the worker's workflow threads say once they run workflow code without the SDK's per-call timeout. */
+export interface WorkflowSandboxWatch {
+  /** The SDK's timeout per call, once a workflow thread has dropped it (undefined before). */
+  readonly timeoutMs: number | undefined;
+  /** The longest a workflow thread has now been inside one call into workflow code, in whole seconds (0: none is). */
+  longestCallSeconds(now?: number): number;
+  close(): void;
+}
+
+/**
+ * Listens for the preload's word from workflow threads (a BroadcastChannel): calls `dropped` once a thread has run
+ * workflow code without the SDK's per-call timeout, and keeps the shared word in which each such thread marks when
+ * its current call began, so that a call stuck for longer than that timeout can be seen from this thread.
+ */
+export function watchWorkflowSandbox(dropped: (timeoutMs: number) => void): WorkflowSandboxWatch {
+  const threads: { busy: Int32Array; base: number }[] = [];
+  let timeoutMs: number | undefined;
+  const channel = new BroadcastChannel('candor:workflow-sandbox');
+  channel.onmessage = (event) => {
+    const data = (event as MessageEvent).data as { isolateTimeout?: unknown; timeoutMs?: unknown; busy?: unknown; base?: unknown } | undefined;
+    if (data?.isolateTimeout !== 'dropped') return;
+    if (data.busy instanceof Int32Array && typeof data.base === 'number') threads.push({ busy: data.busy, base: data.base });
+    timeoutMs = typeof data.timeoutMs === 'number' ? data.timeoutMs : undefined;
+    dropped(timeoutMs ?? NaN);
+  };
+  // Listening never keeps the process alive.
+  (channel as unknown as { unref?: () => void }).unref?.();
+  return {
+    get timeoutMs() {
+      return timeoutMs;
+    },
+    longestCallSeconds(now = Date.now()) {
+      let longest = 0;
+      for (const { busy, base } of threads) {
+        const began = Atomics.load(busy, 0);
+        if (began > 0) longest = Math.max(longest, Math.floor(now / 1000) - base - (began - 1));
+      }
+      return longest;
+    },
+    close: () => channel.close(),
+  };
 }

@@ -55,3 +55,68 @@ if (off && !isMainThread) {
     warn.apply(this, args);
   };
 }
+
+// What else it does: unless TEMPORAL_ISOLATE_TIMEOUT=on, the SDK's workflow sandbox calls into workflow code without
+// a per-call timeout (README, "Workflow code without a watchdog thread per call").
+//
+// Why: the SDK passes `timeout` (its isolateExecutionTimeout, 5 s) to every `vm.Script#runInContext` call it makes
+// into the workflow context, several per workflow activation. Node implements that timeout by starting and joining a
+// watchdog thread for each call: about 90 µs of CPU per call against 2 µs without it on the machine Candor is
+// measured on, which was half the busy time of the worker's workflow thread.
+//
+// How: in worker threads only, `runInContext` drops the `timeout` option when the script is run by the SDK's
+// reusable sandbox (`@temporalio/worker/lib/workflow/reusable-vm.js`; checked once per script), and every other caller
+// gets what it asked for. The first time it does, it says so on the BroadcastChannel `candor:workflow-sandbox`, and
+// the worker role logs it (services/worker/index.ts), along with a shared word in which the thread marks when its
+// current call began: a call that runs longer than the SDK's timeout would have let it (workflow code stuck in a
+// loop) makes the worker's health check fail, where the SDK would have failed that workflow task. If a later SDK
+// moves those calls, nothing is dropped, nothing is said, and test/e2e/worker-role-process.test.ts fails.
+const isolateTimeout = process.env.TEMPORAL_ISOLATE_TIMEOUT === 'on';
+globalThis[Symbol.for('candor.isolateTimeout')] = isolateTimeout ? 'on' : 'off';
+if (!isolateTimeout && !isMainThread) {
+  const vm = require('node:vm');
+  const runInContext = vm.Script.prototype.runInContext;
+  const sdkReusableVm = /[\\/]@temporalio[\\/]worker[\\/]lib[\\/]workflow[\\/]reusable-vm\.js$/;
+  const runBySdk = new WeakMap();
+  let announced = false;
+  const calledFromSdkReusableVm = () => {
+    const prepare = Error.prepareStackTrace;
+    try {
+      Error.prepareStackTrace = (_error, callSites) => callSites;
+      const holder = {};
+      Error.captureStackTrace(holder, candorRunInContext);
+      const callSites = holder.stack;
+      return Array.isArray(callSites) && callSites.some((site) => sdkReusableVm.test(site.getFileName() ?? ''));
+    } finally {
+      Error.prepareStackTrace = prepare;
+    }
+  };
+  // While the SDK's sandbox is inside a call, busy[0] holds the second it began (seconds since `base`, plus 1); 0
+  // between calls. The worker role reads it from the main thread: a call that runs past the SDK's timeout makes the
+  // worker unhealthy instead of being cut short (services/worker/index.ts).
+  const base = Math.floor(Date.now() / 1000);
+  const busy = new Int32Array(new SharedArrayBuffer(4));
+  function candorRunInContext(context, options) {
+    if (options && options.timeout !== undefined) {
+      let sdk = runBySdk.get(this);
+      if (sdk === undefined) runBySdk.set(this, (sdk = calledFromSdkReusableVm()));
+      if (sdk) {
+        if (!announced) {
+          announced = true;
+          const channel = new BroadcastChannel('candor:workflow-sandbox');
+          channel.postMessage({ isolateTimeout: 'dropped', timeoutMs: options.timeout, busy, base });
+          channel.close();
+        }
+        const { timeout: _timeout, ...rest } = options;
+        Atomics.store(busy, 0, Math.floor(Date.now() / 1000) - base + 1);
+        try {
+          return runInContext.call(this, context, rest);
+        } finally {
+          Atomics.store(busy, 0, 0);
+        }
+      }
+    }
+    return runInContext.call(this, context, options);
+  }
+  vm.Script.prototype.runInContext = candorRunInContext;
+}

@@ -7,7 +7,7 @@ import type { Database } from '../../core/store';
 import { createPayloadCodec } from '../../core/temporal/connection';
 import { DefinitionReferenceCodec } from '../../core/temporal/definition-references';
 import { definitionTexts } from '../../core/store/definition-texts';
-import { SHARED_WORKFLOW_MODULES, WORKFLOWS_PATH, workflowStackTraces } from '../../core/temporal/workflow-code';
+import { SHARED_WORKFLOW_MODULES, WORKFLOWS_PATH, isolateTimeout, watchWorkflowSandbox, workflowStackTraces } from '../../core/temporal/workflow-code';
 import { checkKeyRing, WatchedCodec } from './key-ring';
 import { SDK_LOG_LEVELS, sdkLogFields, sdkLogText } from './sdk-log';
 import { startTracing } from '../../core/telemetry';
@@ -81,6 +81,10 @@ export async function startWorker(
     deps.logger.error({ keyId, taskQueue }, `${problem}. Journeys that need it are stuck until a worker holding that key runs (README: "Encryption keys")`),
   );
   watches.add(codec);
+  // Logged once, when a workflow thread first runs workflow code without the SDK's per-call timeout (the preload says so).
+  const sandbox = watchWorkflowSandbox((timeoutMs) =>
+    deps.logger.info({ taskQueue, sdkTimeoutMs: timeoutMs }, 'workflow code runs without the SDK\'s per-call timeout and its watchdog thread (TEMPORAL_ISOLATE_TIMEOUT=off)'),
+  );
   const connection = await NativeConnection.connect({ address: config.temporal.address });
   const worker = await Worker.create({
     connection,
@@ -98,7 +102,7 @@ export async function startWorker(
   });
   const running = worker.run();
   const stackTraces = workflowStackTraces();
-  deps.logger.info({ taskQueue, keys: keyRing.keyIds, journeysChecked: checked, workflowStackTraces: stackTraces }, 'worker polling');
+  deps.logger.info({ taskQueue, keys: keyRing.keyIds, journeysChecked: checked, workflowStackTraces: stackTraces, isolateTimeout: isolateTimeout() }, 'worker polling');
   if (stackTraces === 'on-without-preload') {
     deps.logger.warn(
       { taskQueue },
@@ -111,11 +115,18 @@ export async function startWorker(
       if (failure) throw new Error(failure);
       const state = worker.getState();
       if (state !== 'RUNNING') throw new Error(`the worker is ${state.toLowerCase()}`);
+      // Without the SDK's per-call timeout (TEMPORAL_ISOLATE_TIMEOUT=off), workflow code stuck in a loop is not cut short
+      // after it: it holds the workflow thread, and every journey of this worker with it, so the worker is unhealthy.
+      const stuck = sandbox.longestCallSeconds();
+      if (sandbox.timeoutMs !== undefined && stuck * 1000 > sandbox.timeoutMs) {
+        throw new Error(`a workflow thread has been inside one call into workflow code for ${stuck} s, longer than the SDK's ${sandbox.timeoutMs} ms timeout: workflow code is stuck; restart this worker (README: "Workflow code without a watchdog thread per call")`);
+      }
     },
     async close() {
       watches.delete(codec);
       if (worker.getState() === 'RUNNING') worker.shutdown();
       await running;
+      sandbox.close();
       await connection.close();
       await tracing?.flush();
     },

@@ -398,6 +398,7 @@ async function main(): Promise<void> {
       ...(process.env.TEMPORAL_WORKFLOW_STACK_TRACES ? { TEMPORAL_WORKFLOW_STACK_TRACES: process.env.TEMPORAL_WORKFLOW_STACK_TRACES } : {}),
       // INGEST_ACKNOWLEDGEMENTS=off: every acknowledgement waits for its journey's first workflow task, as before 2026-12-02.
       ...(process.env.INGEST_ACKNOWLEDGEMENTS ? { INGEST_ACKNOWLEDGEMENTS: process.env.INGEST_ACKNOWLEDGEMENTS } : {}),
+      ...(process.env.TEMPORAL_ISOLATE_TIMEOUT ? { TEMPORAL_ISOLATE_TIMEOUT: process.env.TEMPORAL_ISOLATE_TIMEOUT } : {}),
       ...(process.env.INGEST_MAX_IN_FLIGHT ? { INGEST_MAX_IN_FLIGHT: process.env.INGEST_MAX_IN_FLIGHT } : {}),
       ...(process.env.TEMPORAL_DEFINITION_REFERENCES ? { TEMPORAL_DEFINITION_REFERENCES: process.env.TEMPORAL_DEFINITION_REFERENCES } : {}),
       // TEMPORAL_PAYLOAD_COMPRESSION=on: large payloads (a new journey's input with its definition) compressed before they are encrypted.

@@ -56,6 +56,7 @@ describe('the worker role in its own process, launched as production launches it
   it('runs journeys without workflow stack traces by default, and with them when TEMPORAL_WORKFLOW_STACK_TRACES=on', async () => {
     const first = await worker('worker-default');
     expect(first.polling.workflowStackTraces).toBe('off');
+    expect(first.polling.isolateTimeout).toBe('off');
     const quiet = unique('app');
     const status = await acknowledged(quiet);
     expect(status.eventsApplied).toBe(1);
@@ -63,15 +64,30 @@ describe('the worker role in its own process, launched as production launches it
     // The Temporal UI's "Stack Trace" tab asks this query; the SDK answers that the worker does not collect them.
     await expect(t.client.workflow.getHandle(journeyWorkflowId(tenant, quiet)).query('__stack_trace')).rejects.toThrow(/stack traces are not enabled/);
     await first.proc.stop(30_000);
+    const firstLog = readFileSync(first.proc.logFile, 'utf8');
     // The SDK's own notice that promise hooks are "not available" is not printed: the log says what is true.
-    expect(readFileSync(first.proc.logFile, 'utf8')).not.toContain('promiseHooks');
+    expect(firstLog).not.toContain('promiseHooks');
+    // The journey's workflow code ran without the SDK's 5 s timeout per call (so without a watchdog thread per call):
+    // the workflow thread's preload said so once the SDK's sandbox first called into it.
+    const dropped = firstLog.split('\n').filter((l) => l.includes('without the SDK\'s per-call timeout'));
+    expect(dropped).toHaveLength(1);
+    expect(JSON.parse(dropped[0]!)).toMatchObject({ sdkTimeoutMs: 5000 });
 
-    const second = await worker('worker-stack-traces', { TEMPORAL_WORKFLOW_STACK_TRACES: 'on' });
+    const second = await worker('worker-stack-traces', { TEMPORAL_WORKFLOW_STACK_TRACES: 'on', TEMPORAL_ISOLATE_TIMEOUT: 'on' });
     expect(second.polling.workflowStackTraces).toBe('on');
+    expect(second.polling.isolateTimeout).toBe('on');
     const traced = unique('app');
     await acknowledged(traced);
     const stack = await t.client.workflow.getHandle(journeyWorkflowId(tenant, traced)).query<string>('__stack_trace');
     expect(stack).toContain('workflows/candidate-journey.ts');
+    // With TEMPORAL_ISOLATE_TIMEOUT=on the SDK's timeout stays: nothing was run without it.
+    expect(readFileSync(second.proc.logFile, 'utf8')).not.toContain('per-call timeout');
+  });
+
+  it('refuses to start with a TEMPORAL_ISOLATE_TIMEOUT it does not know, and says why', async () => {
+    const proc = spawn('worker-bad-isolate-timeout', { TEMPORAL_ISOLATE_TIMEOUT: '5s' });
+    expect(await proc.exited).not.toBe(0);
+    expect(readFileSync(proc.logFile, 'utf8')).toMatch(/TEMPORAL_ISOLATE_TIMEOUT.*must be on or off/);
   });
 
   it('refuses to start with a TEMPORAL_WORKFLOW_STACK_TRACES it does not know, and says why', async () => {

@@ -4,7 +4,7 @@ describe('config', () => {
   it('runs on embedded defaults with an empty environment', () => {
     const config = loadConfig({});
     expect(config.role).toBe('all');
-    expect(config.temporal).toEqual({ address: '127.0.0.1:7233', namespace: 'default', taskQueue: 'candor-journeys', workflowStackTraces: 'off' });
+    expect(config.temporal).toEqual({ address: '127.0.0.1:7233', namespace: 'default', taskQueue: 'candor-journeys', workflowStackTraces: 'off', isolateTimeout: 'off' });
     expect(config.kafka.brokers).toEqual(['127.0.0.1:9092']);
     expect(config.database.url).toBeUndefined();
     expect(config.http.port).toBe(3000);
@@ -31,6 +31,8 @@ describe('config', () => {
     expect(() => loadConfig({ TEMPORAL_WORKFLOW_TASK_SLOTS: '1' })).toThrow(/TEMPORAL_WORKFLOW_TASK_SLOTS: must be at least 2/);
     expect(loadConfig({ TEMPORAL_WORKFLOW_STACK_TRACES: 'on' }).temporal.workflowStackTraces).toBe('on');
     expect(() => loadConfig({ TEMPORAL_WORKFLOW_STACK_TRACES: 'yes' })).toThrow(/TEMPORAL_WORKFLOW_STACK_TRACES: must be on or off/);
+    expect(loadConfig({ TEMPORAL_ISOLATE_TIMEOUT: 'on' }).temporal.isolateTimeout).toBe('on');
+    expect(() => loadConfig({ TEMPORAL_ISOLATE_TIMEOUT: '5s' })).toThrow(/TEMPORAL_ISOLATE_TIMEOUT: must be on or off/);
     expect(config.database).toMatchObject({ url: 'postgres://u:p@db:5432/candor', preparedStatements: true });
     expect(loadConfig({ DATABASE_PREPARED_STATEMENTS: 'off' }).database.preparedStatements).toBe(false);
     expect(() => loadConfig({ DATABASE_PREPARED_STATEMENTS: 'no' })).toThrow(/DATABASE_PREPARED_STATEMENTS: must be on or off/);
