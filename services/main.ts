@@ -120,7 +120,7 @@ export async function startCandor(
       const acknowledge = config.ingestAcknowledgements
         ? createMessageSender({ logger, db, providers: config.tracing ? tracedProviders(createProviders(config, db)) : createProviders(config, db), publicUrl: config.http.publicUrl })
         : undefined;
-      const ingest = await startIngest(config, { logger, temporal: temporal!, db, registry, ...(acknowledge ? { acknowledge } : {}), ...(definitions ? { definitions } : {}) }, { maxInFlight: config.ingestMaxInFlight });
+      const ingest = await startIngest(config, { logger, temporal: temporal!, db, registry, ...(acknowledge ? { acknowledge } : {}), ...(definitions ? { definitions } : {}) }, { maxInFlight: config.ingestMaxInFlight, commitIntervalMs: config.ingestCommitIntervalMs });
       closers.push(() => ingest.close());
       roleProbes.push({ name: 'ingest', check: () => ingest.check() });
     }

@@ -100,6 +100,8 @@ export const EnvSchema = z.object({
    * order): each holds its statements, its start or signal and, for a new application, its acknowledgement's send.
    */
   INGEST_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(1024).default(64),
+  /** How often ingest commits the offsets of accepted events (ms); 0: after every batch of a partition. */
+  INGEST_COMMIT_INTERVAL_MS: z.coerce.number().int().min(0).max(60_000).default(1_000),
   /**
    * How often the api role sends recruiter alerts (e-mail, digest, Slack, escalation), in seconds; 30 by default (an
    * alert about a candidate waiting days reaches the recruiter within half a minute); 0: never. Several api processes
@@ -165,6 +167,8 @@ export interface Config {
   ingestAcknowledgements: boolean;
   /** Events ingest works on at once (INGEST_MAX_IN_FLIGHT). */
   ingestMaxInFlight: number;
+  /** How often ingest commits its Kafka offsets, in ms; 0 after every batch (INGEST_COMMIT_INTERVAL_MS). */
+  ingestCommitIntervalMs: number;
   /** Seconds between passes of the recruiter alert sweep (services/alerts); 0: off. */
   alertSweepSeconds: number;
   /** /docs without an API key. */
@@ -259,6 +263,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     healthPort: e.HEALTH_PORT,
     ingestAcknowledgements: e.INGEST_ACKNOWLEDGEMENTS === 'on',
     ingestMaxInFlight: e.INGEST_MAX_IN_FLIGHT,
+    ingestCommitIntervalMs: e.INGEST_COMMIT_INTERVAL_MS,
     alertSweepSeconds: e.ALERT_SWEEP_SECONDS,
     apiDocsPublic: e.API_DOCS_PUBLIC === 'true',
     apiReads: { concurrency: e.API_READ_CONCURRENCY, queue: e.API_READ_QUEUE, share: e.API_READ_SHARE },

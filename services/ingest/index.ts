@@ -46,6 +46,12 @@ export interface IngestOptions {
   maxBackoffMs?: number;
   /** The consumer's group session timeout (10 s): how long a vanished member holds its partitions. */
   sessionTimeoutMs?: number;
+  /**
+   * How often the offsets of accepted events are committed to Kafka (1,000 ms); 0 commits after every batch of a
+   * partition, as kafkajs's automatic commit does. Events accepted since the last commit are read again after a crash or a
+   * rebalance (ingest takes an event twice as once).
+   */
+  commitIntervalMs?: number;
 }
 
 /**
@@ -103,6 +109,7 @@ export async function startIngest(
   const maxBackoffMs = options.maxBackoffMs ?? 10_000;
   const metrics: IngestMetrics = ingestMetrics(deps.registry ?? new Registry());
   const limit = new Semaphore(options.maxInFlight ?? 64);
+  const commitIntervalMs = options.commitIntervalMs ?? 1_000;
   const kafka = deps.kafka ?? createKafka(config, logger, 'ingest');
   const tenantKnown = knownTenants(deps.db);
   // The shipped journeys (journeys/*.yaml), for resolving a new application's journey as ingest starts it.
@@ -273,6 +280,36 @@ export async function startIngest(
     }
   };
 
+  // Offsets are committed on an interval, not after every batch: kafkajs's automatic commit sends one OffsetCommit per
+  // partition batch and waits for it before the next fetch, which at a steady rate is a commit per event or two.
+  // `uncommitted` holds, per partition, the offset after the last event Temporal accepted and Kafka has not been told of.
+  const uncommitted = new Map<number, number>();
+  const accepted = (partition: number, next: number) => {
+    if (next > (uncommitted.get(partition) ?? -1)) uncommitted.set(partition, next);
+  };
+  let committing: Promise<void> = Promise.resolve();
+  type CommitOffsets = (offsets: { topics: { topic: string; partitions: { partition: number; offset: string }[] }[] }) => Promise<unknown>;
+  const commitAccepted = (commit: CommitOffsets): Promise<void> =>
+    (committing = committing.then(async () => {
+      if (uncommitted.size === 0) return;
+      const offsets = [...uncommitted];
+      try {
+        await commit({ topics: [{ topic, partitions: offsets.map(([partition, offset]) => ({ partition, offset: String(offset) })) }] });
+        for (const [partition, offset] of offsets) if (uncommitted.get(partition) === offset) uncommitted.delete(partition);
+      } catch (error) {
+        // Kept for the next attempt; a rebalance meanwhile drops the partitions this member no longer holds.
+        logger.warn({ topic, partitions: offsets.map(([partition]) => partition), error: error instanceof Error ? error.message : String(error) }, 'could not commit ingest offsets; will try again');
+      }
+    }));
+  const throughConsumer: CommitOffsets = (offsets) => consumer.commitOffsets(offsets.topics.flatMap(({ topic: t, partitions }) => partitions.map((p) => ({ topic: t, ...p }))));
+  const commitTimer =
+    commitIntervalMs > 0
+      ? setInterval(() => {
+          if (!closing) void commitAccepted(throughConsumer);
+        }, commitIntervalMs)
+      : undefined;
+  commitTimer?.unref();
+
   const eachBatch = async (payload: EachBatchPayload) => {
     const { batch } = payload;
     const { partition } = batch;
@@ -286,12 +323,15 @@ export async function startIngest(
     });
     const next = outcome.status === 'done' ? Number(batch.lastOffset()) + 1 : outcome.resolvedOffset !== undefined ? Number(outcome.resolvedOffset) + 1 : Number(batch.firstOffset());
     metrics.lag.set({ topic, partition: String(partition) }, Math.max(0, Number(batch.highWatermark) - next));
+    if (outcome.status === 'done' || outcome.resolvedOffset !== undefined) accepted(partition, next);
+    // Stopping (close, a rebalance) or committing every batch: commit now, through this batch's own call, which kafkajs
+    // still carries out while the consumer stops (its consumer.commitOffsets does not).
+    if (closing || outcome.status === 'stopped' || commitIntervalMs === 0) await commitAccepted((offsets) => payload.commitOffsetsIfNecessary(offsets));
     if (outcome.status === 'done') {
       backoffs.delete(partition);
       return;
     }
     if (outcome.status === 'stopped') {
-      await payload.commitOffsetsIfNecessary().catch(() => undefined);
       // A heartbeat error means the group is rebalancing: kafkajs commits what was resolved and rejoins.
       if (outcome.error !== undefined) throw outcome.error instanceof Error ? outcome.error : new Error('kafka heartbeat failed', { cause: outcome.error });
       return;
@@ -313,7 +353,8 @@ export async function startIngest(
     resumeTimers.add(timer);
   };
 
-  const run = () => consumer.run({ autoCommit: true, eachBatchAutoResolve: false, partitionsConsumedConcurrently: 16, eachBatch });
+  // No automatic commit: see `commitAccepted` above.
+  const run = () => consumer.run({ autoCommit: false, eachBatchAutoResolve: false, partitionsConsumedConcurrently: 16, eachBatch });
   let restartTimer: NodeJS.Timeout | undefined;
   const restartLater = (delayMs: number) => {
     restartTimer = setTimeout(() => {
@@ -332,6 +373,9 @@ export async function startIngest(
     if (!payload.restart) restartLater(1_000);
   });
   consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+    // Offsets of partitions this member no longer holds are not committed: their new owner reads those events again.
+    const held = new Set(payload.memberAssignment[topic] ?? []);
+    for (const partition of [...uncommitted.keys()]) if (!held.has(partition)) uncommitted.delete(partition);
     logger.info({ topic, partitions: payload.memberAssignment[topic] ?? [], durationMs: payload.duration }, 'ingest consumer joined its group');
   });
   // After a failed rejoin kafkajs may fetch outside its group and not rejoin by itself (consumer-health: strays):
@@ -373,6 +417,10 @@ export async function startIngest(
     },
     async close() {
       closing = true;
+      clearInterval(commitTimer);
+      // What was accepted so far is committed while the consumer still runs; batches still in flight stop early and
+      // commit theirs as they end (they see `closing`).
+      await commitAccepted(throughConsumer);
       clearInterval(strayWatch);
       clearTimeout(restartTimer);
       for (const timer of resumeTimers) clearTimeout(timer);

@@ -400,6 +400,7 @@ async function main(): Promise<void> {
       ...(process.env.INGEST_ACKNOWLEDGEMENTS ? { INGEST_ACKNOWLEDGEMENTS: process.env.INGEST_ACKNOWLEDGEMENTS } : {}),
       ...(process.env.TEMPORAL_ISOLATE_TIMEOUT ? { TEMPORAL_ISOLATE_TIMEOUT: process.env.TEMPORAL_ISOLATE_TIMEOUT } : {}),
       ...(process.env.INGEST_MAX_IN_FLIGHT ? { INGEST_MAX_IN_FLIGHT: process.env.INGEST_MAX_IN_FLIGHT } : {}),
+      ...(process.env.INGEST_COMMIT_INTERVAL_MS ? { INGEST_COMMIT_INTERVAL_MS: process.env.INGEST_COMMIT_INTERVAL_MS } : {}),
       ...(process.env.TEMPORAL_DEFINITION_REFERENCES ? { TEMPORAL_DEFINITION_REFERENCES: process.env.TEMPORAL_DEFINITION_REFERENCES } : {}),
       // TEMPORAL_PAYLOAD_COMPRESSION=on: large payloads (a new journey's input with its definition) compressed before they are encrypted.
       ...(process.env.TEMPORAL_PAYLOAD_COMPRESSION ? { TEMPORAL_PAYLOAD_COMPRESSION: process.env.TEMPORAL_PAYLOAD_COMPRESSION } : {}),

@@ -42,6 +42,9 @@ describe('config', () => {
     expect(loadConfig({}).ingestMaxInFlight).toBe(64);
     expect(loadConfig({ INGEST_MAX_IN_FLIGHT: '192' }).ingestMaxInFlight).toBe(192);
     expect(() => loadConfig({ INGEST_MAX_IN_FLIGHT: '0' })).toThrow(/INGEST_MAX_IN_FLIGHT: /);
+    expect(loadConfig({}).ingestCommitIntervalMs).toBe(1000);
+    expect(loadConfig({ INGEST_COMMIT_INTERVAL_MS: '0' }).ingestCommitIntervalMs).toBe(0);
+    expect(() => loadConfig({ INGEST_COMMIT_INTERVAL_MS: 'soon' })).toThrow(/INGEST_COMMIT_INTERVAL_MS: /);
     expect(config.secrets).toEqual(expect.arrayContaining(['token-abcdef', 'postgres://u:p@db:5432/candor']));
   });
 
