@@ -19,6 +19,23 @@
 'use strict';
 const { isMainThread } = require('node:worker_threads');
 
+/**
+ * Whether a file matching `file` is among the callers of `fn` (which is running now), by the file names as V8 has them
+ * (not as a source map or the SDK's own Error.prepareStackTrace prints them).
+ */
+function calledFrom(file, fn) {
+  const prepare = Error.prepareStackTrace;
+  try {
+    Error.prepareStackTrace = (_error, callSites) => callSites;
+    const holder = {};
+    Error.captureStackTrace(holder, fn);
+    const callSites = holder.stack;
+    return Array.isArray(callSites) && callSites.some((site) => file.test(site.getFileName() ?? ''));
+  } finally {
+    Error.prepareStackTrace = prepare;
+  }
+}
+
 // core/config validates the variable (on | off) and stops a process that has anything else.
 const off = process.env.TEMPORAL_WORKFLOW_STACK_TRACES !== 'on';
 // The worker role reads this to log what its workflow threads do (services/worker/index.ts).
@@ -28,21 +45,8 @@ if (off && !isMainThread) {
   const v8 = require('node:v8');
   const createHook = v8.promiseHooks.createHook;
   const sdkSandbox = /[\\/]@temporalio[\\/]worker[\\/]lib[\\/]workflow[\\/]vm-shared\.js$/;
-  // The callers' file names as V8 has them (not as a source map or the SDK's own Error.prepareStackTrace prints them).
-  const calledFromSdkSandbox = () => {
-    const prepare = Error.prepareStackTrace;
-    try {
-      Error.prepareStackTrace = (_error, callSites) => callSites;
-      const holder = {};
-      Error.captureStackTrace(holder, candorCreateHook);
-      const callSites = holder.stack;
-      return Array.isArray(callSites) && callSites.some((site) => sdkSandbox.test(site.getFileName() ?? ''));
-    } finally {
-      Error.prepareStackTrace = prepare;
-    }
-  };
   function candorCreateHook(hooks) {
-    if (calledFromSdkSandbox()) throw new Error('workflow stack traces are off (TEMPORAL_WORKFLOW_STACK_TRACES=on turns them on)');
+    if (calledFrom(sdkSandbox, candorCreateHook)) throw new Error('workflow stack traces are off (TEMPORAL_WORKFLOW_STACK_TRACES=on turns them on)');
     return createHook.call(this, hooks);
   }
   v8.promiseHooks.createHook = candorCreateHook;
@@ -79,18 +83,6 @@ if (!isolateTimeout && !isMainThread) {
   const sdkReusableVm = /[\\/]@temporalio[\\/]worker[\\/]lib[\\/]workflow[\\/]reusable-vm\.js$/;
   const runBySdk = new WeakMap();
   let announced = false;
-  const calledFromSdkReusableVm = () => {
-    const prepare = Error.prepareStackTrace;
-    try {
-      Error.prepareStackTrace = (_error, callSites) => callSites;
-      const holder = {};
-      Error.captureStackTrace(holder, candorRunInContext);
-      const callSites = holder.stack;
-      return Array.isArray(callSites) && callSites.some((site) => sdkReusableVm.test(site.getFileName() ?? ''));
-    } finally {
-      Error.prepareStackTrace = prepare;
-    }
-  };
   // While the SDK's sandbox is inside a call, busy[0] holds the second it began (seconds since `base`, plus 1); 0
   // between calls. The worker role reads it from the main thread: a call that runs past the SDK's timeout makes the
   // worker unhealthy instead of being cut short (services/worker/index.ts).
@@ -99,7 +91,7 @@ if (!isolateTimeout && !isMainThread) {
   function candorRunInContext(context, options) {
     if (options && options.timeout !== undefined) {
       let sdk = runBySdk.get(this);
-      if (sdk === undefined) runBySdk.set(this, (sdk = calledFromSdkReusableVm()));
+      if (sdk === undefined) runBySdk.set(this, (sdk = calledFrom(sdkReusableVm, candorRunInContext)));
       if (sdk) {
         if (!announced) {
           announced = true;
