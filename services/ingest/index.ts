@@ -332,7 +332,7 @@ export async function startIngest(
       return;
     }
     if (outcome.status === 'stopped') {
-      // A heartbeat error means the group is rebalancing: kafkajs commits what was resolved and rejoins.
+      // A heartbeat error means the group is rebalancing: what was accepted was committed above; kafkajs rejoins.
       if (outcome.error !== undefined) throw outcome.error instanceof Error ? outcome.error : new Error('kafka heartbeat failed', { cause: outcome.error });
       return;
     }
@@ -419,8 +419,11 @@ export async function startIngest(
       closing = true;
       clearInterval(commitTimer);
       // What was accepted so far is committed while the consumer still runs; batches still in flight stop early and
-      // commit theirs as they end (they see `closing`).
-      await commitAccepted(throughConsumer);
+      // commit theirs as they end (they see `closing`). A broker that does not answer holds the close up for at most
+      // 5 s: what was not committed is read again by the next member.
+      let waited: NodeJS.Timeout | undefined;
+      await Promise.race([commitAccepted(throughConsumer), new Promise<void>((resolve) => (waited = setTimeout(resolve, 5_000)))]);
+      clearTimeout(waited);
       clearInterval(strayWatch);
       clearTimeout(restartTimer);
       for (const timer of resumeTimers) clearTimeout(timer);
