@@ -288,20 +288,20 @@ export async function startIngest(
     if (next > (uncommitted.get(partition) ?? -1)) uncommitted.set(partition, next);
   };
   let committing: Promise<void> = Promise.resolve();
-  type CommitOffsets = (offsets: { topics: { topic: string; partitions: { partition: number; offset: string }[] }[] }) => Promise<unknown>;
+  type CommitOffsets = (partitions: { partition: number; offset: string }[]) => Promise<unknown>;
   const commitAccepted = (commit: CommitOffsets): Promise<void> =>
     (committing = committing.then(async () => {
       if (uncommitted.size === 0) return;
       const offsets = [...uncommitted];
       try {
-        await commit({ topics: [{ topic, partitions: offsets.map(([partition, offset]) => ({ partition, offset: String(offset) })) }] });
+        await commit(offsets.map(([partition, offset]) => ({ partition, offset: String(offset) })));
         for (const [partition, offset] of offsets) if (uncommitted.get(partition) === offset) uncommitted.delete(partition);
       } catch (error) {
         // Kept for the next attempt; a rebalance meanwhile drops the partitions this member no longer holds.
         logger.warn({ topic, partitions: offsets.map(([partition]) => partition), error: error instanceof Error ? error.message : String(error) }, 'could not commit ingest offsets; will try again');
       }
     }));
-  const throughConsumer: CommitOffsets = (offsets) => consumer.commitOffsets(offsets.topics.flatMap(({ topic: t, partitions }) => partitions.map((p) => ({ topic: t, ...p }))));
+  const throughConsumer: CommitOffsets = (partitions) => consumer.commitOffsets(partitions.map((p) => ({ topic, ...p })));
   const commitTimer =
     commitIntervalMs > 0
       ? setInterval(() => {
@@ -326,7 +326,7 @@ export async function startIngest(
     if (outcome.status === 'done' || outcome.resolvedOffset !== undefined) accepted(partition, next);
     // Stopping (close, a rebalance) or committing every batch: commit now, through this batch's own call, which kafkajs
     // still carries out while the consumer stops (its consumer.commitOffsets does not).
-    if (closing || outcome.status === 'stopped' || commitIntervalMs === 0) await commitAccepted((offsets) => payload.commitOffsetsIfNecessary(offsets));
+    if (closing || outcome.status === 'stopped' || commitIntervalMs === 0) await commitAccepted((partitions) => payload.commitOffsetsIfNecessary({ topics: [{ topic, partitions }] }));
     if (outcome.status === 'done') {
       backoffs.delete(partition);
       return;

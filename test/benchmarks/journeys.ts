@@ -285,6 +285,25 @@ async function produce(producer: Producer, events: ReturnType<typeof application
   }
 }
 
+/**
+ * Candor settings the roles take from the benchmark's own environment when set, for side-by-side runs of one setting:
+ * e.g. TEMPORAL_WORKFLOW_STACK_TRACES=on (the worker as before stack traces were off), INGEST_ACKNOWLEDGEMENTS=off (every
+ * acknowledgement waits for its journey's first workflow task, as before 2026-12-02), TEMPORAL_PAYLOAD_COMPRESSION=on
+ * (a new journey's input compressed before it is encrypted), TEMPORAL_ISOLATE_TIMEOUT=on (the SDK's watchdog per call).
+ */
+const ROLE_SETTINGS = [
+  'TEMPORAL_WORKFLOW_TASK_SLOTS',
+  'TEMPORAL_LOCAL_ACTIVITY_SLOTS',
+  'TEMPORAL_WORKFLOW_STACK_TRACES',
+  'TEMPORAL_ISOLATE_TIMEOUT',
+  'TEMPORAL_DEFINITION_REFERENCES',
+  'TEMPORAL_PAYLOAD_COMPRESSION',
+  'INGEST_ACKNOWLEDGEMENTS',
+  'INGEST_MAX_IN_FLIGHT',
+  'INGEST_COMMIT_INTERVAL_MS',
+] as const;
+const roleSettingsFromEnv = (): Record<string, string> => Object.fromEntries(ROLE_SETTINGS.flatMap((name) => (process.env[name] ? [[name, process.env[name]]] : [])));
+
 /** The Kafka broker whose properties file listens on `port` (for its CPU time), if it runs on this machine. */
 const kafkaPids = (port: string): number[] =>
   pidsWhere((args) => {
@@ -392,18 +411,7 @@ async function main(): Promise<void> {
       // BENCH_CACHE asks for a smaller cache, e.g. the SDK's default size, to see the timers as a default worker would).
       TEMPORAL_MAX_CACHED_WORKFLOWS: String(CACHE),
       ...(SDK_METRICS ? { TEMPORAL_SDK_METRICS_ADDRESS: SDK_METRICS } : {}),
-      ...(process.env.TEMPORAL_WORKFLOW_TASK_SLOTS ? { TEMPORAL_WORKFLOW_TASK_SLOTS: process.env.TEMPORAL_WORKFLOW_TASK_SLOTS } : {}),
-      ...(process.env.TEMPORAL_LOCAL_ACTIVITY_SLOTS ? { TEMPORAL_LOCAL_ACTIVITY_SLOTS: process.env.TEMPORAL_LOCAL_ACTIVITY_SLOTS } : {}),
-      // TEMPORAL_WORKFLOW_STACK_TRACES=on: the worker as it ran before stack traces were turned off, for a side-by-side run.
-      ...(process.env.TEMPORAL_WORKFLOW_STACK_TRACES ? { TEMPORAL_WORKFLOW_STACK_TRACES: process.env.TEMPORAL_WORKFLOW_STACK_TRACES } : {}),
-      // INGEST_ACKNOWLEDGEMENTS=off: every acknowledgement waits for its journey's first workflow task, as before 2026-12-02.
-      ...(process.env.INGEST_ACKNOWLEDGEMENTS ? { INGEST_ACKNOWLEDGEMENTS: process.env.INGEST_ACKNOWLEDGEMENTS } : {}),
-      ...(process.env.TEMPORAL_ISOLATE_TIMEOUT ? { TEMPORAL_ISOLATE_TIMEOUT: process.env.TEMPORAL_ISOLATE_TIMEOUT } : {}),
-      ...(process.env.INGEST_MAX_IN_FLIGHT ? { INGEST_MAX_IN_FLIGHT: process.env.INGEST_MAX_IN_FLIGHT } : {}),
-      ...(process.env.INGEST_COMMIT_INTERVAL_MS ? { INGEST_COMMIT_INTERVAL_MS: process.env.INGEST_COMMIT_INTERVAL_MS } : {}),
-      ...(process.env.TEMPORAL_DEFINITION_REFERENCES ? { TEMPORAL_DEFINITION_REFERENCES: process.env.TEMPORAL_DEFINITION_REFERENCES } : {}),
-      // TEMPORAL_PAYLOAD_COMPRESSION=on: large payloads (a new journey's input with its definition) compressed before they are encrypted.
-      ...(process.env.TEMPORAL_PAYLOAD_COMPRESSION ? { TEMPORAL_PAYLOAD_COMPRESSION: process.env.TEMPORAL_PAYLOAD_COMPRESSION } : {}),
+      ...roleSettingsFromEnv(),
     };
     const config = loadConfig(env);
     log(`starting the worker and ingest roles (task queue ${taskQueue}) …`);
