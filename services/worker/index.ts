@@ -28,16 +28,49 @@ let runtimeInstalled = false;
 
 /**
  * The worker options Candor's settings tune (TEMPORAL_MAX_CACHED_WORKFLOWS, TEMPORAL_WORKFLOW_TASK_SLOTS,
- * TEMPORAL_LOCAL_ACTIVITY_SLOTS); the SDK's defaults where unset.
+ * TEMPORAL_LOCAL_ACTIVITY_SLOTS, TEMPORAL_WORKER_CPU_TARGET); the SDK's defaults where unset.
  */
-export function workerTuning(temporal: Config['temporal']): Pick<WorkerOptions, 'maxCachedWorkflows' | 'maxConcurrentWorkflowTaskExecutions' | 'maxConcurrentLocalActivityExecutions'> {
+export function workerTuning(
+  temporal: Config['temporal'],
+): Pick<WorkerOptions, 'maxCachedWorkflows' | 'maxConcurrentWorkflowTaskExecutions' | 'maxConcurrentLocalActivityExecutions' | 'tuner'> {
+  const cache = temporal.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: temporal.maxCachedWorkflows } : {};
+  if (temporal.workerCpuTarget !== undefined) {
+    // Workflow tasks get slots while the machine's CPU is under the target (at least 2, at most the configured
+    // slots); the other kinds keep the SDK's fixed numbers.
+    const workflowSlots = Math.min(temporal.workflowTaskSlots ?? 40, temporal.maxCachedWorkflows ?? Infinity);
+    return {
+      ...cache,
+      tuner: {
+        workflowTaskSlotSupplier: {
+          type: 'resource-based',
+          minimumSlots: 2,
+          maximumSlots: Math.max(2, workflowSlots),
+          rampThrottle: '10ms',
+          tunerOptions: { targetCpuUsage: temporal.workerCpuTarget, targetMemoryUsage: 0.95 },
+        },
+        activityTaskSlotSupplier: { type: 'fixed-size', numSlots: 100 },
+        localActivityTaskSlotSupplier: { type: 'fixed-size', numSlots: temporal.localActivitySlots ?? 100 },
+        nexusTaskSlotSupplier: { type: 'fixed-size', numSlots: 100 },
+      },
+    };
+  }
   return {
-    ...(temporal.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: temporal.maxCachedWorkflows } : {}),
+    ...cache,
     // Slots for journey workflow tasks and their local activities. Raising them helps only where CPU is left over:
     // on a saturated machine more tasks at once run past the 10 s workflow-task timeout and are retried.
     ...(temporal.workflowTaskSlots !== undefined ? { maxConcurrentWorkflowTaskExecutions: temporal.workflowTaskSlots } : {}),
     ...(temporal.localActivitySlots !== undefined ? { maxConcurrentLocalActivityExecutions: temporal.localActivitySlots } : {}),
   };
+}
+
+/** How the worker hands out journey workflow-task slots, as its `worker polling` line says it. */
+export function workflowTaskSlots(temporal: Config['temporal']): { cpuTarget: number; minimum: number; maximum: number } | { fixed: number } {
+  const supplier = workerTuning(temporal).tuner;
+  if (supplier && 'workflowTaskSlotSupplier' in supplier && supplier.workflowTaskSlotSupplier.type === 'resource-based') {
+    const { minimumSlots = 2, maximumSlots = 40 } = supplier.workflowTaskSlotSupplier;
+    return { cpuTarget: temporal.workerCpuTarget ?? 1, minimum: minimumSlots, maximum: maximumSlots };
+  }
+  return { fixed: temporal.workflowTaskSlots ?? 40 };
 }
 
 /**
@@ -102,7 +135,10 @@ export async function startWorker(
   });
   const running = worker.run();
   const stackTraces = workflowStackTraces();
-  deps.logger.info({ taskQueue, keys: keyRing.keyIds, journeysChecked: checked, workflowStackTraces: stackTraces, isolateTimeout: isolateTimeout() }, 'worker polling');
+  deps.logger.info(
+    { taskQueue, keys: keyRing.keyIds, journeysChecked: checked, workflowTaskSlots: workflowTaskSlots(config.temporal), workflowStackTraces: stackTraces, isolateTimeout: isolateTimeout() },
+    'worker polling',
+  );
   if (stackTraces === 'on-without-preload') {
     deps.logger.warn(
       { taskQueue },
