@@ -54,16 +54,16 @@ export const EnvSchema = z.object({
   /** Local activities (sends, board writes, journey events) a worker runs at once; unset: the SDK's 100. */
   TEMPORAL_LOCAL_ACTIVITY_SLOTS: z.coerce.number().int().min(1).max(10_000).optional(),
   /**
-   * The machine's CPU use (a fraction of all its cores, above 0 and at most 1) above which the worker takes no more
-   * than 2 journey workflow tasks at once (the SDK's resource-based slot supplier); below it, up to
-   * TEMPORAL_WORKFLOW_TASK_SLOTS (40). Where ingest shares the machine, new candidates' acknowledgements go first and
-   * the journeys' own work follows. off: a fixed number of slots (TEMPORAL_WORKFLOW_TASK_SLOTS).
+   * The share of the machine's CPU (a fraction of all its cores, above 0 and at most 1) used by its other processes at
+   * which the worker takes no more than 2 journey workflow tasks at once; below it, up to TEMPORAL_WORKFLOW_TASK_SLOTS
+   * (40). Where ingest and Temporal share the machine, new candidates' acknowledgements go first and the journeys' own
+   * work follows. off: a fixed number of slots (TEMPORAL_WORKFLOW_TASK_SLOTS).
    */
-  TEMPORAL_WORKER_CPU_TARGET: z
+  TEMPORAL_WORKER_YIELD_CPU: z
     .union([z.literal('off'), z.coerce.number().gt(0, 'must be above 0').max(1, 'must be at most 1 (a fraction of all cores)')], {
-      message: 'must be off or a fraction of the machine\'s CPU, e.g. 0.8',
+      message: 'must be off or a fraction of the machine\'s CPU, e.g. 0.7',
     })
-    .default(0.8),
+    .default(0.7),
   /**
    * on: the worker's workflow threads keep a stack trace per promise for the `__stack_trace` query (the Temporal UI's
    * "Stack Trace" tab). off (default): they do not, which makes journeys and their replays much cheaper. Takes effect
@@ -164,7 +164,7 @@ export const SECRET_VARIABLES = [
 /** Candor's configuration, parsed once from the environment. */
 export interface Config {
   role: Role;
-  temporal: { address: string; namespace: string; taskQueue: string; workflowStackTraces: 'on' | 'off'; isolateTimeout: 'on' | 'off'; maxCachedWorkflows?: number; workflowTaskSlots?: number; localActivitySlots?: number; workerCpuTarget?: number; sdkMetricsAddress?: string };
+  temporal: { address: string; namespace: string; taskQueue: string; workflowStackTraces: 'on' | 'off'; isolateTimeout: 'on' | 'off'; maxCachedWorkflows?: number; workflowTaskSlots?: number; localActivitySlots?: number; workerYieldCpu?: number; sdkMetricsAddress?: string };
   /** OpenTelemetry tracing over OTLP/HTTP (core/telemetry); undefined: off. */
   tracing?: { endpoint: string; serviceName: string | undefined };
   kafka: { brokers: string[]; clientId: string; groupId: string };
@@ -261,7 +261,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       ...(e.TEMPORAL_MAX_CACHED_WORKFLOWS !== undefined ? { maxCachedWorkflows: e.TEMPORAL_MAX_CACHED_WORKFLOWS } : {}),
       ...(e.TEMPORAL_WORKFLOW_TASK_SLOTS !== undefined ? { workflowTaskSlots: e.TEMPORAL_WORKFLOW_TASK_SLOTS } : {}),
       ...(e.TEMPORAL_LOCAL_ACTIVITY_SLOTS !== undefined ? { localActivitySlots: e.TEMPORAL_LOCAL_ACTIVITY_SLOTS } : {}),
-      ...(e.TEMPORAL_WORKER_CPU_TARGET !== 'off' ? { workerCpuTarget: e.TEMPORAL_WORKER_CPU_TARGET } : {}),
+      ...(e.TEMPORAL_WORKER_YIELD_CPU !== 'off' ? { workerYieldCpu: e.TEMPORAL_WORKER_YIELD_CPU } : {}),
       ...(e.TEMPORAL_SDK_METRICS_ADDRESS !== undefined ? { sdkMetricsAddress: e.TEMPORAL_SDK_METRICS_ADDRESS } : {}),
     },
     kafka: { brokers: e.KAFKA_BROKERS, clientId: e.KAFKA_CLIENT_ID, groupId: e.KAFKA_GROUP_ID },

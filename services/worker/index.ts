@@ -9,6 +9,7 @@ import { DefinitionReferenceCodec } from '../../core/temporal/definition-referen
 import { definitionTexts } from '../../core/store/definition-texts';
 import { SHARED_WORKFLOW_MODULES, WORKFLOWS_PATH, isolateTimeout, watchWorkflowSandbox, workflowStackTraces } from '../../core/temporal/workflow-code';
 import { checkKeyRing, WatchedCodec } from './key-ring';
+import { othersCpu, yieldingSlots, type OthersCpu } from './yielding-slots';
 import { SDK_LOG_LEVELS, sdkLogFields, sdkLogText } from './sdk-log';
 import { startTracing } from '../../core/telemetry';
 import { tracedProviders, workerTracingOptions } from './tracing';
@@ -26,51 +27,57 @@ export interface WorkerRole {
 const watches = new Set<WatchedCodec>();
 let runtimeInstalled = false;
 
+/** The worker options Candor's settings tune, and what stops the sampling they may start. */
+export interface WorkerTuning {
+  options: Pick<WorkerOptions, 'maxCachedWorkflows' | 'maxConcurrentWorkflowTaskExecutions' | 'maxConcurrentLocalActivityExecutions' | 'tuner'>;
+  /** How the worker hands out journey workflow-task slots, as its `worker polling` line says it. */
+  workflowTaskSlots: { yieldAt: number; minimum: number; maximum: number } | { fixed: number };
+  close(): void;
+}
+
+/** Workflow tasks a worker yielding to the machine's other processes still runs at once. */
+const YIELDING_MINIMUM = 2;
+
 /**
  * The worker options Candor's settings tune (TEMPORAL_MAX_CACHED_WORKFLOWS, TEMPORAL_WORKFLOW_TASK_SLOTS,
- * TEMPORAL_LOCAL_ACTIVITY_SLOTS, TEMPORAL_WORKER_CPU_TARGET); the SDK's defaults where unset.
+ * TEMPORAL_LOCAL_ACTIVITY_SLOTS, TEMPORAL_WORKER_YIELD_CPU); the SDK's defaults where unset.
  */
-export function workerTuning(
-  temporal: Config['temporal'],
-): Pick<WorkerOptions, 'maxCachedWorkflows' | 'maxConcurrentWorkflowTaskExecutions' | 'maxConcurrentLocalActivityExecutions' | 'tuner'> {
+export function workerTuning(temporal: Config['temporal'], others?: Pick<OthersCpu, 'share'>): WorkerTuning {
   const cache = temporal.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: temporal.maxCachedWorkflows } : {};
-  if (temporal.workerCpuTarget !== undefined) {
-    // Workflow tasks get slots while the machine's CPU is under the target (at least 2, at most the configured
-    // slots); the other kinds keep the SDK's fixed numbers.
-    const workflowSlots = Math.min(temporal.workflowTaskSlots ?? 40, temporal.maxCachedWorkflows ?? Infinity);
+  const workflowSlots = Math.max(2, Math.min(temporal.workflowTaskSlots ?? 40, temporal.maxCachedWorkflows ?? Infinity));
+  if (temporal.workerYieldCpu === undefined) {
     return {
+      options: {
+        ...cache,
+        // Slots for journey workflow tasks and their local activities. Raising them helps only where CPU is left over:
+        // on a saturated machine more tasks at once run past the 10 s workflow-task timeout and are retried.
+        ...(temporal.workflowTaskSlots !== undefined ? { maxConcurrentWorkflowTaskExecutions: temporal.workflowTaskSlots } : {}),
+        ...(temporal.localActivitySlots !== undefined ? { maxConcurrentLocalActivityExecutions: temporal.localActivitySlots } : {}),
+      },
+      workflowTaskSlots: { fixed: workflowSlots },
+      close: () => undefined,
+    };
+  }
+  // Workflow tasks yield to the machine's other processes (ingest's acknowledgements, Temporal's starts); activities
+  // and local activities keep the SDK's fixed numbers.
+  const sampler = others ? undefined : othersCpu();
+  const slots = yieldingSlots({ maximum: workflowSlots, minimum: YIELDING_MINIMUM, yieldAt: temporal.workerYieldCpu, others: others ?? sampler! });
+  return {
+    options: {
       ...cache,
       tuner: {
-        workflowTaskSlotSupplier: {
-          type: 'resource-based',
-          minimumSlots: 2,
-          maximumSlots: Math.max(2, workflowSlots),
-          rampThrottle: '10ms',
-          tunerOptions: { targetCpuUsage: temporal.workerCpuTarget, targetMemoryUsage: 0.95 },
-        },
+        workflowTaskSlotSupplier: slots,
         activityTaskSlotSupplier: { type: 'fixed-size', numSlots: 100 },
         localActivityTaskSlotSupplier: { type: 'fixed-size', numSlots: temporal.localActivitySlots ?? 100 },
         nexusTaskSlotSupplier: { type: 'fixed-size', numSlots: 100 },
       },
-    };
-  }
-  return {
-    ...cache,
-    // Slots for journey workflow tasks and their local activities. Raising them helps only where CPU is left over:
-    // on a saturated machine more tasks at once run past the 10 s workflow-task timeout and are retried.
-    ...(temporal.workflowTaskSlots !== undefined ? { maxConcurrentWorkflowTaskExecutions: temporal.workflowTaskSlots } : {}),
-    ...(temporal.localActivitySlots !== undefined ? { maxConcurrentLocalActivityExecutions: temporal.localActivitySlots } : {}),
+    },
+    workflowTaskSlots: { yieldAt: temporal.workerYieldCpu, minimum: YIELDING_MINIMUM, maximum: workflowSlots },
+    close: () => {
+      slots.close();
+      sampler?.close();
+    },
   };
-}
-
-/** How the worker hands out journey workflow-task slots, as its `worker polling` line says it. */
-export function workflowTaskSlots(temporal: Config['temporal']): { cpuTarget: number; minimum: number; maximum: number } | { fixed: number } {
-  const supplier = workerTuning(temporal).tuner;
-  if (supplier && 'workflowTaskSlotSupplier' in supplier && supplier.workflowTaskSlotSupplier.type === 'resource-based') {
-    const { minimumSlots = 2, maximumSlots = 40 } = supplier.workflowTaskSlotSupplier;
-    return { cpuTarget: temporal.workerCpuTarget ?? 1, minimum: minimumSlots, maximum: maximumSlots };
-  }
-  return { fixed: temporal.workflowTaskSlots ?? 40 };
 }
 
 /**
@@ -119,11 +126,12 @@ export async function startWorker(
     deps.logger.info({ taskQueue, sdkTimeoutMs: timeoutMs }, 'workflow code runs without the SDK\'s per-call timeout and its watchdog thread (TEMPORAL_ISOLATE_TIMEOUT=off)'),
   );
   const connection = await NativeConnection.connect({ address: config.temporal.address });
+  const tuning = workerTuning(config.temporal);
   const worker = await Worker.create({
     connection,
     namespace: config.temporal.namespace,
     taskQueue,
-    ...workerTuning(config.temporal),
+    ...tuning.options,
     // The tracing interceptors are bundled with the workflows, so a tracing worker bundles its own: a prebuilt bundle has none.
     ...(deps.workflowBundle && !tracing ? { workflowBundle: deps.workflowBundle } : { workflowsPath: WORKFLOWS_PATH, bundlerOptions: { preloadModules: [...SHARED_WORKFLOW_MODULES] } }),
     activities: createActivities({ logger: deps.logger, db: deps.db, events: deps.events, providers: tracing ? tracedProviders(providers) : providers, publicUrl: config.http.publicUrl }),
@@ -136,7 +144,7 @@ export async function startWorker(
   const running = worker.run();
   const stackTraces = workflowStackTraces();
   deps.logger.info(
-    { taskQueue, keys: keyRing.keyIds, journeysChecked: checked, workflowTaskSlots: workflowTaskSlots(config.temporal), workflowStackTraces: stackTraces, isolateTimeout: isolateTimeout() },
+    { taskQueue, keys: keyRing.keyIds, journeysChecked: checked, workflowTaskSlots: tuning.workflowTaskSlots, workflowStackTraces: stackTraces, isolateTimeout: isolateTimeout() },
     'worker polling',
   );
   if (stackTraces === 'on-without-preload') {
@@ -162,6 +170,7 @@ export async function startWorker(
       watches.delete(codec);
       if (worker.getState() === 'RUNNING') worker.shutdown();
       await running;
+      tuning.close();
       sandbox.close();
       await connection.close();
       await tracing?.flush();

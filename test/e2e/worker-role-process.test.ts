@@ -57,8 +57,9 @@ describe('the worker role in its own process, launched as production launches it
     const first = await worker('worker-default');
     expect(first.polling.workflowStackTraces).toBe('off');
     expect(first.polling.isolateTimeout).toBe('off');
-    // By default the worker takes up to 40 workflow tasks at once while the machine's CPU is under 80%, 2 above it.
-    expect(first.polling.workflowTaskSlots).toEqual({ cpuTarget: 0.8, minimum: 2, maximum: 40 });
+    // By default the worker takes up to 40 workflow tasks at once while the machine's other processes use under 70% of
+    // its CPU, 2 above it.
+    expect(first.polling.workflowTaskSlots).toEqual({ yieldAt: 0.7, minimum: 2, maximum: 40 });
     const quiet = unique('app');
     const status = await acknowledged(quiet);
     expect(status.eventsApplied).toBe(1);
@@ -75,7 +76,7 @@ describe('the worker role in its own process, launched as production launches it
     expect(dropped).toHaveLength(1);
     expect(JSON.parse(dropped[0]!)).toMatchObject({ sdkTimeoutMs: 5000 });
 
-    const second = await worker('worker-stack-traces', { TEMPORAL_WORKFLOW_STACK_TRACES: 'on', TEMPORAL_ISOLATE_TIMEOUT: 'on', TEMPORAL_WORKER_CPU_TARGET: 'off' });
+    const second = await worker('worker-stack-traces', { TEMPORAL_WORKFLOW_STACK_TRACES: 'on', TEMPORAL_ISOLATE_TIMEOUT: 'on', TEMPORAL_WORKER_YIELD_CPU: 'off' });
     expect(second.polling.workflowStackTraces).toBe('on');
     expect(second.polling.workflowTaskSlots).toEqual({ fixed: 40 });
     expect(second.polling.isolateTimeout).toBe('on');
@@ -93,10 +94,10 @@ describe('the worker role in its own process, launched as production launches it
     expect(readFileSync(proc.logFile, 'utf8')).toMatch(/TEMPORAL_ISOLATE_TIMEOUT.*must be on or off/);
   });
 
-  it('refuses to start with a TEMPORAL_WORKER_CPU_TARGET that is not a fraction of the machine, and says why', async () => {
-    const proc = spawn('worker-bad-cpu-target', { TEMPORAL_WORKER_CPU_TARGET: '80' });
+  it('refuses to start with a TEMPORAL_WORKER_YIELD_CPU that is not a fraction of the machine, and says why', async () => {
+    const proc = spawn('worker-bad-yield-cpu', { TEMPORAL_WORKER_YIELD_CPU: '70' });
     expect(await proc.exited).not.toBe(0);
-    expect(readFileSync(proc.logFile, 'utf8')).toMatch(/TEMPORAL_WORKER_CPU_TARGET.*must be at most 1/);
+    expect(readFileSync(proc.logFile, 'utf8')).toMatch(/TEMPORAL_WORKER_YIELD_CPU.*must be at most 1/);
   });
 
   it('refuses to start with a TEMPORAL_WORKFLOW_STACK_TRACES it does not know, and says why', async () => {

@@ -4,7 +4,7 @@ describe('config', () => {
   it('runs on embedded defaults with an empty environment', () => {
     const config = loadConfig({});
     expect(config.role).toBe('all');
-    expect(config.temporal).toEqual({ address: '127.0.0.1:7233', namespace: 'default', taskQueue: 'candor-journeys', workflowStackTraces: 'off', isolateTimeout: 'off', workerCpuTarget: 0.8 });
+    expect(config.temporal).toEqual({ address: '127.0.0.1:7233', namespace: 'default', taskQueue: 'candor-journeys', workflowStackTraces: 'off', isolateTimeout: 'off', workerYieldCpu: 0.7 });
     expect(config.kafka.brokers).toEqual(['127.0.0.1:9092']);
     expect(config.database.url).toBeUndefined();
     expect(config.http.port).toBe(3000);

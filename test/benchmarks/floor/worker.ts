@@ -25,7 +25,7 @@ async function main(): Promise<void> {
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
-    ...workerTuning(config.temporal),
+    ...workerTuning(config.temporal).options,
     workflowsPath: require.resolve('./workflow'),
     bundlerOptions: { preloadModules: [require.resolve('./workflow')] },
     dataConverter: { payloadCodecs: [codec] },
