@@ -114,7 +114,8 @@ export function yieldingSlots(options: { maximum: number; minimum: number; yield
         const onAbort = () => {
           const at = waiting.indexOf(entry);
           if (at >= 0) waiting.splice(at, 1);
-          reject(abortSignal.reason);
+          // The SDK expects its own abort reason back (an AbortError); anything else it logs as a failure.
+          reject(abortSignal.reason instanceof Error ? abortSignal.reason : new Error(String(abortSignal.reason)));
         };
         if (abortSignal.aborted) return onAbort();
         abortSignal.addEventListener('abort', onAbort, { once: true });
