@@ -23,11 +23,10 @@ export function machineTicks(read: () => string = () => readFileSync('/proc/stat
   const line = text.split('\n', 1)[0] ?? '';
   if (!line.startsWith('cpu ')) return undefined;
   // user nice system idle iowait irq softirq steal (guest time is already counted in user)
-  const [user, nice, system, idle, iowait, irq, softirq, steal] = line.trim().split(/\s+/).slice(1, 9).map(Number);
-  const parts = [user, nice, system, idle, iowait, irq, softirq, steal].map((n) => n ?? 0);
-  if (parts.some((n) => !Number.isFinite(n))) return undefined;
+  const parts = line.trim().split(/\s+/).slice(1, 9).map(Number);
+  if (parts.length < 8 || parts.some((n) => !Number.isFinite(n))) return undefined;
   const total = parts.reduce((a, b) => a + b, 0);
-  return { busy: total - (idle ?? 0) - (iowait ?? 0), total };
+  return { busy: total - parts[3]! - parts[4]!, total };
 }
 
 /** Linux reports /proc/stat in USER_HZ ticks, 100 a second on every architecture Node runs on. */
@@ -72,7 +71,6 @@ export function othersCpu(options: { intervalMs?: number; window?: number; ticks
  */
 export function yieldingSlots(options: { maximum: number; minimum: number; yieldAt: number; others: Pick<OthersCpu, 'share'>; recheckMs?: number }): CustomSlotSupplier<WorkflowSlotInfo> & {
   inUse(): number;
-  limit(): number;
   close(): void;
 } {
   const { maximum, minimum, yieldAt, others } = options;
@@ -92,7 +90,6 @@ export function yieldingSlots(options: { maximum: number; minimum: number; yield
   return {
     type: 'custom',
     inUse: () => used,
-    limit,
     close: () => clearInterval(recheck),
     tryReserveSlot() {
       if (waiting.length > 0 || used >= limit()) return null;
