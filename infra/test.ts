@@ -95,17 +95,6 @@ interface PhaseResult {
   total: number;
 }
 
-/** Whether jest's arguments already say how many test files run at once. */
-const choosesWorkers = (args: string[]): boolean => args.some((a) => /^(-w|-i|--maxWorkers|--runInBand)(=|$)/.test(a) || /^-w\d/.test(a));
-
-/**
- * Integration and e2e files run two at a time (jest's default on 2 cores is one): most of their time is spent waiting
- * on processes they start, kill and restart, on the stack and on outages they stage, and each file has its own task
- * queue, tenants and consumer group, so two files share the stack without seeing each other's work. Measured side by
- * side on 2 cores: 668 s for the phase against 1,137 s one at a time, 11.7 GB of memory in use at the most.
- */
-const STACK_FILES_AT_ONCE = 2;
-
 /**
  * One jest run over `projects`, its results read back from jest's JSON report. `quiet`: its output is kept and printed
  * in one piece when it ended, for a run that goes on beside another one.
@@ -233,8 +222,7 @@ async function main(): Promise<number> {
     }
     if (checked && !(await checked)) return 1;
     if (firstPhase.length > 0) {
-      const atOnce = choosesWorkers(jestArgs) ? [] : [`--maxWorkers=${STACK_FILES_AT_ONCE}`];
-      phases.push(await runJest(firstPhase, [...jestArgs, ...atOnce], env, join(testDir, 'jest-results.json')));
+      phases.push(await runJest(firstPhase, jestArgs, env, join(testDir, 'jest-results.json')));
       say(`${firstPhase.join(', ')}: done in ${((Date.now() - started) / 1000).toFixed(1)} s since start`);
     }
     // The cluster brings its own Temporal, Kafka and PostgreSQL, and unit and workflow need none: the test stack stops.
