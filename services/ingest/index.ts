@@ -141,6 +141,8 @@ export async function startIngest(
       'candor-original-partition': headerValue(String(partition)),
       'candor-original-offset': headerValue(message.offset),
       'candor-original-timestamp': headerValue(message.timestamp),
+      // Which deployment rejected it, when more than one consumer group reads the topic (staging beside production).
+      'candor-consumer-group': headerValue(config.kafka.groupId),
     };
     try {
       await producer.send({ topic: TOPIC_ATS_DLQ, acks: -1, messages: [{ key: message.key, value: message.value, headers }] });

@@ -47,8 +47,12 @@ export function applicationEvents(tenant: string, applicationId: string, types: 
 /** Types for an application with `n` events that stays open: created, then candidate updates. */
 export const openScript = (n: number): AtsEventType[] => ['ats.application.created', ...Array.from({ length: n - 1 }, () => 'ats.candidate.updated' as const)];
 
-/** Collects dead-lettered messages whose body contains `marker`; `next(n)` waits for the n-th. */
-export async function dlqWatcher(kafka: Kafka, groupId: string, marker: string) {
+/**
+ * Collects dead-lettered messages whose body contains `marker`; `next(n)` waits for the n-th. `from`: only those the
+ * ingest of that consumer group dead-lettered (other test files' ingest roles read the same topic, and may reject our
+ * event for reasons of their own, e.g. `unknown-tenant`, while they run beside ours).
+ */
+export async function dlqWatcher(kafka: Kafka, groupId: string, marker: string, from?: string) {
   const consumer: Consumer = kafka.consumer({ groupId });
   await consumer.connect();
   await consumer.subscribe({ topic: TOPIC_ATS_DLQ, fromBeginning: true });
@@ -59,6 +63,7 @@ export async function dlqWatcher(kafka: Kafka, groupId: string, marker: string) 
       const value = message.value?.toString('utf8') ?? '';
       if (!value.includes(marker)) return;
       const headers = Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(v)]));
+      if (from !== undefined && headers['candor-consumer-group'] !== from) return;
       // Other test files' ingest roles read the same topic and may dead-letter our message too; keep one per offset.
       if (seen.some((s) => s.headers['candor-original-offset'] === headers['candor-original-offset'])) return;
       seen.push({ value, headers });

@@ -21,7 +21,7 @@ describe('ingest: ats.events into journeys, on the real broker and dev server', 
     const marker = unique('bad');
     const applicationId = unique('app');
     const valid = exampleEvent('ats.application.created', { tenant, applicationId, id: `${applicationId}-ok` });
-    const watcher = await dlqWatcher(kafka, unique('dlq-watch'), marker);
+    const watcher = await dlqWatcher(kafka, unique('dlq-watch'), marker, `${t.taskQueue}-ingest`);
     await producer.sendEvents([
       { key: `${tenant}:${applicationId}`, value: `{"id": "${marker}", ` },
       { key: `${tenant}:${applicationId}`, value: JSON.stringify({ ...valid, id: `${marker}-1`, specversion: '0.3' }) },
@@ -38,7 +38,7 @@ describe('ingest: ats.events into journeys, on the real broker and dev server', 
     expect(dead[0]!.value).toBe(`{"id": "${marker}", `); // the original bytes
     expect(dead[3]!.headers['candor-error']).toContain('data.candidate.phone');
     expect(dead[3]!.headers['candor-error']).not.toContain('0701234567');
-    for (const d of dead) expect(d.headers).toMatchObject({ 'candor-original-topic': 'ats.events', 'candor-original-partition': expect.stringMatching(/^\d+$/), 'candor-original-offset': expect.stringMatching(/^\d+$/) });
+    for (const d of dead) expect(d.headers).toMatchObject({ 'candor-original-topic': 'ats.events', 'candor-consumer-group': `${t.taskQueue}-ingest`, 'candor-original-partition': expect.stringMatching(/^\d+$/), 'candor-original-offset': expect.stringMatching(/^\d+$/) });
 
     const statuses = await waitForJourneys(t.client, tenant, [applicationId], (s) => s.eventsApplied >= 1);
     expect(statuses.get(applicationId)).toMatchObject({ eventsApplied: 1, lastEventType: 'ats.application.created' });
@@ -69,7 +69,7 @@ describe('ingest: ats.events into journeys, on the real broker and dev server', 
   it('dead-letters an event of a tenant that does not exist (unknown-tenant), starting no journey, and accepts the tenant seconds after it is created', async () => {
     const ghost = unique('ghost').toLowerCase();
     const applicationId = unique('app');
-    const watcher = await dlqWatcher(kafka, unique('dlq-watch'), applicationId);
+    const watcher = await dlqWatcher(kafka, unique('dlq-watch'), applicationId, `${t.taskQueue}-ingest`);
     const event = (n: number) => ({ key: `${ghost}:${applicationId}`, value: JSON.stringify(exampleEvent('ats.application.created', { tenant: ghost, applicationId, id: `${applicationId}-${n}` })) });
     await producer.sendEvents([event(0)]);
     const [dead] = await watcher.waitFor(1);
@@ -99,7 +99,7 @@ describe('ingest: ats.events into journeys, on the real broker and dev server', 
   it('dead-letters a late event of an application whose candidate was erased (application-erased), starting no journey', async () => {
     const applicationId = unique('app');
     await t.db.query('insert into erased_applications (tenant_id, application_id) values ($1, $2)', [tenant, applicationId]);
-    const watcher = await dlqWatcher(kafka, unique('dlq-watch'), applicationId);
+    const watcher = await dlqWatcher(kafka, unique('dlq-watch'), applicationId, `${t.taskQueue}-ingest`);
     const late = exampleEvent('ats.application.stage_changed', { tenant, applicationId, id: `${applicationId}-late` });
     await producer.sendEvents([{ key: `${tenant}:${applicationId}`, value: JSON.stringify(late) }]);
     const [dead] = await watcher.waitFor(1);
