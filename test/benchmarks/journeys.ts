@@ -39,6 +39,8 @@
 // BENCH_TIMERS_EVICT=N: once the reminders' journeys took their interview events, N other journeys of the burst get an
 // ats.candidate.updated each, so that with a cache smaller than N (BENCH_CACHE) the reminders wake journeys the worker
 // has to replay from their histories, as in production, where an interview is scheduled days before its reminder;
+// BENCH_PAUSE_WORKER=1: the worker is stopped (SIGSTOP) during the sustained phase, so no journey runs its first
+// workflow task meanwhile: what ingest's acknowledgement path alone holds at half the bare rate;
 // BENCH_QUICK=1 (npm run bench -- --quick) makes the defaults 300 applications, 100 timers, 20 s sustained, 30 s drain.
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
@@ -69,6 +71,7 @@ const WAIT_S = Number(process.env.BENCH_WAIT_S ?? 300);
 const DRAIN_S = Number(process.env.BENCH_DRAIN_S ?? (QUICK ? 30 : 60));
 /** The worker's TEMPORAL_MAX_CACHED_WORKFLOWS: by default every journey of the burst (and the warm-up) stays cached. */
 const CACHE = Number(process.env.BENCH_CACHE ?? Math.max(N + 500, 2500));
+const PAUSE_WORKER = process.env.BENCH_PAUSE_WORKER === '1';
 const PHASES = new Set((process.env.BENCH_PHASES ?? 'bare,floor,burst,timers,held,sustained').split(','));
 const SDK_METRICS = process.env.BENCH_SDK_METRICS;
 const EVICT = Number(process.env.BENCH_TIMERS_EVICT ?? 0);
@@ -731,6 +734,13 @@ async function main(): Promise<void> {
       const tickMs = 50;
       const prefix = `${run}-${name}-`;
       log(`${name}: ${round(rate, 1)} applications/s for ${SUSTAIN_S} s (${total})`);
+      // BENCH_PAUSE_WORKER=1: the worker stopped (SIGSTOP) from the first event until the last is acknowledged, so no
+      // journey runs its first workflow task meanwhile: the latency of ingest's acknowledgement path alone.
+      const pause = goal && PAUSE_WORKER;
+      if (pause) {
+        process.kill(worker.pid, 'SIGSTOP');
+        log(`${name}: the worker is stopped until the last acknowledgement`);
+      }
       cpu.reset();
       const started = Date.now();
       let sent = 0;
@@ -744,6 +754,7 @@ async function main(): Promise<void> {
         await sleep(Math.max(0, started + tick * tickMs - Date.now()));
       }
       const acks = await waitRecorded(db, 'applied.ack', prefix, total, Date.now() + DRAIN_S * 1000);
+      if (pause) process.kill(worker.pid, 'SIGCONT');
       // Per acknowledgement: at a steady rate the worker takes each journey as it comes, so this is what a journey costs
       // in all (in a burst the worker trails and much of its work falls after the burst's figures).
       const usage = cpu.read(acks.size);
@@ -753,7 +764,7 @@ async function main(): Promise<void> {
       const p99 = percentile(latencies, 99);
       log(`${name}: p50 ${Math.round(p50)} ms, p99 ${Math.round(p99)} ms, ${missing} of ${total} not acknowledged within ${DRAIN_S} s of the last; CPU ${usage}`);
       const note =
-        `${round(rate, 1)}/s (${why}) for ${SUSTAIN_S} s${missing ? `; ${missing} of ${total} not acknowledged within ${DRAIN_S} s after the last event` : ''}` +
+        `${round(rate, 1)}/s (${why}) for ${SUSTAIN_S} s${pause ? ', the worker stopped (BENCH_PAUSE_WORKER=1)' : ''}${missing ? `; ${missing} of ${total} not acknowledged within ${DRAIN_S} s after the last event` : ''}` +
         (behind ? `; started behind ${behind} unacknowledged applications of the burst` : '');
       const label = goal ? 'sustained' : `sustained at ${round(rate, 1)}/s`;
       emit({ figure: `Event → acknowledgement p50 (${label})`, value: Number.isFinite(p50) ? Math.round(p50) : null, unit: 'ms', goal: '', pass: null, ratio: null, baseline: null, note });
@@ -768,6 +779,16 @@ async function main(): Promise<void> {
     await client.connection.close();
     await db.close();
   } finally {
+    // A worker stopped for the sustained phase (BENCH_PAUSE_WORKER) runs again, so it can stop, if that phase failed.
+    if (PAUSE_WORKER) {
+      for (const role of roles) {
+        try {
+          process.kill(role.pid, 'SIGCONT');
+        } catch {
+          // already gone
+        }
+      }
+    }
     for (const role of roles.reverse()) await role.stop().catch(() => undefined);
     await stack?.stop();
   }
